@@ -1,0 +1,56 @@
+# OneWindow: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs the suite
+# on SQLite and PostgreSQL. Both set everything up first; see README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export ONEWINDOW_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: run test setup setup-dev sysdeps-run sysdeps-test lint format demo bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) || { scripts/apt-install python3-venv && $(PYTHON) -m venv $(VENV); }
+
+$(VENV)/.base-installed: requirements/base.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null || $(BIN)/pip install --quiet --no-deps -e .
+	@touch $@
+
+$(VENV)/.dev-installed: requirements/dev.lock $(VENV)/.base-installed
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	@touch $@
+
+setup: $(VENV)/.base-installed sysdeps-run
+setup-dev: $(VENV)/.dev-installed sysdeps-test
+
+sysdeps-run:
+	@scripts/apt-install fonts-wqy-zenhei
+
+sysdeps-test: sysdeps-run
+	@scripts/apt-install chromium
+
+run: setup
+	$(BIN)/onewindow migrate --no-input -v0
+	$(BIN)/onewindow collectstatic --no-input -v0
+	$(BIN)/onewindow demo
+	$(BIN)/onewindow serve
+
+demo: setup
+	$(BIN)/onewindow migrate --no-input -v0
+	$(BIN)/onewindow demo
+
+test: setup-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/onewindow makemigrations --check --dry-run -v0
+	scripts/run-tests
+
+lint:
+	$(BIN)/ruff check src tests bench
+
+format:
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

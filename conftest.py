@@ -1,0 +1,67 @@
+"""Suite-wide fixtures: demo data loaded once per test database, logins per role, and a real
+server process for browser tests."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from onewindow.org.roles import RoleCode
+
+# One demo login per role (see onewindow.org.demo.DEMO_LOGINS).
+ROLE_LOGIN = {
+    RoleCode.SYSADMIN: "admin",
+    RoleCode.SUPERVISOR: "inspector",
+    RoleCode.REFORM_OFFICE: "reform",
+    RoleCode.HALL_MANAGER: "hallmgr",
+    RoleCode.WINDOW_SUPERVISOR: "winsup",
+    RoleCode.TEAM_LEADER: "teamlead",
+    RoleCode.WINDOW_CLERK: "clerk",
+    RoleCode.DEPT_REVIEWER: "reviewer",
+    RoleCode.APPLICANT: "applicant",
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_hashing():
+    # Argon2 is deliberately slow; the tests that check hashing ask for it explicitly.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+    # Pages render without a collectstatic manifest (the browser tests' server builds one).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The Taojiang demo organisation, loaded once into each worker's test database."""
+    from onewindow.org import demo
+
+    with django_db_blocker.unblock():
+        demo.load()
+
+
+@pytest.fixture
+def login(client):
+    """login(role_or_username) -> the test client signed in as that demo user."""
+    from onewindow.org.models import User
+
+    def _login(who: str):
+        username = ROLE_LOGIN.get(who, who)
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return _login
+
+
+def pytest_collection_modifyitems(config, items):
+    chromium = os.path.exists("/usr/bin/chromium")
+    for item in items:
+        if "browser" in item.keywords and not chromium:
+            if os.environ.get("CI") == "true":
+                continue  # the browser fixture fails loudly instead
+            item.add_marker(pytest.mark.skip(reason="/usr/bin/chromium missing"))

@@ -1,0 +1,100 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from stdnum.cn import ric, uscc
+
+from onewindow.common.masking import mask_id_number, mask_mobile
+from onewindow.common.validators import (
+    validate_credit_code,
+    validate_id_number,
+    validate_mobile,
+    validate_region_code,
+)
+
+GOOD_CREDIT = "11430922MB0000221" + uscc.calc_check_digit("11430922MB0000221")
+BODY_ID = "43092219900307123"
+GOOD_ID = BODY_ID + ric.calc_check_digit(BODY_ID + "0")  # stdnum wants a placeholder
+
+
+def _message(exc: pytest.ExceptionInfo) -> str:
+    return " ".join(exc.value.messages)
+
+
+def test_valid_credit_code_passes():
+    validate_credit_code(GOOD_CREDIT)
+    validate_credit_code(GOOD_CREDIT.lower())  # case folded
+
+
+def test_credit_code_wrong_check_character_names_the_right_one():
+    wrong = GOOD_CREDIT[:-1] + ("0" if GOOD_CREDIT[-1] != "0" else "1")
+    with pytest.raises(ValidationError) as exc:
+        validate_credit_code(wrong)
+    assert "校验位不正确" in _message(exc) and f"应为{GOOD_CREDIT[-1]}" in _message(exc)
+
+
+@pytest.mark.parametrize(
+    "value, words", [("1143092", "应为18位，当前为7位"), ("11430922MB00002I1X", "格式不正确")]
+)
+def test_credit_code_bad_shape(value, words):
+    with pytest.raises(ValidationError) as exc:
+        validate_credit_code(value)
+    assert words in _message(exc)
+
+
+def test_id_number_valid_and_full_width_digits_folded():
+    validate_id_number(GOOD_ID)
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in GOOD_ID)
+    validate_id_number(full_width)
+
+
+def test_id_number_wrong_check_digit():
+    wrong = BODY_ID + ("0" if GOOD_ID[-1] != "0" else "1")
+    with pytest.raises(ValidationError) as exc:
+        validate_id_number(wrong)
+    assert "校验位不正确" in _message(exc)
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 26, 10, tzinfo=datetime.UTC))
+def test_id_number_birth_date_in_future_refused():
+    body = "43092220261231123"
+    with pytest.raises(ValidationError) as exc:
+        validate_id_number(body + ric.calc_check_digit(body + "0"))
+    assert "晚于今天" in _message(exc)
+
+
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("4309221990030712", "应为18位"),
+        ("430922199002301231", "出生日期“19900230”不存在"),
+        ("43092219900307A231", "前17位应为数字"),
+    ],
+)
+def test_id_number_bad_shape(value, words):
+    with pytest.raises(ValidationError) as exc:
+        validate_id_number(value)
+    assert words in _message(exc)
+
+
+def test_id_number_unknown_birthplace():
+    body = "99092219900307123"
+    with pytest.raises(ValidationError) as exc:
+        validate_id_number(body + ric.calc_check_digit(body + "0"))
+    assert "前6位地址码“990922”不是有效的行政区划" in _message(exc)
+
+
+def test_mobile_and_region_code():
+    validate_mobile("13812345678")
+    with pytest.raises(ValidationError, match="11位"):
+        validate_mobile("1381234567")
+    validate_region_code("430922000000")
+    with pytest.raises(ValidationError, match="12位数字"):
+        validate_region_code("430922")
+
+
+def test_masking():
+    assert mask_id_number(GOOD_ID) == GOOD_ID[:4] + "*" * 10 + GOOD_ID[-4:]
+    assert mask_mobile("13812345678") == "138****5678"
+    assert mask_mobile("") == ""

@@ -1,0 +1,114 @@
+"""Validators for the national identifiers, with specific Chinese messages.
+
+Check characters follow GB 32100-2015 (unified social credit code) and GB 11643-1999
+(resident identity number), computed by python-stdnum.
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from stdnum import exceptions as stdnum_exc
+from stdnum import numdb
+from stdnum.cn import ric, uscc
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_REGION = re.compile(r"^\d{12}$")
+
+
+def _ascii(value: str) -> str:
+    # Full-width digits and letters typed by an IME are folded to ASCII before checking.
+    return value.translate({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}).strip()
+
+
+def normalize_credit_code(value: str) -> str:
+    return _ascii(value).upper().replace(" ", "")
+
+
+def validate_credit_code(value: str) -> None:
+    code = normalize_credit_code(value)
+    if len(code) != 18:
+        raise ValidationError(
+            "统一社会信用代码应为18位，当前为%(n)d位，请核对后重新输入。",
+            code="credit_code_length",
+            params={"n": len(code)},
+        )
+    try:
+        uscc.validate(code)
+    except stdnum_exc.InvalidChecksum:
+        raise ValidationError(
+            "统一社会信用代码“%(code)s”的校验位不正确（应为%(check)s），请核对营业执照或登记证书。",
+            code="credit_code_checksum",
+            params={"code": code, "check": uscc.calc_check_digit(code[:17])},
+        ) from None
+    except stdnum_exc.ValidationError:
+        raise ValidationError(
+            "统一社会信用代码“%(code)s”格式不正确：前8位应为数字，其余为数字或大写字母（不含I、O、Z、S、V），请核对。",
+            code="credit_code_format",
+            params={"code": code},
+        ) from None
+
+
+def normalize_id_number(value: str) -> str:
+    return _ascii(value).upper().replace(" ", "")
+
+
+def validate_id_number(value: str) -> None:
+    """Resident identity number: 18 characters, valid check character, birth date not in future."""
+    number = normalize_id_number(value)
+    if len(number) != 18:
+        raise ValidationError(
+            "居民身份证号码应为18位，当前为%(n)d位，请核对后重新输入。",
+            code="id_length",
+            params={"n": len(number)},
+        )
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(
+            "居民身份证号码前17位应为数字，最后一位为数字或X，请核对。", code="id_format"
+        )
+    try:
+        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValidationError(
+            "居民身份证号码中的出生日期“%(d)s”不存在，请核对。",
+            code="id_birth_date",
+            params={"d": number[6:14]},
+        ) from None
+    if birth > timezone.localdate():
+        raise ValidationError(
+            "居民身份证号码中的出生日期%(d)s晚于今天，请核对。",
+            code="id_future_birth",
+            params={"d": birth.isoformat()},
+        )
+    if number[17] != ric.calc_check_digit(number):
+        raise ValidationError(
+            "居民身份证号码的校验位不正确，请核对证件上的号码。", code="id_checksum"
+        )
+    # The address code is the one in force when the number was issued, which may be years
+    # after birth (桃江县 became 430922 in 1994), so any code that ever existed is accepted;
+    # stdnum's own check also requires it to have existed in the birth year.
+    if not any(props.get("county") for _part, props in numdb.get("cn/loc").info(number[:6])):
+        raise ValidationError(
+            "居民身份证号码前6位地址码“%(c)s”不是有效的行政区划代码，请核对。",
+            code="id_birth_place",
+            params={"c": number[:6]},
+        )
+
+
+def validate_mobile(value: str) -> None:
+    if not _MOBILE.match(_ascii(value)):
+        raise ValidationError(
+            "手机号码“%(v)s”格式不正确，应为以1开头的11位数字。",
+            code="mobile_format",
+            params={"v": value[:20]},
+        )
+
+
+def validate_region_code(value: str) -> None:
+    if not _REGION.match(value or ""):
+        raise ValidationError(
+            "行政区划代码应为12位数字（如桃江县为430922000000），当前为“%(v)s”。",
+            code="region_code",
+            params={"v": (value or "")[:20]},
+        )

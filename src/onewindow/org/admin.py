@@ -1,0 +1,83 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from onewindow.org.models import Hall, Region, Role, Section, Staff, Unit, User, WindowPost
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (*BaseUserAdmin.fieldsets, ("角色", {"fields": ("display_name", "roles")}))
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("角色", {"fields": ("display_name", "roles")}))
+    filter_horizontal = ("roles", "groups", "user_permissions")
+    list_display = ("username", "display_name", "is_active", "last_login")
+    search_fields = ("username", "display_name")
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ("code", "__str__")
+
+    def has_add_permission(self, request):  # roles are fixed in code (RoleCode)
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ("name", "mode", "hall_presence")
+    show_change_link = True
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "kind", "credit_code", "leader_in_charge", "lead_section")
+    list_filter = ("kind", "in_reform")
+    search_fields = ("name", "short_name", "credit_code")
+    autocomplete_fields = ("leader_in_charge", "lead_section")
+    inlines = [SectionInline]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "unit", "mode", "hall_presence", "head")
+    list_filter = ("mode", "hall_presence")
+    search_fields = ("name", "unit__name")
+    autocomplete_fields = ("unit", "head")
+
+
+@admin.register(Hall)
+class HallAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "region", "hours")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+
+
+@admin.register(Staff)
+class StaffAdmin(admin.ModelAdmin):
+    list_display = ("name", "unit", "section", "title", "mobile_masked", "establishment", "active")
+    list_filter = ("establishment", "active", "unit__kind")
+    search_fields = ("name", "unit__name")
+    autocomplete_fields = ("unit", "section", "user")
+
+    @admin.display(description="手机号码")
+    def mobile_masked(self, obj):
+        return obj.mobile_masked
+
+
+@admin.register(WindowPost)
+class WindowPostAdmin(admin.ModelAdmin):
+    list_display = ("number", "name", "hall", "kind", "staff_a", "staff_b", "active")
+    list_filter = ("hall", "kind", "active")
+    search_fields = ("number", "name")
+    autocomplete_fields = ("staff_a", "staff_b")
+    filter_horizontal = ("units",)

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from onewindow.web import views
+
+admin.site.site_header = "一窗通办 · 系统管理"
+admin.site.site_title = "一窗通办"
+admin.site.index_title = "数据维护"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("healthz", views.healthz, name="healthz"),
+    path("home/", views.home, name="home"),
+    path("no-role/", views.no_role, name="no_role"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="web/password_change.html", success_url="/home/"
+        ),
+        name="password_change",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("onewindow.org.urls")),
+]
+
+handler403 = "onewindow.web.views.permission_denied"
+handler404 = "onewindow.web.views.page_not_found"

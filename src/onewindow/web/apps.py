@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    """The UI shell (login, navigation, role homes), health check, and the serve/demo commands.
+
+    It sits above every domain app: it may import any of them, none imports it.
+    """
+
+    name = "onewindow.web"
+    verbose_name = "界面"

@@ -1,0 +1,72 @@
+"""Each role's home page and navigation entries, in one table."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.org.roles import HOME_ORDER, RoleCode
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str  # lazily translated
+    url_name: str
+    roles: frozenset[str]
+
+
+HOME = {
+    RoleCode.SYSADMIN: "admin:index",
+    RoleCode.SUPERVISOR: "org:unit_list",
+    RoleCode.REFORM_OFFICE: "org:reform_units",
+    RoleCode.HALL_MANAGER: "org:hall_overview",
+    RoleCode.WINDOW_SUPERVISOR: "org:my_unit",
+    RoleCode.TEAM_LEADER: "org:my_windows",
+    RoleCode.DEPT_REVIEWER: "org:my_unit",
+    RoleCode.WINDOW_CLERK: "org:my_windows",
+    RoleCode.APPLICANT: "org:applicant_home",
+}
+
+_unit_roles = frozenset(
+    {
+        RoleCode.WINDOW_SUPERVISOR,
+        RoleCode.TEAM_LEADER,
+        RoleCode.DEPT_REVIEWER,
+        RoleCode.WINDOW_CLERK,
+    }
+)
+_hall_wide = frozenset(
+    {RoleCode.HALL_MANAGER, RoleCode.REFORM_OFFICE, RoleCode.SUPERVISOR, RoleCode.SYSADMIN}
+)
+
+NAV = [
+    NavEntry(_("我的办事"), "org:applicant_home", frozenset({RoleCode.APPLICANT})),
+    NavEntry(_("我的窗口"), "org:my_windows", _unit_roles - {RoleCode.DEPT_REVIEWER}),
+    NavEntry(_("本单位"), "org:my_unit", _unit_roles),
+    NavEntry(
+        _("大厅窗口"),
+        "org:hall_overview",
+        frozenset({RoleCode.HALL_MANAGER, RoleCode.SUPERVISOR, RoleCode.SYSADMIN}),
+    ),
+    NavEntry(
+        _("改革进度"),
+        "org:reform_units",
+        frozenset({RoleCode.REFORM_OFFICE, RoleCode.SUPERVISOR, RoleCode.SYSADMIN}),
+    ),
+    NavEntry(_("涉改单位"), "org:unit_list", _hall_wide),
+    NavEntry(_("工作人员"), "org:staff_list", _hall_wide | _unit_roles),
+    NavEntry(_("窗口设置"), "org:window_list", _hall_wide | _unit_roles),
+    NavEntry(_("系统管理"), "admin:index", frozenset({RoleCode.SYSADMIN})),
+]
+
+
+def home_url_for(user) -> str:
+    for code in HOME_ORDER:
+        if code in user.role_codes:
+            return reverse(HOME[code])
+    return reverse("no_role")
+
+
+def nav_for(user) -> list[tuple[str, str]]:
+    codes = user.role_codes
+    return [(e.label, reverse(e.url_name)) for e in NAV if e.roles & codes]

@@ -1,0 +1,95 @@
+"""Every role × every page: allowed roles get 200, others 403 (or the admin's own login).
+
+The expectations are written out here, independently of the decorators in the code.
+"""
+
+import pytest
+from django.urls import reverse
+
+from onewindow.org.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+ALL = {
+    "admin",
+    "inspector",
+    "reform",
+    "hallmgr",
+    "winsup",
+    "teamlead",
+    "clerk",
+    "reviewer",
+    "applicant",
+}
+UNIT_STAFF = {"winsup", "teamlead", "clerk", "reviewer"}
+HALL_WIDE = {"admin", "inspector", "reform", "hallmgr"}
+
+EXPECTED_200 = {
+    "/org/units/": HALL_WIDE | UNIT_STAFF,
+    "/org/units/{own}/": HALL_WIDE | UNIT_STAFF,
+    "/org/staff/": HALL_WIDE | UNIT_STAFF,
+    "/org/windows/": HALL_WIDE | UNIT_STAFF,
+    "/unit/": UNIT_STAFF,
+    "/window/": UNIT_STAFF | {"admin"},
+    "/hall/": {"hallmgr", "inspector", "admin"},
+    "/reform/units/": {"reform", "inspector", "admin"},
+    "/me/": {"applicant", "admin"},
+    "/admin/": {"admin"},
+    "/admin/org/windowpost/": {"admin"},
+}
+
+
+def _url(template: str) -> str:
+    own = Unit.objects.get(short_name="县市监局").pk  # the demo unit-bound logins work there
+    return template.format(own=own)
+
+
+@pytest.mark.parametrize("template", sorted(EXPECTED_200))
+@pytest.mark.parametrize("username", sorted(ALL))
+def test_role_page_matrix(login, template, username):
+    response = login(username).get(_url(template))
+    if username in EXPECTED_200[template]:
+        assert response.status_code == 200, (username, template)
+    elif template.startswith("/admin/"):
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    else:
+        assert response.status_code == 403, (username, template, response.status_code)
+        assert "无权访问" in response.content.decode() or "未关联单位" in response.content.decode()
+
+
+@pytest.mark.parametrize("template", sorted(EXPECTED_200))
+def test_anonymous_is_sent_to_login(client, template):
+    response = client.get(_url(template))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("username", sorted(UNIT_STAFF))
+def test_unit_staff_get_404_for_another_units_page(login, username):
+    other = Unit.objects.get(short_name="县住建局")
+    response = login(username).get(f"/org/units/{other.pk}/")
+    assert response.status_code == 404
+    assert "没有找到" in response.content.decode()
+
+
+def test_clerk_of_another_unit_sees_none_of_its_staff(login):
+    body = login("clerk2").get("/org/staff/").content.decode()
+    assert "县住建局" in body and "县市监局" not in body
+
+
+@pytest.mark.parametrize("username", sorted(ALL))
+def test_home_lands_on_the_role_home_in_chinese(login, username):
+    client = login(username)
+    response = client.get(reverse("home"), follow=True)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'lang="zh-hans"' in body
+    assert response.redirect_chain, "home must redirect to the role's page"
+
+
+def test_staff_mobile_numbers_are_masked_in_lists(login):
+    body = login("hallmgr").get("/org/staff/").content.decode()
+    assert "****" in body
+    import re
+
+    assert not re.search(r"1[3-9]\d{9}", body)

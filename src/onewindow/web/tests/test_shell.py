@@ -1,0 +1,131 @@
+import pytest
+from django.contrib.auth.hashers import identify_hasher
+from django.core.management import call_command
+from django.test import override_settings
+
+from onewindow import __version__
+from onewindow.org.models import Hall, Region, Section, Staff, Unit, User, WindowPost
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_names_engine_and_version(client):
+    from django.db import connection
+
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": connection.vendor,
+        "version": __version__,
+    }
+
+
+def test_login_with_password_lands_on_role_home(client):
+    response = client.post(
+        "/accounts/login/", {"username": "clerk", "password": "Taojiang2026"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/window/"
+    assert "我的窗口" in response.content.decode()
+
+
+def test_wrong_password_gives_chinese_error(client):
+    response = client.post("/accounts/login/", {"username": "clerk", "password": "wrong-pass1"})
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_lockout_after_repeated_failures(client):
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "reviewer", "password": "bad-guess-1"})
+    response = client.post("/accounts/login/", {"username": "reviewer", "password": "Taojiang2026"})
+    assert response.status_code == 429
+    assert "账号已临时锁定" in response.content.decode()
+    from axes.utils import reset
+
+    reset(username="reviewer")
+    ok = client.post("/accounts/login/", {"username": "reviewer", "password": "Taojiang2026"})
+    assert ok.status_code == 302
+
+
+def test_logout_requires_post_and_ends_session(login):
+    client = login("clerk")
+    assert client.get("/accounts/logout/").status_code == 405
+    client.post("/accounts/logout/")
+    assert client.get("/window/").status_code == 302
+
+
+def test_argon2_is_the_default_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    user = User.objects.get(username="applicant")
+    user.set_password("Another2026pass")
+    assert identify_hasher(user.password).algorithm == "argon2"
+
+
+def test_session_timeout_is_configured(settings):
+    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_english_is_selectable(client):
+    response = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/accounts/login/"}, follow=True
+    )
+    body = response.content.decode()
+    assert 'lang="en"' in body and "Sign in" in body
+
+
+def test_chinese_is_default_even_for_an_english_browser(client):
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in body and "登录一窗通办" in body
+
+
+def test_demo_is_idempotent():
+    """A second load changes nothing: same rows, same values."""
+    models = [Region, Unit, Section, Hall, Staff, WindowPost, User]
+
+    def snapshot():
+        return {m.__name__: sorted(map(repr, m.objects.values().order_by("pk"))) for m in models}
+
+    before = snapshot()
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert snapshot() == before
+
+
+def test_admin_pages_are_chinese(login):
+    client = login("admin")
+    for path in [
+        "/admin/org/unit/",
+        "/admin/org/staff/",
+        "/admin/org/section/",
+        "/admin/org/hall/",
+        "/admin/org/region/",
+        "/admin/org/user/",
+    ]:
+        assert client.get(path).status_code == 200, path
+    unit = Unit.objects.first()
+    body = client.get(f"/admin/org/unit/{unit.pk}/change/").content.decode()
+    assert "统一社会信用代码" in body
+
+
+def test_admin_refuses_duplicate_window_number_in_chinese(login):
+    client = login("admin")
+    post = WindowPost.objects.filter(kind="department").first()
+    other = WindowPost.objects.filter(hall=post.hall).exclude(pk=post.pk).first()
+    response = client.post(
+        f"/admin/org/windowpost/{other.pk}/change/",
+        {
+            "hall": post.hall_id,
+            "number": post.number,
+            "name": other.name,
+            "kind": other.kind,
+            "units": [u.pk for u in other.units.all()],
+            "staff_a": other.staff_a_id,
+            "staff_b": other.staff_b_id or "",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "窗口号不能重复" in response.content.decode()
+    other.refresh_from_db()
+    assert other.number != post.number

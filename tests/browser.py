@@ -1,0 +1,74 @@
+"""A real OneWindow server process on its own database, and Playwright driving Debian's Chromium.
+
+The server runs `onewindow migrate`, `onewindow demo` and `onewindow serve` exactly as `make run`
+does, so a browser test sees what a user sees.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import dj_database_url
+import psycopg
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_database_url(tmp: Path, worker: str) -> str:
+    """A fresh database for the server, of the same engine the suite runs on."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{tmp / 'server.sqlite3'}"
+    cfg = dj_database_url.parse(url)
+    name = f"onewindow_e2e_{worker}"
+    with psycopg.connect(
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def start_server(tmp: Path, worker: str) -> tuple[subprocess.Popen, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": server_database_url(tmp, worker),
+        "ONEWINDOW_VAR_DIR": str(tmp),
+        "PORT": str(free_port()),
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed with the process
+    for step in (
+        ["migrate", "--no-input", "-v0"],
+        ["collectstatic", "--no-input", "-v0"],
+        ["demo"],
+    ):
+        subprocess.run([BIN / "onewindow", *step], env=env, check=True, stdout=log, stderr=log)
+    proc = subprocess.Popen(
+        [BIN / "onewindow", "serve", "--workers", "1"], env=env, stdout=log, stderr=log
+    )
+    url = f"http://127.0.0.1:{env['PORT']}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"server did not start; see {tmp / 'server.log'}")
