@@ -40,17 +40,17 @@ demo: setup
 	$(BIN)/onewindow demo
 
 test: setup-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/onewindow makemigrations --check --dry-run -v0
 	scripts/run-tests
 
 lint:
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check .
 
 format:
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
