@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "onewindow.workdays",
     "onewindow.org",
     "onewindow.web",
 ]
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "onewindow.workdays.middleware.CalendarFreshnessMiddleware",
 ]
 
 ROOT_URLCONF = "onewindow.urls"

@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("onewindow.org.urls")),
+    path("", include("onewindow.workdays.urls")),
 ]
 
 handler403 = "onewindow.web.views.permission_denied"

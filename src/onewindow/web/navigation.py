@@ -56,6 +56,7 @@ NAV = [
     NavEntry(_("涉改单位"), "org:unit_list", _hall_wide),
     NavEntry(_("工作人员"), "org:staff_list", _hall_wide | _unit_roles),
     NavEntry(_("窗口设置"), "org:window_list", _hall_wide | _unit_roles),
+    NavEntry(_("工作日历"), "workdays:year_list", _hall_wide | _unit_roles),
     NavEntry(_("系统管理"), "admin:index", frozenset({RoleCode.SYSADMIN})),
 ]
 

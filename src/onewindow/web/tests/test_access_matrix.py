@@ -34,6 +34,10 @@ EXPECTED_200 = {
     "/hall/": {"hallmgr", "inspector", "admin"},
     "/reform/units/": {"reform", "inspector", "admin"},
     "/me/": {"applicant", "admin"},
+    "/calendar/": HALL_WIDE | UNIT_STAFF,
+    "/calendar/2026/": HALL_WIDE | UNIT_STAFF,
+    "/calendar/2027/enter/": {"reform", "admin"},
+    "/calendar/day/": {"reform", "admin"},
     "/admin/": {"admin"},
     "/admin/org/windowpost/": {"admin"},
 }

@@ -1,0 +1,72 @@
+"""Deadlines of a case, in working days. Pure functions over `onewindow.workdays`; the case
+workflow stores their results (due date, yellow-from date) rather than recomputing on read."""
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from onewindow import workdays
+from onewindow.workdays.calendar import CalendarRangeError
+
+
+@dataclass(frozen=True)
+class YellowRule:
+    """Yellow warning from the last `days_before` working days before the due date, or once
+    `used_ratio` of the limit is used, whichever comes first. Defaults per DOMAIN.md section 6."""
+
+    days_before: int = 1
+    used_ratio: float = 0.8
+
+
+DEFAULT_YELLOW = YellowRule()
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: dt.date
+    provisional: bool
+
+
+def due_date(accepted: dt.date, limit: int) -> Deadline:
+    """The day by which a case accepted on `accepted` with `limit` working days must finish.
+    The acceptance day itself is not counted; an instant item (limit 0) is due the same day."""
+    if limit < 0:
+        raise CalendarRangeError(f"时限不能为负数（收到{limit}个工作日）。")
+    result = workdays.add_workdays_checked(accepted, limit)
+    return Deadline(result.date, result.provisional)
+
+
+def yellow_from(accepted: dt.date, due: dt.date, rule: YellowRule = DEFAULT_YELLOW) -> dt.date:
+    """First day the case shows yellow: one working day left, or 80% of its days used."""
+    total = workdays.workdays_between(accepted, due)
+    if total <= 0:
+        return due
+    by_days_left = due
+    for _ in range(rule.days_before):
+        by_days_left = workdays.previous_workday(by_days_left)
+    used = max(1, math.ceil(total * rule.used_ratio))
+    by_ratio = workdays.add_workdays(accepted, used) if used < total else due
+    return max(accepted, min(by_days_left, by_ratio))
+
+
+def suspended_days(suspended_on: dt.date, resumed_on: dt.date) -> int:
+    """Working days a suspension from S to R takes out of the count: those in (S, R]."""
+    if resumed_on < suspended_on:
+        raise CalendarRangeError(
+            f"恢复日期{resumed_on.isoformat()}早于中止日期{suspended_on.isoformat()}。"
+        )
+    return workdays.workdays_between(suspended_on, resumed_on)
+
+
+def after_suspension(due: dt.date, suspended_on: dt.date, resumed_on: dt.date) -> Deadline:
+    """The due date moved by the working days suspended (行政许可法 art. 45)."""
+    result = workdays.add_workdays_checked(due, suspended_days(suspended_on, resumed_on))
+    return Deadline(result.date, result.provisional)
+
+
+def after_extension(due: dt.date, days: int) -> Deadline:
+    """The due date extended by `days` working days (art. 42: e.g. +10 with the head's approval)."""
+    if days <= 0:
+        raise CalendarRangeError(f"延期天数必须是正整数（收到{days}）。")
+    result = workdays.add_workdays_checked(due, days)
+    return Deadline(result.date, result.provisional)
