@@ -129,3 +129,17 @@ def test_admin_refuses_duplicate_window_number_in_chinese(login):
     assert "窗口号不能重复" in response.content.decode()
     other.refresh_from_db()
     assert other.number != post.number
+
+
+def test_password_change_enforces_the_rules(login):
+    client = login("applicant")
+    assert "修改密码" in client.get("/accounts/password/").content.decode()
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "Taojiang2026",
+            "new_password1": "abcdefghijkl",
+            "new_password2": "abcdefghijkl",
+        },
+    )
+    assert "密码必须同时包含字母和数字" in response.content.decode()
