@@ -42,9 +42,5 @@ def digest(value: str) -> str:
     return hmac.new(settings.DIGEST_KEY, value.strip().upper().encode(), "sm3").hexdigest()
 
 
-def sm3_hmac(key: bytes, data: bytes) -> str:
-    return hmac.new(key, data, "sm3").hexdigest()
-
-
 def sm3(data: bytes) -> str:
     return hashlib.new("sm3", data).hexdigest()

@@ -1,7 +1,6 @@
 """Reads for the calendar pages. The calendar is public fact; every signed-in user may read it."""
 
 import calendar as pycal
-import datetime as dt
 
 from onewindow import workdays
 from onewindow.workdays.calendar import FIRST_YEAR, LAST_YEAR
@@ -45,9 +44,3 @@ def revisions(year: int | None = None, limit: int = 50):
 
 def is_official(year: int) -> bool:
     return CalendarYear.objects.filter(year=year).exists()
-
-
-def today() -> dt.date:
-    from django.utils import timezone
-
-    return timezone.localdate()
