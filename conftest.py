@@ -39,10 +39,12 @@ def _fast_hashing():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The Taojiang demo organisation, loaded once into each worker's test database."""
+    from onewindow.catalog import demo as catalog_demo
     from onewindow.org import demo
 
     with django_db_blocker.unblock():
         demo.load()
+        catalog_demo.load()
 
 
 @pytest.fixture

@@ -66,8 +66,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "ninja",
     "onewindow.workdays",
     "onewindow.org",
+    "onewindow.catalog",
     "onewindow.web",
 ]
 

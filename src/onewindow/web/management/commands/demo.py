@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from onewindow.catalog import demo as catalog_demo
 from onewindow.org import demo as org_demo
 
 
@@ -8,9 +9,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = org_demo.load()
+        counts.update(catalog_demo.load())
         self.stdout.write(
             self.style.SUCCESS(
-                "演示数据就绪：{units}个单位、{staff}名工作人员、{halls}个大厅、{window_posts}个窗口".format(
+                "演示数据就绪：{units}个单位、{staff}名工作人员、{halls}个大厅、{window_posts}个窗口、{items}个事项、{combined}个一件事".format(
                     **counts
                 )
             )

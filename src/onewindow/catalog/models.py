@@ -1,0 +1,505 @@
+"""The item catalogue: items (事项 / 实施清单), materials, versions, withdrawal approvals, life
+events and combined services (一件事)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from onewindow.catalog.codes import (
+    ItemType,
+    Level,
+    implementation_code,
+    validate_basic_code,
+    validate_implementation_code,
+)
+from onewindow.org.models import Unit
+
+# 行政许可法 art. 42: joint or centralised handling is decided within 45 working days.
+JOINT_STATUTORY_LIMIT = 45
+
+
+class LifeEvent(models.Model):
+    """A life event (出生, 开办企业 ...) by which applicants browse the guides."""
+
+    class Audience(models.TextChoices):
+        PERSON = "person", "个人"
+        COMPANY = "company", "法人"
+
+    code = models.SlugField("代码", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=30, unique=True)
+    audience = models.CharField("服务对象", max_length=10, choices=Audience.choices)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "主题（生命周期）"
+        ordering = ["audience", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Item(models.Model):
+    """An implementation-list entry (实施清单) of one unit at one exercise level."""
+
+    class Relation(models.TextChoices):
+        MAIN = "main", "主项"
+        SUB = "sub", "子项"
+        BUSINESS = "business", "业务办理项"
+        INDEPENDENT = "independent", "独立项"
+
+    class CaseKind(models.TextChoices):
+        INSTANT = "instant", "即办件"
+        PROMISED = "promised", "承诺件"
+        JOINT = "joint", "联办件"
+        REPORTED = "reported", "上报件"
+
+    class HallStatus(models.TextChoices):
+        ENTERED = "entered", "已进驻实体大厅"
+        EXEMPT = "exempt", "经批准不进驻"
+        NOT_YET = "not_yet", "尚未进驻"
+
+    class ExemptReason(models.TextChoices):
+        SECRECY = "secrecy", "涉密"
+        SPACE = "space", "场地限制"
+        OTHER = "other", "其他"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+        WITHDRAWN = "withdrawn", "已撤销"
+
+    name = models.CharField("事项名称", max_length=200)
+    basic_code = models.CharField("基本编码", max_length=12, db_index=True)
+    implementation_code = models.CharField(
+        "实施编码",
+        max_length=31,
+        unique=True,
+        error_messages={
+            "unique": "实施编码已被其他事项使用，同一实施主体、层级和基本编码只能有一个事项。"
+        },
+    )
+    item_type = models.CharField("事项类型", max_length=2, choices=ItemType.choices)
+    relation = models.CharField(
+        "事项关系", max_length=12, choices=Relation.choices, default=Relation.INDEPENDENT
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="实施主体", on_delete=models.PROTECT, related_name="items"
+    )
+    level = models.CharField("行使层级", max_length=1, choices=Level.choices, default=Level.COUNTY)
+    legal_limit = models.PositiveSmallIntegerField(
+        "法定办结时限（工作日）", validators=[MaxValueValidator(999)]
+    )
+    promised_limit = models.PositiveSmallIntegerField(
+        "承诺办结时限（工作日）", validators=[MaxValueValidator(999)]
+    )
+    case_kind = models.CharField("办件类型", max_length=10, choices=CaseKind.choices)
+    handling_forms = models.CharField(
+        "办理形式",
+        max_length=20,
+        default="1",
+        help_text="1窗口办理 2网上办理 3掌上办理 4快递申请，逗号分隔",
+    )
+    online_depth = models.PositiveSmallIntegerField(
+        "网办深度", default=1, validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    fee_free = models.BooleanField("不收费", default=True)
+    fee_standard = models.CharField("收费标准", max_length=300, blank=True)
+    fee_basis = models.TextField("收费依据", blank=True)
+    legal_basis = models.TextField("设定依据", blank=True)
+    conditions = models.TextField("受理条件", blank=True)
+    process = models.TextField("办理流程", blank=True)
+    service_objects = models.CharField(
+        "服务对象",
+        max_length=50,
+        default="自然人",
+        help_text="自然人、企业法人、事业法人、社会组织法人、非法人企业、行政机关、其他组织，顿号分隔",
+    )
+    place = models.CharField("办理地点", max_length=200, blank=True)
+    hours = models.CharField("办理时间", max_length=200, blank=True)
+    consult_phone = models.CharField("咨询电话", max_length=50, blank=True)
+    complaint_phone = models.CharField("监督投诉电话", max_length=50, blank=True)
+    visits = models.PositiveSmallIntegerField(
+        "到办事现场次数", default=1, validators=[MaxValueValidator(9)]
+    )
+    special_procedures = models.JSONField(
+        "特别程序", default=list, blank=True, help_text="[{kind, days}]，听证、检验检测、专家评审等"
+    )
+    faq = models.TextField("常见问题", blank=True)
+    keywords = models.CharField("关键词", max_length=200, blank=True)
+    life_events = models.ManyToManyField(
+        LifeEvent, verbose_name="所属主题", blank=True, related_name="items"
+    )
+    # Hall status (S2): the provincial library is the online hall.
+    online_hall = models.BooleanField("已在省级事项库发布（网上大厅）", default=False)
+    hall_status = models.CharField(
+        "实体大厅进驻情况", max_length=10, choices=HallStatus.choices, default=HallStatus.NOT_YET
+    )
+    exempt_reason = models.CharField(
+        "不进驻原因", max_length=10, choices=ExemptReason.choices, blank=True
+    )
+    exempt_note = models.CharField("不进驻说明", max_length=200, blank=True)
+    exempt_doc_no = models.CharField("县政府批准文号", max_length=100, blank=True)
+    exempt_date = models.DateField("批准日期", null=True, blank=True)
+    supervised = models.BooleanField("已纳入电子监察", default=False)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField("版本", default=1)
+    # Search helpers, derived from the name in the service layer.
+    pinyin = models.CharField(max_length=600, blank=True, editable=False)
+    initials = models.CharField(max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事项"
+        ordering = ["unit_id", "basic_code", "id"]
+        indexes = [models.Index(fields=["status", "unit"], name="item_status_unit")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(promised_limit__lte=models.F("legal_limit")),
+                name="item_promised_within_legal",
+                violation_error_message="承诺办结时限不能超过法定办结时限。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """Every rule of the implementation list that one row can break, as field errors."""
+        errors: dict[str, str] = {}
+        if self.basic_code:
+            try:
+                validate_basic_code(self.basic_code, item_type=self.item_type or None)
+            except ValidationError as exc:
+                errors["basic_code"] = exc.messages[0]
+        if self.unit_id and self.level and self.basic_code and "basic_code" not in errors:
+            expected = implementation_code(
+                credit_code=self.unit.credit_code, level=self.level, basic_code=self.basic_code
+            )
+            if not self.implementation_code:
+                self.implementation_code = expected
+            else:
+                try:
+                    validate_implementation_code(
+                        self.implementation_code,
+                        credit_code=self.unit.credit_code,
+                        level=self.level,
+                        basic_code=self.basic_code,
+                    )
+                except ValidationError as exc:
+                    errors["implementation_code"] = exc.messages[0]
+        errors.update(self._limit_errors())
+        errors.update(self._relation_errors())
+        errors.update(self._hall_errors())
+        bad_forms = [f for f in self.handling_forms.split(",") if f not in HANDLING_FORMS]
+        if not self.handling_forms or bad_forms:
+            errors["handling_forms"] = (
+                "办理形式只能是1（窗口办理）、2（网上办理）、3（掌上办理）、4（快递申请），"
+                "多个用英文逗号分隔。"
+            )
+        bad_objects = [o for o in self.service_objects.split("、") if o not in SERVICE_OBJECTS]
+        if bad_objects:
+            errors["service_objects"] = (
+                f"服务对象“{bad_objects[0]}”无效，可选：{'、'.join(SERVICE_OBJECTS)}。"
+            )
+        problem = special_procedure_problem(self.special_procedures)
+        if problem:
+            errors["special_procedures"] = problem
+        if not self.fee_free and not self.fee_standard.strip():
+            errors["fee_standard"] = "收费事项必须填写收费标准。"
+        if not self.fee_free and not self.fee_basis.strip():
+            errors["fee_basis"] = "收费事项必须填写收费依据。"
+        if errors:
+            raise ValidationError(errors)
+
+    def _limit_errors(self) -> dict[str, str]:
+        legal, promised = self.legal_limit, self.promised_limit
+        if legal is None or promised is None:
+            return {}
+        if promised > legal:
+            return {
+                "promised_limit": f"承诺办结时限（{promised}个工作日）不能超过法定办结时限"
+                f"（{legal}个工作日）。"
+            }
+        if self.case_kind == self.CaseKind.INSTANT and promised != 0:
+            return {"promised_limit": "即办件当场办结，承诺办结时限应为0个工作日。"}
+        if self.case_kind and self.case_kind != self.CaseKind.INSTANT and promised == 0:
+            return {"promised_limit": "承诺时限为0的事项应为即办件；承诺件请填写承诺办结时限。"}
+        return {}
+
+    def _relation_errors(self) -> dict[str, str]:
+        rel, parent = self.relation, self.parent
+        if rel in (self.Relation.MAIN, self.Relation.INDEPENDENT):
+            if parent is not None:
+                return {"parent": f"{self.get_relation_display()}没有上级事项，请清空上级事项。"}
+            return {}
+        if parent is None:
+            return {"parent": f"{self.get_relation_display()}必须指明所属的上级事项。"}
+        if self.pk and parent.pk == self.pk:
+            return {"parent": "上级事项不能是事项本身。"}
+        allowed = {self.Relation.SUB: {self.Relation.MAIN}}.get(
+            rel, {self.Relation.MAIN, self.Relation.SUB}
+        )
+        if parent.relation not in allowed:
+            names = "或".join(self.Relation(r).label for r in sorted(allowed))
+            return {"parent": f"{self.get_relation_display()}的上级事项应为{names}。"}
+        if self.unit_id and parent.unit_id != self.unit_id:
+            return {"parent": "上级事项必须属于同一实施主体。"}
+        return {}
+
+    def _hall_errors(self) -> dict[str, str]:
+        if self.hall_status != self.HallStatus.EXEMPT:
+            if self.exempt_reason or self.exempt_doc_no or self.exempt_date:
+                return {"exempt_reason": "只有“经批准不进驻”的事项才填写不进驻原因和批准文件。"}
+            return {}
+        errors = {}
+        if not self.exempt_reason:
+            errors["exempt_reason"] = (
+                "经批准不进驻的事项必须选择不进驻原因（涉密、场地限制或其他）。"
+            )
+        if self.exempt_reason == self.ExemptReason.OTHER and not self.exempt_note.strip():
+            errors["exempt_note"] = "不进驻原因为“其他”时，请写明具体原因。"
+        if not self.exempt_doc_no.strip():
+            errors["exempt_doc_no"] = "经批准不进驻的事项必须填写县政府批准文号。"
+        if not self.exempt_date:
+            errors["exempt_date"] = "经批准不进驻的事项必须填写批准日期。"
+        return errors
+
+    @property
+    def is_instant(self) -> bool:
+        return self.case_kind == self.CaseKind.INSTANT
+
+    @property
+    def handling_form_labels(self) -> list[str]:
+        return [HANDLING_FORMS[f] for f in self.handling_forms.split(",") if f in HANDLING_FORMS]
+
+
+HANDLING_FORMS = {"1": "窗口办理", "2": "网上办理", "3": "掌上办理", "4": "快递申请"}
+ONLINE_DEPTHS = {
+    1: "网上咨询",
+    2: "网上收件",
+    3: "网上预审",
+    4: "网上受理",
+    5: "网上办理",
+    6: "网上办理结果信息反馈",
+    7: "电子证照反馈",
+}
+SPECIAL_PROCEDURES = {
+    "hearing": "听证",
+    "tendering": "招标",
+    "auction": "拍卖",
+    "inspection": "检验",
+    "testing": "检测",
+    "quarantine": "检疫",
+    "appraisal": "鉴定",
+    "expert_review": "专家评审",
+    "site_inspection": "现场勘查",
+    "publicity": "公示",
+}
+SERVICE_OBJECTS = (
+    "自然人",
+    "企业法人",
+    "事业法人",
+    "社会组织法人",
+    "非法人企业",
+    "行政机关",
+    "其他组织",
+)
+
+
+def special_procedure_problem(value) -> str:
+    """Why a special-procedure list is malformed, or "" when it is fine."""
+    if not isinstance(value, list):
+        return "特别程序格式不正确，应为程序名称和天数的列表。"
+    for entry in value:
+        if not isinstance(entry, dict) or entry.get("kind") not in SPECIAL_PROCEDURES:
+            kinds = "、".join(SPECIAL_PROCEDURES.values())
+            return f"特别程序只能是：{kinds}。"
+        days = entry.get("days")
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
+            label = SPECIAL_PROCEDURES[entry["kind"]]
+            return f"特别程序“{label}”的所需时间应为1至365个工作日。"
+    return ""
+
+
+def material_upload_path(instance, filename: str) -> str:
+    return f"catalog/materials/{instance.item_id}/{filename}"
+
+
+class Material(models.Model):
+    class Form(models.TextChoices):
+        PAPER = "paper", "纸质"
+        ELECTRONIC = "electronic", "电子"
+        BOTH = "both", "纸质或电子"
+
+    class Source(models.TextChoices):
+        APPLICANT = "applicant", "申请人自备"
+        SHARING = "sharing", "部门间共享获取"
+        ISSUED = "issued", "政府部门核发"
+
+    item = models.ForeignKey(
+        Item, verbose_name="事项", on_delete=models.CASCADE, related_name="materials"
+    )
+    order = models.PositiveSmallIntegerField("序号", default=1)
+    name = models.CharField("材料名称", max_length=200)
+    issuer = models.CharField("出具单位", max_length=100, blank=True)
+    originals = models.PositiveSmallIntegerField("原件份数", default=0)
+    copies = models.PositiveSmallIntegerField("复印件份数", default=0)
+    required = models.BooleanField("必要", default=True)
+    form = models.CharField("材料形式", max_length=10, choices=Form.choices, default=Form.PAPER)
+    source = models.CharField(
+        "来源渠道", max_length=10, choices=Source.choices, default=Source.APPLICANT
+    )
+    sharing_unit = models.CharField("共享提供部门", max_length=100, blank=True)
+    standard = models.TextField("受理标准", blank=True)
+    is_main = models.BooleanField("主要材料", default=True)
+    rongque = models.BooleanField("可容缺后补", default=False)
+    blank_form = models.FileField("空白表格", upload_to=material_upload_path, blank=True)
+    sample = models.FileField("示例样表", upload_to=material_upload_path, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申请材料"
+        ordering = ["item_id", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(is_main=True, rongque=True),
+                name="material_main_never_rongque",
+                violation_error_message="主要材料不能容缺后补，只有次要材料可以容缺。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.is_main and self.rongque:
+            errors["rongque"] = (
+                f"“{self.name}”是主要材料，不能设为可容缺后补；只有次要材料可以容缺。"
+            )
+        if self.source == self.Source.SHARING and not self.sharing_unit.strip():
+            errors["sharing_unit"] = f"“{self.name}”通过部门共享获取，请填写提供数据的部门。"
+        paper = self.form != self.Form.ELECTRONIC and self.source == self.Source.APPLICANT
+        if paper and self.originals == 0 and self.copies == 0:
+            errors["originals"] = f"“{self.name}”需申请人提交纸质材料，原件和复印件份数不能都为0。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class ItemVersion(models.Model):
+    """One change to an item: who, when, what changed (old and new values), and the snapshot."""
+
+    item = models.ForeignKey(
+        Item, verbose_name="事项", on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField("版本号")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    action = models.CharField("操作", max_length=20)
+    changes = models.JSONField("变更内容", default=dict)
+    snapshot = models.JSONField("快照", default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事项版本"
+        ordering = ["item_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="item_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} v{self.number}"
+
+
+class HallApproval(models.Model):
+    """The approval a hall departure needs (S13): withdrawing a published item, or taking an
+    item out of the physical hall (closing it at the window)."""
+
+    class Kind(models.TextChoices):
+        WITHDRAW = "withdraw", "撤销已发布事项"
+        LEAVE_HALL = "leave_hall", "事项撤出实体大厅（窗口停办）"
+
+    item = models.ForeignKey(
+        Item, verbose_name="事项", on_delete=models.PROTECT, related_name="hall_approvals"
+    )
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    doc_no = models.CharField("批准文号", max_length=100)
+    approved_on = models.DateField("批准日期")
+    approver = models.CharField("批准机关（人）", max_length=100)
+    reason = models.TextField("理由")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "撤出审批记录"
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.doc_no}"
+
+
+class CombinedService(models.Model):
+    """一件事 (S11): several items of several units handled as one, led by one unit."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    name = models.CharField("一件事名称", max_length=100, unique=True)
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="led_services"
+    )
+    description = models.TextField("说明", blank=True)
+    promised_limit = models.PositiveSmallIntegerField(
+        "承诺办结时限（工作日）",
+        validators=[MaxValueValidator(JOINT_STATUTORY_LIMIT)],
+        error_messages={"max_value": "一件事承诺时限不能超过联合办理的法定时限45个工作日。"},
+    )
+    conditions = models.TextField("办理条件", blank=True)
+    place = models.CharField("办理地点", max_length=200, blank=True)
+    consult_phone = models.CharField("咨询电话", max_length=50, blank=True)
+    life_events = models.ManyToManyField(
+        LifeEvent, verbose_name="所属主题", blank=True, related_name="combined_services"
+    )
+    items = models.ManyToManyField(
+        Item, verbose_name="包含事项", through="CombinedMember", related_name="combined_services"
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    pinyin = models.CharField(max_length=300, blank=True, editable=False)
+    initials = models.CharField(max_length=100, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "一件事"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CombinedMember(models.Model):
+    service = models.ForeignKey(CombinedService, on_delete=models.CASCADE, related_name="members")
+    item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField("顺序", default=1)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "一件事包含的事项"
+        ordering = ["service_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "item"], name="combined_member_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.item)

@@ -1,0 +1,48 @@
+"""Pinyin search keys: full pinyin and initials, so `jzxk` finds 建筑工程施工许可."""
+
+import re
+
+from pypinyin import Style, lazy_pinyin
+
+_LETTERS = re.compile(r"[^a-z0-9]")
+
+
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """(full pinyin, initials) of `text`, lower case, letters and digits only."""
+    full = "".join(lazy_pinyin(text, errors="default"))
+    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default"))
+    return _LETTERS.sub("", full.lower()), _LETTERS.sub("", initials.lower())
+
+
+def initials_pattern(query: str) -> str | None:
+    """A regex matching initials that contain the query's letters in order (j.*z.*x.*k), or
+    None when the query is not plain ASCII letters."""
+    q = query.strip().lower()
+    if not q or not q.isascii() or not q.isalpha() or len(q) > 20:
+        return None
+    return ".*".join(q)
+
+
+def rank(query: str, name: str, initials: str, full: str) -> tuple[int, int, int]:
+    """Sort key: exact name hits, then contiguous initials, then ordered initials; tighter first."""
+    q = query.strip().lower()
+    if query.strip() in name:
+        return (0, name.index(query.strip()), len(name))
+    if q and q in initials:
+        return (1, initials.index(q), len(initials))
+    if q and q in full:
+        return (2, full.index(q), len(full))
+    span = _span(q, initials)
+    return (3, span, len(initials))
+
+
+def _span(q: str, text: str) -> int:
+    pos, start = 0, -1
+    for ch in q:
+        pos = text.find(ch, pos)
+        if pos < 0:
+            return 10_000
+        if start < 0:
+            start = pos
+        pos += 1
+    return pos - start

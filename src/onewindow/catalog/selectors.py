@@ -1,0 +1,296 @@
+"""Reads of the catalogue. Staff reads are scoped by unit; public reads see published items."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from onewindow.catalog import search
+from onewindow.catalog.models import CombinedMember, CombinedService, Item, LifeEvent, Material
+from onewindow.org.models import Unit, User
+from onewindow.org.selectors import user_unit_id
+
+
+def item_list_for_user(*, user: User) -> QuerySet[Item]:
+    qs = Item.objects.select_related("unit", "parent")
+    if user.sees_all_units:
+        return qs
+    own = user_unit_id(user)
+    return qs.filter(unit_id=own) if own else qs.none()
+
+
+def item_get_for_user(item_id: int, *, user: User) -> Item:
+    item = (
+        item_list_for_user(user=user)
+        .prefetch_related("materials", "life_events", "children")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise Http404("没有找到该事项，或您无权查看。")
+    return item
+
+
+def item_filter(qs: QuerySet[Item], *, params) -> QuerySet[Item]:
+    """Apply the list filters of the catalogue pages and the API (unit, type, status ...)."""
+    if params.get("unit"):
+        qs = qs.filter(unit_id=params["unit"])
+    if params.get("type"):
+        qs = qs.filter(item_type=params["type"])
+    if params.get("status"):
+        qs = qs.filter(status=params["status"])
+    if params.get("hall"):
+        qs = qs.filter(hall_status=params["hall"])
+    if params.get("kind"):
+        qs = qs.filter(case_kind=params["kind"])
+    if params.get("event"):
+        qs = qs.filter(life_events__code=params["event"])
+    return qs
+
+
+def item_search(qs: QuerySet, query: str) -> list:
+    """Items (or combined services) whose name, keywords or pinyin match, best match first.
+
+    Pinyin initials match in order with gaps, so `jzxk` finds 建筑工程施工许可 (jzgcsgxk).
+    """
+    query = query.strip()
+    if not query:
+        return list(qs)
+    cond = Q(name__icontains=query)
+    if hasattr(qs.model, "keywords"):
+        cond |= Q(keywords__icontains=query)
+    pattern = search.initials_pattern(query)
+    if pattern:
+        cond |= Q(initials__regex=pattern) | Q(pinyin__contains=query.lower())
+    hits = list(qs.filter(cond).distinct()[:500])
+    return sorted(hits, key=lambda i: search.rank(query, i.name, i.initials, i.pinyin))
+
+
+# --- public -------------------------------------------------------------------------------
+
+
+def public_items() -> QuerySet[Item]:
+    return Item.objects.filter(status=Item.Status.PUBLISHED).select_related("unit")
+
+
+def public_item_get(code: str) -> Item:
+    item = (
+        public_items()
+        .select_related("parent")
+        .prefetch_related(
+            "life_events",
+            "materials",
+            Prefetch("children", queryset=Item.objects.filter(status=Item.Status.PUBLISHED)),
+            Prefetch(
+                "combined_services",
+                queryset=CombinedService.objects.filter(status=CombinedService.Status.PUBLISHED),
+            ),
+        )
+        .filter(implementation_code=code)
+        .first()
+    )
+    if item is None:
+        raise Http404("没有找到该事项，它可能尚未发布或已撤销。")
+    return item
+
+
+def public_combined() -> QuerySet[CombinedService]:
+    return CombinedService.objects.filter(status=CombinedService.Status.PUBLISHED).select_related(
+        "lead_unit"
+    )
+
+
+def combined_get(service_id: int, *, public: bool) -> CombinedService:
+    qs = public_combined() if public else CombinedService.objects.select_related("lead_unit")
+    service = (
+        qs.prefetch_related(
+            Prefetch(
+                "members",
+                queryset=CombinedMember.objects.select_related("item__unit").prefetch_related(
+                    "item__materials"
+                ),
+            ),
+            "life_events",
+        )
+        .filter(pk=service_id)
+        .first()
+    )
+    if service is None:
+        raise Http404("没有找到该一件事，或它尚未发布。")
+    return service
+
+
+def units_with_public_items() -> QuerySet[Unit]:
+    return (
+        Unit.objects.annotate(
+            published=Count("items", filter=Q(items__status=Item.Status.PUBLISHED))
+        )
+        .filter(published__gt=0)
+        .order_by("id")
+    )
+
+
+def life_events_with_counts() -> QuerySet[LifeEvent]:
+    return LifeEvent.objects.annotate(
+        published=Count("items", filter=Q(items__status=Item.Status.PUBLISHED), distinct=True)
+        + Count(
+            "combined_services",
+            filter=Q(combined_services__status=CombinedService.Status.PUBLISHED),
+            distinct=True,
+        )
+    )
+
+
+@dataclass
+class MergedMaterial:
+    """One line of a combined service's material list: asked for once, used by several items."""
+
+    name: str
+    issuer: str
+    originals: int
+    copies: int
+    required: bool
+    is_main: bool
+    rongque: bool
+    source: str
+    standard: str
+    materials: list[Material] = field(default_factory=list)
+    item_names: list[str] = field(default_factory=list)
+
+
+def _material_key(name: str) -> str:
+    # “营业执照（副本）” and “营业执照副本” are the same paper; brackets and spaces do not count.
+    return "".join(ch for ch in name if ch not in "（）() 　")
+
+
+def merged_materials(service: CombinedService) -> list[MergedMaterial]:
+    """The combined service's one list: a material several member items need appears once,
+    with the largest number of originals and copies any of them asks for; shared materials
+    first."""
+    merged: dict[str, MergedMaterial] = {}
+    for member in service.members.all():
+        for m in member.item.materials.all():
+            key = _material_key(m.name)
+            line = merged.get(key)
+            if line is None:
+                line = merged[key] = MergedMaterial(
+                    name=m.name,
+                    issuer=m.issuer,
+                    originals=m.originals,
+                    copies=m.copies,
+                    required=m.required,
+                    is_main=m.is_main,
+                    rongque=m.rongque,
+                    source=m.get_source_display(),
+                    standard=m.standard,
+                )
+            else:
+                line.originals = max(line.originals, m.originals)
+                line.copies = max(line.copies, m.copies)
+                line.required = line.required or m.required
+                line.is_main = line.is_main or m.is_main
+                line.rongque = line.rongque and m.rongque and not line.is_main
+            line.materials.append(m)
+            if member.item.name not in line.item_names:
+                line.item_names.append(member.item.name)
+    return sorted(merged.values(), key=lambda line: -len(line.item_names))
+
+
+# --- catalogue check (核查, S3) ------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    item: Item
+    rule: str
+    reason: str
+
+
+CHECK_RULES = {
+    "promised_over_legal": "承诺时限超过法定时限",
+    "online_not_in_hall": "已在网上大厅发布但未进驻实体大厅，也未经批准不进驻",
+    "missing_materials": "缺少申请材料",
+    "missing_basis": "缺少设定依据",
+    "missing_conditions": "缺少受理条件",
+    "invalid_code": "编码无效",
+    "duplicate_code": "编码重复",
+    "orphan_child": "上级事项缺失",
+    "exempt_without_approval": "不进驻但无批准文件",
+    "not_supervised": "未纳入电子监察",
+}
+
+
+def catalogue_check(*, user: User, unit_id: int | None = None) -> dict[Unit, list[Finding]]:
+    """Every problem the reform office must have corrected, grouped by unit, with a reason."""
+    from django.core.exceptions import ValidationError
+
+    from onewindow.catalog.codes import (
+        APPLICATION_BASED,
+        validate_basic_code,
+        validate_implementation_code,
+    )
+
+    items = list(
+        item_list_for_user(user=user)
+        .exclude(status=Item.Status.WITHDRAWN)
+        .annotate(material_count=Count("materials"))
+        .order_by("unit_id", "basic_code", "id")
+    )
+    if unit_id is not None:
+        items = [i for i in items if i.unit_id == unit_id]
+    by_code: dict[tuple[int, str], list[Item]] = defaultdict(list)
+    for item in items:
+        by_code[(item.unit_id, item.basic_code)].append(item)
+    findings: dict[Unit, list[Finding]] = defaultdict(list)
+
+    def add(item: Item, rule: str, reason: str) -> None:
+        findings[item.unit].append(Finding(item, CHECK_RULES[rule], reason))
+
+    for item in items:
+        if item.promised_limit > item.legal_limit:
+            add(
+                item,
+                "promised_over_legal",
+                f"承诺{item.promised_limit}个工作日，超过法定{item.legal_limit}个工作日，"
+                "应压减至法定时限以内。",
+            )
+        if item.online_hall and item.hall_status == Item.HallStatus.NOT_YET:
+            add(
+                item,
+                "online_not_in_hall",
+                "应进驻实体大厅窗口受理；确需不进驻的，须报县政府批准。",
+            )
+        if item.item_type in APPLICATION_BASED:
+            if item.material_count == 0:
+                add(item, "missing_materials", "依申请事项必须列明申请材料。")
+            if not item.conditions.strip():
+                add(item, "missing_conditions", "依申请事项必须写明受理条件。")
+        if not item.legal_basis.strip():
+            add(item, "missing_basis", "须写明设定依据（法律、法规、规章条款）。")
+        try:
+            validate_basic_code(item.basic_code, item_type=item.item_type)
+            validate_implementation_code(
+                item.implementation_code,
+                credit_code=item.unit.credit_code,
+                level=item.level,
+                basic_code=item.basic_code,
+            )
+        except ValidationError as exc:
+            add(item, "invalid_code", exc.messages[0])
+        twins = by_code[(item.unit_id, item.basic_code)]
+        if len(twins) > 1:
+            others = "、".join(t.name for t in twins if t.pk != item.pk)
+            add(item, "duplicate_code", f"本单位另有事项使用同一基本编码：{others}。")
+        if item.relation in (Item.Relation.SUB, Item.Relation.BUSINESS):
+            if item.parent is None:
+                add(item, "orphan_child", f"{item.get_relation_display()}未关联上级事项。")
+            elif item.parent.status == Item.Status.WITHDRAWN:
+                add(item, "orphan_child", f"上级事项“{item.parent.name}”已撤销。")
+        if item.hall_status == Item.HallStatus.EXEMPT and not (
+            item.exempt_doc_no.strip() and item.exempt_date
+        ):
+            add(item, "exempt_without_approval", "不进驻实体大厅须有县政府批准文号和日期。")
+        if item.status == Item.Status.PUBLISHED and not item.supervised:
+            add(item, "not_supervised", "已发布事项应纳入电子监察（S9）。")
+    return dict(sorted(findings.items(), key=lambda kv: kv[0].pk))
