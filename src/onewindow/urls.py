@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from onewindow.api import api
 from onewindow.web import views
 
 admin.site.site_header = "一窗通办 · 系统管理"
@@ -26,6 +27,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("onewindow.org.urls")),
     path("", include("onewindow.workdays.urls")),
+    path("", include("onewindow.catalog.urls")),
+    path("", include("onewindow.portal.urls")),
+    path("api/", api.urls),
 ]
 
 handler403 = "onewindow.web.views.permission_denied"

@@ -280,6 +280,13 @@ class Item(models.Model):
         return self.case_kind == self.CaseKind.INSTANT
 
     @property
+    def special_procedure_labels(self) -> list[str]:
+        return [
+            f"{SPECIAL_PROCEDURES.get(p['kind'], p['kind'])}（约{p['days']}个工作日）"
+            for p in self.special_procedures
+        ]
+
+    @property
     def handling_form_labels(self) -> list[str]:
         return [HANDLING_FORMS[f] for f in self.handling_forms.split(",") if f in HANDLING_FORMS]
 

@@ -208,7 +208,7 @@ class Finding:
 
 
 CHECK_RULES = {
-    "promised_over_legal": "承诺时限超过法定时限",
+    "promised_not_shorter": "承诺时限未短于法定时限",
     "online_not_in_hall": "已在网上大厅发布但未进驻实体大厅，也未经批准不进驻",
     "missing_materials": "缺少申请材料",
     "missing_basis": "缺少设定依据",
@@ -248,12 +248,14 @@ def catalogue_check(*, user: User, unit_id: int | None = None) -> dict[Unit, lis
         findings[item.unit].append(Finding(item, CHECK_RULES[rule], reason))
 
     for item in items:
-        if item.promised_limit > item.legal_limit:
+        # Promised above legal cannot be stored (a database constraint); equal to legal means
+        # the unit has not compressed the limit as the reform asks.
+        if item.legal_limit and item.promised_limit >= item.legal_limit:
             add(
                 item,
-                "promised_over_legal",
-                f"承诺{item.promised_limit}个工作日，超过法定{item.legal_limit}个工作日，"
-                "应压减至法定时限以内。",
+                "promised_not_shorter",
+                f"承诺{item.promised_limit}个工作日，未短于法定{item.legal_limit}个工作日，"
+                "应在法定时限基础上压缩。",
             )
         if item.online_hall and item.hall_status == Item.HallStatus.NOT_YET:
             add(
@@ -294,3 +296,42 @@ def catalogue_check(*, user: User, unit_id: int | None = None) -> dict[Unit, lis
         if item.status == Item.Status.PUBLISHED and not item.supervised:
             add(item, "not_supervised", "已发布事项应纳入电子监察（S9）。")
     return dict(sorted(findings.items(), key=lambda kv: kv[0].pk))
+
+
+def item_history(item: Item, *, limit: int = 50) -> list[tuple]:
+    """The item's versions, newest first, each with its changes as (label, old, new) rows."""
+    from onewindow.catalog.elements import LABELS
+
+    rows = []
+    for version in item.versions.select_related("actor")[:limit]:
+        changes = []
+        for key, value in version.changes.items():
+            if key == "_note":
+                changes.append(("说明", None, value))
+            elif key == "materials":
+                old, new = value
+                changes.append(("申请材料", f"{len(old)}项", f"{len(new)}项"))
+                changes.extend(_material_changes(old, new))
+            else:
+                changes.append((LABELS.get(key, key), _shown(value[0]), _shown(value[1])))
+        rows.append((version, changes))
+    return rows
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(v.get("kind", v)) if isinstance(v, dict) else str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _material_changes(old: list[dict], new: list[dict]) -> list[tuple]:
+    before = {m["name"]: m for m in old}
+    after = {m["name"]: m for m in new}
+    rows = [("新增材料", None, name) for name in after if name not in before]
+    rows += [("删除材料", None, name) for name in before if name not in after]
+    rows += [
+        ("修改材料", None, name) for name in after if name in before and after[name] != before[name]
+    ]
+    return rows

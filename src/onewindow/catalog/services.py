@@ -50,6 +50,12 @@ def can_edit_item(user: User, item: Item | None = None, unit: Unit | None = None
     return user.has_role(RoleCode.WINDOW_SUPERVISOR) and unit_id == user_unit_id(user)
 
 
+def can_create_item(user: User) -> bool:
+    if user.has_role(RoleCode.REFORM_OFFICE, RoleCode.SYSADMIN):
+        return True
+    return user.has_role(RoleCode.WINDOW_SUPERVISOR) and user_unit_id(user) is not None
+
+
 def can_govern_catalogue(user: User) -> bool:
     """Publishing, withdrawal, hall status, import and combined services: the reform office."""
     return user.has_role(RoleCode.REFORM_OFFICE, RoleCode.SYSADMIN)

@@ -36,6 +36,7 @@ from onewindow.catalog.services import can_govern_catalogue, leaves_hall
 from onewindow.org.models import Unit, User
 
 MAX_ROWS = 50_000
+FORMULA = object()  # a formula cell, already reported; parsing skips it
 JSON_FORMAT = "onewindow-catalog"
 
 
@@ -196,6 +197,7 @@ def _sheet_rows(wb, title: str, columns, errors: list[RowError]) -> list[tuple[i
                 errors.append(
                     RowError(title, number, head, "单元格含有公式，请改为直接填写数值或文字。")
                 )
+                raw[by_header[head].key] = FORMULA
                 continue
             raw[by_header[head].key] = cell.value
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
@@ -279,6 +281,56 @@ def read_json(data: bytes) -> tuple[list, list, list[RowError]]:
     return out[0], out[1], []
 
 
+def read_upload(upload) -> dict:
+    """An uploaded file (XLSX or JSON, by content) as import_catalogue's keyword arguments."""
+    if upload.size > max_bytes():
+        raise ImportRefused(
+            [
+                RowError(
+                    "文件",
+                    0,
+                    "",
+                    f"文件大小为{upload.size / 1048576:.1f}MB，超过导入上限"
+                    f"{max_bytes() / 1048576:.0f}MB，请分单位或分批导入。",
+                )
+            ]
+        )
+    data = upload.read()
+    reader = read_json if data.lstrip()[:1] in (b"{", b"[") else read_xlsx
+    items, materials, errors = reader(data)
+    return {"item_rows": items, "material_rows": materials, "errors": errors}
+
+
+def check_xlsx(findings) -> bytes:
+    """The catalogue check report as a workbook: one row per finding."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "事项核查报告"
+    ws.append(["序号", "单位", "事项名称", "实施编码", "状态", "问题", "原因及整改要求"])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    n = 0
+    for unit, rows in findings.items():
+        for f in rows:
+            n += 1
+            ws.append(
+                [
+                    n,
+                    unit.name,
+                    f.item.name,
+                    f.item.implementation_code,
+                    f.item.get_status_display(),
+                    f.rule,
+                    f.reason,
+                ]
+            )
+    for letter, width in zip("ABCDEFG", (6, 26, 30, 34, 8, 34, 50), strict=True):
+        ws.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 # --- checking and writing -----------------------------------------------------------------
 
 
@@ -287,6 +339,9 @@ def _parse(rows, columns, sheet: str, errors: list[RowError]) -> list[tuple[int,
     for number, raw in rows:
         record, ok = {}, True
         for col in columns:
+            if raw.get(col.key) is FORMULA:
+                ok = False
+                continue
             try:
                 record[col.key] = col.parse(raw.get(col.key))
             except CellError as exc:
@@ -386,11 +441,13 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
             )
         seen.setdefault(code, number)
 
+    # Rows that failed to parse still name their item; their materials are not "orphans".
+    mentioned = {str(raw.get("implementation_code") or "") for _, raw in item_rows}
     # Materials grouped by item, each checked on its own.
     by_item: dict[str, list[Material]] = defaultdict(list)
     for number, record in materials:
         code = record.pop("item")
-        if code not in seen:
+        if code not in seen and code not in mentioned:
             errors.append(
                 RowError(
                     MATERIAL_SHEET,

@@ -56,6 +56,8 @@ NAV = [
     NavEntry(_("涉改单位"), "org:unit_list", _hall_wide),
     NavEntry(_("工作人员"), "org:staff_list", _hall_wide | _unit_roles),
     NavEntry(_("窗口设置"), "org:window_list", _hall_wide | _unit_roles),
+    NavEntry(_("事项库"), "catalog:item_list", _hall_wide | _unit_roles),
+    NavEntry(_("办事指南"), "portal:home", frozenset(RoleCode)),
     NavEntry(_("工作日历"), "workdays:year_list", _hall_wide | _unit_roles),
     NavEntry(_("系统管理"), "admin:index", frozenset({RoleCode.SYSADMIN})),
 ]

@@ -34,7 +34,7 @@ def healthz(request):
 def index(request):
     if request.user.is_authenticated:
         return redirect(home_url_for(request.user))
-    return redirect("login")
+    return redirect("portal:home")  # the public guides; staff sign in from there
 
 
 def home(request):

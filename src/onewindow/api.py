@@ -1,0 +1,31 @@
+"""The REST API root: every app's router, one OpenAPI document at /api/openapi.json and
+interactive docs at /api/docs (served from the vendored assets, no CDN)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import NinjaAPI
+
+from onewindow import __version__
+from onewindow.catalog.api import router as catalog_router
+
+api = NinjaAPI(
+    title="一窗通办 API",
+    version=__version__,
+    description="桃江县一窗通办政务服务平台接口。读取事项目录无需登录；写入须以审改办账号登录（会话+CSRF）。",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(
+        request, {"detail": "；".join(exc.messages), "errors": errors}, status=400
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or "您无权执行此操作。"}, status=403)
+
+
+api.add_router("/catalog/", catalog_router)

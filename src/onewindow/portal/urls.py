@@ -1,0 +1,17 @@
+from django.urls import path
+
+from onewindow.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("guide/", views.guide_home, name="home"),
+    path("guide/search/", views.guide_search, name="search"),
+    path("guide/items/<str:code>/", views.guide_item, name="item"),
+    path("guide/items/<str:code>/qr.svg", views.guide_item_qr, name="item_qr"),
+    path("guide/combined/<int:service_id>/", views.guide_combined, name="combined"),
+    path(
+        "guide/materials/<int:material_id>/<str:which>/",
+        views.material_file,
+        name="material_file",
+    ),
+]

@@ -1,0 +1,107 @@
+"""Public pages: service guides (办事指南) anyone may open without logging in."""
+
+import segno
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+
+from onewindow.catalog import selectors
+from onewindow.catalog.codes import ItemType
+from onewindow.catalog.models import LifeEvent, Material
+
+
+def guide_home(request):
+    events = list(selectors.life_events_with_counts())
+    return render(
+        request,
+        "portal/guide_home.html",
+        {
+            "person_events": [e for e in events if e.audience == LifeEvent.Audience.PERSON],
+            "company_events": [e for e in events if e.audience == LifeEvent.Audience.COMPANY],
+            "units": selectors.units_with_public_items(),
+            "types": ItemType.choices,
+            "combined": selectors.public_combined(),
+        },
+    )
+
+
+def guide_search(request):
+    """Search by name, keyword or pinyin initials, and browse by unit, type or life event."""
+    query = request.GET.get("q", "").strip()[:50]
+    items = selectors.item_filter(selectors.public_items(), params=request.GET)
+    items = selectors.item_search(items, query) if query else items.order_by("unit_id", "name")
+    combined = []
+    if query or request.GET.get("event"):
+        combined_qs = selectors.public_combined()
+        if request.GET.get("event"):
+            combined_qs = combined_qs.filter(life_events__code=request.GET["event"])
+        combined = selectors.item_search(combined_qs, query) if query else list(combined_qs)
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/guide_search.html",
+        {
+            "page": page,
+            "combined": combined,
+            "query": query,
+            "heading": _heading(request.GET),
+        },
+    )
+
+
+def _heading(params) -> str:
+    if params.get("event"):
+        event = LifeEvent.objects.filter(code=params["event"]).first()
+        return f"主题：{event.name}" if event else "主题"
+    if params.get("unit"):
+        unit = selectors.units_with_public_items().filter(pk=params["unit"]).first()
+        return f"部门：{unit.name}" if unit else "部门"
+    if params.get("type") in ItemType.values:
+        return f"类型：{ItemType(params['type']).label}"
+    return "全部事项"
+
+
+def guide_item(request, code: str):
+    item = selectors.public_item_get(code)
+    url = request.build_absolute_uri()
+    return render(
+        request,
+        "portal/guide_item.html",
+        {"item": item, "qr_svg": segno.make(url, error="m").svg_inline(scale=3), "url": url},
+    )
+
+
+@cache_control(public=True, max_age=3600)
+def guide_item_qr(request, code: str):
+    """The item page's QR code as an SVG file, to print on hall signs and leaflets."""
+    item = selectors.public_item_get(code)
+    url = request.build_absolute_uri(reverse("portal:item", args=[item.implementation_code]))
+    response = HttpResponse(content_type="image/svg+xml")
+    segno.make(url, error="m").save(response, kind="svg", scale=8, border=2)
+    return response
+
+
+def guide_combined(request, service_id: int):
+    service = selectors.combined_get(service_id, public=True)
+    return render(
+        request,
+        "portal/guide_combined.html",
+        {"service": service, "merged": selectors.merged_materials(service)},
+    )
+
+
+def material_file(request, material_id: int, which: str):
+    """A published item's blank form or sample file."""
+    if which not in ("blank_form", "sample"):
+        raise Http404("没有这种文件。")
+    material = get_object_or_404(
+        Material.objects.select_related("item"), pk=material_id, item__status="published"
+    )
+    field = getattr(material, which)
+    if not field:
+        raise Http404("该材料没有上传此文件。")
+    return FileResponse(
+        field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1]
+    )
