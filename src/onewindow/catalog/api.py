@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
@@ -254,7 +254,7 @@ def create_item(request, payload: ItemCreate):
     data = payload.dict()
     unit = Unit.objects.filter(credit_code=data.pop("unit")).first()
     if unit is None:
-        return 400, {"detail": "找不到该统一社会信用代码对应的单位。"}
+        return Status(400, {"detail": "找不到该统一社会信用代码对应的单位。"})
     parent_code = data.pop("parent")
     if parent_code:
         data["parent"] = _staff_item(request, parent_code)
@@ -263,7 +263,7 @@ def create_item(request, payload: ItemCreate):
     item = services.item_create(
         acting_user=request.user, unit=unit, data=data, materials=materials, life_events=events
     )
-    return 201, selectors.item_get_for_user(item.pk, user=request.user)
+    return Status(201, selectors.item_get_for_user(item.pk, user=request.user))
 
 
 @router.patch(
@@ -331,10 +331,13 @@ def import_items(request):
             acting_user=request.user, item_rows=items, material_rows=materials, errors=errors
         )
     except transfer.ImportRefused as exc:
-        return 400, {
-            "detail": f"未导入：{len(exc.errors)}个错误",
-            "errors": [str(e) for e in exc.errors],
-        }
+        return Status(
+            400,
+            {
+                "detail": f"未导入：{len(exc.errors)}个错误",
+                "errors": [str(e) for e in exc.errors],
+            },
+        )
 
 
 class FindingOut(Schema):
@@ -350,7 +353,7 @@ class FindingOut(Schema):
 )
 def check(request):
     if not request.user.has_role("reform_office", "supervisor", "sysadmin", "window_supervisor"):
-        return 403, {"detail": "您的角色无权查看核查报告。"}
+        return Status(403, {"detail": "您的角色无权查看核查报告。"})
     findings = selectors.catalogue_check(user=request.user)
     return [
         {

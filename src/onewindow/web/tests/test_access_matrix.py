@@ -6,6 +6,7 @@ The expectations are written out here, independently of the decorators in the co
 import pytest
 from django.urls import reverse
 
+from onewindow.catalog.models import Item
 from onewindow.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,18 @@ EXPECTED_200 = {
     "/calendar/2026/": HALL_WIDE | UNIT_STAFF,
     "/calendar/2027/enter/": {"reform", "admin"},
     "/calendar/day/": {"reform", "admin"},
+    "/catalog/": HALL_WIDE | UNIT_STAFF,
+    "/catalog/items/{own_item}/": HALL_WIDE | UNIT_STAFF,
+    "/catalog/items/new/": {"reform", "winsup", "admin"},
+    "/catalog/items/{own_item}/edit/": {"reform", "winsup", "admin"},
+    "/catalog/items/{own_item}/hall/": {"reform", "admin"},
+    "/catalog/items/{own_item}/withdraw/": {"reform", "admin"},
+    "/catalog/check/": {"reform", "inspector", "winsup", "admin"},
+    "/catalog/import/": {"reform", "admin"},
+    "/catalog/export.xlsx": HALL_WIDE | UNIT_STAFF,
+    "/catalog/template.xlsx": HALL_WIDE | UNIT_STAFF,
+    "/catalog/combined/": HALL_WIDE | UNIT_STAFF,
+    "/catalog/combined/new/": {"reform", "admin"},
     "/admin/": {"admin"},
     "/admin/org/windowpost/": {"admin"},
 }
@@ -45,7 +58,8 @@ EXPECTED_200 = {
 
 def _url(template: str) -> str:
     own = Unit.objects.get(short_name="县市监局").pk  # the demo unit-bound logins work there
-    return template.format(own=own)
+    own_item = Item.objects.filter(unit_id=own, status=Item.Status.PUBLISHED).first().pk
+    return template.format(own=own, own_item=own_item)
 
 
 @pytest.mark.parametrize("template", sorted(EXPECTED_200))
@@ -59,6 +73,16 @@ def test_role_page_matrix(login, template, username):
     else:
         assert response.status_code == 403, (username, template, response.status_code)
         assert "无权访问" in response.content.decode() or "未关联单位" in response.content.decode()
+
+
+PUBLIC = ["/", "/guide/", "/guide/search/?q=jzxk", "/api/catalog/items", "/api/docs"]
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_public_pages_open_without_login(client, url):
+    response = client.get(url, follow=True)
+    assert response.status_code == 200
+    assert all("/login/" not in url for url, _status in response.redirect_chain)
 
 
 @pytest.mark.parametrize("template", sorted(EXPECTED_200))

@@ -1,0 +1,135 @@
+import json
+
+import pytest
+
+from onewindow.catalog.models import HallApproval, Item
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_list_searches_and_pages(client):
+    response = client.get("/api/catalog/items", {"q": "jzxk"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["items"][0]["name"] == "建筑工程施工许可"
+    everything = client.get("/api/catalog/items").json()
+    assert everything["count"] == Item.objects.filter(status="published").count()
+    assert len(everything["items"]) == 50
+
+
+def test_public_item_detail_has_materials_and_hides_drafts(client):
+    item = Item.objects.get(name="食品经营许可（新办）")
+    data = client.get(f"/api/catalog/items/{item.implementation_code}").json()
+    assert data["parent"] == item.parent.implementation_code
+    assert data["materials"][0]["name"] == "食品经营许可（新办）申请表"
+    draft = Item.objects.get(name="人力资源服务许可")
+    assert client.get(f"/api/catalog/items/{draft.implementation_code}").status_code == 404
+
+
+def test_combined_detail_merges_materials(client):
+    services = client.get("/api/catalog/combined").json()
+    target = next(s for s in services if s["name"] == "企业开办一件事")
+    data = client.get(f"/api/catalog/combined/{target['id']}").json()
+    names = [m["name"] for m in data["materials"]]
+    assert len(names) == len(set(names)) and "营业执照" in names
+
+
+def test_openapi_documents_the_catalogue_and_docs_use_no_cdn(client):
+    schema = client.get("/api/openapi.json").json()
+    assert {"/api/catalog/items", "/api/catalog/items/{code}", "/api/catalog/import"} <= set(
+        schema["paths"]
+    )
+    docs = client.get("/api/docs").content.decode()
+    assert "/static/ninja/" in docs and "cdn" not in docs.lower()
+
+
+def _payload(**overrides):
+    data = {
+        "unit": Item.objects.get(name="食品生产许可").unit.credit_code,
+        "name": "接口新增事项",
+        "basic_code": "000122555000",
+        "item_type": "01",
+        "legal_limit": 20,
+        "promised_limit": 10,
+        "case_kind": "promised",
+        "legal_basis": "《某条例》",
+        "conditions": "材料齐全",
+        "materials": [{"name": "申请表"}],
+        "life_events": ["准营经营"],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_writes_need_a_login(client):
+    response = client.post(
+        "/api/catalog/items", json.dumps(_payload()), content_type="application/json"
+    )
+    assert response.status_code == 401
+
+
+def test_reform_office_creates_patches_and_publishes(login):
+    client = login("reform")
+    response = client.post(
+        "/api/catalog/items", json.dumps(_payload()), content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    code = response.json()["implementation_code"]
+    response = client.patch(
+        f"/api/catalog/items/{code}",
+        json.dumps({"promised_limit": 6}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["version"] == 2
+    assert client.post(f"/api/catalog/items/{code}/publish").json()["status"] == "published"
+
+
+def test_api_errors_are_chinese_and_specific(login):
+    client = login("reform")
+    response = client.post(
+        "/api/catalog/items",
+        json.dumps(_payload(promised_limit=30)),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "不能超过法定办结时限" in response.json()["errors"]["promised_limit"][0]
+    item = Item.objects.get(name="食品生产许可")
+    response = client.post(
+        f"/api/catalog/items/{item.implementation_code}/withdraw",
+        json.dumps(
+            {"doc_no": " ", "approved_on": "2026-11-20", "approver": "县政府", "reason": "x"}
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "批准文号" in response.json()["detail"]
+    assert not HallApproval.objects.exists()
+
+
+def test_clerk_cannot_write_and_unknown_patch_fields_are_refused(login):
+    item = Item.objects.get(name="食品生产许可")
+    clerk = login("clerk")
+    response = clerk.patch(
+        f"/api/catalog/items/{item.implementation_code}",
+        json.dumps({"promised_limit": 1}),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    reform = login("reform")
+    response = reform.patch(
+        f"/api/catalog/items/{item.implementation_code}",
+        json.dumps({"status": "withdrawn"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+
+
+def test_import_endpoint_is_all_or_nothing(login):
+    from onewindow.catalog import transfer
+
+    payload = json.loads(transfer.export_json(Item.objects.filter(unit__short_name="县林业局")))
+    payload["items"][1]["promised_limit"] = 99
+    response = login("reform").post(
+        "/api/catalog/import", json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert any("第2条" in e or "第2行" in e for e in response.json()["errors"])
