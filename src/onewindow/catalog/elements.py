@@ -206,8 +206,9 @@ ITEM_FIELDS = [
 MATERIAL_FIELDS = [c.key for c in MATERIAL_COLUMNS if c.key != "item"]
 
 
-def item_record(item: Item) -> dict[str, Any]:
-    """An item in record form (materials excluded). Expects unit, parent, life_events loaded."""
+def item_record(item: Item, *, life_events: list[str] | None = None) -> dict[str, Any]:
+    """An item in record form (materials excluded). Expects unit, parent, life_events loaded;
+    `life_events` (names) stands in for the relation on an unsaved item."""
     record: dict[str, Any] = {}
     for key in ITEM_FIELDS:
         value = getattr(item, key)
@@ -216,10 +217,11 @@ def item_record(item: Item) -> dict[str, Any]:
         elif key == "exempt_date" and value:
             value = value.isoformat()
         record[key] = value
-    record["parent"] = item.parent.implementation_code if item.parent_id else ""
+    record["parent"] = item.parent.implementation_code if item.parent is not None else ""
     record["unit"] = item.unit.credit_code
     record["unit_name"] = item.unit.name
-    record["life_events"] = sorted(e.name for e in item.life_events.all())
+    names = life_events if life_events is not None else [e.name for e in item.life_events.all()]
+    record["life_events"] = sorted(names)
     return record
 
 

@@ -2,16 +2,30 @@
 
 import re
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 _LETTERS = re.compile(r"[^a-z0-9]")
 
 
+_FOREIGN = "\x00"  # marks a run of non-Chinese text in the syllable list
+
+
 def pinyin_keys(text: str) -> tuple[str, str]:
-    """(full pinyin, initials) of `text`, lower case, letters and digits only."""
-    full = "".join(lazy_pinyin(text, errors="default"))
-    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default"))
-    return _LETTERS.sub("", full.lower()), _LETTERS.sub("", initials.lower())
+    """(full pinyin, initials) of `text`, lower case, letters and digits only.
+
+    One conversion serves both: a Chinese syllable gives its first letter to the initials,
+    a run of other text (Latin letters, digits) is kept whole in both.
+    """
+    syllables = lazy_pinyin(text, errors=lambda run: _FOREIGN + run)
+    full, initials = [], []
+    for s in syllables:
+        if s.startswith(_FOREIGN):
+            full.append(s[1:])
+            initials.append(s[1:])
+        else:
+            full.append(s)
+            initials.append(s[:1])
+    return _LETTERS.sub("", "".join(full).lower()), _LETTERS.sub("", "".join(initials).lower())
 
 
 def initials_pattern(query: str) -> str | None:

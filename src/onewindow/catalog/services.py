@@ -205,7 +205,7 @@ def item_update(
 def item_publish(*, acting_user: User, item: Item) -> Item:
     """Draft → published (in the provincial library, so the online hall)."""
     _require(can_govern_catalogue(acting_user), "只有审改办可以发布事项。")
-    item = Item.objects.select_for_update().select_related("parent").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("parent").get(pk=item.pk)
     if item.status != Item.Status.DRAFT:
         raise ValidationError(f"事项当前为“{item.get_status_display()}”，只有草稿可以发布。")
     problems = publish_problems(item)

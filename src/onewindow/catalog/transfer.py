@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -73,24 +74,28 @@ def export_json(items) -> bytes:
 
 
 def _write_sheet(wb: Workbook, title: str, columns, rows) -> None:
+    """One sheet in a write-only workbook: bold header (required columns shaded), rows."""
     ws = wb.create_sheet(title)
     for n, col in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(n)].width = col.width
-    ws.append([c.header for c in columns])
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="FDE8E8")
-    for cell in ws[1]:
+    ws.freeze_panes = "A2"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="FDE8E8")
+    header = []
+    for col in columns:
+        cell = WriteOnlyCell(ws, value=col.header)
         cell.font = bold
-    for col, cell in zip(columns, ws[1], strict=True):
         if col.required:
             cell.fill = fill
-    ws.freeze_panes = "A2"
+        header.append(cell)
+    ws.append(header)
     for row in rows:
         ws.append([c.to_cell(row.get(c.key)) for c in columns])
 
 
 def _write_notes(wb: Workbook) -> None:
     ws = wb.create_sheet("填写说明")
+    for letter, width in zip("ABCDE", (10, 26, 6, 60, 40), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.append(["工作表", "列名", "必填", "可填写的值", "说明"])
     for sheet, columns in ((ITEM_SHEET, ITEM_COLUMNS), (MATERIAL_SHEET, MATERIAL_COLUMNS)):
         for c in columns:
@@ -112,14 +117,11 @@ def _write_notes(wb: Workbook) -> None:
         ]
     )
     ws.append(["", "单元格不得使用公式。"])
-    for letter, width in zip("ABCDE", (10, 26, 6, 60, 40), strict=True):
-        ws.column_dimensions[letter].width = width
 
 
 def export_xlsx(items=None) -> bytes:
     """The catalogue as an XLSX workbook; with no items, the empty template."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     item_rows, material_rows = records(items) if items is not None else ([], [])
     _write_sheet(wb, ITEM_SHEET, ITEM_COLUMNS, item_rows)
     _write_sheet(wb, MATERIAL_SHEET, MATERIAL_COLUMNS, material_rows)
@@ -457,7 +459,8 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
                 )
             )
             continue
-        material = Material(**record)
+        # Blank counts take the model's defaults, as the form does.
+        material = Material(**{k: v for k, v in record.items() if v is not None})
         try:
             material.full_clean(exclude=["item"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
@@ -615,46 +618,22 @@ def _snapshots(ids) -> dict[int, dict]:
     return result
 
 
+def _proposed(item: Item, materials: list[Material], life_events: list[str]) -> dict:
+    """The snapshot the item will have once written, built from the unsaved objects."""
+    data = elements.item_record(item, life_events=life_events)
+    data["materials"] = [
+        {k: v for k, v in elements.material_record(m, "").items() if k != "item"}
+        for m in sorted(materials, key=lambda m: m.order)
+    ]
+    return data
+
+
 @transaction.atomic
 def _write(acting_user, built, by_item, events) -> ImportResult:
+    """Create the new items, rewrite the changed ones, leave the unchanged ones alone; one
+    version per created or changed item, with the snapshot it now has."""
     old_ids = [item.pk for _, item, _ in built.values() if item.pk]
     before = _snapshots(old_ids)
-    fields = [*elements.ITEM_FIELDS, "unit", "parent", "pinyin", "initials"]
-    depth = {Item.Relation.MAIN: 0, Item.Relation.INDEPENDENT: 0, Item.Relation.SUB: 1}
-    ordered = sorted(built.values(), key=lambda b: depth.get(b[1].relation, 2))
-    for level in (0, 1, 2):
-        batch = [item for _, item, _ in ordered if depth.get(item.relation, 2) == level]
-        for item in batch:
-            item.parent = item.parent  # re-assign so parent_id picks up the parent's new pk
-        Item.objects.bulk_create([i for i in batch if not i.pk], batch_size=500)
-        Item.objects.bulk_update(
-            [i for i in batch if i.pk and i.pk in before], fields, batch_size=500
-        )
-    items = [item for _, item, _ in built.values()]
-    Through = Item.life_events.through
-    Through.objects.filter(item_id__in=[i.pk for i in items]).delete()
-    Through.objects.bulk_create(
-        [
-            Through(item_id=item.pk, lifeevent_id=events[name].pk)
-            for _, item, extra in built.values()
-            for name in extra["record"]["life_events"]
-        ],
-        batch_size=1000,
-    )
-    files = {
-        (m.item_id, m.name): (m.blank_form, m.sample)
-        for m in Material.objects.filter(item_id__in=old_ids).exclude(blank_form="", sample="")
-    }
-    Material.objects.filter(item_id__in=old_ids).delete()
-    new_materials = []
-    for code, (_, item, _) in built.items():
-        for material in by_item.get(code, []):
-            material.item = item
-            material.blank_form, material.sample = files.get((item.pk, material.name), ("", ""))
-            new_materials.append(material)
-    Material.objects.bulk_create(new_materials, batch_size=1000)
-
-    after = _snapshots([i.pk for i in items])
     last = dict(
         ItemVersion.objects.filter(item_id__in=old_ids)
         .order_by()
@@ -662,29 +641,64 @@ def _write(acting_user, built, by_item, events) -> ImportResult:
         .annotate(n=Max("number"))
         .values_list("item_id", "n")
     )
-    versions, created, updated, unchanged = [], 0, 0, 0
-    for item in items:
-        if item.pk not in before:
-            created += 1
-            changes, action = {}, "导入新增"
+    created, changed, unchanged, written = [], [], 0, set()
+    for code, (_, item, extra) in built.items():
+        proposed = _proposed(item, by_item.get(code, []), extra["record"]["life_events"])
+        extra["snapshot"] = proposed
+        if not item.pk:
+            item.version = 1
+            created.append(item)
+            written.add(code)
+        elif diff := elements.diff(before[item.pk], proposed):
+            item.version = last.get(item.pk, 0) + 1
+            extra["changes"] = diff
+            changed.append(item)
+            written.add(code)
         else:
-            changes = elements.diff(before[item.pk], after[item.pk])
-            if not changes:
-                unchanged += 1
-                continue
-            updated += 1
-            action = "导入修改"
-        item.version = last.get(item.pk, 0) + 1
+            unchanged += 1
+
+    depth = {Item.Relation.MAIN: 0, Item.Relation.INDEPENDENT: 0, Item.Relation.SUB: 1}
+    for level in (0, 1, 2):
+        batch = [i for i in created if depth.get(i.relation, 2) == level]
+        for item in batch:
+            item.parent = item.parent  # re-assign so parent_id picks up the parent's new pk
+        Item.objects.bulk_create(batch, batch_size=500)
+    for item in changed:
+        item.parent = item.parent
+        item.save()
+
+    changed_ids = [i.pk for i in changed]
+    Through = Item.life_events.through
+    Through.objects.filter(item_id__in=changed_ids).delete()
+    files = {
+        (m.item_id, m.name): (m.blank_form, m.sample)
+        for m in Material.objects.filter(item_id__in=changed_ids).exclude(blank_form="", sample="")
+    }
+    Material.objects.filter(item_id__in=changed_ids).delete()
+    links, materials, versions = [], [], []
+    for code, (_, item, extra) in built.items():
+        if code not in written:
+            continue
+        links.extend(
+            Through(item_id=item.pk, lifeevent_id=events[name].pk)
+            for name in extra["record"]["life_events"]
+        )
+        for material in by_item.get(code, []):
+            material.item = item
+            material.blank_form, material.sample = files.get((item.pk, material.name), ("", ""))
+            materials.append(material)
         versions.append(
             ItemVersion(
                 item=item,
                 number=item.version,
                 actor=acting_user,
-                action=action,
-                changes=changes,
-                snapshot=after[item.pk],
+                action="导入修改" if item.pk in before else "导入新增",
+                changes=extra.get("changes", {}),
+                snapshot=extra["snapshot"],
             )
         )
+    Through.objects.bulk_create(links, batch_size=1000)
+    Material.objects.bulk_create(materials, batch_size=1000)
     ItemVersion.objects.bulk_create(versions, batch_size=500)
-    Item.objects.bulk_update([v.item for v in versions], ["version"], batch_size=500)
-    return ImportResult(created, updated, unchanged, len(new_materials))
+    total = sum(len(by_item.get(code, [])) for code in built)
+    return ImportResult(len(created), len(changed), unchanged, total)
