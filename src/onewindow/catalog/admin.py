@@ -1,0 +1,70 @@
+"""Admin: life events are edited here; items, versions and approvals are read-only, because
+every change to them goes through the catalogue services (which keep the version history)."""
+
+from django.contrib import admin
+
+from onewindow.catalog.models import (
+    CombinedService,
+    HallApproval,
+    Item,
+    ItemVersion,
+    LifeEvent,
+    Material,
+)
+
+
+@admin.register(LifeEvent)
+class LifeEventAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "audience", "order"]
+    list_filter = ["audience"]
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MaterialInline(admin.TabularInline):
+    model = Material
+    extra = 0
+    fields = ["order", "name", "required", "is_main", "rongque", "source"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Item)
+class ItemAdmin(ReadOnly):
+    list_display = ["name", "unit", "item_type", "case_kind", "status", "hall_status", "version"]
+    list_filter = ["status", "item_type", "hall_status", "case_kind"]
+    search_fields = ["name", "implementation_code", "initials"]
+    list_select_related = ["unit"]
+    inlines = [MaterialInline]
+
+
+@admin.register(ItemVersion)
+class ItemVersionAdmin(ReadOnly):
+    list_display = ["item", "number", "action", "actor", "at"]
+    list_select_related = ["item", "actor"]
+
+
+@admin.register(HallApproval)
+class HallApprovalAdmin(ReadOnly):
+    list_display = ["item", "kind", "doc_no", "approved_on", "approver", "recorded_by"]
+
+
+@admin.register(CombinedService)
+class CombinedServiceAdmin(ReadOnly):
+    list_display = ["name", "lead_unit", "promised_limit", "status"]
