@@ -19,7 +19,7 @@ class LifeEventAdmin(admin.ModelAdmin):
     list_filter = ["audience"]
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnlyMixin:
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -30,19 +30,14 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
-class MaterialInline(admin.TabularInline):
+class ReadOnly(ReadOnlyMixin, admin.ModelAdmin):
+    pass
+
+
+class MaterialInline(ReadOnlyMixin, admin.TabularInline):
     model = Material
     extra = 0
     fields = ["order", "name", "required", "is_main", "rongque", "source"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Item)

@@ -14,9 +14,19 @@ from onewindow.catalog.models import (
     LifeEvent,
     Material,
 )
+from onewindow.catalog.services import HALL_FIELDS
 from onewindow.org.models import Unit
 
 _procedures = Column("special_procedures", "特别程序", "procedures")
+
+
+def _life_events_field() -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        LifeEvent.objects.all(),
+        label="所属主题",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class ItemForm(forms.ModelForm):
@@ -41,12 +51,7 @@ class ItemForm(forms.ModelForm):
         required=False,
         help_text="写成“程序:工作日数”，多个用分号分隔，如：现场勘查:5；专家评审:15",
     )
-    life_events = forms.ModelMultipleChoiceField(
-        LifeEvent.objects.all(),
-        label="所属主题",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    life_events = _life_events_field()
 
     class Meta:
         model = Item
@@ -156,15 +161,7 @@ MaterialFormSet = inlineformset_factory(
 class HallForm(forms.ModelForm):
     class Meta:
         model = Item
-        fields = [
-            "online_hall",
-            "hall_status",
-            "exempt_reason",
-            "exempt_note",
-            "exempt_doc_no",
-            "exempt_date",
-            "supervised",
-        ]
+        fields = HALL_FIELDS
         widgets = {"exempt_date": forms.DateInput(attrs={"type": "date"})}
 
     def _post_clean(self):
@@ -204,12 +201,7 @@ class CombinedForm(forms.ModelForm):
         widget=forms.SelectMultiple(attrs={"size": 12}),
         help_text="按住Ctrl可多选；至少两个部门的事项。",
     )
-    life_events = forms.ModelMultipleChoiceField(
-        LifeEvent.objects.all(),
-        label="所属主题",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    life_events = _life_events_field()
 
     class Meta:
         model = CombinedService
