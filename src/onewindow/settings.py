@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "onewindow.workdays",
     "onewindow.org",
     "onewindow.catalog",
+    "onewindow.mandates",
     "onewindow.portal",
     "onewindow.web",
 ]

@@ -342,3 +342,96 @@ class WindowPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}号窗口（{self.name}）"
+
+
+class Leave(models.Model):
+    """A staff member's leave. Approved only when every A post they hold stays covered (S12)."""
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", "已批准"
+        REFUSED = "refused", "未批准"
+        CANCELLED = "cancelled", "已撤回"
+
+    staff = models.ForeignKey(
+        Staff, verbose_name="请假人", on_delete=models.PROTECT, related_name="leaves"
+    )
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")
+    reason = models.CharField("事由", max_length=200)
+    status = models.CharField("状态", max_length=10, choices=Status.choices)
+    decision = models.TextField("审批意见", blank=True)
+    requested_by = models.ForeignKey(
+        User, verbose_name="申请人账号", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "请假"
+        ordering = ["-start", "-id"]
+        indexes = [models.Index(fields=["staff", "status", "start", "end"], name="leave_lookup")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="leave_end_not_before_start",
+                violation_error_message="结束日期不能早于开始日期。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.start}～{self.end}"
+
+
+class StaffChange(models.Model):
+    """Transferring or withdrawing a window person: prior notice to the hall and a handover,
+    confirmed by the hall manager (S12)."""
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", "调整岗位（调离窗口）"
+        WITHDRAW = "withdraw", "撤回派出单位"
+
+    class Status(models.TextChoices):
+        NOTIFIED = "notified", "已报备，待确认"
+        CONFIRMED = "confirmed", "已确认交接"
+        REJECTED = "rejected", "未同意"
+
+    staff = models.ForeignKey(
+        Staff, verbose_name="调整人员", on_delete=models.PROTECT, related_name="changes"
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    effective_on = models.DateField("拟调整日期")
+    reason = models.CharField("原因", max_length=200)
+    successor = models.ForeignKey(
+        Staff,
+        verbose_name="接替人员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handover = models.TextField(
+        "交接记录", blank=True, help_text="在办件交接给谁、资料和印章交接情况"
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.NOTIFIED
+    )
+    notified_by = models.ForeignKey(
+        User, verbose_name="报备人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notified_at = models.DateTimeField("报备时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    decision = models.TextField("意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人员调整"
+        ordering = ["-notified_at"]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.get_kind_display()}"

@@ -3,10 +3,23 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from onewindow.common.validators import normalize_credit_code
-from onewindow.org.models import Hall, Region, Role, Section, Staff, Unit, User, WindowPost
+from onewindow.org.models import (
+    Hall,
+    Leave,
+    Region,
+    Role,
+    Section,
+    Staff,
+    StaffChange,
+    Unit,
+    User,
+    WindowPost,
+)
 from onewindow.org.roles import RoleCode
 
 
@@ -147,3 +160,148 @@ def user_create(
     _save(user, exclude=["password"])
     user.roles.set(Role.objects.filter(code__in=[RoleCode(r) for r in roles]))
     return user
+
+
+# --- leave and staff changes (S12) --------------------------------------------------------
+
+# Apps higher up (cases) register a function staff -> number of open cases, so that a person
+# with open cases cannot leave a post without a handover; org itself knows no cases.
+OPEN_CASE_COUNTERS: list = []
+
+
+def open_case_count(staff: Staff) -> int:
+    return sum(counter(staff) for counter in OPEN_CASE_COUNTERS)
+
+
+def _fmt_days(days) -> str:
+    shown = "、".join(f"{d.month}月{d.day}日" for d in days[:6])
+    return shown + (f"等{len(days)}天" if len(days) > 6 else "")
+
+
+@transaction.atomic
+def leave_request(
+    *, acting_user: User, staff: Staff, start, end, reason: str
+) -> tuple[Leave, list]:
+    """Decide a leave at once: approved when every A post stays covered, otherwise refused
+    with the posts and days that lack cover. Both outcomes are kept."""
+    from onewindow.org import cover
+
+    if start and end and end < start:
+        raise ValidationError({"end": "结束日期不能早于开始日期。"})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写请假事由。"})
+    if cover.leaves_overlapping(staff, start, end).exists():
+        raise ValidationError({"start": "该时间段内已有批准的请假，请勿重复申请。"})
+    # Lock the posts involved so two leaves decided at once cannot both take the last cover.
+    list(WindowPost.objects.select_for_update().filter(Q(staff_a=staff) | Q(staff_b=staff)))
+    gaps = cover.leave_gaps(staff, start, end)
+    leave = Leave(
+        staff=staff, start=start, end=end, reason=reason.strip(), requested_by=acting_user
+    )
+    if gaps:
+        leave.status = Leave.Status.REFUSED
+        leave.decision = "不予批准：" + "；".join(
+            f"{g.post}在{_fmt_days(g.days)}无人在岗（{g.why}）" for g in gaps
+        )
+    else:
+        leave.status = Leave.Status.APPROVED
+        leave.decision = "B岗在岗，准予请假。"
+    _save(leave)
+    return leave, gaps
+
+
+@transaction.atomic
+def leave_cancel(*, acting_user: User, leave: Leave) -> Leave:
+    if leave.status != Leave.Status.APPROVED:
+        raise ValidationError("只有已批准的请假可以撤回。")
+    leave.status = Leave.Status.CANCELLED
+    leave.save(update_fields=["status"])
+    return leave
+
+
+@transaction.atomic
+def staff_change_notify(
+    *,
+    acting_user: User,
+    staff: Staff,
+    kind: str,
+    effective_on,
+    reason: str,
+    successor: Staff | None,
+    handover: str,
+    today=None,
+) -> StaffChange:
+    """The unit's prior notice to the hall (S12): before the date, with a handover plan."""
+    import datetime
+
+    today = today or datetime.date.today()
+    errors = {}
+    if effective_on and effective_on <= today:
+        errors["effective_on"] = "人员调整须事先报备：拟调整日期应晚于今天。"
+    holds_posts = WindowPost.objects.filter(Q(staff_a=staff) | Q(staff_b=staff), active=True)
+    open_cases = open_case_count(staff)
+    if (holds_posts.exists() or open_cases) and successor is None:
+        errors["successor"] = (
+            f"{staff.name}仍在窗口岗位上"
+            + (f"且有{open_cases}件在办件" if open_cases else "")
+            + "，须指定接替人员并办理交接。"
+        )
+    if open_cases and not (handover or "").strip():
+        errors["handover"] = f"{staff.name}有{open_cases}件在办件，请写明交接给谁。"
+    if successor is not None and successor.pk == staff.pk:
+        errors["successor"] = "接替人员不能是本人。"
+    if successor is not None and successor.unit_id != staff.unit_id:
+        errors["successor"] = "接替人员应为同一派出单位的工作人员。"
+    if StaffChange.objects.filter(staff=staff, status=StaffChange.Status.NOTIFIED).exists():
+        errors["staff"] = f"{staff.name}已有待确认的调整报备。"
+    if errors:
+        raise ValidationError(errors)
+    change = StaffChange(
+        staff=staff,
+        kind=kind,
+        effective_on=effective_on,
+        reason=reason,
+        successor=successor,
+        handover=handover,
+        notified_by=acting_user,
+    )
+    _save(change)
+    return change
+
+
+@transaction.atomic
+def staff_change_decide(
+    *, acting_user: User, change: StaffChange, confirm: bool, decision: str = ""
+) -> StaffChange:
+    """The hall manager confirms the handover (the successor takes the posts) or rejects it."""
+    from django.utils import timezone
+
+    if not acting_user.has_role(RoleCode.HALL_MANAGER, RoleCode.SYSADMIN):
+        raise PermissionDenied("只有政务服务中心管理员可以确认人员调整。")
+    change = StaffChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != StaffChange.Status.NOTIFIED:
+        raise ValidationError("该报备已处理。")
+    if confirm:
+        for post in WindowPost.objects.select_for_update().filter(
+            Q(staff_a=change.staff) | Q(staff_b=change.staff)
+        ):
+            if change.successor is None:
+                raise ValidationError(f"{change.staff}仍在{post}，须指定接替人员。")
+            if post.staff_a_id == change.staff_id:
+                post.staff_a = change.successor
+            else:
+                post.staff_b = change.successor
+            if post.staff_a_id == post.staff_b_id:
+                raise ValidationError(
+                    f"接替人员{change.successor}已是{post}的另一岗，请另行安排接替人员。"
+                )
+            post.save(update_fields=["staff_a", "staff_b"])
+        if change.kind == StaffChange.Kind.WITHDRAW:
+            change.staff.active = False
+            change.staff.save(update_fields=["active"])
+    change.status = StaffChange.Status.CONFIRMED if confirm else StaffChange.Status.REJECTED
+    change.decided_by = acting_user
+    change.decided_at = timezone.now()
+    change.decision = decision
+    change.save(update_fields=["status", "decided_by", "decided_at", "decision"])
+    return change

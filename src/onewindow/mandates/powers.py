@@ -1,0 +1,61 @@
+"""What a staff member may do on an item on a day. The case workflow asks this before every
+acceptance, review and decision."""
+
+import datetime
+from enum import IntEnum
+
+from django.db.models import Q
+
+from onewindow.catalog.models import Item
+from onewindow.mandates.models import ItemPower, Letter
+from onewindow.org.models import Staff, WindowPost
+
+
+class Power(IntEnum):
+    """Ordered: each power includes the ones below it."""
+
+    NOTHING = 0
+    ACCEPT = 1  # 受理 only
+    FIRST_REVIEW = 2  # 初审权
+    DECIDE = 3  # 审批决定权
+
+    @property
+    def label(self) -> str:
+        return {0: "无权办理", 1: "仅可受理", 2: "初审权", 3: "审批决定权"}[self.value]
+
+
+def letter_in_force(unit_id: int, day: datetime.date) -> Letter | None:
+    return (
+        Letter.objects.filter(
+            unit_id=unit_id,
+            status=Letter.Status.FILED,
+            valid_from__lte=day,
+            valid_until__gte=day,
+        )
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def may(staff: Staff, item: Item, day: datetime.date | None = None) -> Power:
+    """The window supervisor and team leader named in the unit's letter in force hold the power
+    it grants for the item; staff at a window serving the item's unit (its own, a comprehensive
+    or the green-channel window) may accept; everyone else nothing. Revoked, expired or unfiled
+    letters grant nothing."""
+    day = day or datetime.date.today()
+    if not staff.active or item.status != Item.Status.PUBLISHED:
+        return Power.NOTHING
+    accept = WindowPost.objects.filter(
+        Q(staff_a=staff) | Q(staff_b=staff), active=True, units__id=item.unit_id
+    ).exists()
+    best = Power.ACCEPT if accept else Power.NOTHING
+    letter = letter_in_force(item.unit_id, day)
+    if letter is None or staff.pk not in (letter.supervisor_id, letter.team_leader_id):
+        return best
+    granted = ItemPower.objects.filter(letter=letter, item=item).values_list("power", flat=True)
+    power = granted.first()
+    if power == ItemPower.Power.DECISION:
+        return Power.DECIDE
+    if power == ItemPower.Power.FIRST_REVIEW:
+        return Power.FIRST_REVIEW
+    return max(best, Power.ACCEPT)  # the letter's first clause: acceptance of all unit items
