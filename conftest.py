@@ -40,11 +40,13 @@ def _fast_hashing():
 def django_db_setup(django_db_setup, django_db_blocker):
     """The Taojiang demo organisation, loaded once into each worker's test database."""
     from onewindow.catalog import demo as catalog_demo
+    from onewindow.mandates import demo as mandates_demo
     from onewindow.org import demo
 
     with django_db_blocker.unblock():
         demo.load()
         catalog_demo.load()
+        mandates_demo.load()
 
 
 @pytest.fixture

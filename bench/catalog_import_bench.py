@@ -31,6 +31,7 @@ from django.db import connection  # noqa: E402
 from onewindow.catalog import transfer  # noqa: E402
 from onewindow.catalog.elements import ITEM_COLUMNS, MATERIAL_COLUMNS  # noqa: E402
 from onewindow.catalog.models import CombinedMember, HallApproval, Item  # noqa: E402
+from onewindow.mandates.models import Letter  # noqa: E402
 from onewindow.org import demo  # noqa: E402
 from onewindow.org.models import Unit, User  # noqa: E402
 
@@ -103,6 +104,7 @@ def rows() -> tuple[list[dict], list[dict]]:
 def main() -> None:
     call_command("migrate", verbosity=0)
     demo.load()
+    Letter.objects.all().delete()
     CombinedMember.objects.all().delete()
     HallApproval.objects.all().delete()
     Item.objects.exclude(parent=None).delete()

@@ -22,24 +22,11 @@ from onewindow.catalog.models import CombinedService, Item
 from onewindow.org.access import role_required
 from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
 from onewindow.org.selectors import unit_list_for_user
+from onewindow.org.views import form_errors
 
 READERS = (*ALL_UNITS, *UNIT_BOUND)
 GOVERN = (RoleCode.REFORM_OFFICE,)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def form_errors(form, exc: ValidationError) -> list[str]:
-    """Put a service's field errors on the form; return those that belong to no form field."""
-    loose = []
-    if not hasattr(exc, "error_dict"):
-        return exc.messages
-    for field, errors in exc.message_dict.items():
-        if field in form.fields:
-            for e in errors:
-                form.add_error(field, e)
-        else:
-            loose.extend(errors)
-    return loose
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:

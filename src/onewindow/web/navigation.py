@@ -57,6 +57,26 @@ NAV = [
     NavEntry(_("工作人员"), "org:staff_list", _hall_wide | _unit_roles),
     NavEntry(_("窗口设置"), "org:window_list", _hall_wide | _unit_roles),
     NavEntry(_("事项库"), "catalog:item_list", _hall_wide | _unit_roles),
+    NavEntry(_("授权"), "mandates:letter_list", _hall_wide | _unit_roles),
+    NavEntry(
+        _("在岗情况"),
+        "org:hall_cover",
+        frozenset({RoleCode.HALL_MANAGER, RoleCode.SUPERVISOR, RoleCode.SYSADMIN}),
+    ),
+    NavEntry(_("请假"), "org:my_leave", _unit_roles),
+    NavEntry(
+        _("人员调整"),
+        "org:staff_changes",
+        frozenset(
+            {
+                RoleCode.WINDOW_SUPERVISOR,
+                RoleCode.HALL_MANAGER,
+                RoleCode.REFORM_OFFICE,
+                RoleCode.SYSADMIN,
+            }
+        ),
+    ),
+    NavEntry(_("首问记录"), "mandates:enquiries", _unit_roles),
     NavEntry(_("办事指南"), "portal:home", frozenset(RoleCode)),
     NavEntry(_("工作日历"), "workdays:year_list", _hall_wide | _unit_roles),
     NavEntry(_("系统管理"), "admin:index", frozenset({RoleCode.SYSADMIN})),

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from onewindow.catalog.models import Item
+from onewindow.mandates.models import Letter
 from onewindow.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,16 @@ EXPECTED_200 = {
     "/catalog/template.xlsx": HALL_WIDE | UNIT_STAFF,
     "/catalog/combined/": HALL_WIDE | UNIT_STAFF,
     "/catalog/combined/new/": {"reform", "admin"},
+    "/mandates/": HALL_WIDE | UNIT_STAFF,
+    "/mandates/new/": {"reform", "winsup", "admin"},
+    "/mandates/{own_letter}/": HALL_WIDE | UNIT_STAFF,
+    "/mandates/{own_letter}/powers/": {"reform", "winsup", "admin"},
+    "/mandates/seal/{own}/": HALL_WIDE | UNIT_STAFF,
+    "/mandates/seals/": HALL_WIDE,
+    "/mandates/enquiries/": HALL_WIDE | UNIT_STAFF,
+    "/org/leave/": UNIT_STAFF,
+    "/hall/cover/": {"hallmgr", "inspector", "admin"},
+    "/org/changes/": {"winsup", "hallmgr", "reform", "admin"},
     "/admin/": {"admin"},
     "/admin/org/windowpost/": {"admin"},
 }
@@ -59,7 +70,8 @@ EXPECTED_200 = {
 def _url(template: str) -> str:
     own = Unit.objects.get(short_name="县市监局").pk  # the demo unit-bound logins work there
     own_item = Item.objects.filter(unit_id=own, status=Item.Status.PUBLISHED).first().pk
-    return template.format(own=own, own_item=own_item)
+    own_letter = Letter.objects.get(unit_id=own).pk
+    return template.format(own=own, own_item=own_item, own_letter=own_letter)
 
 
 @pytest.mark.parametrize("template", sorted(EXPECTED_200))

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from onewindow.catalog import demo as catalog_demo
+from onewindow.mandates import demo as mandates_demo
 from onewindow.org import demo as org_demo
 
 
@@ -10,9 +11,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = org_demo.load()
         counts.update(catalog_demo.load())
+        counts.update(mandates_demo.load())
         self.stdout.write(
             self.style.SUCCESS(
-                "演示数据就绪：{units}个单位、{staff}名工作人员、{halls}个大厅、{window_posts}个窗口、{items}个事项、{combined}个一件事".format(
+                "演示数据就绪：{units}个单位、{staff}名工作人员、{halls}个大厅、{window_posts}个窗口、{items}个事项、{combined}个一件事、{letters}份授权委托书".format(
                     **counts
                 )
             )
