@@ -11,23 +11,13 @@ from onewindow.catalog.models import (
     LifeEvent,
     Material,
 )
+from onewindow.common.admin import ReadOnlyMixin
 
 
 @admin.register(LifeEvent)
 class LifeEventAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "audience", "order"]
     list_filter = ["audience"]
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnly(ReadOnlyMixin, admin.ModelAdmin):

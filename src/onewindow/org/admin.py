@@ -1,7 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from onewindow.org.models import Hall, Region, Role, Section, Staff, Unit, User, WindowPost
+from onewindow.common.admin import ReadOnlyMixin
+from onewindow.org.models import (
+    Hall,
+    Leave,
+    Region,
+    Role,
+    Section,
+    Staff,
+    StaffChange,
+    Unit,
+    User,
+    WindowPost,
+)
 
 
 @admin.register(User)
@@ -81,3 +93,18 @@ class WindowPostAdmin(admin.ModelAdmin):
     search_fields = ("number", "name")
     autocomplete_fields = ("staff_a", "staff_b")
     filter_horizontal = ("units",)
+
+
+@admin.register(Leave)
+class LeaveAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Leave is decided by the AB cover rule in `services.leave_request`, never by hand."""
+
+    list_display = ("staff", "start", "end", "reason", "status", "requested_at")
+    list_filter = ("status",)
+    search_fields = ("staff__name",)
+
+
+@admin.register(StaffChange)
+class StaffChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("staff", "kind", "effective_on", "successor", "status", "decided_by")
+    list_filter = ("status", "kind")

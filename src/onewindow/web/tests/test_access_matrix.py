@@ -64,6 +64,11 @@ EXPECTED_200 = {
     "/org/changes/": {"winsup", "hallmgr", "reform", "admin"},
     "/admin/": {"admin"},
     "/admin/org/windowpost/": {"admin"},
+    "/admin/org/leave/": {"admin"},
+    "/admin/mandates/letter/": {"admin"},
+    "/admin/mandates/seal/": {"admin"},
+    "/admin/mandates/enquiry/": {"admin"},
+    "/admin/catalog/item/": {"admin"},
 }
 
 
