@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from onewindow import workdays
 from onewindow.common.validators import normalize_credit_code
 from onewindow.org.models import (
     Hall,
@@ -188,13 +189,18 @@ def leave_request(
 
     if start and end and end < start:
         raise ValidationError({"end": "结束日期不能早于开始日期。"})
+    if start and end and (end - start).days > 366:
+        raise ValidationError({"end": "一次请假不能超过一年，请分段申请。"})
     if not (reason or "").strip():
         raise ValidationError({"reason": "请填写请假事由。"})
     if cover.leaves_overlapping(staff, start, end).exists():
         raise ValidationError({"start": "该时间段内已有批准的请假，请勿重复申请。"})
     # Lock the posts involved so two leaves decided at once cannot both take the last cover.
     list(WindowPost.objects.select_for_update().filter(Q(staff_a=staff) | Q(staff_b=staff)))
-    gaps = cover.leave_gaps(staff, start, end)
+    try:
+        gaps = cover.leave_gaps(staff, start, end)
+    except workdays.CalendarRangeError:
+        raise ValidationError({"start": "请假日期超出工作日历的范围，请核对年份。"}) from None
     leave = Leave(
         staff=staff, start=start, end=end, reason=reason.strip(), requested_by=acting_user
     )

@@ -74,6 +74,13 @@ def test_leave_that_ends_before_it_starts_is_refused_and_not_saved(post):
     assert not Leave.objects.filter(staff=post.staff_a).exists()
 
 
+def test_leave_dates_out_of_range_are_refused(post):
+    with pytest.raises(ValidationError, match="超出工作日历的范围"):
+        _leave(post.staff_a, start=datetime.date(2099, 1, 1), end=datetime.date(2099, 1, 2))
+    with pytest.raises(ValidationError, match="不能超过一年"):
+        _leave(post.staff_a, start=MON, end=datetime.date(2028, 1, 1))
+
+
 def test_overlapping_leave_is_refused(post):
     _leave(post.staff_a)
     with pytest.raises(ValidationError, match="已有批准的请假"):
