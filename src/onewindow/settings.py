@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "onewindow.org",
     "onewindow.catalog",
     "onewindow.mandates",
+    "onewindow.cases",
     "onewindow.portal",
     "onewindow.web",
 ]

@@ -40,8 +40,9 @@ def letter_in_force(unit_id: int, day: datetime.date) -> Letter | None:
 def may(staff: Staff, item: Item, day: datetime.date | None = None) -> Power:
     """The window supervisor and team leader named in the unit's letter in force hold the power
     it grants for the item; staff at a window serving the item's unit (its own, a comprehensive
-    or the green-channel window) may accept; everyone else nothing. Revoked, expired or unfiled
-    letters grant nothing."""
+    or the green-channel window) may accept, and at the unit's own window also decide instant
+    items the letter grants decision power for; everyone else nothing. Revoked, expired or
+    unfiled letters grant nothing."""
     day = day or datetime.date.today()
     if not staff.active or item.status != Item.Status.PUBLISHED:
         return Power.NOTHING
@@ -50,10 +51,22 @@ def may(staff: Staff, item: Item, day: datetime.date | None = None) -> Power:
     ).exists()
     best = Power.ACCEPT if accept else Power.NOTHING
     letter = letter_in_force(item.unit_id, day)
-    if letter is None or staff.pk not in (letter.supervisor_id, letter.team_leader_id):
+    if letter is None:
         return best
     granted = ItemPower.objects.filter(letter=letter, item=item).values_list("power", flat=True)
     power = granted.first()
+    if staff.pk not in (letter.supervisor_id, letter.team_leader_id):
+        # S7: an instant item is finished at the window when the window holds decision power;
+        # the clerks of the unit's own window act under the letter for it.
+        own_window = WindowPost.objects.filter(
+            Q(staff_a=staff) | Q(staff_b=staff),
+            active=True,
+            kind=WindowPost.Kind.DEPARTMENT,
+            units__id=item.unit_id,
+        ).exists()
+        if own_window and item.is_instant and power == ItemPower.Power.DECISION:
+            return Power.DECIDE
+        return best
     if power == ItemPower.Power.DECISION:
         return Power.DECIDE
     if power == ItemPower.Power.FIRST_REVIEW:

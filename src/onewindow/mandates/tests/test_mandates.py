@@ -61,7 +61,8 @@ def test_what_each_person_may_do(letter):
     assert may(letter.supervisor, instant, DAY) == Power.DECIDE
     assert may(letter.team_leader, promised, DAY) == Power.FIRST_REVIEW
     clerk = Staff.objects.get(user__username="clerk")
-    assert may(clerk, instant, DAY) == Power.ACCEPT
+    assert may(clerk, instant, DAY) == Power.DECIDE  # S7: instant items finish at the window
+    assert may(clerk, promised, DAY) == Power.ACCEPT
     other_clerk = Staff.objects.get(user__username="clerk2")
     assert may(other_clerk, instant, DAY) == Power.NOTHING
     comprehensive = Staff.objects.filter(a_posts__kind="comprehensive").first()
@@ -72,6 +73,7 @@ def test_revoking_removes_the_powers_at_once(letter, reform):
     instant = Item.objects.get(name="个体工商户设立登记")
     services.letter_revoke(acting_user=reform, letter=letter, reason="人员调整")
     assert may(letter.supervisor, instant, DAY) == Power.NOTHING
+    # the window may still accept, but no longer decide
     assert may(Staff.objects.get(user__username="clerk"), instant, DAY) == Power.ACCEPT
 
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "onewindow.cases"
+    verbose_name = "办件"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from onewindow.cases import receivers  # noqa: F401  (connects the signal receivers)

@@ -1,0 +1,198 @@
+"""Cases (办件): an application from its arrival; it gets a case number when accepted."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from onewindow.cases.workflow import State
+from onewindow.catalog.models import Item, Material
+from onewindow.common import crypto
+from onewindow.common.fields import EncryptedCharField
+from onewindow.common.masking import mask_id_number, mask_mobile
+from onewindow.org.models import Unit, WindowPost
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", "大厅窗口"
+    ONLINE = "online", "网上申请（省平台）"
+    DEPT_SYSTEM = "dept_system", "部门业务系统"
+    DEPT_HALL = "dept_hall", "保留的部门服务大厅"
+    TOWNSHIP = "township", "乡镇（街道）政务服务中心"
+
+
+class Case(models.Model):
+    class ApplicantKind(models.TextChoices):
+        PERSON = "person", "自然人"
+        ORGANISATION = "organisation", "法人或其他组织"
+
+    class Result(models.TextChoices):
+        APPROVED = "approved", "准予"
+        DENIED = "denied", "不予"
+
+    class DeliveryMode(models.TextChoices):
+        COLLECT = "collect", "窗口领取"
+        MAIL = "mail", "邮寄送达（申请人付费）"
+
+    number = models.CharField("办件编号", max_length=24, unique=True, null=True, blank=True)
+    item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name="实施主体", on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.RECEIVED)
+    version = models.PositiveIntegerField("版本", default=1)
+    channel = models.CharField("申请渠道", max_length=12, choices=Channel.choices)
+    client_key = models.CharField("提交方幂等键", max_length=100, blank=True)
+    source = models.CharField("提交系统", max_length=50, blank=True)
+    accepted_by = models.ForeignKey(
+        "org.Staff",
+        verbose_name="受理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    window_post = models.ForeignKey(
+        WindowPost,
+        verbose_name="受理窗口",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The applicant: the ID number and phone are encrypted, with digests for exact look-ups.
+    applicant_kind = models.CharField("申请人类型", max_length=12, choices=ApplicantKind.choices)
+    applicant_name = models.CharField("申请人", max_length=100)
+    applicant_id = EncryptedCharField("证件号码", max_plain_length=18)
+    applicant_id_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    phone = EncryptedCharField("联系电话", max_plain_length=20)
+    agent_name = models.CharField("代理人", max_length=50, blank=True)
+    agent_id = EncryptedCharField("代理人身份证号码", max_plain_length=18, blank=True)
+    # Dates of the law's clocks, stored (not recomputed on read).
+    received_on = models.DateField("收到材料日期")
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    due_date = models.DateField("承诺办结日期", null=True, blank=True)
+    yellow_from = models.DateField("黄灯预警起始日", null=True, blank=True)
+    due_provisional = models.BooleanField("截止日期按暂定日历计算", default=False)
+    deemed_accepted = models.BooleanField("逾期视为受理", default=False)
+    suspended_on = models.DateField("中止日期", null=True, blank=True)
+    suspended_total = models.PositiveSmallIntegerField("累计中止（工作日）", default=0)
+    extended_days = models.PositiveSmallIntegerField("已延期（工作日）", default=0)
+    rongque_deadline = models.DateField("容缺补齐期限", null=True, blank=True)
+    rongque_open = models.BooleanField("容缺待补齐", default=False)
+    result = models.CharField("决定", max_length=10, choices=Result.choices, blank=True)
+    result_text = models.TextField("决定内容或理由", blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    delivery_mode = models.CharField(
+        "送达方式", max_length=10, choices=DeliveryMode.choices, blank=True
+    )
+    delivery_detail = models.JSONField("送达信息", default=dict, blank=True)
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+    end_reason = models.TextField("不予受理、撤回或终止理由", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件"
+        ordering = ["-id"]
+        indexes = [
+            # The department workbench: a unit's open cases by due date (keyset pagination).
+            models.Index(fields=["unit", "state", "due_date", "id"], name="case_unit_due"),
+            models.Index(fields=["state", "received_on"], name="case_state_received"),
+            models.Index(fields=["state", "yellow_from"], name="case_state_yellow"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "client_key"],
+                condition=~Q(client_key=""),
+                name="case_client_key_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"申请{self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.applicant_id_digest = crypto.digest(self.applicant_id) if self.applicant_id else ""
+        if kwargs.get("update_fields") and "applicant_id" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "applicant_id_digest"}
+        super().save(*args, **kwargs)
+
+    @property
+    def applicant_id_masked(self) -> str:
+        if self.applicant_kind == self.ApplicantKind.ORGANISATION:
+            return self.applicant_id  # credit codes are public
+        return mask_id_number(self.applicant_id)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_mobile(self.phone)
+
+
+def upload_path(instance, filename: str) -> str:
+    return f"cases/{instance.case_id}/{instance.sha256[:16]}-{filename}"
+
+
+class CaseMaterial(models.Model):
+    class Status(models.TextChoices):
+        PAPER = "paper", "已收纸质材料"
+        UPLOADED = "uploaded", "已上传电子材料"
+        SHARED = "shared", "部门共享获取"
+        MISSING = "missing", "缺少"
+        DEFECTIVE = "defective", "不符合要求"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    material = models.ForeignKey(Material, null=True, blank=True, on_delete=models.SET_NULL)
+    name = models.CharField("材料名称", max_length=200)
+    status = models.CharField("状态", max_length=10, choices=Status.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+    file = models.FileField("文件", upload_to=upload_path, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    rongque = models.BooleanField("容缺后补", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件材料"
+        ordering = ["case_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseEvent(models.Model):
+    """Append-only; each case's events form an HMAC-SM3 chain (see `events.py`)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=12)
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12)
+    details = models.JSONField(default=dict)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件事件"
+        ordering = ["case_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="event_case_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.action}"
+
+
+class CaseCounter(models.Model):
+    """Per unit and day, the last case number issued: numbers never repeat, and only cases of
+    one unit on one day wait for each other."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="counter_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}@{self.day}: {self.last}"

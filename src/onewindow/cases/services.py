@@ -1,0 +1,731 @@
+"""Every change to a case goes through `move`: it checks the transition table, the actor's
+scope, window post and powers, writes the case and its event in one transaction, and announces
+the move after commit. The functions below are the actions, each a thin wrapper around it."""
+
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from onewindow.cases import events
+from onewindow.cases.models import Case, CaseCounter, CaseEvent, CaseMaterial, Channel
+from onewindow.cases.signals import case_moved
+from onewindow.cases.workflow import MOVES, Move, State, Who
+from onewindow.catalog.models import SPECIAL_PROCEDURES, Item
+from onewindow.common.validators import (
+    normalize_credit_code,
+    normalize_id_number,
+    validate_credit_code,
+    validate_id_number,
+)
+from onewindow.mandates.powers import may
+from onewindow.org.models import Staff, User, WindowPost
+from onewindow.org.roles import RoleCode
+from onewindow.workdays import workdays_between
+from onewindow.workdays.deadlines import due_date, suspended_days, yellow_from
+
+DEEMED_AFTER = 5  # 行政许可法 art. 32: tell the applicant within 5 days, or it counts as accepted
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+class Conflict(ValidationError):
+    """Someone else changed the case first."""
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _staff(user: User | None) -> Staff | None:
+    staff = getattr(user, "staff", None) if user is not None else None
+    return staff if staff is not None and staff.active else None
+
+
+def hall_posts(staff: Staff, item: Item):
+    """The active window posts `staff` holds (A or B) that serve the item's unit."""
+    from django.db.models import Q
+
+    return WindowPost.objects.filter(
+        Q(staff_a=staff) | Q(staff_b=staff), active=True, units__id=item.unit_id
+    ).distinct()
+
+
+def _authorize(user: User | None, case: Case, move: Move, day: datetime.date) -> None:
+    if move.who == Who.SYSTEM:
+        if user is not None:
+            raise PermissionDenied(f"“{move.label}”由系统按时限自动处理。")
+        return
+    staff = _staff(user)
+    if staff is None:
+        raise PermissionDenied("只有在岗工作人员可以办理办件。")
+    if move.who == Who.DEPARTMENT:
+        ok = staff.unit_id == case.unit_id and user.has_role(
+            RoleCode.DEPT_REVIEWER, RoleCode.WINDOW_SUPERVISOR
+        )
+        if not ok:
+            raise PermissionDenied(f"只有{case.unit}的审查人员可以{move.label}。")
+        return
+    power = may(staff, case.item, day)
+    if power < move.power:
+        raise PermissionDenied(
+            f"您对“{case.item.name}”的权限为“{power.label}”，不能{move.label}"
+            f"（需要“{move.power.label}”）。"
+        )
+
+
+def move(
+    *,
+    acting_user: User | None,
+    case: Case,
+    action: str,
+    details: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    channel: str = Channel.WINDOW,
+    day: datetime.date | None = None,
+    apply: Callable[[Case, datetime.date], None] | None = None,
+) -> Case:
+    """The one way to change a case. Raises Conflict when `expected_version` is stale."""
+    day = day or _today()
+    details = dict(details or {})
+    step = MOVES[action]
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).select_related("item").get(pk=case.pk)
+        if expected_version is not None and case.version != expected_version:
+            raise Conflict(
+                f"该办件已被他人处理（现为“{case.get_state_display()}”），请刷新页面后再操作。"
+            )
+        if case.state not in step.sources:
+            raise ValidationError(f"办件当前为“{case.get_state_display()}”，不能{step.label}。")
+        _authorize(acting_user, case, step, day)
+        if step.needs_reason and not str(details.get("reason", "")).strip():
+            raise ValidationError({"reason": f"{step.label}须写明理由。"})
+        before = case.state
+        if apply is not None:
+            apply(case, day)
+        if step.target:
+            case.state = step.target
+        case.version += 1
+        case.save()
+        _append(case, acting_user, channel, action, before, details)
+    transaction.on_commit(
+        lambda: case_moved.send(sender=Case, case_id=case.pk, action=action, state=case.state)
+    )
+    return case
+
+
+def _append(case: Case, user, channel: str, action: str, before: str, details: dict) -> CaseEvent:
+    last = CaseEvent.objects.filter(case=case).order_by("-seq").values_list("seq", "digest").first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, events.GENESIS)
+    event = CaseEvent(
+        case=case,
+        seq=seq,
+        at=timezone.now(),
+        actor=user,
+        channel=channel,
+        action=action,
+        from_state=before,
+        to_state=case.state,
+        details=details,
+    )
+    event.digest = events.event_digest(prev, event)
+    event.save()
+    return event
+
+
+# --- arrival ------------------------------------------------------------------------------
+
+
+def _check_applicant(data: dict[str, Any]) -> dict[str, Any]:
+    errors = {}
+    kind = data.get("applicant_kind")
+    if kind not in Case.ApplicantKind.values:
+        errors["applicant_kind"] = "请选择申请人类型：自然人或法人。"
+    if not str(data.get("applicant_name", "")).strip():
+        errors["applicant_name"] = "请填写申请人姓名或名称。"
+    raw = str(data.get("applicant_id", ""))
+    try:
+        if kind == Case.ApplicantKind.ORGANISATION:
+            validate_credit_code(raw)
+            data["applicant_id"] = normalize_credit_code(raw)
+        else:
+            validate_id_number(raw)
+            data["applicant_id"] = normalize_id_number(raw)
+    except ValidationError as exc:
+        errors["applicant_id"] = exc.messages[0]
+    phone = str(data.get("phone", "")).replace(" ", "")
+    if not _PHONE.match(phone):
+        errors["phone"] = "联系电话应为11位手机号码或带区号的固定电话，如0737-8822000。"
+    data["phone"] = phone
+    if data.get("agent_name") or data.get("agent_id"):
+        try:
+            validate_id_number(str(data.get("agent_id", "")))
+            data["agent_id"] = normalize_id_number(str(data["agent_id"]))
+        except ValidationError as exc:
+            errors["agent_id"] = "代理人" + exc.messages[0]
+        if not str(data.get("agent_name", "")).strip():
+            errors["agent_name"] = "请填写代理人姓名。"
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    acting_user: User | None,
+    item: Item,
+    channel: str,
+    applicant: dict[str, Any],
+    materials: Iterable[dict[str, Any]] = (),
+    source: str = "",
+    client_key: str = "",
+    day: datetime.date | None = None,
+) -> Case:
+    """An application arrives (S6). At a window the clerk enters it; online ones wait in the
+    unit's acceptance queue. Idempotent by (source, client_key)."""
+    day = day or _today()
+    if client_key:
+        existing = Case.objects.filter(source=source, client_key=client_key).first()
+        if existing is not None:
+            return existing
+    if item.status != Item.Status.PUBLISHED:
+        raise ValidationError({"item": f"“{item.name}”未发布或已撤销，不能申请。"})
+    if channel == Channel.WINDOW:
+        staff = _staff(acting_user)
+        if staff is None or not hall_posts(staff, item).exists():
+            raise PermissionDenied(f"只有服务{item.unit}的窗口工作人员可以在窗口收件。")
+    data = _check_applicant(dict(applicant))
+    case = Case(
+        item=item,
+        unit_id=item.unit_id,
+        channel=channel,
+        source=source,
+        client_key=client_key,
+        received_on=day,
+        **{
+            k: data.get(k, "")
+            for k in (
+                "applicant_kind",
+                "applicant_name",
+                "applicant_id",
+                "phone",
+                "agent_name",
+                "agent_id",
+            )
+        },
+    )
+    case.full_clean(exclude=["applicant_id_digest", "number"])
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        return Case.objects.get(source=source, client_key=client_key)  # a concurrent duplicate
+    _checklist(case, item, {m.get("material_id"): m for m in materials})
+    _append(case, acting_user, channel, "submit", "", {"item": item.implementation_code})
+    return case
+
+
+def _checklist(case: Case, item: Item, given: dict) -> None:
+    """One row per catalogue material: as given, shared when the catalogue says so, else missing."""
+    rows = []
+    for m in item.materials.all():
+        got = given.get(m.pk, {})
+        status = got.get("status") or (
+            CaseMaterial.Status.SHARED if m.source == "sharing" else CaseMaterial.Status.MISSING
+        )
+        if status not in CaseMaterial.Status.values:
+            raise ValidationError({"materials": f"材料“{m.name}”的状态无效。"})
+        rows.append(CaseMaterial(case=case, material=m, name=m.name, status=status))
+    CaseMaterial.objects.bulk_create(rows)
+
+
+# --- the window's decision on an application ----------------------------------------------
+
+
+def case_number(case: Case, day: datetime.date) -> str:
+    """Region (6) + date (8) + unit (4) + sequence (5): readable, unique, never reused; the lock
+    is one counter row per unit and day."""
+    counter, _ = CaseCounter.objects.get_or_create(unit_id=case.unit_id, day=day)
+    counter = CaseCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    region = case.unit.region.code[:6]
+    return f"{region}{day:%Y%m%d}{case.unit_id:04d}{counter.last:05d}"
+
+
+def _start_clock(case: Case, accepted_on: datetime.date, day: datetime.date) -> None:
+    case.number = case_number(case, day)
+    case.accepted_on = accepted_on
+    _set_due(case)
+
+
+def _set_due(case: Case) -> None:
+    """Due and yellow dates from the promised limit, extensions and suspended days."""
+    limit = case.item.promised_limit + case.extended_days + case.suspended_total
+    deadline = due_date(case.accepted_on, limit)
+    case.due_date, case.due_provisional = deadline.due, deadline.provisional
+    case.yellow_from = yellow_from(case.accepted_on, case.due_date)
+
+
+def _missing(case: Case) -> list[CaseMaterial]:
+    bad = (CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE)
+    return [m for m in case.materials.select_related("material") if m.status in bad]
+
+
+def case_accept(
+    *,
+    acting_user: User,
+    case: Case,
+    window_post: WindowPost | None,
+    rongque: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    day: datetime.date | None = None,
+) -> Case:
+    """受理. Every required material is in, or the missing ones are minor and accepted under 容缺
+    with the applicant's commitment and a deadline within the promised limit."""
+
+    def apply(c: Case, today: datetime.date) -> None:
+        staff = _staff(acting_user)
+        posts = hall_posts(staff, c.item)
+        if window_post is None or not posts.filter(pk=window_post.pk).exists():
+            message = f"大厅事项只能在服务{c.unit}的窗口受理（S13），请选择您所在的窗口。"
+            raise ValidationError({"window_post": message})
+        missing = [m for m in _missing(c) if m.material is None or m.material.required]
+        allowed = [
+            m for m in missing if m.material and m.material.rongque and not m.material.is_main
+        ]
+        if missing and not rongque:
+            names = "、".join(m.name for m in missing)
+            raise ValidationError(f"材料不齐全（{names}），请出具一次性告知书或按容缺受理。")
+        c.window_post, c.accepted_by = window_post, staff
+        _start_clock(c, today, today)
+        if rongque:
+            if len(allowed) != len(missing):
+                main = "、".join(m.name for m in missing if m not in allowed)
+                raise ValidationError(f"主要材料（{main}）不能容缺，只有次要材料可以容缺受理。")
+            deadline = rongque.get("deadline")
+            if not str(rongque.get("commitment", "")).strip():
+                raise ValidationError({"commitment": "容缺受理须有申请人签署的承诺。"})
+            if deadline is None or deadline <= today or deadline > c.due_date:
+                raise ValidationError(
+                    {"deadline": f"容缺补齐期限应晚于今天且不晚于承诺办结日期{c.due_date}。"}
+                )
+            c.rongque_deadline, c.rongque_open = deadline, True
+            CaseMaterial.objects.filter(pk__in=[m.pk for m in missing]).update(rongque=True)
+
+    details = {"window_post": window_post.number if window_post else None}
+    if rongque:
+        details["rongque"] = {
+            "deadline": str(rongque.get("deadline")),
+            "commitment": rongque.get("commitment", ""),
+        }
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="accept",
+        details=details,
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+def case_notify_correction(
+    *, acting_user: User, case: Case, problems: dict[int, str], expected_version=None, day=None
+) -> Case:
+    """一次性告知: one notice listing every missing or defective material. `problems` maps case
+    material ids to what is wrong; every missing material must be on it (no second round)."""
+
+    def apply(c: Case, today: datetime.date) -> None:
+        rows = {m.pk: m for m in c.materials.all()}
+        unknown = [k for k in problems if k not in rows]
+        if unknown or not problems:
+            raise ValidationError("请在告知书中列出需补正的材料。")
+        left_out = [m.name for m in _missing(c) if m.pk not in problems]
+        if left_out:
+            raise ValidationError(f"一次性告知须列明全部缺少的材料，还缺：{'、'.join(left_out)}。")
+        for pk, problem in problems.items():
+            m = rows[pk]
+            if m.status not in (CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE):
+                m.status = CaseMaterial.Status.DEFECTIVE
+            m.note = problem
+            m.save(update_fields=["status", "note"])
+
+    details = {"problems": {str(k): v for k, v in problems.items()}}
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="notify_correction",
+        details=details,
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+def case_resubmit(
+    *, acting_user: User, case: Case, received: dict[int, str], expected_version=None, day=None
+) -> Case:
+    """The applicant brings the corrections: the same application continues; the 5-day clock
+    restarts from the day the materials arrived."""
+
+    def apply(c: Case, today: datetime.date) -> None:
+        for m in c.materials.filter(pk__in=list(received)):
+            m.status = received[m.pk]
+            m.note = ""
+            m.save(update_fields=["status", "note"])
+        c.received_on = today
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="resubmit",
+        details={"received": [str(k) for k in received]},
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+def case_refuse(*, acting_user: User, case: Case, reason: str, expected_version=None, day=None):
+    def apply(c: Case, today: datetime.date) -> None:
+        c.end_reason = reason.strip()
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="refuse",
+        details={"reason": reason},
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+def deem_overdue(today: datetime.date | None = None) -> int:
+    """Applications left undecided 5 working days after their materials arrived count as
+    accepted from that day (行政许可法 art. 32); the event marks it for supervision."""
+    today = today or _today()
+    count = 0
+    for case in Case.objects.filter(state=State.RECEIVED).select_related("item"):
+        if workdays_between(case.received_on, today) <= DEEMED_AFTER:
+            continue
+
+        def apply(c: Case, day: datetime.date) -> None:
+            _start_clock(c, c.received_on, day)
+            c.deemed_accepted = True
+
+        move(
+            acting_user=None,
+            case=case,
+            action="deem_accept",
+            channel="system",
+            day=today,
+            details={"received_on": str(case.received_on), "deemed": True},
+            apply=apply,
+        )
+        count += 1
+    return count
+
+
+# --- handling -----------------------------------------------------------------------------
+
+
+def _decision(result: str, text: str) -> Callable[[Case, datetime.date], None]:
+    if result not in Case.Result.values:
+        raise ValidationError({"result": "请选择准予或不予。"})
+    if result == Case.Result.DENIED and not text.strip():
+        raise ValidationError({"result_text": "不予许可须说明理由。"})
+
+    def apply(c: Case, day: datetime.date) -> None:
+        c.result, c.result_text, c.decided_on = result, text.strip(), day
+
+    return apply
+
+
+def case_decide_at_window(
+    *, acting_user: User, case: Case, result: str, text: str = "", expected_version=None, day=None
+) -> Case:
+    """An instant item decided at the window that holds decision power (S7)."""
+    if not case.item.is_instant:
+        raise ValidationError("只有即办件可以在窗口当场决定；承诺件须经组长审核后转部门。")
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="decide_at_window",
+        details={"result": result},
+        expected_version=expected_version,
+        day=day,
+        apply=_decision(result, text),
+    )
+
+
+def case_transfer(
+    *, acting_user: User, case: Case, opinion: str = "", expected_version=None, day=None
+):
+    """The window team leader reviews and transfers the case to the department (S7)."""
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="transfer",
+        details={"opinion": opinion},
+        expected_version=expected_version,
+        day=day,
+    )
+
+
+def case_decide(
+    *,
+    acting_user: User,
+    case: Case,
+    result: str,
+    text: str = "",
+    expected_version=None,
+    day=None,
+    channel: str = Channel.WINDOW,
+) -> Case:
+    """The department's decision; the result returns to the window for delivery."""
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="decide",
+        details={"result": result},
+        expected_version=expected_version,
+        day=day,
+        channel=channel,
+        apply=_decision(result, text),
+    )
+
+
+def case_suspend(
+    *,
+    acting_user: User,
+    case: Case,
+    procedure: str,
+    expected_days: int,
+    reason: str,
+    expected_version=None,
+    day=None,
+) -> Case:
+    """A special procedure (art. 45): the clock stops; the applicant is told how long it takes."""
+    if procedure not in SPECIAL_PROCEDURES:
+        raise ValidationError(
+            {"procedure": f"特别程序只能是：{'、'.join(SPECIAL_PROCEDURES.values())}。"}
+        )
+    if not 1 <= expected_days <= 365:
+        raise ValidationError({"expected_days": "预计所需时间应为1至365个工作日。"})
+
+    def apply(c: Case, today: datetime.date) -> None:
+        c.suspended_on = today
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="suspend",
+        details={"procedure": procedure, "expected_days": expected_days, "reason": reason},
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+def case_resume(*, acting_user: User, case: Case, expected_version=None, day=None) -> Case:
+    """The due date moves by the working days suspended."""
+
+    def apply(c: Case, today: datetime.date) -> None:
+        c.suspended_total += suspended_days(c.suspended_on, today)
+        c.suspended_on = None
+        _set_due(c)
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="resume",
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+def case_extend(
+    *,
+    acting_user: User,
+    case: Case,
+    days: int,
+    approver: str,
+    reason: str,
+    expected_version=None,
+    day=None,
+) -> Case:
+    """Once, up to the statutory length (art. 42: 10 working days; 15 for joint handling)."""
+    cap = 15 if case.item.case_kind == Item.CaseKind.JOINT else 10
+    if not 1 <= days <= cap:
+        raise ValidationError({"days": f"延期应为1至{cap}个工作日（行政许可法第四十二条）。"})
+    if not approver.strip():
+        raise ValidationError({"approver": "延期须经负责人批准，请填写批准人。"})
+
+    def apply(c: Case, today: datetime.date) -> None:
+        if c.extended_days:
+            raise ValidationError("该办件已延期一次，不能再次延期。")
+        c.extended_days = days
+        _set_due(c)
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="extend",
+        details={"days": days, "approver": approver, "reason": reason},
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+def case_supplement(*, acting_user: User, case: Case, expected_version=None, day=None) -> Case:
+    """The 容缺 materials have been brought."""
+
+    def apply(c: Case, today: datetime.date) -> None:
+        if not c.rongque_open:
+            raise ValidationError("该办件没有待补齐的容缺材料。")
+        c.materials.filter(rongque=True).update(status=CaseMaterial.Status.PAPER)
+        c.rongque_open = False
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="supplement",
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+def expire_rongque(today: datetime.date | None = None) -> int:
+    """容缺 deadlines passed without the materials: the handling ends (terminated)."""
+    today = today or _today()
+    count = 0
+    for case in Case.objects.filter(rongque_open=True, rongque_deadline__lt=today):
+
+        def apply(c: Case, day: datetime.date) -> None:
+            c.rongque_open = False
+            c.end_reason = f"容缺材料未在{c.rongque_deadline}前补齐，容缺受理终止。"
+
+        move(
+            acting_user=None,
+            case=case,
+            action="rongque_expire",
+            channel="system",
+            day=today,
+            details={"deadline": str(case.rongque_deadline)},
+            apply=apply,
+        )
+        count += 1
+    return count
+
+
+def case_deliver(
+    *,
+    acting_user: User,
+    case: Case,
+    mode: str,
+    detail: dict[str, Any],
+    expected_version=None,
+    day=None,
+) -> Case:
+    """送达 (S8): collected at the window by the applicant or agent (ID checked, receipt signed)
+    or mailed at the applicant's cost. The case is closed with it."""
+    from onewindow.common import crypto
+
+    info = {k: str(v).strip() for k, v in detail.items()}
+    if mode == Case.DeliveryMode.COLLECT:
+        if not info.get("recipient") or not info.get("recipient_id"):
+            raise ValidationError({"recipient": "窗口领取须登记领取人姓名和身份证号码。"})
+        given = crypto.digest(normalize_id_number(info["recipient_id"]))
+        known = {case.applicant_id_digest}
+        if case.agent_id:
+            known.add(crypto.digest(case.agent_id))
+        if given not in known:
+            raise ValidationError(
+                {"recipient_id": "领取人身份证号码与申请人或代理人不符，不能交付。"}
+            )
+        if info.get("receipt_signed") not in ("1", "True", "true", "是"):
+            raise ValidationError({"receipt_signed": "请领取人在送达回证上签字后再确认。"})
+        info["recipient_id"] = normalize_id_number(info["recipient_id"])[:4] + "**********"
+    elif mode == Case.DeliveryMode.MAIL:
+        missing = [
+            k
+            for k, label in (("address", "地址"), ("carrier", "快递公司"), ("tracking", "运单号"))
+            if not info.get(k)
+        ]
+        if missing:
+            raise ValidationError({"delivery": "邮寄送达须填写收件地址、快递公司和运单号。"})
+    else:
+        raise ValidationError({"mode": "请选择窗口领取或邮寄送达。"})
+
+    def apply(c: Case, today: datetime.date) -> None:
+        c.delivery_mode, c.delivery_detail, c.closed_on = mode, info, today
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="deliver",
+        details={"mode": mode},
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+def case_end(
+    *, acting_user: User, case: Case, action: str, reason: str, expected_version=None, day=None
+):
+    """Withdrawal by the applicant, or termination by the department; a reason either way."""
+    if action not in ("withdraw", "terminate"):
+        raise ValidationError("无效的操作。")
+
+    def apply(c: Case, today: datetime.date) -> None:
+        c.end_reason = reason.strip()
+        c.rongque_open = False
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action=action,
+        details={"reason": reason},
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+def recompute_deadlines(years: set[int]) -> int:
+    """After a calendar change: the stored due and yellow dates of open, accepted cases whose
+    period touches those years are computed again."""
+    count = 0
+    qs = Case.objects.filter(state__in=[State.ACCEPTED, State.TRANSFERRED, State.SUSPENDED])
+    for case in qs.select_related("item").iterator():
+        if not (
+            {case.accepted_on.year, case.due_date.year} & years
+            or any(y in years for y in range(case.accepted_on.year, case.due_date.year + 1))
+        ):
+            continue
+        old = (case.due_date, case.yellow_from)
+        _set_due(case)
+        if (case.due_date, case.yellow_from) != old:
+            Case.objects.filter(pk=case.pk).update(
+                due_date=case.due_date,
+                yellow_from=case.yellow_from,
+                due_provisional=case.due_provisional,
+            )
+            count += 1
+    return count
+
+
+def open_cases_of(staff: Staff) -> int:
+    from onewindow.cases.workflow import OPEN
+
+    return Case.objects.filter(accepted_by=staff, state__in=list(OPEN)).count()

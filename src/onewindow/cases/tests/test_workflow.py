@@ -1,0 +1,346 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+
+from onewindow import workdays
+from onewindow.cases import events, services
+from onewindow.cases.models import Case, CaseEvent, CaseMaterial, Channel
+from onewindow.cases.tests.conftest import APPLICANT, DAY, id_number, submit, user
+from onewindow.cases.workflow import MOVES, State
+from onewindow.catalog.models import Item
+
+pytestmark = pytest.mark.django_db
+
+INSTANT, PROMISED, RONGQUE = "个体工商户设立登记", "食品生产许可", "食品经营许可（新办）"
+
+
+def test_the_table_lists_every_move_once_with_its_label():
+    assert len({m.label for m in MOVES.values()}) == len(MOVES)
+    for m in MOVES.values():
+        assert m.sources and all(s in State.values for s in m.sources)
+
+
+def test_bad_applicant_data_is_refused_with_the_field_named():
+    bad = dict(APPLICANT, applicant_id=id_number()[:17] + ("0" if id_number()[-1] != "0" else "1"))
+    with pytest.raises(ValidationError) as exc:
+        submit(INSTANT, applicant=bad)
+    assert "校验" in exc.value.message_dict["applicant_id"][0]
+    future = dict(APPLICANT, applicant_id=id_number("43092220991231123"))
+    with pytest.raises(ValidationError) as exc:
+        submit(INSTANT, applicant=future)
+    assert "applicant_id" in exc.value.message_dict
+    with pytest.raises(ValidationError, match="联系电话"):
+        submit(INSTANT, applicant=dict(APPLICANT, phone="12345"))
+    assert not Case.objects.exists()
+
+
+def test_id_numbers_are_encrypted_and_masked():
+    case = submit(INSTANT)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT applicant_id FROM cases_case WHERE id = %s", [case.pk])
+        raw = cursor.fetchone()[0]
+    assert APPLICANT["applicant_id"] not in raw
+    assert (
+        case.applicant_id_masked
+        == APPLICANT["applicant_id"][:4] + "**********" + APPLICANT["applicant_id"][-4:]
+    )
+
+
+def test_online_submission_is_idempotent_by_client_key():
+    item = Item.objects.get(name=PROMISED)
+    args = dict(
+        acting_user=None,
+        item=item,
+        channel=Channel.ONLINE,
+        applicant=APPLICANT,
+        source="湘易办",
+        client_key="HN-0001",
+        day=DAY,
+    )
+    first = services.application_submit(**args)
+    again = services.application_submit(**args)
+    assert first.pk == again.pk and Case.objects.count() == 1
+    assert first.state == State.RECEIVED and first.number is None
+
+
+def test_instant_item_is_accepted_decided_and_delivered_at_the_window(clerk_post):
+    case = submit(INSTANT)
+    case = services.case_accept(
+        acting_user=user("clerk"), case=case, window_post=clerk_post, day=DAY
+    )
+    assert case.number.startswith("430922" + "20261201") and len(case.number) == 23
+    assert case.due_date == DAY  # instant: due the same day
+    case = services.case_decide_at_window(
+        acting_user=user("clerk"), case=case, result="approved", day=DAY
+    )
+    case = services.case_deliver(
+        acting_user=user("clerk"),
+        case=case,
+        mode="collect",
+        day=DAY,
+        detail={
+            "recipient": "王小明",
+            "recipient_id": APPLICANT["applicant_id"],
+            "receipt_signed": "1",
+        },
+    )
+    assert case.state == State.CLOSED and case.closed_on == DAY
+    actions = list(case.events.values_list("action", flat=True))
+    assert actions == ["submit", "accept", "decide_at_window", "deliver"]
+    assert events.verify([case.pk]) == []
+
+
+def test_case_numbers_never_repeat(clerk_post):
+    numbers = set()
+    for _ in range(3):
+        case = submit(INSTANT)
+        numbers.add(
+            services.case_accept(
+                acting_user=user("clerk"), case=case, window_post=clerk_post, day=DAY
+            ).number
+        )
+    assert len(numbers) == 3
+
+
+def test_promised_case_goes_through_team_leader_and_department(clerk_post):
+    case = submit(PROMISED)
+    case = services.case_accept(
+        acting_user=user("clerk"), case=case, window_post=clerk_post, day=DAY
+    )
+    item = Item.objects.get(name=PROMISED)
+    assert case.due_date == workdays.add_workdays(DAY, item.promised_limit)
+    with pytest.raises(ValidationError, match="只有即办件可以在窗口当场决定"):
+        services.case_decide_at_window(acting_user=user("clerk"), case=case, result="approved")
+    with pytest.raises(PermissionDenied):
+        services.case_transfer(acting_user=user("clerk"), case=case, day=DAY)
+    case = services.case_transfer(
+        acting_user=user("teamlead"), case=case, opinion="材料齐全", day=DAY
+    )
+    assert case.state == State.TRANSFERRED
+    with pytest.raises(PermissionDenied, match="审查人员"):
+        services.case_decide(acting_user=user("clerk2"), case=case, result="approved")
+    with pytest.raises(ValidationError, match="须说明理由"):
+        services.case_decide(acting_user=user("reviewer"), case=case, result="denied", text=" ")
+    case = services.case_decide(acting_user=user("reviewer"), case=case, result="approved", day=DAY)
+    assert case.state == State.DECIDED
+    case = services.case_deliver(
+        acting_user=user("clerk"),
+        case=case,
+        mode="mail",
+        day=DAY,
+        detail={"address": "桃江县桃花江镇", "carrier": "EMS", "tracking": "1234567890"},
+    )
+    assert case.state == State.CLOSED
+
+
+def test_a_move_the_table_forbids_is_refused():
+    case = submit(PROMISED)
+    with pytest.raises(ValidationError, match="当前为“已收件（待受理）”，不能送达并办结"):
+        services.case_deliver(
+            acting_user=user("clerk"),
+            case=case,
+            mode="mail",
+            detail={"address": "桃江县", "carrier": "EMS", "tracking": "1"},
+        )
+
+
+def test_acceptance_outside_a_hall_window_is_refused(clerk_post):
+    case = submit(PROMISED)
+    with pytest.raises(ValidationError, match="只能在服务"):
+        services.case_accept(acting_user=user("clerk"), case=case, window_post=None)
+    with pytest.raises(PermissionDenied):
+        services.case_accept(acting_user=user("reviewer"), case=case, window_post=clerk_post)
+    with pytest.raises(PermissionDenied):
+        services.case_accept(acting_user=user("clerk2"), case=case, window_post=clerk_post)
+    assert Case.objects.get(pk=case.pk).state == State.RECEIVED
+
+
+def test_incomplete_materials_need_a_one_time_notice_listing_all(clerk_post):
+    case = submit(PROMISED, complete=False)
+    with pytest.raises(ValidationError, match="材料不齐全"):
+        services.case_accept(acting_user=user("clerk"), case=case, window_post=clerk_post)
+    missing = list(case.materials.filter(status=CaseMaterial.Status.MISSING))
+    with pytest.raises(ValidationError, match="一次性告知须列明全部缺少的材料"):
+        services.case_notify_correction(
+            acting_user=user("clerk"), case=case, problems={missing[0].pk: "未提供"}
+        )
+    case = services.case_notify_correction(
+        acting_user=user("clerk"), case=case, problems={m.pk: "未提供" for m in missing}
+    )
+    assert case.state == State.CORRECTING
+    later = datetime.date(2026, 12, 4)
+    case = services.case_resubmit(
+        acting_user=user("clerk"), case=case, received={m.pk: "paper" for m in missing}, day=later
+    )
+    assert case.state == State.RECEIVED and case.received_on == later
+    case = services.case_accept(
+        acting_user=user("clerk"), case=case, window_post=clerk_post, day=later
+    )
+    assert case.accepted_on == later
+
+
+def test_refusal_needs_a_reason():
+    case = submit(PROMISED)
+    with pytest.raises(ValidationError, match="须写明理由"):
+        services.case_refuse(acting_user=user("clerk"), case=case, reason="  ")
+    case = services.case_refuse(acting_user=user("clerk"), case=case, reason="不属于本机关职权范围")
+    assert case.state == State.REFUSED and case.number is None
+
+
+def test_five_working_days_without_a_decision_count_as_accepted():
+    case = submit(PROMISED, day=DAY)
+    assert services.deem_overdue(today=workdays.add_workdays(DAY, 5)) == 0
+    assert services.deem_overdue(today=workdays.add_workdays(DAY, 6)) == 1
+    case.refresh_from_db()
+    assert case.state == State.ACCEPTED and case.accepted_on == DAY and case.deemed_accepted
+    assert case.events.last().details["deemed"] is True
+
+
+def _rongque_case(clerk_post, deadline_days=3):
+    case = submit(RONGQUE)
+    minor = case.materials.get(name__contains="培训合格证明")
+    minor.status = CaseMaterial.Status.MISSING
+    minor.save()
+    deadline = workdays.add_workdays(DAY, deadline_days)
+    return services.case_accept(
+        acting_user=user("clerk"),
+        case=case,
+        window_post=clerk_post,
+        day=DAY,
+        rongque={"commitment": "本人承诺3个工作日内补齐", "deadline": deadline},
+    )
+
+
+def test_rongque_only_for_minor_materials_and_within_the_limit(clerk_post):
+    case = submit(RONGQUE)
+    main = case.materials.exclude(material__rongque=True).first()
+    main.status = CaseMaterial.Status.MISSING
+    main.save()
+    with pytest.raises(ValidationError, match=r"主要材料.*不能容缺"):
+        services.case_accept(
+            acting_user=user("clerk"),
+            case=case,
+            window_post=clerk_post,
+            day=DAY,
+            rongque={"commitment": "承诺", "deadline": workdays.add_workdays(DAY, 2)},
+        )
+    with pytest.raises(ValidationError, match="不晚于承诺办结日期"):
+        _rongque_case(clerk_post, deadline_days=30)
+    case = _rongque_case(clerk_post)
+    assert case.state == State.ACCEPTED and case.rongque_open
+
+
+def test_rongque_expiry_terminates_and_supplement_closes_it(clerk_post):
+    case = _rongque_case(clerk_post)
+    assert services.expire_rongque(today=case.rongque_deadline) == 0
+    assert services.expire_rongque(today=case.rongque_deadline + datetime.timedelta(days=1)) == 1
+    case.refresh_from_db()
+    assert case.state == State.TERMINATED and "容缺" in case.end_reason
+    other = _rongque_case(clerk_post)
+    other = services.case_supplement(acting_user=user("clerk"), case=other, day=DAY)
+    assert not other.rongque_open
+    assert services.expire_rongque(today=datetime.date(2027, 1, 1)) == 0
+
+
+def test_suspension_across_national_day_moves_the_due_date(clerk_post):
+    accepted = datetime.date(2026, 9, 21)
+    case = submit(PROMISED, day=accepted)
+    case = services.case_accept(
+        acting_user=user("clerk"), case=case, window_post=clerk_post, day=accepted
+    )
+    case = services.case_transfer(acting_user=user("teamlead"), case=case, day=accepted)
+    due_before = case.due_date
+    suspended, resumed = datetime.date(2026, 9, 29), datetime.date(2026, 10, 13)
+    case = services.case_suspend(
+        acting_user=user("reviewer"),
+        case=case,
+        procedure="expert_review",
+        expected_days=5,
+        reason="组织专家评审",
+        day=suspended,
+    )
+    case = services.case_resume(acting_user=user("reviewer"), case=case, day=resumed)
+    lost = workdays.workdays_between(suspended, resumed)
+    assert lost < (resumed - suspended).days - 7  # National Day and weekends do not count
+    assert case.due_date == workdays.add_workdays(due_before, lost)
+    assert case.state == State.TRANSFERRED
+
+
+def test_extension_once_and_within_the_statutory_length(clerk_post):
+    case = submit(PROMISED)
+    case = services.case_accept(
+        acting_user=user("clerk"), case=case, window_post=clerk_post, day=DAY
+    )
+    case = services.case_transfer(acting_user=user("teamlead"), case=case, day=DAY)
+    with pytest.raises(ValidationError, match="1至10个工作日"):
+        services.case_extend(
+            acting_user=user("reviewer"), case=case, days=11, approver="局长", reason="复杂"
+        )
+    due = case.due_date
+    case = services.case_extend(
+        acting_user=user("reviewer"), case=case, days=10, approver="局长", reason="复杂"
+    )
+    assert case.due_date == workdays.add_workdays(due, 10)
+    with pytest.raises(ValidationError, match="已延期一次"):
+        services.case_extend(
+            acting_user=user("reviewer"), case=case, days=2, approver="局长", reason="再延"
+        )
+
+
+def test_withdrawal_and_termination_need_reasons(clerk_post):
+    case = submit(PROMISED)
+    with pytest.raises(ValidationError):
+        services.case_end(acting_user=user("clerk"), case=case, action="withdraw", reason="")
+    case = services.case_end(
+        acting_user=user("clerk"), case=case, action="withdraw", reason="申请人不再需要"
+    )
+    assert case.state == State.WITHDRAWN
+
+
+def test_stale_version_gets_a_clear_conflict(clerk_post):
+    case = submit(PROMISED)
+    version = case.version
+    services.case_accept(
+        acting_user=user("clerk"), case=case, window_post=clerk_post, expected_version=version
+    )
+    with pytest.raises(services.Conflict, match="已被他人处理"):
+        services.case_refuse(
+            acting_user=user("clerk"), case=case, reason="x", expected_version=version
+        )
+
+
+def test_verify_events_finds_a_tampered_or_deleted_event(clerk_post):
+    case = submit(INSTANT)
+    services.case_accept(acting_user=user("clerk"), case=case, window_post=clerk_post, day=DAY)
+    assert events.verify([case.pk]) == []
+    CaseEvent.objects.filter(case=case, seq=1).update(details={"item": "改过"})
+    broken = events.verify([case.pk])
+    assert broken and broken[0][1] == 1 and "被改动" in broken[0][2]
+    with pytest.raises(Exception, match="事件链断裂"):
+        call_command("verify_events")
+
+
+def test_a_person_with_open_cases_cannot_leave_without_handover(clerk_post):
+    from onewindow.org import services as org_services
+
+    case = submit(PROMISED)
+    services.case_accept(acting_user=user("clerk"), case=case, window_post=clerk_post, day=DAY)
+    staff = user("clerk").staff
+    assert org_services.open_case_count(staff) == 1
+
+
+def test_calendar_change_recomputes_open_deadlines(clerk_post):
+    case = submit(PROMISED)
+    case = services.case_accept(
+        acting_user=user("clerk"), case=case, window_post=clerk_post, day=DAY
+    )
+    from onewindow.cases.models import Case as C
+
+    C.objects.filter(pk=case.pk).update(due_date=datetime.date(2030, 1, 1))
+    assert services.recompute_deadlines({2026}) == 1
+    case.refresh_from_db()
+    assert case.due_date == workdays.add_workdays(DAY, case.item.promised_limit)

@@ -1,0 +1,148 @@
+"""The case workflow as one declarative table: states, and every allowed move with the power
+it needs. `services.move` is the only code that changes a case's state."""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from onewindow.mandates.powers import Power
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", "已收件（待受理）"
+    CORRECTING = "correcting", "一次性告知补正中"
+    ACCEPTED = "accepted", "已受理"
+    TRANSFERRED = "transferred", "部门审查中"
+    SUSPENDED = "suspended", "特别程序中"
+    DECIDED = "decided", "已决定（待送达）"
+    CLOSED = "closed", "已办结"
+    REFUSED = "refused", "不予受理"
+    WITHDRAWN = "withdrawn", "申请人撤回"
+    TERMINATED = "terminated", "已终止"
+
+
+OPEN = frozenset(
+    {
+        State.RECEIVED,
+        State.CORRECTING,
+        State.ACCEPTED,
+        State.TRANSFERRED,
+        State.SUSPENDED,
+        State.DECIDED,
+    }
+)
+ENDED = frozenset({State.CLOSED, State.REFUSED, State.WITHDRAWN, State.TERMINATED})
+# States in which the working-day clock runs against the due date.
+RUNNING = frozenset({State.ACCEPTED, State.TRANSFERRED})
+
+
+class Who(models.TextChoices):
+    WINDOW = "window", "窗口"  # staff at a hall window serving the item's unit
+    TEAM_LEADER = "team_leader", "窗口组长"  # named in the letter in force
+    DEPARTMENT = "department", "部门审查人员"  # reviewer or supervisor of the item's unit
+    SYSTEM = "system", "系统"
+
+
+@dataclass(frozen=True)
+class Move:
+    action: str
+    label: str
+    sources: frozenset[str]
+    target: str | None  # None: the state does not change (extension, 容缺 materials)
+    who: str
+    power: Power = Power.NOTHING
+    needs_reason: bool = False
+
+
+def _m(action, label, sources, target, who, power=Power.NOTHING, needs_reason=False) -> Move:
+    return Move(action, label, frozenset(sources), target, who, power, needs_reason)
+
+
+S = State
+MOVES = {
+    m.action: m
+    for m in [
+        _m("accept", "受理", [S.RECEIVED], S.ACCEPTED, Who.WINDOW, Power.ACCEPT),
+        _m(
+            "notify_correction",
+            "一次性告知补正",
+            [S.RECEIVED],
+            S.CORRECTING,
+            Who.WINDOW,
+            Power.ACCEPT,
+        ),
+        _m("resubmit", "补正材料已交", [S.CORRECTING], S.RECEIVED, Who.WINDOW, Power.ACCEPT),
+        _m(
+            "refuse",
+            "不予受理",
+            [S.RECEIVED, S.CORRECTING],
+            S.REFUSED,
+            Who.WINDOW,
+            Power.ACCEPT,
+            True,
+        ),
+        _m("deem_accept", "逾期未告知，视为受理", [S.RECEIVED], S.ACCEPTED, Who.SYSTEM),
+        _m("decide_at_window", "窗口即办决定", [S.ACCEPTED], S.DECIDED, Who.WINDOW, Power.DECIDE),
+        _m(
+            "transfer",
+            "组长审核并转部门",
+            [S.ACCEPTED],
+            S.TRANSFERRED,
+            Who.TEAM_LEADER,
+            Power.FIRST_REVIEW,
+        ),
+        _m("decide", "部门作出决定", [S.TRANSFERRED], S.DECIDED, Who.DEPARTMENT),
+        _m(
+            "suspend",
+            "中止（特别程序）",
+            [S.TRANSFERRED],
+            S.SUSPENDED,
+            Who.DEPARTMENT,
+            needs_reason=True,
+        ),
+        _m("resume", "恢复办理", [S.SUSPENDED], S.TRANSFERRED, Who.DEPARTMENT),
+        _m("extend", "延期", [S.TRANSFERRED], None, Who.DEPARTMENT, needs_reason=True),
+        _m(
+            "supplement",
+            "容缺材料已补齐",
+            [S.ACCEPTED, S.TRANSFERRED, S.SUSPENDED],
+            None,
+            Who.WINDOW,
+            Power.ACCEPT,
+        ),
+        _m("deliver", "送达并办结", [S.DECIDED], S.CLOSED, Who.WINDOW, Power.ACCEPT),
+        _m(
+            "withdraw",
+            "申请人撤回",
+            [S.RECEIVED, S.CORRECTING, S.ACCEPTED, S.TRANSFERRED, S.SUSPENDED],
+            S.WITHDRAWN,
+            Who.WINDOW,
+            Power.ACCEPT,
+            True,
+        ),
+        _m(
+            "terminate",
+            "终止办理",
+            [S.ACCEPTED, S.TRANSFERRED, S.SUSPENDED],
+            S.TERMINATED,
+            Who.DEPARTMENT,
+            needs_reason=True,
+        ),
+        _m(
+            "rongque_expire",
+            "容缺期满未补齐，终止",
+            [S.ACCEPTED, S.TRANSFERRED, S.SUSPENDED],
+            S.TERMINATED,
+            Who.SYSTEM,
+        ),
+    ]
+}
+
+
+def allowed(action: str, state: str) -> bool:
+    move = MOVES.get(action)
+    return move is not None and state in move.sources
+
+
+def moves_from(state: str) -> list[Move]:
+    return [m for m in MOVES.values() if state in m.sources and m.who != Who.SYSTEM]
