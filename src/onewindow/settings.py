@@ -188,6 +188,8 @@ STORAGES = {
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("ONEWINDOW_MEDIA_ROOT", VAR_DIR / "media"))
 # Largest catalogue file (XLSX or JSON) the import accepts; bigger files are refused unread.
+# Largest material file an applicant or window may upload to a case.
+CASE_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_MB", "20")) * 1024 * 1024
 CATALOG_IMPORT_MAX_BYTES = int(os.environ.get("ONEWINDOW_IMPORT_MAX_MB", "20")) * 1024 * 1024
 WHITENOISE_USE_FINDERS = DEBUG
 

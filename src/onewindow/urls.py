@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("onewindow.workdays.urls")),
     path("", include("onewindow.catalog.urls")),
     path("", include("onewindow.mandates.urls")),
+    path("", include("onewindow.cases.urls")),
     path("", include("onewindow.portal.urls")),
     path("api/", api.urls),
 ]

@@ -110,6 +110,14 @@ MOVES = {
             Who.WINDOW,
             Power.ACCEPT,
         ),
+        _m(
+            "attach",
+            "收取材料",
+            [S.RECEIVED, S.CORRECTING, S.ACCEPTED, S.TRANSFERRED, S.SUSPENDED],
+            None,
+            Who.WINDOW,
+            Power.ACCEPT,
+        ),
         _m("deliver", "送达并办结", [S.DECIDED], S.CLOSED, Who.WINDOW, Power.ACCEPT),
         _m(
             "withdraw",

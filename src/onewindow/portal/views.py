@@ -105,3 +105,26 @@ def material_file(request, material_id: int, which: str):
     return FileResponse(
         field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1]
     )
+
+
+def progress(request, token: str):
+    """A case's progress for the applicant, reached from the QR code on any notice: state, dates
+    and the steps, with the name masked and no identifiers."""
+    from django.core import signing
+
+    from onewindow.cases.models import Case
+    from onewindow.cases.notices import SALT
+    from onewindow.cases.views import timeline
+
+    try:
+        case_id = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        raise Http404("查询码无效，请扫描通知书上的二维码。") from None
+    case = get_object_or_404(Case.objects.select_related("item", "unit"), pk=case_id)
+    name = case.applicant_name
+    masked = name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
+    return render(
+        request,
+        "portal/progress.html",
+        {"case": case, "masked": masked, "events": timeline(case)},
+    )

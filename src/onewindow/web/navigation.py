@@ -42,6 +42,21 @@ _hall_wide = frozenset(
 NAV = [
     NavEntry(_("我的办事"), "org:applicant_home", frozenset({RoleCode.APPLICANT})),
     NavEntry(_("我的窗口"), "org:my_windows", _unit_roles - {RoleCode.DEPT_REVIEWER}),
+    NavEntry(
+        _("窗口工作台"),
+        "cases:workbench",
+        frozenset({RoleCode.WINDOW_CLERK, RoleCode.TEAM_LEADER, RoleCode.WINDOW_SUPERVISOR}),
+    ),
+    NavEntry(
+        _("组长审核"),
+        "cases:review",
+        frozenset({RoleCode.TEAM_LEADER, RoleCode.WINDOW_SUPERVISOR}),
+    ),
+    NavEntry(
+        _("部门工作台"),
+        "cases:department",
+        frozenset({RoleCode.DEPT_REVIEWER, RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER}),
+    ),
     NavEntry(_("本单位"), "org:my_unit", _unit_roles),
     NavEntry(
         _("大厅窗口"),

@@ -344,3 +344,29 @@ def test_calendar_change_recomputes_open_deadlines(clerk_post):
     assert services.recompute_deadlines({2026}) == 1
     case.refresh_from_db()
     assert case.due_date == workdays.add_workdays(DAY, case.item.promised_limit)
+
+
+def test_uploads_are_checked_by_content_and_size(settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = submit(PROMISED, complete=False)
+    row = case.materials.first()
+    fake = SimpleUploadedFile("营业执照.pdf", b"MZ\x90\x00 this is an exe")
+    with pytest.raises(ValidationError, match="内容不是这几种格式"):
+        services.case_attach(acting_user=user("clerk"), case=case, material_id=row.pk, upload=fake)
+    png_named_pdf = SimpleUploadedFile("执照.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 20)
+    with pytest.raises(ValidationError, match="内容是PNG文件"):
+        services.case_attach(
+            acting_user=user("clerk"), case=case, material_id=row.pk, upload=png_named_pdf
+        )
+    settings.CASE_UPLOAD_MAX_BYTES = 1024
+    big = SimpleUploadedFile("大.pdf", b"%PDF-1.7" + b"0" * 4096)
+    with pytest.raises(ValidationError, match="超过上限"):
+        services.case_attach(acting_user=user("clerk"), case=case, material_id=row.pk, upload=big)
+    good = SimpleUploadedFile("申请表.pdf", b"%PDF-1.7 real enough")
+    services.case_attach(acting_user=user("clerk"), case=case, material_id=row.pk, upload=good)
+    row.refresh_from_db()
+    import hashlib
+
+    assert row.status == CaseMaterial.Status.UPLOADED
+    assert row.sha256 == hashlib.sha256(b"%PDF-1.7 real enough").hexdigest()

@@ -1,0 +1,87 @@
+"""Reads of cases, scoped by the user: hall-wide roles read all; unit staff read their unit's
+cases and those at the windows they hold; applicants read none here (see the progress page)."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from onewindow import workdays
+from onewindow.cases.models import Case
+from onewindow.cases.workflow import State
+from onewindow.org.models import User, WindowPost
+from onewindow.org.selectors import user_unit_id
+
+
+def _posts(user: User) -> QuerySet[WindowPost]:
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        return WindowPost.objects.none()
+    return WindowPost.objects.filter(Q(staff_a=staff) | Q(staff_b=staff), active=True)
+
+
+def case_list_for_user(*, user: User) -> QuerySet[Case]:
+    qs = Case.objects.select_related("item", "unit", "window_post")
+    if user.sees_all_units:
+        return qs
+    own = user_unit_id(user)
+    if own is None:
+        return qs.none()
+    posts = _posts(user)
+    served = posts.values("units")
+    return qs.filter(
+        Q(unit_id=own)
+        | Q(window_post__in=posts)
+        | Q(state=State.RECEIVED, window_post__isnull=True, unit_id__in=served)
+    ).distinct()
+
+
+def case_get_for_user(case_id: int, *, user: User) -> Case:
+    case = case_list_for_user(user=user).filter(pk=case_id).first()
+    if case is None:
+        raise Http404("没有找到该办件，或您无权查看。")
+    return case
+
+
+def online_queue(*, user: User) -> QuerySet[Case]:
+    """Applications that arrived online and wait for a window of a unit the user's posts serve."""
+    served = _posts(user).values("units")
+    return (
+        Case.objects.filter(state=State.RECEIVED, window_post__isnull=True, unit_id__in=served)
+        .exclude(channel="window")
+        .select_related("item", "unit")
+        .order_by("received_on", "id")
+    )
+
+
+def review_queue(*, user: User) -> QuerySet[Case]:
+    """Accepted cases of the team leader's unit that wait for review and transfer."""
+    own = user_unit_id(user)
+    return (
+        Case.objects.filter(unit_id=own, state=State.ACCEPTED)
+        .select_related("item", "window_post")
+        .order_by("due_date", "id")
+    )
+
+
+def department_page(
+    *, unit_id: int, after: tuple[datetime.date, int] | None = None, size: int = 50
+) -> list[Case]:
+    """One page of the unit's cases under review or suspended, by due date then id; `after` is
+    the last row of the previous page (keyset pagination: no OFFSET, one index range scan)."""
+    qs = Case.objects.filter(
+        unit_id=unit_id, state__in=[State.TRANSFERRED, State.SUSPENDED]
+    ).select_related("item")
+    if after is not None:
+        due, last_id = after
+        qs = qs.filter(Q(due_date__gt=due) | Q(due_date=due, id__gt=last_id))
+    return list(qs.order_by("due_date", "id")[:size])
+
+
+def remaining_workdays(case: Case, today: datetime.date) -> int | None:
+    """Working days left to the due date (negative when overdue)."""
+    if case.due_date is None:
+        return None
+    if case.due_date >= today:
+        return workdays.workdays_between(today, case.due_date)
+    return -workdays.workdays_between(case.due_date, today)

@@ -1,0 +1,61 @@
+"""Browser: a promised case from the window, through the team leader and the department, back to
+the window for delivery, each step by its own login."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ID = "430922198001011232"
+
+
+def _login(page, server, username):
+    page.goto(server + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "Taojiang2026")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def _act(page, label):
+    page.click(f"form:has(strong:text-is('{label}')) button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_promised_case_window_department_delivery(server, browser):
+    clerk = browser.new_page()
+    _login(clerk, server, "clerk")
+    clerk.goto(server + "/cases/window/")
+    clerk.fill("#item-q", "spsc")
+    clerk.click("form[role=search] button[type=submit]")
+    clerk.click("text=食品生产许可")
+    clerk.fill("input[name=applicant_name]", "王小明")
+    clerk.fill("input[name=applicant_id]", ID)
+    clerk.fill("input[name=phone]", "13807371234")
+    clerk.click("main form button[type=submit]")
+    assert "已收件" in clerk.inner_text("main")
+    case_url = clerk.url
+    _act(clerk, "受理")
+    assert "已受理" in clerk.inner_text("main h1")
+
+    leader = browser.new_page()
+    _login(leader, server, "teamlead")
+    leader.goto(case_url)
+    _act(leader, "组长审核并转部门")
+    assert "部门审查中" in leader.inner_text("main h1")
+
+    reviewer = browser.new_page()
+    _login(reviewer, server, "reviewer")
+    reviewer.goto(server + "/cases/department/")
+    reviewer.click("main table a")
+    _act(reviewer, "部门作出决定")
+    assert "已决定" in reviewer.inner_text("main h1")
+
+    clerk.goto(case_url)
+    form = clerk.locator("form:has(strong:text-is('送达并办结'))")
+    form.locator("input[name=recipient]").fill("王小明")
+    form.locator("input[name=recipient_id]").fill(ID)
+    form.locator("input[name=receipt_signed]").check()
+    form.locator("button[type=submit]").click()
+    clerk.wait_for_load_state()
+    main = clerk.inner_text("main")
+    assert "已办结" in main and "送达回证" in main
