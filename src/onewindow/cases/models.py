@@ -196,3 +196,35 @@ class CaseCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}@{self.day}: {self.last}"
+
+
+class ApiClient(models.Model):
+    """A system that submits applications or reports department progress: the provincial
+    platform, a department's own system. Its key is shown once and stored as a digest."""
+
+    name = models.CharField("系统名称", max_length=50, unique=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="所属单位（部门系统）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="代表账号（记录部门决定时）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    key_digest = models.CharField(max_length=64, unique=True, editable=False)
+    active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "接口调用方"
+
+    def __str__(self) -> str:
+        return self.name

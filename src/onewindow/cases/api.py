@@ -1,0 +1,215 @@
+"""Case API: systems submit applications (idempotent by client key) and report department
+progress with their API key (header X-API-Key); staff read cases with their session."""
+
+import datetime
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import APIKeyHeader, django_auth
+
+from onewindow.cases import selectors, services
+from onewindow.cases.models import ApiClient, Case, Channel
+from onewindow.cases.views import timeline
+from onewindow.catalog.models import Item
+from onewindow.common import crypto
+
+router = Router(tags=["办件"])
+
+
+class ClientKey(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request, key):
+        if not key:
+            return None
+        return ApiClient.objects.filter(key_digest=crypto.digest(key), active=True).first()
+
+
+api_key = ClientKey()
+
+
+def issue_key(client: ApiClient) -> str:
+    """A new key for the client; only its digest is kept."""
+    key = "ow_" + secrets.token_urlsafe(32)
+    client.key_digest = crypto.digest(key)
+    client.save()
+    return key
+
+
+class MaterialIn(Schema):
+    material_id: int
+    status: str = Field("uploaded", description="paper / uploaded / shared / missing")
+
+
+class ApplicantIn(Schema):
+    applicant_kind: str = Field(description="person 或 organisation")
+    applicant_name: str
+    applicant_id: str = Field(description="身份证号码或统一社会信用代码")
+    phone: str
+    agent_name: str = ""
+    agent_id: str = ""
+
+
+class ApplicationIn(Schema):
+    item: str = Field(description="事项实施编码")
+    channel: str = Field("online", description="online / dept_system / dept_hall / township")
+    client_key: str = Field(
+        min_length=1, max_length=100, description="提交方的唯一键，重复提交返回同一申请"
+    )
+    applicant: ApplicantIn
+    materials: list[MaterialIn] = []
+
+
+class EventOut(Schema):
+    seq: int
+    at: datetime.datetime
+    action: str
+    label: str
+    from_state: str
+    to_state: str
+    details: dict[str, Any]
+
+
+class CaseOut(Schema):
+    id: int
+    number: str | None
+    item: str = Field(alias="item.implementation_code")
+    item_name: str = Field(alias="item.name")
+    state: str
+    state_label: str = Field(alias="get_state_display")
+    channel: str
+    applicant_name: str
+    applicant_id: str = Field(alias="applicant_id_masked")
+    received_on: datetime.date
+    accepted_on: datetime.date | None
+    due_date: datetime.date | None
+    result: str
+    version: int
+
+
+class CaseDetail(CaseOut):
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_events(obj):
+        return timeline(obj)
+
+
+class Problem(Schema):
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+@router.post(
+    "/applications",
+    response={200: CaseOut, 201: CaseOut, 400: Problem, 401: Problem, 403: Problem},
+    auth=api_key,
+    summary="提交申请（网上、部门系统、部门大厅、乡镇中心）",
+)
+def submit(request, payload: ApplicationIn):
+    client: ApiClient = request.auth
+    if payload.channel == Channel.WINDOW or payload.channel not in Channel.values:
+        return Status(400, {"detail": "渠道应为 online、dept_system、dept_hall 或 township。"})
+    item = Item.objects.filter(implementation_code=payload.item).first()
+    if item is None:
+        return Status(400, {"detail": f"找不到实施编码为“{payload.item}”的事项。"})
+    if client.unit_id and client.unit_id != item.unit_id:
+        return Status(403, {"detail": f"{client.name}只能提交{client.unit}的事项。"})
+    existed = Case.objects.filter(source=client.name, client_key=payload.client_key).exists()
+    case = services.application_submit(
+        acting_user=None,
+        item=item,
+        channel=payload.channel,
+        applicant=payload.applicant.dict(),
+        materials=[m.dict() for m in payload.materials],
+        source=client.name,
+        client_key=payload.client_key,
+    )
+    return Status(200 if existed else 201, case)
+
+
+def _client_case(client: ApiClient, case_id: int) -> Case:
+    qs = Case.objects.select_related("item", "unit")
+    qs = qs.filter(unit_id=client.unit_id) if client.unit_id else qs.filter(source=client.name)
+    case = qs.filter(pk=case_id).first()
+    if case is None:
+        raise Http404("没有找到该办件，或不属于本系统。")
+    return case
+
+
+@router.get(
+    "/{case_id}", response=CaseDetail, auth=[api_key, django_auth], summary="办件及办理过程"
+)
+def get_case(request, case_id: int):
+    if isinstance(request.auth, ApiClient):
+        return _client_case(request.auth, case_id)
+    return selectors.case_get_for_user(case_id, user=request.auth)
+
+
+@router.get("", response=list[CaseOut], auth=django_auth, summary="办件列表（按用户范围）")
+@paginate(PageNumberPagination, page_size=50)
+def list_cases(request, state: str | None = None):
+    qs = selectors.case_list_for_user(user=request.auth)
+    return qs.filter(state=state) if state else qs
+
+
+class ProgressIn(Schema):
+    action: str = Field(description="decide / suspend / resume / extend / terminate")
+    version: int | None = None
+    result: str = ""
+    text: str = ""
+    procedure: str = ""
+    expected_days: int = 0
+    days: int = 0
+    approver: str = ""
+    reason: str = ""
+
+
+@router.post(
+    "/{case_id}/progress",
+    response={200: CaseDetail, 400: Problem, 403: Problem, 409: Problem},
+    auth=api_key,
+    summary="部门系统报告进展和决定（不在系统外办理）",
+)
+def progress(request, case_id: int, payload: ProgressIn):
+    client: ApiClient = request.auth
+    if client.unit_id is None or client.acting_user is None:
+        raise PermissionDenied("只有绑定单位和代表账号的部门系统可以报告办理进展。")
+    case = _client_case(client, case_id)
+    common = {
+        "acting_user": client.acting_user,
+        "case": case,
+        "expected_version": payload.version,
+        "channel": Channel.DEPT_SYSTEM,
+    }
+    try:
+        if payload.action == "decide":
+            services.case_decide(result=payload.result, text=payload.text, **common)
+        else:
+            common.pop("channel")
+            if payload.action == "suspend":
+                services.case_suspend(
+                    procedure=payload.procedure,
+                    expected_days=payload.expected_days,
+                    reason=payload.reason,
+                    **common,
+                )
+            elif payload.action == "resume":
+                services.case_resume(**common)
+            elif payload.action == "extend":
+                services.case_extend(
+                    days=payload.days, approver=payload.approver, reason=payload.reason, **common
+                )
+            elif payload.action == "terminate":
+                services.case_end(action="terminate", reason=payload.reason, **common)
+            else:
+                return Status(
+                    400, {"detail": "action 应为 decide、suspend、resume、extend 或 terminate。"}
+                )
+    except services.Conflict as exc:
+        return Status(409, {"detail": exc.messages[0]})
+    return Case.objects.select_related("item").get(pk=case.pk)

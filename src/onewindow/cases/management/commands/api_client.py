@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from onewindow.cases.api import issue_key
+from onewindow.cases.models import ApiClient
+from onewindow.org.models import Unit, User
+
+
+class Command(BaseCommand):
+    help = "登记接口调用方（省平台、部门系统）并签发API密钥；密钥只显示这一次。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", help="系统名称，如：湖南省一体化平台")
+        parser.add_argument("--unit", help="部门系统所属单位的简称，如：县市监局")
+        parser.add_argument("--user", help="记录部门决定时代表的账号（该单位的审查人员）")
+
+    def handle(self, name, unit=None, user=None, **options):
+        client = ApiClient.objects.filter(name=name).first() or ApiClient(name=name)
+        if unit:
+            client.unit = Unit.objects.filter(short_name=unit).first()
+            if client.unit is None:
+                raise CommandError(f"找不到简称为“{unit}”的单位。")
+        if user:
+            client.acting_user = User.objects.filter(username=user).first()
+            if client.acting_user is None:
+                raise CommandError(f"找不到账号“{user}”。")
+        key = issue_key(client)
+        self.stdout.write(f"{name} 的API密钥（请妥善保存，不再显示）：{key}")

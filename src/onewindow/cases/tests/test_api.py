@@ -1,0 +1,114 @@
+import json
+
+import pytest
+
+from onewindow.cases.api import issue_key
+from onewindow.cases.models import ApiClient, Case
+from onewindow.cases.tests.conftest import APPLICANT, user
+from onewindow.cases.workflow import State
+from onewindow.catalog.models import Item
+from onewindow.org.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def province():
+    client = ApiClient(name="湖南省一体化平台")
+    return client, issue_key(client)
+
+
+@pytest.fixture
+def dept_system():
+    client = ApiClient(
+        name="市监业务系统",
+        unit=Unit.objects.get(short_name="县市监局"),
+        acting_user=user("reviewer"),
+    )
+    return client, issue_key(client)
+
+
+def _post(client, url, body, key=None):
+    headers = {"HTTP_X_API_KEY": key} if key else {}
+    return client.post(url, json.dumps(body), content_type="application/json", **headers)
+
+
+def _application(key="HN-2026-0001"):
+    item = Item.objects.get(name="食品生产许可")
+    return {
+        "item": item.implementation_code,
+        "client_key": key,
+        "applicant": APPLICANT,
+        "materials": [{"material_id": m.pk, "status": "uploaded"} for m in item.materials.all()],
+    }
+
+
+def test_submit_is_idempotent_and_lands_in_the_window_queue(client, province, login):
+    _, key = province
+    first = _post(client, "/api/cases/applications", _application(), key)
+    assert first.status_code == 201, first.content
+    again = _post(client, "/api/cases/applications", _application(), key)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert Case.objects.count() == 1
+    data = first.json()
+    assert data["state"] == "received" and data["number"] is None
+    assert data["applicant_id"].count("*") == 10
+    body = login("clerk").get("/cases/window/").content.decode()
+    assert "网上申请（省平台）" in body and "食品生产许可" in body
+
+
+def test_submit_needs_a_valid_key_and_valid_data(client, province):
+    assert _post(client, "/api/cases/applications", _application(), "wrong").status_code == 401
+    _, key = province
+    bad = _application("HN-2")
+    bad["applicant"] = dict(APPLICANT, applicant_id="430922198001011230")
+    response = _post(client, "/api/cases/applications", bad, key)
+    assert response.status_code == 400 and "校验位" in response.json()["detail"]
+    window = dict(_application("HN-3"), channel="window")
+    assert _post(client, "/api/cases/applications", window, key).status_code == 400
+    assert Case.objects.count() == 0
+
+
+def test_department_system_reports_its_decision(client, province, dept_system, clerk_post):
+    from onewindow.cases import services
+
+    _, key = province
+    case_id = _post(client, "/api/cases/applications", _application(), key).json()["id"]
+    case = Case.objects.get(pk=case_id)
+    case = services.case_accept(acting_user=user("clerk"), case=case, window_post=clerk_post)
+    case = services.case_transfer(acting_user=user("teamlead"), case=case)
+    _, dept_key = dept_system
+    stale = _post(
+        client,
+        f"/api/cases/{case_id}/progress",
+        {"action": "decide", "result": "approved", "version": 1},
+        dept_key,
+    )
+    assert stale.status_code == 409 and "已被他人处理" in stale.json()["detail"]
+    response = _post(
+        client,
+        f"/api/cases/{case_id}/progress",
+        {"action": "decide", "result": "approved", "version": case.version},
+        dept_key,
+    )
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["state"] == State.DECIDED
+    assert data["events"][-1]["action"] == "decide"
+    assert Case.objects.get(pk=case_id).events.last().channel == "dept_system"
+
+
+def test_the_province_cannot_report_department_decisions(client, province):
+    _, key = province
+    case_id = _post(client, "/api/cases/applications", _application(), key).json()["id"]
+    response = _post(client, f"/api/cases/{case_id}/progress", {"action": "decide"}, key)
+    assert response.status_code == 403
+
+
+def test_staff_read_cases_in_their_scope(login, province, client):
+    _, key = province
+    case_id = _post(client, "/api/cases/applications", _application(), key).json()["id"]
+    assert login("reviewer").get(f"/api/cases/{case_id}").status_code == 200
+    assert login("clerk2").get(f"/api/cases/{case_id}").status_code == 404
+    listing = login("inspector").get("/api/cases/").json()
+    assert listing["count"] == 1
