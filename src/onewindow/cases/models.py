@@ -88,6 +88,10 @@ class Case(models.Model):
     delivery_detail = models.JSONField("送达信息", default=dict, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
     end_reason = models.TextField("不予受理、撤回或终止理由", blank=True)
+    # The head of the event chain, kept on the (locked) case row so a move reads no events.
+    # Only a cache: `events.verify` recomputes every chain from the events themselves.
+    events_seq = models.PositiveIntegerField(default=0, editable=False)
+    last_digest = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

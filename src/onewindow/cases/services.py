@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from onewindow.cases import events
-from onewindow.cases.models import Case, CaseCounter, CaseEvent, CaseMaterial, Channel
+from onewindow.cases.models import Case, CaseEvent, CaseMaterial, Channel
 from onewindow.cases.signals import case_moved
 from onewindow.cases.workflow import MOVES, Move, State, Who
 from onewindow.catalog.models import SPECIAL_PROCEDURES, Item
@@ -93,7 +93,11 @@ def move(
     details = dict(details or {})
     step = MOVES[action]
     with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).select_related("item").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("item", "unit__region")
+            .get(pk=case.pk)
+        )
         if expected_version is not None and case.version != expected_version:
             raise Conflict(
                 f"该办件已被他人处理（现为“{case.get_state_display()}”），请刷新页面后再操作。"
@@ -104,25 +108,27 @@ def move(
         if step.needs_reason and not str(details.get("reason", "")).strip():
             raise ValidationError({"reason": f"{step.label}须写明理由。"})
         before = case.state
+        fields = {f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields}
         if apply is not None:
             apply(case, day)
         if step.target:
             case.state = step.target
         case.version += 1
-        case.save()
-        _append(case, acting_user, channel, action, before, details)
+        event = _event(case, acting_user, channel, action, before, details)
+        changed = [k for k, v in fields.items() if getattr(case, k) != v]
+        case.save(update_fields=[*changed, "updated_at"])
+        event.save()
     transaction.on_commit(
         lambda: case_moved.send(sender=Case, case_id=case.pk, action=action, state=case.state)
     )
     return case
 
 
-def _append(case: Case, user, channel: str, action: str, before: str, details: dict) -> CaseEvent:
-    last = CaseEvent.objects.filter(case=case).order_by("-seq").values_list("seq", "digest").first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, events.GENESIS)
+def _event(case: Case, user, channel: str, action: str, before: str, details: dict) -> CaseEvent:
+    """The next link of the case's chain; the case row (locked) holds the chain's head."""
     event = CaseEvent(
         case=case,
-        seq=seq,
+        seq=case.events_seq + 1,
         at=timezone.now(),
         actor=user,
         channel=channel,
@@ -131,8 +137,8 @@ def _append(case: Case, user, channel: str, action: str, before: str, details: d
         to_state=case.state,
         details=details,
     )
-    event.digest = events.event_digest(prev, event)
-    event.save()
+    event.digest = events.event_digest(case.last_digest or events.GENESIS, event)
+    case.events_seq, case.last_digest = event.seq, event.digest
     return event
 
 
@@ -218,14 +224,18 @@ def application_submit(
             )
         },
     )
-    case.full_clean(exclude=["applicant_id_digest", "number"])
+    # Field rules only: the applicant was checked above, item and unit are objects in hand, and
+    # the client-key constraint is the database's (caught below).
+    case.clean_fields(exclude=["applicant_id_digest", "number", "item", "unit"])
     try:
         with transaction.atomic():
             case.save()
     except IntegrityError:
         return Case.objects.get(source=source, client_key=client_key)  # a concurrent duplicate
     _checklist(case, item, {m.get("material_id"): m for m in materials})
-    _append(case, acting_user, channel, "submit", "", {"item": item.implementation_code})
+    event = _event(case, acting_user, channel, "submit", "", {"item": item.implementation_code})
+    event.save()
+    Case.objects.filter(pk=case.pk).update(events_seq=event.seq, last_digest=event.digest)
     return case
 
 
@@ -247,14 +257,20 @@ def _checklist(case: Case, item: Item, given: dict) -> None:
 
 
 def case_number(case: Case, day: datetime.date) -> str:
-    """Region (6) + date (8) + unit (4) + sequence (5): readable, unique, never reused; the lock
-    is one counter row per unit and day."""
-    counter, _ = CaseCounter.objects.get_or_create(unit_id=case.unit_id, day=day)
-    counter = CaseCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
+    """Region (6) + date (8) + unit (4) + sequence (5): readable, unique, never reused. One upsert
+    on the unit's counter row for the day: only that unit's acceptances of that day queue."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO cases_casecounter (unit_id, day, last) VALUES (%s, %s, 1) "
+            "ON CONFLICT (unit_id, day) DO UPDATE SET last = cases_casecounter.last + 1 "
+            "RETURNING last",
+            [case.unit_id, day],
+        )
+        seq = cursor.fetchone()[0]
     region = case.unit.region.code[:6]
-    return f"{region}{day:%Y%m%d}{case.unit_id:04d}{counter.last:05d}"
+    return f"{region}{day:%Y%m%d}{case.unit_id:04d}{seq:05d}"
 
 
 def _start_clock(case: Case, accepted_on: datetime.date, day: datetime.date) -> None:
@@ -290,8 +306,10 @@ def case_accept(
 
     def apply(c: Case, today: datetime.date) -> None:
         staff = _staff(acting_user)
-        posts = hall_posts(staff, c.item)
-        if window_post is None or not posts.filter(pk=window_post.pk).exists():
+        at_window = (
+            window_post is not None and hall_posts(staff, c.item).filter(pk=window_post.pk).exists()
+        )
+        if not at_window:
             message = f"大厅事项只能在服务{c.unit}的窗口受理（S13），请选择您所在的窗口。"
             raise ValidationError({"window_post": message})
         missing = [m for m in _missing(c) if m.material is None or m.material.required]

@@ -4,7 +4,7 @@ acceptance, review and decision."""
 import datetime
 from enum import IntEnum
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from onewindow.catalog.models import Item
 from onewindow.mandates.models import ItemPower, Letter
@@ -42,28 +42,40 @@ def may(staff: Staff, item: Item, day: datetime.date | None = None) -> Power:
     it grants for the item; staff at a window serving the item's unit (its own, a comprehensive
     or the green-channel window) may accept, and at the unit's own window also decide instant
     items the letter grants decision power for; everyone else nothing. Revoked, expired or
-    unfiled letters grant nothing."""
+    unfiled letters grant nothing. Two queries; nothing cached, so a revocation counts at once."""
     day = day or datetime.date.today()
     if not staff.active or item.status != Item.Status.PUBLISHED:
         return Power.NOTHING
-    accept = WindowPost.objects.filter(
-        Q(staff_a=staff) | Q(staff_b=staff), active=True, units__id=item.unit_id
-    ).exists()
-    best = Power.ACCEPT if accept else Power.NOTHING
-    letter = letter_in_force(item.unit_id, day)
-    if letter is None:
+    kinds = set(
+        WindowPost.objects.filter(
+            Q(staff_a=staff) | Q(staff_b=staff), active=True, units__id=item.unit_id
+        ).values_list("kind", flat=True)
+    )
+    best = Power.ACCEPT if kinds else Power.NOTHING
+    # The letter in force and its power for this item, in one query (None: no such letter).
+    row = (
+        Letter.objects.filter(
+            unit_id=item.unit_id,
+            status=Letter.Status.FILED,
+            valid_from__lte=day,
+            valid_until__gte=day,
+        )
+        .annotate(
+            power=Subquery(
+                ItemPower.objects.filter(letter=OuterRef("pk"), item=item).values("power")[:1]
+            )
+        )
+        .order_by("-valid_from")
+        .values_list("supervisor_id", "team_leader_id", "power")
+        .first()
+    )
+    if row is None:
         return best
-    granted = ItemPower.objects.filter(letter=letter, item=item).values_list("power", flat=True)
-    power = granted.first()
-    if staff.pk not in (letter.supervisor_id, letter.team_leader_id):
+    supervisor_id, team_leader_id, power = row
+    if staff.pk not in (supervisor_id, team_leader_id):
         # S7: an instant item is finished at the window when the window holds decision power;
         # the clerks of the unit's own window act under the letter for it.
-        own_window = WindowPost.objects.filter(
-            Q(staff_a=staff) | Q(staff_b=staff),
-            active=True,
-            kind=WindowPost.Kind.DEPARTMENT,
-            units__id=item.unit_id,
-        ).exists()
+        own_window = WindowPost.Kind.DEPARTMENT in kinds
         if own_window and item.is_instant and power == ItemPower.Power.DECISION:
             return Power.DECIDE
         return best
