@@ -370,3 +370,17 @@ def test_uploads_are_checked_by_content_and_size(settings):
 
     assert row.status == CaseMaterial.Status.UPLOADED
     assert row.sha256 == hashlib.sha256(b"%PDF-1.7 real enough").hexdigest()
+
+
+def test_run_jobs_command_applies_both_rules(clerk_post):
+    import io
+
+    import time_machine
+
+    case = submit(PROMISED, day=DAY)
+    with time_machine.travel(datetime.datetime(2026, 12, 15, 9, 0), tick=False):
+        out = io.StringIO()
+        call_command("run_jobs", stdout=out)
+    case.refresh_from_db()
+    assert case.state == State.ACCEPTED and case.deemed_accepted
+    assert "视为受理：1件" in out.getvalue()
