@@ -116,8 +116,8 @@ def main() -> None:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    transfer._write_sheet(wb, "事项", ITEM_COLUMNS, item_rows)
-    transfer._write_sheet(wb, "申请材料", MATERIAL_COLUMNS, material_rows)
+    transfer.write_sheet(wb, "事项", ITEM_COLUMNS, item_rows)
+    transfer.write_sheet(wb, "申请材料", MATERIAL_COLUMNS, material_rows)
     path = Path(os.environ["ONEWINDOW_VAR_DIR"]) / "bench-catalog.xlsx"
     wb.save(path)
     data = path.read_bytes()

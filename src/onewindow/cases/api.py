@@ -13,7 +13,6 @@ from ninja.security import APIKeyHeader, django_auth
 
 from onewindow.cases import selectors, services
 from onewindow.cases.models import ApiClient, Case, Channel
-from onewindow.cases.views import timeline
 from onewindow.catalog.models import Item
 from onewindow.common import crypto
 
@@ -96,7 +95,7 @@ class CaseDetail(CaseOut):
 
     @staticmethod
     def resolve_events(obj):
-        return timeline(obj)
+        return selectors.timeline(obj)
 
 
 class Problem(Schema):

@@ -8,16 +8,15 @@ from django.http import Http404
 
 from onewindow import workdays
 from onewindow.cases.models import Case
-from onewindow.cases.workflow import State
+from onewindow.cases.workflow import MOVES, State
 from onewindow.org.models import User, WindowPost
-from onewindow.org.selectors import user_unit_id
+from onewindow.org.selectors import user_unit_id, window_posts_held
 
 
-def _posts(user: User) -> QuerySet[WindowPost]:
+def posts_of(user: User) -> QuerySet[WindowPost]:
+    """The active window posts the user holds (A or B); none for users without a staff record."""
     staff = getattr(user, "staff", None)
-    if staff is None:
-        return WindowPost.objects.none()
-    return WindowPost.objects.filter(Q(staff_a=staff) | Q(staff_b=staff), active=True)
+    return window_posts_held(staff=staff) if staff is not None else WindowPost.objects.none()
 
 
 def case_list_for_user(*, user: User) -> QuerySet[Case]:
@@ -27,7 +26,7 @@ def case_list_for_user(*, user: User) -> QuerySet[Case]:
     own = user_unit_id(user)
     if own is None:
         return qs.none()
-    posts = _posts(user)
+    posts = posts_of(user)
     served = posts.values("units")
     return qs.filter(
         Q(unit_id=own)
@@ -45,7 +44,7 @@ def case_get_for_user(case_id: int, *, user: User) -> Case:
 
 def online_queue(*, user: User) -> QuerySet[Case]:
     """Applications that arrived online and wait for a window of a unit the user's posts serve."""
-    served = _posts(user).values("units")
+    served = posts_of(user).values("units")
     return (
         Case.objects.filter(state=State.RECEIVED, window_post__isnull=True, unit_id__in=served)
         .exclude(channel="window")
@@ -85,3 +84,15 @@ def remaining_workdays(case: Case, today: datetime.date) -> int | None:
     if case.due_date >= today:
         return workdays.workdays_between(today, case.due_date)
     return -workdays.workdays_between(case.due_date, today)
+
+
+def timeline(case) -> list:
+    """The case's events with Chinese labels for the action and the states."""
+    labels = {a: m.label for a, m in MOVES.items()} | {"submit": "收件"}
+    states = dict(State.choices)
+    rows = list(case.events.select_related("actor").order_by("seq"))
+    for e in rows:
+        e.label = labels.get(e.action, e.action)
+        e.from_label = states.get(e.from_state, "—")
+        e.to_label = states.get(e.to_state, e.to_state)
+    return rows

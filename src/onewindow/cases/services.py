@@ -3,19 +3,22 @@ scope, window post and powers, writes the case and its event in one transaction,
 the move after commit. The functions below are the actions, each a thin wrapper around it."""
 
 import datetime
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from onewindow.cases import events
 from onewindow.cases.models import Case, CaseEvent, CaseMaterial, Channel
 from onewindow.cases.signals import case_moved
-from onewindow.cases.workflow import MOVES, Move, State, Who
+from onewindow.cases.workflow import MOVES, OPEN, Move, State, Who
 from onewindow.catalog.models import SPECIAL_PROCEDURES, Item
+from onewindow.common import crypto
 from onewindow.common.validators import (
     normalize_credit_code,
     normalize_id_number,
@@ -25,6 +28,7 @@ from onewindow.common.validators import (
 from onewindow.mandates.powers import may
 from onewindow.org.models import Staff, User, WindowPost
 from onewindow.org.roles import RoleCode
+from onewindow.org.selectors import window_posts_held
 from onewindow.workdays import workdays_between
 from onewindow.workdays.deadlines import due_date, suspended_days, yellow_from
 
@@ -47,11 +51,7 @@ def _staff(user: User | None) -> Staff | None:
 
 def hall_posts(staff: Staff, item: Item):
     """The active window posts `staff` holds (A or B) that serve the item's unit."""
-    from django.db.models import Q
-
-    return WindowPost.objects.filter(
-        Q(staff_a=staff) | Q(staff_b=staff), active=True, units__id=item.unit_id
-    ).distinct()
+    return window_posts_held(staff=staff).filter(units__id=item.unit_id)
 
 
 def _authorize(user: User | None, case: Case, move: Move, day: datetime.date) -> None:
@@ -259,8 +259,6 @@ def _checklist(case: Case, item: Item, given: dict) -> None:
 def case_number(case: Case, day: datetime.date) -> str:
     """Region (6) + date (8) + unit (4) + sequence (5): readable, unique, never reused. One upsert
     on the unit's counter row for the day: only that unit's acceptances of that day queue."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO cases_casecounter (unit_id, day, last) VALUES (%s, %s, 1) "
@@ -656,8 +654,6 @@ def case_deliver(
 ) -> Case:
     """送达 (S8): collected at the window by the applicant or agent (ID checked, receipt signed)
     or mailed at the applicant's cost. The case is closed with it."""
-    from onewindow.common import crypto
-
     info = {k: str(v).strip() for k, v in detail.items()}
     if mode == Case.DeliveryMode.COLLECT:
         if not info.get("recipient") or not info.get("recipient_id"):
@@ -726,10 +722,7 @@ def recompute_deadlines(years: set[int]) -> int:
     count = 0
     qs = Case.objects.filter(state__in=[State.ACCEPTED, State.TRANSFERRED, State.SUSPENDED])
     for case in qs.select_related("item").iterator():
-        if not (
-            {case.accepted_on.year, case.due_date.year} & years
-            or any(y in years for y in range(case.accepted_on.year, case.due_date.year + 1))
-        ):
+        if not years & set(range(case.accepted_on.year, case.due_date.year + 1)):
             continue
         old = (case.due_date, case.yellow_from)
         _set_due(case)
@@ -744,8 +737,6 @@ def recompute_deadlines(years: set[int]) -> int:
 
 
 def open_cases_of(staff: Staff) -> int:
-    from onewindow.cases.workflow import OPEN
-
     return Case.objects.filter(accepted_by=staff, state__in=list(OPEN)).count()
 
 
@@ -768,8 +759,6 @@ def sniff(head: bytes) -> str | None:
 
 
 def max_upload_bytes() -> int:
-    from django.conf import settings
-
     return getattr(settings, "CASE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 
@@ -777,8 +766,6 @@ def case_attach(
     *, acting_user: User, case: Case, material_id: int, upload, expected_version=None, day=None
 ) -> Case:
     """An electronic material: PDF, JPG or PNG, checked by content, size-limited, SHA-256 kept."""
-    import hashlib
-
     limit = max_upload_bytes()
     if upload.size > limit:
         raise ValidationError(

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from onewindow.cases import notices, selectors, services
 from onewindow.cases.models import CaseMaterial, Channel
-from onewindow.cases.workflow import MOVES, State, moves_from
+from onewindow.cases.workflow import MOVES, moves_from
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.catalog.models import SPECIAL_PROCEDURES, Item
 from onewindow.documents import download
@@ -24,16 +24,11 @@ READERS = (*ALL_UNITS, *UNIT_BOUND)
 WINDOW = (RoleCode.WINDOW_CLERK, RoleCode.TEAM_LEADER, RoleCode.WINDOW_SUPERVISOR)
 
 
-def _posts(request):
-    staff = getattr(request.user, "staff", None)
-    return selectors._posts(request.user).prefetch_related("units") if staff else []
-
-
 @role_required(*WINDOW)
 def workbench(request):
     """The window: find an item (name or pinyin initials), the online queue, today's cases."""
     query = request.GET.get("q", "").strip()[:50]
-    posts = list(_posts(request))
+    posts = list(selectors.posts_of(request.user))
     unit_ids = {u.pk for p in posts for u in p.units.all()}
     items = []
     if query:
@@ -116,27 +111,15 @@ def case_detail(request, case_id: int):
         {
             "case": case,
             "materials": case.materials.select_related("material"),
-            "events": timeline(case),
+            "events": selectors.timeline(case),
             "moves": moves_from(case.state),
             "notices": [(k, notices.TITLES[k]) for k in notices.available(case)],
-            "posts": _posts(request),
+            "posts": selectors.posts_of(request.user),
             "remaining": selectors.remaining_workdays(case, today),
             "procedures": SPECIAL_PROCEDURES.items(),
             "today": today,
         },
     )
-
-
-def timeline(case) -> list:
-    """The case's events with Chinese labels for the action and the states."""
-    labels = {a: m.label for a, m in MOVES.items()} | {"submit": "收件"}
-    states = dict(State.choices)
-    rows = list(case.events.select_related("actor").order_by("seq"))
-    for e in rows:
-        e.label = labels.get(e.action, e.action)
-        e.from_label = states.get(e.from_state, "—")
-        e.to_label = states.get(e.to_state, e.to_state)
-    return rows
 
 
 def _date(text: str) -> datetime.date | None:
@@ -156,7 +139,7 @@ def case_act(request, case_id: int, action: str):
     common = {"acting_user": user, "case": case, "expected_version": version}
     try:
         if action == "accept":
-            post = selectors._posts(user).filter(pk=p.get("window_post") or 0).first()
+            post = selectors.posts_of(user).filter(pk=p.get("window_post") or 0).first()
             rongque = None
             if p.get("rongque"):
                 rongque = {

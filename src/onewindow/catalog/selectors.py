@@ -3,10 +3,17 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from onewindow.catalog import search
+from onewindow.catalog.codes import (
+    APPLICATION_BASED,
+    validate_basic_code,
+    validate_implementation_code,
+)
+from onewindow.catalog.elements import LABELS
 from onewindow.catalog.models import CombinedMember, CombinedService, Item, LifeEvent, Material
 from onewindow.org.models import Unit, User
 from onewindow.org.selectors import user_unit_id
@@ -223,14 +230,6 @@ CHECK_RULES = {
 
 def catalogue_check(*, user: User, unit_id: int | None = None) -> dict[Unit, list[Finding]]:
     """Every problem the reform office must have corrected, grouped by unit, with a reason."""
-    from django.core.exceptions import ValidationError
-
-    from onewindow.catalog.codes import (
-        APPLICATION_BASED,
-        validate_basic_code,
-        validate_implementation_code,
-    )
-
     items = list(
         item_list_for_user(user=user)
         .exclude(status=Item.Status.WITHDRAWN)
@@ -300,8 +299,6 @@ def catalogue_check(*, user: User, unit_id: int | None = None) -> dict[Unit, lis
 
 def item_history(item: Item, *, limit: int = 50) -> list[tuple]:
     """The item's versions, newest first, each with its changes as (label, old, new) rows."""
-    from onewindow.catalog.elements import LABELS
-
     rows = []
     for version in item.versions.select_related("actor")[:limit]:
         changes = []

@@ -130,18 +130,21 @@ def _save_materials(item: Item, materials: Iterable[dict[str, Any]]) -> None:
     Material.objects.bulk_create(rows)
 
 
-def publish_problems(item: Item) -> list[str]:
-    """Why an item may not be published yet (empty when it may)."""
+def publish_problems(item: Item, *, has_materials: bool | None = None) -> list[tuple[str, str]]:
+    """Why an item may not be published yet, as (field, message); empty when it may. Import
+    passes `has_materials` for an item not yet saved; otherwise the stored materials count."""
+    if has_materials is None:
+        has_materials = item.materials.exists()
     problems = []
     if item.item_type in APPLICATION_BASED:
-        if not item.materials.exists():
-            problems.append("依申请事项必须列明申请材料。")
+        if not has_materials:
+            problems.append(("materials", "依申请事项必须列明申请材料。"))
         if not item.conditions.strip():
-            problems.append("依申请事项必须填写受理条件。")
+            problems.append(("conditions", "依申请事项必须填写受理条件。"))
     if not item.legal_basis.strip():
-        problems.append("必须填写设定依据。")
-    if item.parent_id and item.parent.status != Item.Status.PUBLISHED:
-        problems.append(f"上级事项“{item.parent.name}”尚未发布，请先发布上级事项。")
+        problems.append(("legal_basis", "必须填写设定依据。"))
+    if item.parent is not None and item.parent.status != Item.Status.PUBLISHED:
+        problems.append(("parent", f"上级事项“{item.parent.name}”尚未发布，请先发布上级事项。"))
     return problems
 
 
@@ -177,6 +180,7 @@ def item_update(
 ) -> Item:
     """Change an item's elements (not its status or hall status); a version records the diff."""
     _require(can_edit_item(acting_user, item), "您无权修改该事项。")
+    materials = list(materials) if materials is not None else None
     item = Item.objects.select_for_update().get(pk=item.pk)
     before = elements.snapshot(_loaded(item.pk))
     for key, value in data.items():
@@ -186,12 +190,9 @@ def item_update(
         item.implementation_code = ""  # derived again from the new codes
     _derive(item)
     item.full_clean()
-    if item.status == Item.Status.PUBLISHED:
-        problems = []
-        if materials is not None and not list(materials) and item.item_type in APPLICATION_BASED:
-            problems.append("已发布的依申请事项不能删除全部申请材料。")
-        if problems:
-            raise ValidationError({"materials": problems})
+    published = item.status == Item.Status.PUBLISHED
+    if published and materials == [] and item.item_type in APPLICATION_BASED:
+        raise ValidationError({"materials": ["已发布的依申请事项不能删除全部申请材料。"]})
     item.save()
     if life_events is not None:
         item.life_events.set(list(life_events))
@@ -210,7 +211,7 @@ def item_publish(*, acting_user: User, item: Item) -> Item:
         raise ValidationError(f"事项当前为“{item.get_status_display()}”，只有草稿可以发布。")
     problems = publish_problems(item)
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError([message for _field, message in problems])
     before = elements.snapshot(_loaded(item.pk))
     item.status = Item.Status.PUBLISHED
     item.online_hall = True

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from onewindow.catalog import elements
-from onewindow.catalog.codes import APPLICATION_BASED, implementation_code
+from onewindow.catalog.codes import implementation_code
 from onewindow.catalog.elements import (
     ITEM_COLUMNS,
     ITEM_SHEET,
@@ -33,7 +33,7 @@ from onewindow.catalog.elements import (
 )
 from onewindow.catalog.models import Item, ItemVersion, LifeEvent, Material
 from onewindow.catalog.search import pinyin_keys
-from onewindow.catalog.services import can_govern_catalogue, leaves_hall
+from onewindow.catalog.services import can_govern_catalogue, leaves_hall, publish_problems
 from onewindow.org.models import Unit, User
 
 MAX_ROWS = 50_000
@@ -73,7 +73,7 @@ def export_json(items) -> bytes:
     return json.dumps(payload, ensure_ascii=False, indent=1).encode()
 
 
-def _write_sheet(wb: Workbook, title: str, columns, rows) -> None:
+def write_sheet(wb: Workbook, title: str, columns, rows) -> None:
     """One sheet in a write-only workbook: bold header (required columns shaded), rows."""
     ws = wb.create_sheet(title)
     for n, col in enumerate(columns, start=1):
@@ -123,8 +123,8 @@ def export_xlsx(items=None) -> bytes:
     """The catalogue as an XLSX workbook; with no items, the empty template."""
     wb = Workbook(write_only=True)
     item_rows, material_rows = records(items) if items is not None else ([], [])
-    _write_sheet(wb, ITEM_SHEET, ITEM_COLUMNS, item_rows)
-    _write_sheet(wb, MATERIAL_SHEET, MATERIAL_COLUMNS, material_rows)
+    write_sheet(wb, ITEM_SHEET, ITEM_COLUMNS, item_rows)
+    write_sheet(wb, MATERIAL_SHEET, MATERIAL_COLUMNS, material_rows)
     _write_notes(wb)
     out = io.BytesIO()
     wb.save(out)
@@ -529,11 +529,7 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
             )
         except ValidationError as exc:
             errors.extend(_field_errors(exc, ITEM_SHEET, number, ITEM_HEADERS))
-        errors.extend(
-            _status_errors(
-                number, item, extra["before"], by_item.get(code, []), built, stored_parents
-            )
-        )
+        errors.extend(_status_errors(number, item, extra["before"], by_item.get(code, [])))
         unknown = [e for e in record["life_events"] if e not in events]
         if unknown:
             errors.append(
@@ -549,7 +545,9 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
     return _write(acting_user, built, by_item, events)
 
 
-def _status_errors(number, item: Item, before, materials, built, stored) -> list[RowError]:
+def _status_errors(number, item: Item, before, materials) -> list[RowError]:
+    """Status moves an import may not make (withdrawal, un-publishing, leaving a hall), and
+    what publishing a row needs."""
     column = ITEM_HEADERS["status"]
     found = []
     was = before["status"] if before else None
@@ -580,31 +578,9 @@ def _status_errors(number, item: Item, before, materials, built, stored) -> list
             )
         )
     if item.status == Item.Status.PUBLISHED and was != Item.Status.PUBLISHED:
-        if item.item_type in APPLICATION_BASED and not materials:
-            found.append(
-                RowError(ITEM_SHEET, number, column, "发布依申请事项须在材料表列明申请材料。")
-            )
-        if item.item_type in APPLICATION_BASED and not item.conditions.strip():
-            found.append(
-                RowError(
-                    ITEM_SHEET, number, ITEM_HEADERS["conditions"], "发布依申请事项须填写受理条件。"
-                )
-            )
-        if not item.legal_basis.strip():
-            found.append(
-                RowError(
-                    ITEM_SHEET, number, ITEM_HEADERS["legal_basis"], "发布事项须填写设定依据。"
-                )
-            )
-        if item.parent is not None and item.parent.status != Item.Status.PUBLISHED:
-            found.append(
-                RowError(
-                    ITEM_SHEET,
-                    number,
-                    ITEM_HEADERS["parent"],
-                    f"上级事项“{item.parent.name}”未发布，不能发布下级事项。",
-                )
-            )
+        headers = ITEM_HEADERS | {"materials": column}
+        for field, message in publish_problems(item, has_materials=bool(materials)):
+            found.append(RowError(ITEM_SHEET, number, headers[field], message))
     return found
 
 

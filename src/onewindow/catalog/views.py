@@ -4,7 +4,7 @@ combined services. Thin: parse, call a service or selector, render."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from onewindow.catalog.forms import (
     MaterialFormSet,
 )
 from onewindow.catalog.models import CombinedService, Item
+from onewindow.documents import download
 from onewindow.org.access import role_required
 from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
 from onewindow.org.selectors import unit_list_for_user
@@ -26,13 +27,6 @@ from onewindow.org.views import form_errors
 
 READERS = (*ALL_UNITS, *UNIT_BOUND)
 GOVERN = (RoleCode.REFORM_OFFICE,)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 @role_required(*READERS)
@@ -70,7 +64,7 @@ def item_detail(request, item_id: int):
             "approvals": item.hall_approvals.select_related("recorded_by"),
             "can_edit": services.can_edit_item(request.user, item),
             "can_govern": services.can_govern_catalogue(request.user),
-            "publish_problems": services.publish_problems(item)
+            "publish_problems": [m for _f, m in services.publish_problems(item)]
             if item.status == Item.Status.DRAFT
             else [],
         },
@@ -200,7 +194,7 @@ def catalogue_check(request):
     if request.GET.get("format") == "xlsx":
         content = transfer.check_xlsx(findings)
         day = timezone.localdate().isoformat()
-        return _download(content, f"事项核查报告-{day}.xlsx", XLSX)
+        return download(content, f"事项核查报告-{day}.xlsx", "xlsx")
     total = sum(len(v) for v in findings.values())
     return render(
         request,
@@ -242,13 +236,13 @@ def catalogue_export(request, fmt: str):
     qs = selectors.item_filter(selectors.item_list_for_user(user=request.user), params=request.GET)
     day = timezone.localdate().isoformat()
     if fmt == "json":
-        return _download(transfer.export_json(qs), f"事项库-{day}.json", "application/json")
-    return _download(transfer.export_xlsx(qs), f"事项库-{day}.xlsx", XLSX)
+        return download(transfer.export_json(qs), f"事项库-{day}.json", "json")
+    return download(transfer.export_xlsx(qs), f"事项库-{day}.xlsx", "xlsx")
 
 
 @role_required(*READERS)
 def catalogue_template(request):
-    return _download(transfer.export_xlsx(None), "事项导入模板.xlsx", XLSX)
+    return download(transfer.export_xlsx(None), "事项导入模板.xlsx", "xlsx")
 
 
 # --- combined services --------------------------------------------------------------------

@@ -37,7 +37,7 @@ def _names(letter: Letter) -> str:
     return f"{letter.supervisor.name}、{letter.team_leader.name}"
 
 
-def _paragraphs(letter: Letter) -> list[str]:
+def paragraphs(letter: Letter) -> list[str]:
     """The letter's body, clause by clause, in attachment 4's words."""
     body = [PREAMBLE.format(names=_names(letter))]
     for n in sorted(letter.clauses):
@@ -77,7 +77,7 @@ def letter_docx(letter: Letter) -> bytes:
     doc.add_paragraph(f"授权委托机关：{letter.unit.name}")
     doc.add_paragraph(f"法定代表人：{letter.legal_representative}")
     doc.add_paragraph(f"被授权人：{_names(letter)}")
-    for text in _paragraphs(letter):
+    for text in paragraphs(letter):
         doc.add_paragraph(text).paragraph_format.first_line_indent = Pt(24)
     doc.add_paragraph(f"有效期：{_date(letter.valid_from)}至{_date(letter.valid_until)}")
     doc.add_paragraph(f"授权委托机关（章）：{letter.unit.name}")
@@ -133,7 +133,7 @@ def letter_pdf(letter: Letter) -> bytes:
         Paragraph(f"被授权人：{_names(letter)}", plain),
         Spacer(1, 3 * mm),
     ]
-    story += [Paragraph(text, body) for text in _paragraphs(letter)]
+    story += [Paragraph(text, body) for text in paragraphs(letter)]
     story += [
         Paragraph(f"有效期：{_date(letter.valid_from)}至{_date(letter.valid_until)}", plain),
         Spacer(1, 8 * mm),

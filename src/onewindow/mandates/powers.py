@@ -24,19 +24,6 @@ class Power(IntEnum):
         return {0: "无权办理", 1: "仅可受理", 2: "初审权", 3: "审批决定权"}[self.value]
 
 
-def letter_in_force(unit_id: int, day: datetime.date) -> Letter | None:
-    return (
-        Letter.objects.filter(
-            unit_id=unit_id,
-            status=Letter.Status.FILED,
-            valid_from__lte=day,
-            valid_until__gte=day,
-        )
-        .order_by("-valid_from")
-        .first()
-    )
-
-
 def may(staff: Staff, item: Item, day: datetime.date | None = None) -> Power:
     """The window supervisor and team leader named in the unit's letter in force hold the power
     it grants for the item; staff at a window serving the item's unit (its own, a comprehensive

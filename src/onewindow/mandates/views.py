@@ -61,7 +61,7 @@ def letter_detail(request, letter_id: int):
             "letter": letter,
             "shown": letter.shown_status(today),
             "powers": letter.powers.select_related("item").order_by("item__basic_code"),
-            "paragraphs": documents._paragraphs(letter),
+            "paragraphs": documents.paragraphs(letter),
             "can_manage": services.can_manage_unit(request.user, letter.unit_id),
             "can_file": request.user.has_role(RoleCode.HALL_MANAGER, RoleCode.SYSADMIN),
             "today": today,

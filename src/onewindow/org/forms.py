@@ -1,6 +1,6 @@
 from django import forms
 
-from onewindow.org.models import Leave, Staff, StaffChange
+from onewindow.org.models import Leave, StaffChange
 
 
 class LeaveForm(forms.ModelForm):
@@ -32,7 +32,3 @@ class StaffChangeForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
-
-
-def staff_label(s: Staff) -> str:
-    return f"{s.unit}·{s.name}"

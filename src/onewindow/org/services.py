@@ -1,14 +1,17 @@
 """Every write to organisation data. Each validates fully, so bad input saves nothing."""
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from onewindow import workdays
 from onewindow.common.validators import normalize_credit_code
+from onewindow.org import cover
 from onewindow.org.models import (
     Hall,
     Leave,
@@ -185,8 +188,6 @@ def leave_request(
 ) -> tuple[Leave, list]:
     """Decide a leave at once: approved when every A post stays covered, otherwise refused
     with the posts and days that lack cover. Both outcomes are kept."""
-    from onewindow.org import cover
-
     if start and end and end < start:
         raise ValidationError({"end": "结束日期不能早于开始日期。"})
     if start and end and (end - start).days > 366:
@@ -238,8 +239,6 @@ def staff_change_notify(
     today=None,
 ) -> StaffChange:
     """The unit's prior notice to the hall (S12): before the date, with a handover plan."""
-    import datetime
-
     today = today or datetime.date.today()
     errors = {}
     if effective_on and effective_on <= today:
@@ -280,8 +279,6 @@ def staff_change_decide(
     *, acting_user: User, change: StaffChange, confirm: bool, decision: str = ""
 ) -> StaffChange:
     """The hall manager confirms the handover (the successor takes the posts) or rejects it."""
-    from django.utils import timezone
-
     if not acting_user.has_role(RoleCode.HALL_MANAGER, RoleCode.SYSADMIN):
         raise PermissionDenied("只有政务服务中心管理员可以确认人员调整。")
     change = StaffChange.objects.select_for_update().get(pk=change.pk)

@@ -1,5 +1,7 @@
 """Organisation pages. Thin: read through selectors, render."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -185,8 +187,6 @@ def hall_cover(request):
 
 
 def _day(text):
-    import datetime
-
     try:
         return datetime.date.fromisoformat(text) if text else None
     except ValueError:

@@ -1,12 +1,16 @@
 """Public pages: service guides (办事指南) anyone may open without logging in."""
 
 import segno
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
+from onewindow.cases import selectors as case_selectors
+from onewindow.cases.models import Case
+from onewindow.cases.notices import SALT
 from onewindow.catalog import selectors
 from onewindow.catalog.codes import ItemType
 from onewindow.catalog.models import LifeEvent, Material
@@ -110,12 +114,6 @@ def material_file(request, material_id: int, which: str):
 def progress(request, token: str):
     """A case's progress for the applicant, reached from the QR code on any notice: state, dates
     and the steps, with the name masked and no identifiers."""
-    from django.core import signing
-
-    from onewindow.cases.models import Case
-    from onewindow.cases.notices import SALT
-    from onewindow.cases.views import timeline
-
     try:
         case_id = signing.loads(token, salt=SALT)
     except signing.BadSignature:
@@ -126,5 +124,5 @@ def progress(request, token: str):
     return render(
         request,
         "portal/progress.html",
-        {"case": case, "masked": masked, "events": timeline(case)},
+        {"case": case, "masked": masked, "events": case_selectors.timeline(case)},
     )

@@ -4,7 +4,7 @@ import pytest
 from stdnum.cn import ric
 
 from onewindow.cases import services
-from onewindow.cases.models import CaseMaterial, Channel
+from onewindow.cases.models import Channel
 from onewindow.catalog.models import Item
 from onewindow.org.models import User, WindowPost
 
@@ -47,8 +47,3 @@ def submit(item_name: str, *, complete: bool = True, day=DAY, **kw):
         day=day,
         **kw,
     )
-
-
-def received_all(case):
-    case.materials.update(status=CaseMaterial.Status.PAPER)
-    return case

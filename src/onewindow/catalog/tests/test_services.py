@@ -234,3 +234,15 @@ def test_material_constraint_holds_in_the_database_too(published):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Material.objects.create(item=published, name="x", is_main=True, rongque=True)
+
+
+def test_materials_given_as_a_generator_are_all_saved_on_a_published_item(reform, published):
+    # The published-item check reads the materials before they are saved; a generator given by
+    # a caller must survive that.
+    services.item_update(
+        acting_user=reform,
+        item=published,
+        data={},
+        materials=(m for m in [*MATERIALS, {"name": "委托书", "originals": 1}]),
+    )
+    assert published.materials.count() == 3
