@@ -1,17 +1,21 @@
-"""Benchmark: case transitions through the same services the pages use, and the department
-workbench's first page over a large table.
+"""Benchmark: case lifecycles and transitions through the same services the pages use, and the
+department workbench's first page over a large table.
 
     .venv/bin/python bench/cases_bench.py                       # SQLite: var/bench-cases.sqlite3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/onewindow_bench \
         .venv/bin/python bench/cases_bench.py
 
-BENCH_LIFECYCLES (default 2000) instant-item lifecycles, submit → accept → decide at the window →
-deliver, each step a service call with its event; BENCH_CASES (default 1,000,000) rows for the
-workbench query. Issue 6's targets (PostgreSQL): ≥ 1,000 transitions/s, ≥ 150 lifecycles/s,
-first workbench page < 100 ms. Figures go to docs/BENCHMARKS.md.
+BENCH_PROCS (default 1 on SQLite, 4 on PostgreSQL) worker processes, each with its own database
+connection, as the web server's workers would be; BENCH_LIFECYCLES (default 2000, shared among
+them) instant-item lifecycles, submit → accept → decide at the window → deliver; then as many
+promised cases, accepted beforehand, taken through transfer → suspend → resume → decide →
+deliver (five transitions each: team leader, department reviewer, window); BENCH_CASES (default
+1,000,000) rows for the workbench query. Issue 6's targets (PostgreSQL): ≥ 1,000 transitions/s,
+≥ 150 lifecycles/s, first workbench page < 100 ms. Figures go to docs/BENCHMARKS.md.
 """
 
 import datetime
+import multiprocessing
 import os
 import statistics
 import sys
@@ -29,7 +33,7 @@ import django
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection, connections, reset_queries  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
 from onewindow.cases import selectors, services  # noqa: E402
@@ -43,6 +47,7 @@ from onewindow.org.models import User, WindowPost  # noqa: E402
 
 LIFECYCLES = int(os.environ.get("BENCH_LIFECYCLES", "2000"))
 CASES = int(os.environ.get("BENCH_CASES", "1000000"))
+PROCS = int(os.environ.get("BENCH_PROCS", "4" if connection.vendor == "postgresql" else "1"))
 DAY = datetime.date(2026, 12, 1)
 BODY = "43092219800101123"
 ID = BODY + ric.calc_check_digit(BODY + "0")
@@ -52,36 +57,103 @@ APPLICANT = {
     "applicant_id": ID,
     "phone": "13807371234",
 }
+INSTANT, PROMISED = "个体工商户设立登记", "食品生产许可"
+MAIL = {"address": "桃江县", "carrier": "EMS", "tracking": "1"}
 
 
-def lifecycles() -> tuple[float, float]:
+def _actors():
     clerk = User.objects.get(username="clerk")
     post = WindowPost.objects.get(staff_a=clerk.staff, kind="department")
-    item = Item.objects.get(name="个体工商户设立登记")
-    given = [{"material_id": m.pk, "status": "paper"} for m in item.materials.all()]
-    start = time.perf_counter()
-    for _ in range(LIFECYCLES):
-        case = services.application_submit(
-            acting_user=clerk,
-            item=item,
-            channel="window",
-            applicant=APPLICANT,
-            materials=given,
-            day=DAY,
-        )
-        case = services.case_accept(acting_user=clerk, case=case, window_post=post, day=DAY)
+    return clerk, post, User.objects.get(username="teamlead"), User.objects.get(username="reviewer")
+
+
+def _submit_accept(item, clerk, post, given):
+    case = services.application_submit(
+        acting_user=clerk,
+        item=item,
+        channel="window",
+        applicant=APPLICANT,
+        materials=given,
+        day=DAY,
+    )
+    return services.case_accept(acting_user=clerk, case=case, window_post=post, day=DAY)
+
+
+def _given(item):
+    return [{"material_id": m.pk, "status": "paper"} for m in item.materials.all()]
+
+
+def lifecycle_worker(n: int) -> None:
+    clerk, post, _, _ = _actors()
+    item = Item.objects.get(name=INSTANT)
+    given = _given(item)
+    for _ in range(n):
+        case = _submit_accept(item, clerk, post, given)
         case = services.case_decide_at_window(
             acting_user=clerk, case=case, result="approved", day=DAY
         )
-        services.case_deliver(
-            acting_user=clerk,
+        services.case_deliver(acting_user=clerk, case=case, mode="mail", day=DAY, detail=MAIL)
+
+
+def prepare_promised(n: int) -> list[int]:
+    clerk, post, _, _ = _actors()
+    item = Item.objects.get(name=PROMISED)
+    given = _given(item)
+    return [_submit_accept(item, clerk, post, given).pk for _ in range(n)]
+
+
+def transition_worker(ids: list[int]) -> None:
+    clerk, _, leader, reviewer = _actors()
+    for case in Case.objects.filter(pk__in=ids):
+        case = services.case_transfer(acting_user=leader, case=case, day=DAY)
+        case = services.case_suspend(
+            acting_user=reviewer,
             case=case,
-            mode="mail",
+            procedure="expert_review",
+            expected_days=5,
+            reason="专家评审",
             day=DAY,
-            detail={"address": "桃江县", "carrier": "EMS", "tracking": "1"},
         )
-    elapsed = time.perf_counter() - start
-    return LIFECYCLES / elapsed, 4 * LIFECYCLES / elapsed  # four events per lifecycle
+        case = services.case_resume(acting_user=reviewer, case=case, day=DAY)
+        case = services.case_decide(acting_user=reviewer, case=case, result="approved", day=DAY)
+        services.case_deliver(acting_user=clerk, case=case, mode="mail", day=DAY, detail=MAIL)
+
+
+def parallel(target, args: list) -> float:
+    """Run target(arg) in one process per arg, all starting together; wall seconds."""
+    connections.close_all()
+    ctx = multiprocessing.get_context("fork")
+    start = ctx.Barrier(len(args) + 1)
+    procs = [ctx.Process(target=_run, args=(target, arg, start)) for arg in args]
+    for p in procs:
+        p.start()
+    start.wait()
+    t = time.perf_counter()
+    for p in procs:
+        p.join()
+        if p.exitcode:
+            raise SystemExit(f"worker failed with exit code {p.exitcode}")
+    return time.perf_counter() - t
+
+
+def _run(target, arg, start) -> None:
+    connections.close_all()
+    connection.ensure_connection()
+    start.wait()
+    target(arg)
+
+
+def _split(seq: list, parts: int) -> list[list]:
+    return [seq[i::parts] for i in range(parts)]
+
+
+def lifecycles() -> tuple[float, float]:
+    per_proc = LIFECYCLES // PROCS
+    lifecycle_worker(5)  # warm the catalogue and powers paths once
+    life = PROCS * per_proc / parallel(lifecycle_worker, [per_proc] * PROCS)
+    ids = prepare_promised(PROCS * per_proc)
+    moves = 5 * len(ids) / parallel(transition_worker, _split(ids, PROCS))
+    return life, moves
 
 
 def fill(n: int) -> None:
@@ -160,6 +232,12 @@ def main() -> None:
     CaseMaterial.objects.filter(case__applicant_name="王小明").delete()
     Case.objects.filter(applicant_name="王小明").delete()
     per_life, per_move = lifecycles()
+    print(f"database: {connection.vendor}; python {sys.version.split()[0]}")
+    print(f"worker processes: {PROCS}")
+    print(f"instant lifecycles (submit, accept, decide, deliver): {per_life:8.1f} /s")
+    print(f"transitions with their events (transfer … deliver):  {per_move:8.1f} /s")
+    if not CASES:
+        return
     t = time.perf_counter()
     fill(CASES)
     filled = time.perf_counter() - t
@@ -167,9 +245,6 @@ def main() -> None:
         with connection.cursor() as c:
             c.execute("ANALYZE cases_case")
     first, second, size = workbench()
-    print(f"database: {connection.vendor}; python {sys.version.split()[0]}")
-    print(f"instant lifecycles (submit, accept, decide, deliver): {per_life:8.1f} /s")
-    print(f"transitions with their events:                       {per_move:8.1f} /s")
     print(f"cases in the table: {Case.objects.count():,} (filled in {filled:.0f} s)")
     print(f"department workbench, first page ({size} rows): median {first:.1f} ms")
     print(f"department workbench, next page (keyset):        {second:.1f} ms")

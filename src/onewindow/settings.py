@@ -129,6 +129,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# PostgreSQL: server-side binding lets psycopg prepare a statement the second time it runs, so
+# the server plans the hot queries (a case move) once per connection, not on every call: one
+# process's case transitions 432 → 633 /s (docs/BENCHMARKS.md). ONEWINDOW_DB_PREPARED=0 behind
+# a pooler in transaction mode (PgBouncer before 1.21), which cannot keep prepared statements.
+elif (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and os.environ.get("ONEWINDOW_DB_PREPARED", "1") != "0"
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=2
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"

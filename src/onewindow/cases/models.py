@@ -116,10 +116,13 @@ class Case(models.Model):
         return self.number or f"申请{self.pk}"
 
     def save(self, *args, **kwargs):
-        self.applicant_id_digest = crypto.digest(self.applicant_id) if self.applicant_id else ""
+        self.set_digest()
         if kwargs.get("update_fields") and "applicant_id" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "applicant_id_digest"}
         super().save(*args, **kwargs)
+
+    def set_digest(self) -> None:
+        self.applicant_id_digest = crypto.digest(self.applicant_id) if self.applicant_id else ""
 
     @property
     def applicant_id_masked(self) -> str:

@@ -2,13 +2,15 @@
 acceptance, review and decision."""
 
 import datetime
+import functools
 from enum import IntEnum
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connection
 
 from onewindow.catalog.models import Item
 from onewindow.mandates.models import ItemPower, Letter
 from onewindow.org.models import Staff, WindowPost
+from onewindow.org.selectors import held_posts_sql
 
 
 class Power(IntEnum):
@@ -24,46 +26,53 @@ class Power(IntEnum):
         return {0: "无权办理", 1: "仅可受理", 2: "初审权", 3: "审批决定权"}[self.value]
 
 
+@functools.cache
+def _sql() -> str:
+    """Posts the staff member holds for the unit, and the letter in force with its power for the
+    item, in one row. Built from the models' table names; portable to SQLite and PostgreSQL."""
+    qn = connection.ops.quote_name
+    letter, power = qn(Letter._meta.db_table), qn(ItemPower._meta.db_table)
+    held = held_posts_sql()
+    in_force = (
+        f"SELECT id FROM {letter} WHERE unit_id = %(unit)s AND status = %(filed)s "
+        "AND valid_from <= %(day)s AND valid_until >= %(day)s ORDER BY valid_from DESC LIMIT 1"
+    )
+    return (
+        f"SELECT (SELECT COUNT(*) {held}), (SELECT COUNT(*) {held} AND p.kind = %(own)s), "
+        "l.id, l.supervisor_id, l.team_leader_id, ip.power "
+        f"FROM (SELECT 1 AS one) x LEFT JOIN {letter} l ON l.id = ({in_force}) "
+        f"LEFT JOIN {power} ip ON ip.letter_id = l.id AND ip.item_id = %(item)s"
+    )
+
+
 def may(staff: Staff, item: Item, day: datetime.date | None = None) -> Power:
     """The window supervisor and team leader named in the unit's letter in force hold the power
     it grants for the item; staff at a window serving the item's unit (its own, a comprehensive
     or the green-channel window) may accept, and at the unit's own window also decide instant
     items the letter grants decision power for; everyone else nothing. Revoked, expired or
-    unfiled letters grant nothing. Two queries; nothing cached, so a revocation counts at once."""
+    unfiled letters grant nothing. One query; nothing cached, so a revocation counts at once."""
     day = day or datetime.date.today()
     if not staff.active or item.status != Item.Status.PUBLISHED:
         return Power.NOTHING
-    kinds = set(
-        WindowPost.objects.filter(
-            Q(staff_a=staff) | Q(staff_b=staff), active=True, units__id=item.unit_id
-        ).values_list("kind", flat=True)
-    )
-    best = Power.ACCEPT if kinds else Power.NOTHING
-    # The letter in force and its power for this item, in one query (None: no such letter).
-    row = (
-        Letter.objects.filter(
-            unit_id=item.unit_id,
-            status=Letter.Status.FILED,
-            valid_from__lte=day,
-            valid_until__gte=day,
-        )
-        .annotate(
-            power=Subquery(
-                ItemPower.objects.filter(letter=OuterRef("pk"), item=item).values("power")[:1]
-            )
-        )
-        .order_by("-valid_from")
-        .values_list("supervisor_id", "team_leader_id", "power")
-        .first()
-    )
-    if row is None:
+    params = {
+        "staff": staff.pk,
+        "unit": item.unit_id,
+        "item": item.pk,
+        "day": connection.ops.adapt_datefield_value(day),
+        "filed": Letter.Status.FILED,
+        "own": WindowPost.Kind.DEPARTMENT,
+        "yes": True,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(), params)
+        posts, own_posts, letter_id, supervisor_id, team_leader_id, power = cursor.fetchone()
+    best = Power.ACCEPT if posts else Power.NOTHING
+    if letter_id is None:
         return best
-    supervisor_id, team_leader_id, power = row
     if staff.pk not in (supervisor_id, team_leader_id):
         # S7: an instant item is finished at the window when the window holds decision power;
         # the clerks of the unit's own window act under the letter for it.
-        own_window = WindowPost.Kind.DEPARTMENT in kinds
-        if own_window and item.is_instant and power == ItemPower.Power.DECISION:
+        if own_posts and item.is_instant and power == ItemPower.Power.DECISION:
             return Power.DECIDE
         return best
     if power == ItemPower.Power.DECISION:

@@ -4,6 +4,7 @@ Roles in ALL_UNITS read every unit; unit-bound roles read their own unit's rows;
 (applicants, accounts without a staff record) reads none.
 """
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -84,6 +85,27 @@ def window_posts_held(*, staff: Staff) -> QuerySet[WindowPost]:
         .prefetch_related("units")
         .order_by("hall_id", "number")
     )
+
+
+def held_posts_sql() -> str:
+    """FROM and WHERE of the active posts held by %(staff)s (A or B) that serve %(unit)s, with
+    the post as `p`: raw SQL for the case workflow's hot path (decision 22)."""
+    qn = connection.ops.quote_name
+    post, link = qn(WindowPost._meta.db_table), qn(WindowPost.units.through._meta.db_table)
+    return (
+        f"FROM {post} p JOIN {link} pu ON pu.windowpost_id = p.id "
+        "WHERE (p.staff_a_id = %(staff)s OR p.staff_b_id = %(staff)s) "
+        "AND p.active = %(yes)s AND pu.unit_id = %(unit)s"
+    )
+
+
+def posts_serving(*, staff_id: int, unit_id: int) -> set[int]:
+    """Ids of the active posts a staff member holds that serve the unit, in one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.id {held_posts_sql()}", {"staff": staff_id, "unit": unit_id, "yes": True}
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def hall_list_for_user(*, user: User) -> QuerySet[Hall]:
