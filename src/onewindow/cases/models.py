@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from onewindow.cases.workflow import State
-from onewindow.catalog.models import Item, Material
+from onewindow.catalog.models import CombinedService, Item, Material
 from onewindow.common import crypto
 from onewindow.common.fields import EncryptedCharField
 from onewindow.common.masking import mask_id_number, mask_mobile
@@ -20,7 +20,26 @@ class Channel(models.TextChoices):
     TOWNSHIP = "township", "乡镇（街道）政务服务中心"
 
 
-class Case(models.Model):
+class KeyProject(models.Model):
+    """重点项目绿色通道 (S7): marked with the project's name and its approving document; shown
+    first in every queue, with shorter internal step limits."""
+
+    key_project = models.BooleanField("重点项目", default=False)
+    project_name = models.CharField("项目名称", max_length=100, blank=True)
+    project_doc = models.CharField("认定文件", max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Handoff(models.TextChoices):
+    """How a case accepted at a comprehensive window reaches the unit."""
+
+    ONLINE = "online", "网上流转"
+    PAPER = "paper", "通知部门取件"
+
+
+class Case(KeyProject):
     class ApplicantKind(models.TextChoices):
         PERSON = "person", "自然人"
         ORGANISATION = "organisation", "法人或其他组织"
@@ -92,6 +111,21 @@ class Case(models.Model):
     # Only a cache: `events.verify` recomputes every chain from the events themselves.
     events_seq = models.PositiveIntegerField(default=0, editable=False)
     last_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # 一件事: the parent, and the stage (members of one stage run in parallel).
+    parent = models.ForeignKey(
+        "CombinedCase",
+        verbose_name="所属一件事",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    stage = models.PositiveSmallIntegerField("并联阶段", default=1)
+    # Comprehensive window: online to the unit, or the unit collects the papers (when).
+    handoff = models.CharField("转办方式", max_length=10, choices=Handoff.choices, blank=True)
+    papers_collected_on = models.DateField("部门取件日期", null=True, blank=True)
+    step_due = models.DateField("本环节内部时限", null=True, blank=True)
+    prompted_on = models.DateField("牵头部门催办日期", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -188,6 +222,105 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.action}"
+
+
+class CombinedCase(KeyProject):
+    """A 一件事 application (S11): one form, one set of materials, one acceptance, one delivery;
+    a child case per member item, handled by its unit in parallel."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", "已收件（待受理）"
+        HANDLING = "handling", "并联办理中"
+        READY = "ready", "全部办结（待一并送达）"
+        CLOSED = "closed", "已办结"
+        REFUSED = "refused", "不予受理"
+        WITHDRAWN = "withdrawn", "申请人撤回"
+
+    number = models.CharField("一件事编号", max_length=24, unique=True, null=True, blank=True)
+    service = models.ForeignKey(
+        CombinedService, verbose_name="一件事", on_delete=models.PROTECT, related_name="+"
+    )
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.RECEIVED)
+    version = models.PositiveIntegerField("版本", default=1)
+    channel = models.CharField("申请渠道", max_length=12, choices=Channel.choices)
+    client_key = models.CharField("提交方幂等键", max_length=100, blank=True)
+    source = models.CharField("提交系统", max_length=50, blank=True)
+    applicant_kind = models.CharField("申请人类型", max_length=12)
+    applicant_name = models.CharField("申请人", max_length=100)
+    applicant_id = EncryptedCharField("证件号码", max_plain_length=18)
+    phone = EncryptedCharField("联系电话", max_plain_length=20)
+    window_post = models.ForeignKey(
+        WindowPost,
+        verbose_name="受理窗口",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_on = models.DateField("收件日期")
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    due_date = models.DateField("一件事承诺办结日期", null=True, blank=True)
+    delivery_mode = models.CharField("送达方式", max_length=10, blank=True)
+    delivery_detail = models.JSONField("送达信息", default=dict, blank=True)
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+    end_reason = models.TextField("不予受理或撤回理由", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "一件事办件"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "client_key"],
+                condition=~Q(client_key=""),
+                name="combined_client_key_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"一件事申请{self.pk}"
+
+    @property
+    def applicant_id_masked(self) -> str:
+        if self.applicant_kind == Case.ApplicantKind.ORGANISATION:
+            return self.applicant_id
+        return mask_id_number(self.applicant_id)
+
+
+class TechReview(models.Model):
+    """技术审查 separated from the approval service (S11): an expert panel, a testing body or a
+    site inspection team outside the approving section, with its own limit and report. It stops
+    the case's clock only where the law excludes it from the limit (行政许可法 art. 45)."""
+
+    class Kind(models.TextChoices):
+        EXPERT_PANEL = "expert_panel", "专家评审"
+        TESTING = "testing", "检验检测机构"
+        SITE_INSPECTION = "site_inspection", "现场勘查组"
+
+    EXCLUDED = frozenset({Kind.EXPERT_PANEL, Kind.TESTING})  # art. 45: not counted in the limit
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tech_reviews")
+    kind = models.CharField("审查类型", max_length=16, choices=Kind.choices)
+    assignee_org = models.CharField("承担机构", max_length=100)
+    assignee_name = models.CharField("负责人", max_length=50)
+    limit_days = models.PositiveSmallIntegerField("审查时限（工作日）")
+    started_on = models.DateField("开始日期")
+    due_on = models.DateField("应完成日期")
+    suspends = models.BooleanField("不计入办理时限", default=False)
+    finished_on = models.DateField("完成日期", null=True, blank=True)
+    conclusion = models.TextField("审查结论", blank=True)
+    report = models.FileField("审查报告", upload_to="tech-reviews/%Y/", blank=True)
+    report_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "技术审查"
+        ordering = ["case_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.assignee_org}）"
 
 
 class CaseCounter(models.Model):

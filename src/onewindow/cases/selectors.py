@@ -7,8 +7,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from onewindow import workdays
-from onewindow.cases.models import Case
-from onewindow.cases.workflow import MOVES, State
+from onewindow.cases.models import Case, CombinedCase
+from onewindow.cases.workflow import MOVES, OPEN, State
 from onewindow.org.models import User, WindowPost
 from onewindow.org.selectors import user_unit_id, window_posts_held
 
@@ -46,10 +46,15 @@ def online_queue(*, user: User) -> QuerySet[Case]:
     """Applications that arrived online and wait for a window of a unit the user's posts serve."""
     served = posts_of(user).values("units")
     return (
-        Case.objects.filter(state=State.RECEIVED, window_post__isnull=True, unit_id__in=served)
+        Case.objects.filter(
+            state=State.RECEIVED,
+            window_post__isnull=True,
+            unit_id__in=served,
+            parent__isnull=True,  # 一件事 children wait in the combined queue, as one
+        )
         .exclude(channel="window")
         .select_related("item", "unit")
-        .order_by("received_on", "id")
+        .order_by("-key_project", "received_on", "id")
     )
 
 
@@ -57,9 +62,10 @@ def review_queue(*, user: User) -> QuerySet[Case]:
     """Accepted cases of the team leader's unit that wait for review and transfer."""
     own = user_unit_id(user)
     return (
-        Case.objects.filter(unit_id=own, state=State.ACCEPTED)
+        Case.objects.filter(unit_id=own, state=State.ACCEPTED, parent__isnull=True)
+        .exclude(window_post__kind__in=["comprehensive", "green_channel"])
         .select_related("item", "window_post")
-        .order_by("due_date", "id")
+        .order_by("-key_project", "due_date", "id")
     )
 
 
@@ -96,3 +102,102 @@ def timeline(case) -> list:
         e.from_label = states.get(e.from_state, "—")
         e.to_label = states.get(e.to_state, e.to_state)
     return rows
+
+
+def department_key_projects(*, unit_id: int) -> QuerySet[Case]:
+    """The unit's key-project cases under review: shown above the workbench's pages."""
+    return (
+        Case.objects.filter(
+            unit_id=unit_id, key_project=True, state__in=[State.TRANSFERRED, State.SUSPENDED]
+        )
+        .select_related("item")
+        .order_by("step_due", "due_date", "id")
+    )
+
+
+def key_projects() -> QuerySet[Case]:
+    """Every open key-project case, for the hall manager: where each one stands."""
+    return (
+        Case.objects.filter(key_project=True, state__in=list(OPEN))
+        .select_related("item", "unit", "parent")
+        .order_by("step_due", "due_date", "id")
+    )
+
+
+def key_combined() -> QuerySet[CombinedCase]:
+    open_states = [
+        CombinedCase.State.RECEIVED,
+        CombinedCase.State.HANDLING,
+        CombinedCase.State.READY,
+    ]
+    return CombinedCase.objects.filter(key_project=True, state__in=open_states).select_related(
+        "service", "lead_unit"
+    )
+
+
+# --- 一件事 ---------------------------------------------------------------------------------
+
+
+def combined_list_for_user(*, user: User) -> QuerySet[CombinedCase]:
+    """Hall-wide roles: all; unit staff: the ones their unit leads or takes part in, and those at
+    the windows they hold."""
+    qs = CombinedCase.objects.select_related("service", "lead_unit", "window_post")
+    if user.sees_all_units:
+        return qs
+    own = user_unit_id(user)
+    posts = posts_of(user)
+    served = posts.values("units")
+    return qs.filter(
+        Q(lead_unit_id=own)
+        | Q(children__unit_id=own)
+        | Q(window_post__in=posts)
+        | Q(state=CombinedCase.State.RECEIVED, lead_unit_id__in=served)
+    ).distinct()
+
+
+def combined_get_for_user(combined_id: int, *, user: User) -> CombinedCase:
+    found = combined_list_for_user(user=user).filter(pk=combined_id).first()
+    if found is None:
+        raise Http404("没有找到该一件事办件，或您无权查看。")
+    return found
+
+
+def combined_queue(*, user: User) -> QuerySet[CombinedCase]:
+    """一件事 applications that arrived online and wait for a comprehensive window."""
+    served = posts_of(user).values("units")
+    return (
+        CombinedCase.objects.filter(
+            state=CombinedCase.State.RECEIVED, window_post__isnull=True, lead_unit_id__in=served
+        )
+        .exclude(channel="window")
+        .select_related("service", "lead_unit")
+        .order_by("-key_project", "received_on", "id")
+    )
+
+
+def combined_overview(parent: CombinedCase, today: datetime.date) -> dict:
+    """The parent's page: each child with its remaining working days, the child holding the
+    whole up, and what a denial or suspension of one child means for the whole."""
+    kids = list(parent.children.select_related("item", "unit").order_by("stage", "id"))
+    for k in kids:
+        k.remaining = remaining_workdays(k, today)
+    running = [k for k in kids if k.state in OPEN and k.state != State.DECIDED]
+    holding = next((k for k in running if k.state == State.SUSPENDED), None)
+    if holding is None and running:
+        holding = max(running, key=lambda k: (k.due_date or datetime.date.max, k.stage))
+    effects = []
+    for k in kids:
+        if k.result == "denied":
+            ended = [x.item.name for x in kids if x.stage > k.stage and x.state == State.TERMINATED]
+            if ended:
+                effects.append(f"“{k.item.name}”不予许可，后续事项（{'、'.join(ended)}）已终止办理")
+            else:
+                effects.append(f"“{k.item.name}”不予许可，其余事项照常办理，结果一并送达")
+        elif k.state == State.SUSPENDED:
+            effects.append(f"“{k.item.name}”中止（特别程序），一件事整体办结时间相应顺延")
+    return {
+        "children": kids,
+        "holding": holding,
+        "effect": "；".join(effects),
+        "remaining": remaining_workdays(parent, today) if parent.due_date else None,
+    }

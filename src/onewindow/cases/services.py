@@ -5,6 +5,7 @@ the move after commit. The functions below are the actions, each a thin wrapper 
 import datetime
 import hashlib
 import re
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,9 +15,17 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from onewindow.cases import events
-from onewindow.cases.models import Case, CaseEvent, CaseMaterial, Channel
+from onewindow.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    Channel,
+    CombinedCase,
+    Handoff,
+    TechReview,
+)
 from onewindow.cases.signals import case_moved
-from onewindow.cases.workflow import MOVES, OPEN, Move, State, Who
+from onewindow.cases.workflow import ENDED, MOVES, OPEN, Move, State, Who
 from onewindow.catalog.models import SPECIAL_PROCEDURES, Item
 from onewindow.common import crypto, rows
 from onewindow.common.validators import (
@@ -29,7 +38,7 @@ from onewindow.mandates.powers import may
 from onewindow.org.models import Region, Staff, Unit, User, WindowPost
 from onewindow.org.roles import RoleCode
 from onewindow.org.selectors import posts_serving
-from onewindow.workdays import workdays_between
+from onewindow.workdays import add_workdays, workdays_between
 from onewindow.workdays.deadlines import due_date, suspended_days, yellow_from
 
 DEEMED_AFTER = 5  # 行政许可法 art. 32: tell the applicant within 5 days, or it counts as accepted
@@ -54,6 +63,11 @@ def hall_posts(staff: Staff, item: Item) -> set[int]:
     return posts_serving(staff_id=staff.pk, unit_id=item.unit_id)
 
 
+def green_channel_staff(staff: Staff, item: Item) -> bool:
+    ids = hall_posts(staff, item)
+    return WindowPost.objects.filter(pk__in=ids, kind=WindowPost.Kind.GREEN_CHANNEL).exists()
+
+
 def _authorize(user: User | None, case: Case, move: Move, day: datetime.date) -> None:
     if move.who == Who.SYSTEM:
         if user is not None:
@@ -69,6 +83,23 @@ def _authorize(user: User | None, case: Case, move: Move, day: datetime.date) ->
         if not ok:
             raise PermissionDenied(f"只有{case.unit}的审查人员可以{move.label}。")
         return
+    if move.who == Who.LEAD:
+        lead = case.parent.lead_unit if case.parent_id else None
+        ok = (
+            lead is not None
+            and staff.unit_id == lead.pk
+            and staff.unit_id != case.unit_id
+            and user.has_role(
+                RoleCode.DEPT_REVIEWER, RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER
+            )
+        )
+        if not ok:
+            raise PermissionDenied("只有一件事牵头部门的审查人员可以催办其他部门的事项。")
+        return
+    if move.who == Who.HALL:
+        if user.has_role(RoleCode.HALL_MANAGER) or green_channel_staff(staff, case.item):
+            return
+        raise PermissionDenied("只有大厅管理人员或重点项目绿色通道窗口可以标记重点项目。")
     power = may(staff, case.item, day)
     if power < move.power:
         raise PermissionDenied(
@@ -133,6 +164,8 @@ def move(
             raise Conflict(
                 f"该办件已被他人处理（现为“{case.get_state_display()}”），请刷新页面后再操作。"
             )
+        if case.parent_id and case.parent.state == CombinedCase.State.WITHDRAWN:
+            raise ValidationError(f"所属一件事（{case.parent}）已撤回，子办件不能再{step.label}。")
         if case.state not in step.sources:
             raise ValidationError(f"办件当前为“{case.get_state_display()}”，不能{step.label}。")
         _authorize(acting_user, case, step, day)
@@ -144,6 +177,8 @@ def move(
             apply(case, day)
         if step.target:
             case.state = step.target
+        if case.key_project:
+            _set_step_due(case, day)
         case.version += 1
         event = _event(case, acting_user, channel, action, before, details)
         changed = [k for k, v in fields.items() if getattr(case, k) != v]
@@ -152,6 +187,8 @@ def move(
             changed.append("applicant_id_digest")
         rows.update_columns(case, changed)
         rows.insert(event)
+        if case.parent_id and step.target:
+            sync_parent(case.parent_id, day)
     transaction.on_commit(
         lambda: case_moved.send(sender=Case, case_id=case.pk, action=action, state=case.state)
     )
@@ -179,7 +216,7 @@ def _event(case: Case, user, channel: str, action: str, before: str, details: di
 # --- arrival ------------------------------------------------------------------------------
 
 
-def _check_applicant(data: dict[str, Any]) -> dict[str, Any]:
+def check_applicant(data: dict[str, Any]) -> dict[str, Any]:
     errors = {}
     kind = data.get("applicant_kind")
     if kind not in Case.ApplicantKind.values:
@@ -238,7 +275,36 @@ def application_submit(
         staff = _staff(acting_user)
         if staff is None or not hall_posts(staff, item):
             raise PermissionDenied(f"只有服务{item.unit}的窗口工作人员可以在窗口收件。")
-    data = _check_applicant(dict(applicant))
+    data = check_applicant(dict(applicant))
+    return create_case(
+        acting_user, item, channel, data, day, materials, source=source, client_key=client_key
+    )
+
+
+APPLICANT_FIELDS = (
+    "applicant_kind",
+    "applicant_name",
+    "applicant_id",
+    "phone",
+    "agent_name",
+    "agent_id",
+)
+
+
+def create_case(
+    acting_user: User | None,
+    item: Item,
+    channel: str,
+    data: dict[str, Any],
+    day: datetime.date,
+    materials: Iterable[dict[str, Any]],
+    *,
+    source: str = "",
+    client_key: str = "",
+    parent: CombinedCase | None = None,
+    stage: int = 1,
+) -> Case:
+    """The row, its checklist and its first event; the applicant was checked by the caller."""
     case = Case(
         item=item,
         unit_id=item.unit_id,
@@ -246,21 +312,13 @@ def application_submit(
         source=source,
         client_key=client_key,
         received_on=day,
-        **{
-            k: data.get(k, "")
-            for k in (
-                "applicant_kind",
-                "applicant_name",
-                "applicant_id",
-                "phone",
-                "agent_name",
-                "agent_id",
-            )
-        },
+        parent=parent,
+        stage=stage,
+        **{k: data.get(k, "") for k in APPLICANT_FIELDS},
     )
     # Field rules only: the applicant was checked above, item and unit are objects in hand, and
     # the client-key constraint is the database's (caught below).
-    case.clean_fields(exclude=["applicant_id_digest", "number", "item", "unit"])
+    case.clean_fields(exclude=["applicant_id_digest", "number", "item", "unit", "parent"])
     case.set_digest()
     if client_key:
         try:
@@ -294,7 +352,7 @@ def _checklist(case: Case, item: Item, given: dict) -> None:
 # --- the window's decision on an application ----------------------------------------------
 
 
-def case_number(case: Case, day: datetime.date) -> str:
+def case_number(unit: Unit, day: datetime.date) -> str:
     """Region (6) + date (8) + unit (4) + sequence (5): readable, unique, never reused. One upsert
     on the unit's counter row for the day: only that unit's acceptances of that day queue."""
     with connection.cursor() as cursor:
@@ -302,15 +360,15 @@ def case_number(case: Case, day: datetime.date) -> str:
             "INSERT INTO cases_casecounter (unit_id, day, last) VALUES (%s, %s, 1) "
             "ON CONFLICT (unit_id, day) DO UPDATE SET last = cases_casecounter.last + 1 "
             "RETURNING last",
-            [case.unit_id, day],
+            [unit.pk, day],
         )
         seq = cursor.fetchone()[0]
-    region = case.unit.region.code[:6]
-    return f"{region}{day:%Y%m%d}{case.unit_id:04d}{seq:05d}"
+    region = unit.region.code[:6]
+    return f"{region}{day:%Y%m%d}{unit.pk:04d}{seq:05d}"
 
 
 def _start_clock(case: Case, accepted_on: datetime.date, day: datetime.date) -> None:
-    case.number = case_number(case, day)
+    case.number = case_number(case.unit, day)
     case.accepted_on = accepted_on
     _set_due(case)
 
@@ -321,6 +379,22 @@ def _set_due(case: Case) -> None:
     deadline = due_date(case.accepted_on, limit)
     case.due_date, case.due_provisional = deadline.due, deadline.provisional
     case.yellow_from = yellow_from(case.accepted_on, case.due_date)
+
+
+# Key projects' internal step limits (working days): the window's first review, then the unit's
+# examination in half the promised limit. Supervision (issue 8) compares `step_due` with today.
+KEY_STEP_DAYS = {State.RECEIVED: 1, State.CORRECTING: 1, State.ACCEPTED: 1}
+
+
+def _set_step_due(case: Case, day: datetime.date) -> None:
+    if case.state in KEY_STEP_DAYS:
+        days = KEY_STEP_DAYS[case.state]
+    elif case.state == State.TRANSFERRED:
+        days = max(1, case.item.promised_limit // 2)
+    else:
+        case.step_due = None  # suspended, decided or ended: no internal step runs
+        return
+    case.step_due = add_workdays(day, days)
 
 
 def _missing(case: Case) -> list[CaseMaterial]:
@@ -687,9 +761,13 @@ def case_deliver(
     detail: dict[str, Any],
     expected_version=None,
     day=None,
+    together: bool = False,
 ) -> Case:
     """送达 (S8): collected at the window by the applicant or agent (ID checked, receipt signed)
-    or mailed at the applicant's cost. The case is closed with it."""
+    or mailed at the applicant's cost. The case is closed with it. The children of a 一件事 are
+    delivered together, from its page (`together`)."""
+    if case.parent_id and not together:
+        raise ValidationError("一件事的各项结果须在一件事页面一并送达。")
     info = {k: str(v).strip() for k, v in detail.items()}
     if mode == Case.DeliveryMode.COLLECT:
         if not info.get("recipient") or not info.get("recipient_id"):
@@ -731,11 +809,21 @@ def case_deliver(
 
 
 def case_end(
-    *, acting_user: User, case: Case, action: str, reason: str, expected_version=None, day=None
+    *,
+    acting_user: User | None,
+    case: Case,
+    action: str,
+    reason: str,
+    expected_version=None,
+    day=None,
+    together: bool = False,
 ):
-    """Withdrawal by the applicant, or termination by the department; a reason either way."""
+    """Withdrawal by the applicant, or termination by the department; a reason either way. A
+    一件事 is withdrawn as a whole (`together`, from its page)."""
     if action not in ("withdraw", "terminate"):
         raise ValidationError("无效的操作。")
+    if action == "withdraw" and case.parent_id and not together:
+        raise ValidationError("一件事须整体撤回，请在一件事页面办理。")
 
     def apply(c: Case, today: datetime.date) -> None:
         c.end_reason = reason.strip()
@@ -750,6 +838,242 @@ def case_end(
         day=day,
         apply=apply,
     )
+
+
+# --- comprehensive window, green channel, technical review --------------------------------
+
+
+def case_forward(
+    *,
+    acting_user: User,
+    case: Case,
+    handoff: str = Handoff.ONLINE,
+    opinion: str = "",
+    expected_version=None,
+    day=None,
+) -> Case:
+    """The comprehensive (or green-channel) window's first review sends the case to the unit:
+    online, or the unit is told to collect the papers (S7). The window decides nothing."""
+    if handoff not in Handoff.values:
+        raise ValidationError({"handoff": "请选择转办方式：网上流转或通知部门取件。"})
+
+    def apply(c: Case, today: datetime.date) -> None:
+        kinds = (WindowPost.Kind.COMPREHENSIVE, WindowPost.Kind.GREEN_CHANNEL)
+        if c.window_post is None or c.window_post.kind not in kinds:
+            raise ValidationError("部门窗口受理的办件由窗口组长审核后转部门，不经综合窗口转办。")
+        c.handoff = handoff
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="forward",
+        details={"handoff": handoff, "opinion": opinion},
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+def case_papers_collected(*, acting_user: User, case: Case, expected_version=None, day=None):
+    """The unit has collected the paper materials from the comprehensive window."""
+
+    def apply(c: Case, today: datetime.date) -> None:
+        if c.handoff != Handoff.PAPER:
+            raise ValidationError("该办件已网上流转，无需到窗口取件。")
+        if c.papers_collected_on:
+            raise ValidationError(f"材料已于{c.papers_collected_on}取走。")
+        c.papers_collected_on = today
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="papers_collected",
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+def key_fields(name: str, doc: str) -> tuple[str, str]:
+    name, doc = name.strip(), doc.strip()
+    errors = {}
+    if not name:
+        errors["project_name"] = "请填写重点项目名称。"
+    if not doc:
+        errors["project_doc"] = "标记重点项目须有认定文件（文号），没有认定文件不能走绿色通道。"
+    if errors:
+        raise ValidationError(errors)
+    return name, doc
+
+
+def case_mark_key(
+    *, acting_user: User, case: Case, name: str, doc: str, expected_version=None, day=None
+) -> Case:
+    """重点项目绿色通道: the project's name and approving document are required."""
+    name, doc = key_fields(name, doc)
+
+    def apply(c: Case, today: datetime.date) -> None:
+        c.key_project, c.project_name, c.project_doc = True, name, doc
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="mark_key",
+        details={"project_name": name, "project_doc": doc},
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+def case_tech_review(
+    *,
+    acting_user: User,
+    case: Case,
+    kind: str,
+    assignee_org: str,
+    assignee_name: str,
+    limit_days: int,
+    expected_version=None,
+    day=None,
+) -> Case:
+    """技术审查 by an expert panel, a testing body or a site inspection team outside the
+    approving section. Expert review and testing are outside the limit (art. 45), so the case
+    is suspended; a site inspection counts within it."""
+    if kind not in TechReview.Kind.values:
+        raise ValidationError({"kind": "请选择技术审查类型：专家评审、检验检测或现场勘查。"})
+    errors = {}
+    if not assignee_org.strip() or not assignee_name.strip():
+        errors["assignee_org"] = "请填写承担技术审查的机构和负责人。"
+    if not 1 <= limit_days <= 60:
+        errors["limit_days"] = "技术审查时限应为1至60个工作日。"
+    if errors:
+        raise ValidationError(errors)
+    suspends = kind in TechReview.EXCLUDED
+
+    def apply(c: Case, today: datetime.date) -> None:
+        section = c.unit.lead_section.name if c.unit.lead_section_id else ""
+        if assignee_org.strip() in {c.unit.name, c.unit.short_name, section}:
+            raise ValidationError(
+                {"assignee_org": "技术审查须由审批股室以外的专家、检测机构或勘查组承担。"}
+            )
+        if c.tech_reviews.filter(finished_on__isnull=True).exists():
+            raise ValidationError("该办件已有未完成的技术审查。")
+        TechReview.objects.create(
+            case=c,
+            kind=kind,
+            assignee_org=assignee_org.strip(),
+            assignee_name=assignee_name.strip(),
+            limit_days=limit_days,
+            started_on=today,
+            due_on=add_workdays(today, limit_days),
+            suspends=suspends,
+        )
+        if suspends:
+            c.suspended_on = today
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="tech_review_suspend" if suspends else "tech_review",
+        details={"kind": kind, "assignee_org": assignee_org, "limit_days": limit_days},
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+def case_tech_report(
+    *, acting_user: User, case: Case, conclusion: str, upload=None, expected_version=None, day=None
+) -> Case:
+    """The technical review's report: attached to the case; where the review suspended the
+    case, the clock resumes and the due date moves by the working days it took."""
+    if not conclusion.strip():
+        raise ValidationError({"conclusion": "请填写技术审查结论。"})
+    digest = _checked_upload(upload) if upload is not None else ""
+    review = case.tech_reviews.filter(finished_on__isnull=True).first()
+    if review is None:
+        raise ValidationError("该办件没有进行中的技术审查。")
+
+    def apply(c: Case, today: datetime.date) -> None:
+        review.finished_on, review.conclusion = today, conclusion.strip()
+        if upload is not None:
+            upload.seek(0)
+            review.report_sha256 = digest
+            review.report.save(upload.name, upload, save=False)
+        review.save()
+        if review.suspends:
+            c.suspended_total += suspended_days(c.suspended_on, today)
+            c.suspended_on = None
+            _set_due(c)
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="tech_report_resume" if review.suspends else "tech_report",
+        details={"review": review.pk, "sha256": digest},
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )
+
+
+# --- 一件事: the parent follows its children ---------------------------------------------
+
+_syncing = threading.local()
+
+
+def sync_parent(parent_id: int, day: datetime.date) -> None:
+    """After a child's state changed: start the next stage when the earlier ones have their
+    results (or end it when one of them was denied), and mark the parent ready for the joint
+    delivery when every child has a result. Runs inside the child's transaction."""
+    if getattr(_syncing, "on", False):
+        return  # a release below moves a sibling; the outer call finishes the work
+    parent = CombinedCase.objects.select_for_update().get(pk=parent_id)
+    if parent.state != CombinedCase.State.HANDLING:
+        return
+    _syncing.on = True
+    try:
+        kids = list(parent.children.order_by("stage", "id"))
+        blocked = False
+        for stage in sorted({k.stage for k in kids}):
+            group = [k for k in kids if k.stage == stage]
+            waiting = [k for k in group if k.state == State.ACCEPTED and stage > 1]
+            if waiting:
+                earlier = [k for k in kids if k.stage < stage]
+                if any(k.state in OPEN and k.state != State.DECIDED for k in earlier):
+                    break  # an earlier stage is still being handled
+                denied = blocked or any(
+                    k.result == Case.Result.DENIED or k.state == State.TERMINATED for k in earlier
+                )
+                for k in waiting:
+                    action = "stage_terminate" if denied else "release"
+                    details = {"stage": stage}
+
+                    def ended(c: Case, today: datetime.date) -> None:
+                        c.end_reason = "前序事项未获许可，本事项终止办理。"
+
+                    move(
+                        acting_user=None,
+                        case=k,
+                        action=action,
+                        channel="system",
+                        day=day,
+                        details=details,
+                        apply=ended if denied else None,
+                    )
+                kids = list(parent.children.order_by("stage", "id"))
+                blocked = denied
+        if all(k.state == State.DECIDED or k.state in ENDED for k in kids):
+            if any(k.state == State.DECIDED for k in kids):
+                parent.state = CombinedCase.State.READY  # results to hand over together
+            else:
+                parent.state, parent.closed_on = CombinedCase.State.CLOSED, day
+                parent.end_reason = "各事项均已终止，没有需要送达的结果。"
+            parent.version += 1
+            parent.save(update_fields=["state", "version", "closed_on", "end_reason"])
+    finally:
+        _syncing.on = False
 
 
 def recompute_deadlines(years: set[int]) -> int:
@@ -798,10 +1122,8 @@ def max_upload_bytes() -> int:
     return getattr(settings, "CASE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 
-def case_attach(
-    *, acting_user: User, case: Case, material_id: int, upload, expected_version=None, day=None
-) -> Case:
-    """An electronic material: PDF, JPG or PNG, checked by content, size-limited, SHA-256 kept."""
+def _checked_upload(upload) -> str:
+    """PDF, JPG or PNG by content (the name must agree), within the size limit; its SHA-256."""
     limit = max_upload_bytes()
     if upload.size > limit:
         raise ValidationError(
@@ -820,7 +1142,14 @@ def case_attach(
     sha = hashlib.sha256()
     for chunk in upload.chunks():
         sha.update(chunk)
-    digest = sha.hexdigest()
+    return sha.hexdigest()
+
+
+def case_attach(
+    *, acting_user: User, case: Case, material_id: int, upload, expected_version=None, day=None
+) -> Case:
+    """An electronic material: PDF, JPG or PNG, checked by content, size-limited, SHA-256 kept."""
+    digest = _checked_upload(upload)
 
     def apply(c: Case, today: datetime.date) -> None:
         row = c.materials.filter(pk=material_id).first()

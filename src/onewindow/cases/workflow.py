@@ -40,6 +40,8 @@ class Who(models.TextChoices):
     WINDOW = "window", "窗口"  # staff at a hall window serving the item's unit
     TEAM_LEADER = "team_leader", "窗口组长"  # named in the letter in force
     DEPARTMENT = "department", "部门审查人员"  # reviewer or supervisor of the item's unit
+    LEAD = "lead", "一件事牵头部门"  # reviewer, team leader or supervisor of the lead unit
+    HALL = "hall", "大厅管理"  # the hall manager, or staff of the green-channel window
     SYSTEM = "system", "系统"
 
 
@@ -119,6 +121,45 @@ MOVES = {
             Power.ACCEPT,
         ),
         _m("deliver", "送达并办结", [S.DECIDED], S.CLOSED, Who.WINDOW, Power.ACCEPT),
+        # Comprehensive window (S7): its first review sends the case to the unit, online or by
+        # telling the unit to collect the papers.
+        _m("forward", "综合窗口初审转部门", [S.ACCEPTED], S.TRANSFERRED, Who.WINDOW, Power.ACCEPT),
+        _m("papers_collected", "部门已取件", [S.TRANSFERRED, S.SUSPENDED], None, Who.DEPARTMENT),
+        # 一件事 (S11): a later stage starts when the earlier ones have their results.
+        _m("release", "前序事项已办结，转部门", [S.ACCEPTED], S.TRANSFERRED, Who.SYSTEM),
+        _m("stage_terminate", "前序事项不予许可，终止", [S.ACCEPTED], S.TERMINATED, Who.SYSTEM),
+        _m(
+            "prompt",
+            "牵头部门催办",
+            [S.ACCEPTED, S.TRANSFERRED, S.SUSPENDED],
+            None,
+            Who.LEAD,
+            needs_reason=True,
+        ),
+        _m(
+            "mark_key",
+            "标记重点项目",
+            [S.RECEIVED, S.CORRECTING, S.ACCEPTED, S.TRANSFERRED, S.SUSPENDED, S.DECIDED],
+            None,
+            Who.HALL,
+        ),
+        # Technical review apart from the approval service (S11); art. 45 decides the clock.
+        _m(
+            "tech_review_suspend",
+            "技术审查（不计入时限）",
+            [S.TRANSFERRED],
+            S.SUSPENDED,
+            Who.DEPARTMENT,
+        ),
+        _m("tech_review", "技术审查（计入时限）", [S.TRANSFERRED], None, Who.DEPARTMENT),
+        _m(
+            "tech_report_resume",
+            "技术审查报告（恢复计时）",
+            [S.SUSPENDED],
+            S.TRANSFERRED,
+            Who.DEPARTMENT,
+        ),
+        _m("tech_report", "技术审查报告", [S.TRANSFERRED], None, Who.DEPARTMENT),
         _m(
             "withdraw",
             "申请人撤回",
@@ -152,5 +193,14 @@ def allowed(action: str, state: str) -> bool:
     return move is not None and state in move.sources
 
 
+# Moves the case page offers as forms; the others are made from the 一件事 page or by the system.
+# (the technical review's start picks its move by kind; its report form shows while one is open)
+INDIRECT = frozenset({"prompt", "tech_review_suspend", "tech_report_resume", "tech_report"})
+
+
 def moves_from(state: str) -> list[Move]:
-    return [m for m in MOVES.values() if state in m.sources and m.who != Who.SYSTEM]
+    return [
+        m
+        for m in MOVES.values()
+        if state in m.sources and m.who != Who.SYSTEM and m.action not in INDIRECT
+    ]

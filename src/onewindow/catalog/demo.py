@@ -1345,6 +1345,13 @@ COMBINED = [
 ]
 
 
+# Where one result feeds another: the food licence, the drainage permit and the sign approval
+# are issued to the registered business, so they start when the registration is decided.
+STAGES = {
+    "开办餐饮店": {"食品经营许可（新办）": 2, "城镇污水排入排水管网许可": 2, "设置大型户外广告审批": 2}
+}
+
+
 def _materials(names: list[str], item_name: str) -> list[dict]:
     rows = []
     for order, spec in enumerate(names, start=1):
@@ -1470,6 +1477,7 @@ def load() -> dict[str, int]:
             },
             items=[by_name[m] for m in members],
             life_events=[events[e] for e in life_events],
+            stages={by_name[m].pk: n for m, n in STAGES.get(name, {}).items()},
         )
         services.combined_publish(acting_user=admin, service=service)
     return {"items": Item.objects.count(), "combined": CombinedService.objects.count()}

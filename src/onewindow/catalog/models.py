@@ -500,6 +500,10 @@ class CombinedMember(models.Model):
     service = models.ForeignKey(CombinedService, on_delete=models.CASCADE, related_name="members")
     item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.PROTECT)
     order = models.PositiveSmallIntegerField("顺序", default=1)
+    # Members of one stage are approved in parallel; a later stage starts when every member of
+    # the earlier ones has a result (where one result feeds another, e.g. a licence needs the
+    # business registration first).
+    stage = models.PositiveSmallIntegerField("并联阶段", default=1)
 
     class Meta:
         verbose_name = verbose_name_plural = "一件事包含的事项"

@@ -379,8 +379,11 @@ def combined_save(
     items: list[Item],
     life_events: Iterable[LifeEvent] = (),
     service: CombinedService | None = None,
+    stages: dict[int, int] | None = None,
 ) -> CombinedService:
-    """Create or change a combined service with its member items, in the given order."""
+    """Create or change a combined service with its member items, in the given order. `stages`
+    (item id → stage, default 1): members of one stage are approved in parallel, a later stage
+    after the earlier ones."""
     _require(can_govern_catalogue(acting_user), "只有审改办可以设置一件事。")
     service = service or CombinedService()
     for key in (
@@ -397,10 +400,15 @@ def combined_save(
     service.pinyin, service.initials = pinyin_keys(service.name or "")
     service.full_clean()
     _check_members(service, items)
+    stages = stages or {}
+    used = sorted({stages.get(item.pk, 1) for item in items})
+    if used and used != list(range(1, len(used) + 1)):
+        raise ValidationError({"items": "并联阶段应从1开始连续编号（1、2、3……）。"})
     service.save()
     service.members.all().delete()
     CombinedMember.objects.bulk_create(
-        CombinedMember(service=service, item=item, order=n) for n, item in enumerate(items, 1)
+        CombinedMember(service=service, item=item, order=n, stage=stages.get(item.pk, 1))
+        for n, item in enumerate(items, 1)
     )
     service.life_events.set(list(life_events))
     return service

@@ -173,6 +173,10 @@ DEMO_LOGINS = [  # username, role, where: listed in the README
     ("clerk", RoleCode.WINDOW_CLERK, "县市监局 窗口工作人员（A岗）"),
     ("reviewer", RoleCode.DEPT_REVIEWER, "县市监局 部门审核人员"),
     ("clerk2", RoleCode.WINDOW_CLERK, "县住建局 窗口工作人员（A岗）"),
+    ("reviewer2", RoleCode.DEPT_REVIEWER, "县住建局 部门审核人员"),
+    ("reviewer3", RoleCode.DEPT_REVIEWER, "县城管执法局 部门审核人员"),
+    ("zhclerk", RoleCode.WINDOW_CLERK, "县政务服务中心 综合受理窗口（A岗）"),
+    ("greenclerk", RoleCode.WINDOW_CLERK, "县政务服务中心 重点项目绿色通道（A岗）"),
     ("applicant", RoleCode.APPLICANT, "申请人（群众）"),
 ]
 
@@ -289,6 +293,10 @@ def load() -> dict[str, int]:
         "clerk": staff_of(smj, "科员"),
         "reviewer": staff_of(smj, "审核员"),
         "clerk2": staff_of(zjj, "科员"),
+        "reviewer2": staff_of(zjj, "审核员"),
+        "reviewer3": staff_of(units["县城管执法局"], "审核员"),
+        "zhclerk": b[0],
+        "greenclerk": b[2],
         "applicant": None,
     }
     for username, role, _where in DEMO_LOGINS:

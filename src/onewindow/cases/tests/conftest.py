@@ -39,7 +39,7 @@ def submit(item_name: str, *, complete: bool = True, day=DAY, **kw):
     if complete:
         given = [{"material_id": m.pk, "status": "paper"} for m in item.materials.all()]
     return services.application_submit(
-        acting_user=user("clerk"),
+        acting_user=kw.pop("acting_user", None) or user("clerk"),
         item=item,
         channel=kw.pop("channel", Channel.WINDOW),
         applicant=kw.pop("applicant", APPLICANT),
