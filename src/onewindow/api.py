@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
 
 from onewindow import __version__
+from onewindow.cases.api import combined_router
 from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
 
@@ -30,4 +31,5 @@ def permission_denied(request, exc: PermissionDenied):
 
 
 api.add_router("/catalog/", catalog_router)
+api.add_router("/cases/combined", combined_router)
 api.add_router("/cases/", cases_router)

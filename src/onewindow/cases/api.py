@@ -11,12 +11,14 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import APIKeyHeader, django_auth
 
-from onewindow.cases import selectors, services
-from onewindow.cases.models import ApiClient, Case, Channel
-from onewindow.catalog.models import Item
+from onewindow.cases import combined, selectors, services
+from onewindow.cases.models import ApiClient, Case, Channel, CombinedCase
+from onewindow.catalog.models import CombinedService, Item
 from onewindow.common import crypto
 
 router = Router(tags=["办件"])
+# Mounted before `router`: its paths would otherwise be taken for a case id.
+combined_router = Router(tags=["一件事"])
 
 
 class ClientKey(APIKeyHeader):
@@ -212,3 +214,91 @@ def progress(request, case_id: int, payload: ProgressIn):
     except services.Conflict as exc:
         return Status(409, {"detail": exc.messages[0]})
     return Case.objects.select_related("item").get(pk=case.pk)
+
+
+# --- 一件事 ---------------------------------------------------------------------------------
+
+
+class CombinedMaterialIn(Schema):
+    name: str = Field(description="合并材料清单中的材料名称")
+    status: str = Field("uploaded", description="paper / uploaded / shared / missing")
+
+
+class CombinedIn(Schema):
+    service: int = Field(description="一件事编号（目录中的 id）")
+    channel: str = Field("online", description="online / dept_system / dept_hall / township")
+    client_key: str = Field(min_length=1, max_length=100)
+    applicant: ApplicantIn
+    materials: list[CombinedMaterialIn] = []
+
+
+class ChildOut(Schema):
+    id: int
+    number: str | None
+    item_name: str = Field(alias="item.name")
+    unit: str = Field(alias="unit.name")
+    stage: int
+    state: str
+    result: str
+    due_date: datetime.date | None
+
+
+class CombinedOut(Schema):
+    id: int
+    number: str | None
+    service: str = Field(alias="service.name")
+    lead_unit: str = Field(alias="lead_unit.name")
+    state: str
+    state_label: str = Field(alias="get_state_display")
+    key_project: bool
+    received_on: datetime.date
+    accepted_on: datetime.date | None
+    due_date: datetime.date | None
+    children: list[ChildOut]
+
+    @staticmethod
+    def resolve_children(obj):
+        return list(obj.children.select_related("item", "unit").order_by("stage", "id"))
+
+
+@combined_router.post(
+    "",
+    response={200: CombinedOut, 201: CombinedOut, 400: Problem, 401: Problem},
+    auth=api_key,
+    summary="提交一件事申请（一张表单、一套材料；在综合受理窗口一次受理）",
+)
+def submit_combined(request, payload: CombinedIn):
+    client: ApiClient = request.auth
+    if payload.channel == Channel.WINDOW or payload.channel not in Channel.values:
+        return Status(400, {"detail": "渠道应为 online、dept_system、dept_hall 或 township。"})
+    service = CombinedService.objects.filter(pk=payload.service).first()
+    if service is None:
+        return Status(400, {"detail": f"找不到编号为{payload.service}的一件事。"})
+    existed = CombinedCase.objects.filter(
+        source=client.name, client_key=payload.client_key
+    ).exists()
+    parent = combined.combined_submit(
+        acting_user=None,
+        service=service,
+        channel=payload.channel,
+        applicant=payload.applicant.dict(),
+        materials={m.name: m.status for m in payload.materials},
+        source=client.name,
+        client_key=payload.client_key,
+    )
+    return Status(200 if existed else 201, parent)
+
+
+@combined_router.get(
+    "/{combined_id}",
+    response=CombinedOut,
+    auth=[api_key, django_auth],
+    summary="一件事办件及各事项进展",
+)
+def get_combined(request, combined_id: int):
+    if isinstance(request.auth, ApiClient):
+        found = CombinedCase.objects.filter(pk=combined_id, source=request.auth.name).first()
+        if found is None:
+            raise Http404("没有找到该一件事办件，或不属于本系统。")
+        return found
+    return selectors.combined_get_for_user(combined_id, user=request.auth)

@@ -11,4 +11,13 @@ urlpatterns = [
     path("cases/<int:case_id>/", views.case_detail, name="detail"),
     path("cases/<int:case_id>/act/<str:action>/", views.case_act, name="act"),
     path("cases/<int:case_id>/notice/<str:kind>.pdf", views.case_notice, name="notice"),
+    path("cases/combined/", views.combined_list, name="combined_list"),
+    path("cases/combined/new/<int:service_id>/", views.combined_new, name="combined_new"),
+    path("cases/combined/<int:combined_id>/", views.combined_detail, name="combined_detail"),
+    path(
+        "cases/combined/<int:combined_id>/act/<str:action>/",
+        views.combined_act,
+        name="combined_act",
+    ),
+    path("cases/key-projects/", views.key_projects, name="key_projects"),
 ]

@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from onewindow.cases import notices, selectors, services
-from onewindow.cases.models import CaseMaterial, Channel
+from onewindow.cases import combined, notices, selectors, services
+from onewindow.cases.models import CaseMaterial, Channel, TechReview
 from onewindow.cases.workflow import MOVES, moves_from
 from onewindow.catalog import selectors as catalog_selectors
-from onewindow.catalog.models import SPECIAL_PROCEDURES, Item
+from onewindow.catalog.models import SPECIAL_PROCEDURES, CombinedService, Item
 from onewindow.documents import download
 from onewindow.org.access import role_required
 from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
@@ -30,10 +30,18 @@ def workbench(request):
     query = request.GET.get("q", "").strip()[:50]
     posts = list(selectors.posts_of(request.user))
     unit_ids = {u.pk for p in posts for u in p.units.all()}
-    items = []
+    items, services_found = [], []
     if query:
         qs = catalog_selectors.public_items().filter(unit_id__in=unit_ids)
         items = catalog_selectors.item_search(qs, query)[:20]
+        # A 一件事 is taken at a window serving every unit it involves (a comprehensive window).
+        services_found = [
+            s
+            for s in catalog_selectors.item_search(
+                catalog_selectors.public_combined().prefetch_related("members__item"), query
+            )
+            if {m.item.unit_id for m in s.members.all()} <= unit_ids
+        ]
     today = timezone.localdate()
     mine = selectors.case_list_for_user(user=request.user).filter(received_on=today)[:50]
     return render(
@@ -42,7 +50,9 @@ def workbench(request):
         {
             "query": query,
             "items": items,
+            "services_found": services_found,
             "queue": selectors.online_queue(user=request.user)[:50],
+            "combined_queue": selectors.combined_queue(user=request.user)[:50],
             "today_cases": mine,
             "posts": posts,
         },
@@ -105,6 +115,7 @@ def application_new(request, item_id: int):
 def case_detail(request, case_id: int):
     case = selectors.case_get_for_user(case_id, user=request.user)
     today = timezone.localdate()
+    reviews = list(case.tech_reviews.all())
     return render(
         request,
         "cases/case_detail.html",
@@ -118,8 +129,15 @@ def case_detail(request, case_id: int):
             "remaining": selectors.remaining_workdays(case, today),
             "procedures": SPECIAL_PROCEDURES.items(),
             "today": today,
+            "reviews": reviews,
+            "open_review": any(r.finished_on is None for r in reviews),
+            "review_kinds": TechReview.Kind.choices,
         },
     )
+
+
+def _message(exc: ValidationError | PermissionDenied) -> str:
+    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
 def _date(text: str) -> datetime.date | None:
@@ -130,7 +148,7 @@ def _date(text: str) -> datetime.date | None:
 
 
 @require_POST
-@role_required(*UNIT_BOUND)
+@role_required(*UNIT_BOUND, RoleCode.HALL_MANAGER)
 def case_act(request, case_id: int, action: str):
     """Every action form of the case page posts here; the service decides whether it may."""
     case = selectors.case_get_for_user(case_id, user=request.user)
@@ -168,6 +186,29 @@ def case_act(request, case_id: int, action: str):
             fn(result=p.get("result", ""), text=p.get("text", ""), **common)
         elif action == "transfer":
             services.case_transfer(opinion=p.get("opinion", ""), **common)
+        elif action == "forward":
+            services.case_forward(
+                handoff=p.get("handoff", ""), opinion=p.get("opinion", ""), **common
+            )
+        elif action == "papers_collected":
+            services.case_papers_collected(**common)
+        elif action == "mark_key":
+            services.case_mark_key(
+                name=p.get("project_name", ""), doc=p.get("project_doc", ""), **common
+            )
+        elif action == "tech_review":
+            days = int(p["limit_days"]) if p.get("limit_days", "").isdigit() else 0
+            services.case_tech_review(
+                kind=p.get("kind", ""),
+                assignee_org=p.get("assignee_org", ""),
+                assignee_name=p.get("assignee_name", ""),
+                limit_days=days,
+                **common,
+            )
+        elif action == "tech_report":
+            services.case_tech_report(
+                conclusion=p.get("conclusion", ""), upload=request.FILES.get("file"), **common
+            )
         elif action == "suspend":
             days = int(p["expected_days"]) if p.get("expected_days", "").isdigit() else 0
             services.case_suspend(
@@ -209,10 +250,8 @@ def case_act(request, case_id: int, action: str):
             raise Http404("没有这个操作。")
         messages.success(request, f"已{MOVES[action].label}。")
     except (ValidationError, PermissionDenied) as exc:
-        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(
-            request, f"未能{MOVES.get(action).label if action in MOVES else '办理'}：{text}"
-        )
+        label = MOVES[action].label if action in MOVES else "办理"
+        messages.error(request, f"未能{label}：{_message(exc)}")
     return redirect("cases:detail", case.pk)
 
 
@@ -249,4 +288,179 @@ def department(request):
     for case in rows:
         case.remaining = selectors.remaining_workdays(case, today)
     more = f"{rows[-1].due_date.isoformat()},{rows[-1].pk}" if len(rows) == 50 else ""
-    return render(request, "cases/department.html", {"cases": rows, "more": more, "today": today})
+    key = selectors.department_key_projects(unit_id=unit_id) if after is None else []
+    return render(
+        request,
+        "cases/department.html",
+        {"cases": rows, "more": more, "today": today, "key": key},
+    )
+
+
+# --- 一件事 ---------------------------------------------------------------------------------
+
+APPLICANT_FIELDS = (
+    "applicant_kind",
+    "applicant_name",
+    "applicant_id",
+    "phone",
+    "agent_name",
+    "agent_id",
+)
+
+
+def _errors(exc) -> dict:
+    if isinstance(exc, PermissionDenied):
+        return {"__all__": [str(exc)]}
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+@role_required(*WINDOW)
+def combined_new(request, service_id: int):
+    """The one form of a 一件事: the applicant once, the merged material list once."""
+    service = get_object_or_404(CombinedService, pk=service_id, status="published")
+    lines = catalog_selectors.merged_materials(service)
+    errors: dict = {}
+    if request.method == "POST":
+        applicant = {k: request.POST.get(k, "") for k in APPLICANT_FIELDS}
+        given = {
+            line.name: request.POST.get(f"line_{n}", "missing") for n, line in enumerate(lines)
+        }
+        try:
+            parent = combined.combined_submit(
+                acting_user=request.user,
+                service=service,
+                channel=Channel.WINDOW,
+                applicant=applicant,
+                materials=given,
+            )
+            messages.success(request, "已收件。请核对材料后一次受理。")
+            return redirect("cases:combined_detail", parent.pk)
+        except (ValidationError, PermissionDenied) as exc:
+            errors = _errors(exc)
+    return render(
+        request,
+        "cases/combined_new.html",
+        {
+            "service": service,
+            "lines": lines,
+            "errors": errors,
+            "post": request.POST,
+            "statuses": STATUS_CHOICES,
+        },
+        status=400 if errors else 200,
+    )
+
+
+STATUS_CHOICES = [
+    (CaseMaterial.Status.PAPER, "已收纸质"),
+    (CaseMaterial.Status.SHARED, "共享获取"),
+    (CaseMaterial.Status.MISSING, "缺少"),
+    (CaseMaterial.Status.DEFECTIVE, "不符合要求"),
+]
+
+
+@role_required(*READERS)
+def combined_list(request):
+    """The lead unit's 一件事 (and those its unit takes part in); hall-wide roles see all."""
+    rows = selectors.combined_list_for_user(user=request.user).order_by("-key_project", "-id")[:200]
+    return render(request, "cases/combined_list.html", {"rows": rows})
+
+
+@role_required(*READERS)
+def combined_detail(request, combined_id: int):
+    parent = selectors.combined_get_for_user(combined_id, user=request.user)
+    today = timezone.localdate()
+    overview = selectors.combined_overview(parent, today)
+    own = user_unit_id(request.user)
+    materials = CaseMaterial.objects.filter(case__parent=parent).select_related("case__item")
+    return render(
+        request,
+        "cases/combined_detail.html",
+        {
+            "parent": parent,
+            "lines": catalog_selectors.merged_materials(parent.service),
+            "materials": materials,
+            **overview,
+            "is_lead": own is not None and own == parent.lead_unit_id,
+            "posts": selectors.posts_of(request.user),
+            "today": today,
+        },
+    )
+
+
+@require_POST
+@role_required(*UNIT_BOUND, RoleCode.HALL_MANAGER)
+def combined_act(request, combined_id: int, action: str):
+    parent = selectors.combined_get_for_user(combined_id, user=request.user)
+    p, user = request.POST, request.user
+    labels = {
+        "accept": "受理",
+        "refuse": "不予受理",
+        "deliver": "一并送达",
+        "withdraw": "撤回",
+        "mark_key": "标记重点项目",
+        "prompt": "催办",
+    }
+    if action not in labels:
+        raise Http404("没有这个操作。")
+    try:
+        if action == "accept":
+            post = selectors.posts_of(user).filter(pk=p.get("window_post") or 0).first()
+            combined.combined_accept(
+                acting_user=user,
+                combined=parent,
+                window_post=post,
+                handoff=p.get("handoff", "online"),
+                opinion=p.get("opinion", ""),
+            )
+        elif action == "refuse":
+            combined.combined_refuse(acting_user=user, combined=parent, reason=p.get("reason", ""))
+        elif action == "deliver":
+            detail = {
+                k: p.get(k, "")
+                for k in (
+                    "recipient",
+                    "recipient_id",
+                    "receipt_signed",
+                    "address",
+                    "carrier",
+                    "tracking",
+                )
+            }
+            combined.combined_deliver(
+                acting_user=user, combined=parent, mode=p.get("mode", ""), detail=detail
+            )
+        elif action == "withdraw":
+            combined.combined_withdraw(
+                acting_user=user, combined=parent, reason=p.get("reason", "")
+            )
+        elif action == "mark_key":
+            combined.combined_mark_key(
+                acting_user=user,
+                combined=parent,
+                name=p.get("project_name", ""),
+                doc=p.get("project_doc", ""),
+            )
+        elif action == "prompt":
+            child = parent.children.filter(pk=p.get("case") or 0).first()
+            if child is None:
+                raise ValidationError("请选择要催办的事项。")
+            combined.combined_prompt(acting_user=user, case=child, note=p.get("reason", ""))
+        messages.success(request, f"已{labels[action]}。")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, f"未能{labels[action]}：{_message(exc)}")
+    return redirect("cases:combined_detail", parent.pk)
+
+
+@role_required(*ALL_UNITS)
+def key_projects(request):
+    """重点项目绿色通道: every open key project and where it stands (hall manager)."""
+    today = timezone.localdate()
+    cases = list(selectors.key_projects())
+    for case in cases:
+        case.remaining = selectors.remaining_workdays(case, today)
+    return render(
+        request,
+        "cases/key_projects.html",
+        {"cases": cases, "combined": selectors.key_combined(), "today": today},
+    )

@@ -1348,7 +1348,11 @@ COMBINED = [
 # Where one result feeds another: the food licence, the drainage permit and the sign approval
 # are issued to the registered business, so they start when the registration is decided.
 STAGES = {
-    "开办餐饮店": {"食品经营许可（新办）": 2, "城镇污水排入排水管网许可": 2, "设置大型户外广告审批": 2}
+    "开办餐饮店": {
+        "食品经营许可（新办）": 2,
+        "城镇污水排入排水管网许可": 2,
+        "设置大型户外广告审批": 2,
+    }
 }
 
 

@@ -57,6 +57,14 @@ NAV = [
         "cases:department",
         frozenset({RoleCode.DEPT_REVIEWER, RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER}),
     ),
+    NavEntry(_("一件事"), "cases:combined_list", _hall_wide | _unit_roles),
+    NavEntry(
+        _("重点项目"),
+        "cases:key_projects",
+        frozenset(
+            {RoleCode.HALL_MANAGER, RoleCode.SUPERVISOR, RoleCode.REFORM_OFFICE, RoleCode.SYSADMIN}
+        ),
+    ),
     NavEntry(_("本单位"), "org:my_unit", _unit_roles),
     NavEntry(
         _("大厅窗口"),

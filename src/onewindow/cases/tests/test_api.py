@@ -112,3 +112,33 @@ def test_staff_read_cases_in_their_scope(login, province, client):
     assert login("clerk2").get(f"/api/cases/{case_id}").status_code == 404
     listing = login("inspector").get("/api/cases/").json()
     assert listing["count"] == 1
+
+
+def test_combined_application_through_the_api(client, province, login):
+    from onewindow.catalog.models import CombinedService
+    from onewindow.catalog.selectors import merged_materials
+
+    _, key = province
+    service = CombinedService.objects.get(name="开办餐饮店")
+    body = {
+        "service": service.pk,
+        "client_key": "HN-YJS-0001",
+        "applicant": APPLICANT,
+        "materials": [
+            {"name": line.name, "status": "uploaded"} for line in merged_materials(service)
+        ],
+    }
+    first = _post(client, "/api/cases/combined", body, key)
+    assert first.status_code == 201, first.content
+    data = first.json()
+    assert data["state"] == "received" and len(data["children"]) == 4
+    assert {c["stage"] for c in data["children"]} == {1, 2}
+    again = _post(client, "/api/cases/combined", body, key)
+    assert again.status_code == 200 and again.json()["id"] == data["id"]
+    read = client.get(f"/api/cases/combined/{data['id']}", HTTP_X_API_KEY=key)
+    assert read.status_code == 200 and read.json()["service"] == "开办餐饮店"
+    # It waits for a comprehensive window, as one application.
+    assert "开办餐饮店" in login("zhclerk").get("/cases/window/").content.decode()
+    bad = dict(body, client_key="HN-YJS-0002", materials=[{"name": "不存在的材料"}])
+    response = _post(client, "/api/cases/combined", bad, key)
+    assert response.status_code == 400 and "不存在的材料" in response.json()["detail"]

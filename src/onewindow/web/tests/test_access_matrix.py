@@ -6,7 +6,7 @@ The expectations are written out here, independently of the decorators in the co
 import pytest
 from django.urls import reverse
 
-from onewindow.catalog.models import Item
+from onewindow.catalog.models import CombinedService, Item
 from onewindow.mandates.models import Letter
 from onewindow.org.models import Unit
 
@@ -65,6 +65,9 @@ EXPECTED_200 = {
     "/cases/window/": {"clerk", "teamlead", "winsup", "admin"},
     "/cases/review/": {"teamlead", "winsup", "admin"},
     "/cases/new/{own_item}/": {"clerk", "teamlead", "winsup", "admin"},
+    "/cases/combined/": HALL_WIDE | UNIT_STAFF,
+    "/cases/combined/new/{combined}/": {"clerk", "teamlead", "winsup", "admin"},
+    "/cases/key-projects/": HALL_WIDE,
     "/admin/": {"admin"},
     "/admin/org/windowpost/": {"admin"},
     "/admin/org/leave/": {"admin"},
@@ -79,7 +82,8 @@ def _url(template: str) -> str:
     own = Unit.objects.get(short_name="县市监局").pk  # the demo unit-bound logins work there
     own_item = Item.objects.filter(unit_id=own, status=Item.Status.PUBLISHED).first().pk
     own_letter = Letter.objects.get(unit_id=own).pk
-    return template.format(own=own, own_item=own_item, own_letter=own_letter)
+    combined = CombinedService.objects.get(name="开办餐饮店").pk
+    return template.format(own=own, own_item=own_item, own_letter=own_letter, combined=combined)
 
 
 @pytest.mark.parametrize("template", sorted(EXPECTED_200))
