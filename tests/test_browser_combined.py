@@ -1,0 +1,64 @@
+"""Browser: a 一件事 (开办餐饮店, four items of three units) taken at the comprehensive window with
+one form, decided by three departments (the registration first, then the others in parallel), and
+handed over in one delivery."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ID = "430922198001011232"
+
+
+def _login(page, server, username):
+    page.goto(server + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "Taojiang2026")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def _decide(browser, server, username, item):
+    page = browser.new_page()
+    _login(page, server, username)
+    page.goto(server + "/cases/department/")
+    page.click(f"main tr:has-text('{item}') a")
+    page.wait_for_load_state()
+    page.click("form:has(strong:text-is('部门作出决定')) button[type=submit]")
+    page.wait_for_load_state()
+    assert "已决定" in page.inner_text("main h1"), item
+    page.close()
+
+
+def test_restaurant_one_window_three_departments_one_delivery(server, browser):
+    clerk = browser.new_page()
+    _login(clerk, server, "zhclerk")
+    clerk.goto(server + "/cases/window/")
+    clerk.fill("#item-q", "开办餐饮店")
+    clerk.click("form[role=search] button[type=submit]")
+    clerk.click("text=一件事：开办餐饮店")
+    clerk.fill("input[name=applicant_name]", "王小明")
+    clerk.fill("input[name=applicant_id]", ID)
+    clerk.fill("input[name=phone]", "13807371234")
+    clerk.click("main form button[type=submit]")
+    clerk.wait_for_load_state()
+    assert "已收件" in clerk.inner_text("main")
+    combined_url = clerk.url
+    clerk.click("form:has(strong:text-is('一次受理')) button[type=submit]")
+    clerk.wait_for_load_state()
+    assert "并联办理中" in clerk.inner_text("main h1")
+
+    _decide(browser, server, "reviewer", "企业设立登记")  # stage 1: the others wait for it
+    _decide(browser, server, "reviewer2", "城镇污水排入排水管网许可")
+    _decide(browser, server, "reviewer", "食品经营许可（新办）")
+    _decide(browser, server, "reviewer3", "设置大型户外广告审批")
+
+    clerk.goto(combined_url)
+    assert "全部办结（待一并送达）" in clerk.inner_text("main h1")
+    form = clerk.locator("form:has(strong:text-is('一并送达'))")
+    form.locator("input[name=recipient]").fill("王小明")
+    form.locator("input[name=recipient_id]").fill(ID)
+    form.locator("input[name=receipt_signed]").check()
+    form.locator("button[type=submit]").click()
+    clerk.wait_for_load_state()
+    main = clerk.inner_text("main")
+    assert "已办结" in clerk.inner_text("main h1") and main.count("已办结") >= 5  # and each item
