@@ -72,3 +72,12 @@ def start_server(tmp: Path, worker: str) -> tuple[subprocess.Popen, str]:
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError(f"server did not start; see {tmp / 'server.log'}")
+
+
+def sign_in(page, server: str, username: str, password: str = "Taojiang2026") -> None:
+    """Sign in through the login form as a demo login."""
+    page.goto(server + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()

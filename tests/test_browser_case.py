@@ -3,17 +3,11 @@ the window for delivery, each step by its own login."""
 
 import pytest
 
+from tests.browser import sign_in
+
 pytestmark = pytest.mark.browser
 
 ID = "430922198001011232"
-
-
-def _login(page, server, username):
-    page.goto(server + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "Taojiang2026")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _act(page, label):
@@ -23,7 +17,7 @@ def _act(page, label):
 
 def test_promised_case_window_department_delivery(server, browser):
     clerk = browser.new_page()
-    _login(clerk, server, "clerk")
+    sign_in(clerk, server, "clerk")
     clerk.goto(server + "/cases/window/")
     clerk.fill("#item-q", "spsc")
     clerk.click("form[role=search] button[type=submit]")
@@ -38,13 +32,13 @@ def test_promised_case_window_department_delivery(server, browser):
     assert "已受理" in clerk.inner_text("main h1")
 
     leader = browser.new_page()
-    _login(leader, server, "teamlead")
+    sign_in(leader, server, "teamlead")
     leader.goto(case_url)
     _act(leader, "组长审核并转部门")
     assert "部门审查中" in leader.inner_text("main h1")
 
     reviewer = browser.new_page()
-    _login(reviewer, server, "reviewer")
+    sign_in(reviewer, server, "reviewer")
     reviewer.goto(server + "/cases/department/")
     reviewer.click("main table a")
     _act(reviewer, "部门作出决定")

@@ -4,22 +4,16 @@ handed over in one delivery."""
 
 import pytest
 
+from tests.browser import sign_in
+
 pytestmark = pytest.mark.browser
 
 ID = "430922198001011232"
 
 
-def _login(page, server, username):
-    page.goto(server + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "Taojiang2026")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-
-
 def _decide(browser, server, username, item):
     page = browser.new_page()
-    _login(page, server, username)
+    sign_in(page, server, username)
     page.goto(server + "/cases/department/")
     page.click(f"main tr:has-text('{item}') a")
     page.wait_for_load_state()
@@ -31,7 +25,7 @@ def _decide(browser, server, username, item):
 
 def test_restaurant_one_window_three_departments_one_delivery(server, browser):
     clerk = browser.new_page()
-    _login(clerk, server, "zhclerk")
+    sign_in(clerk, server, "zhclerk")
     clerk.goto(server + "/cases/window/")
     clerk.fill("#item-q", "开办餐饮店")
     clerk.click("form[role=search] button[type=submit]")

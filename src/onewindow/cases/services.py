@@ -381,6 +381,13 @@ def _set_due(case: Case) -> None:
     case.yellow_from = yellow_from(case.accepted_on, case.due_date)
 
 
+def _resume_clock(case: Case, today: datetime.date) -> None:
+    """After a suspension: the due date moves by the working days suspended."""
+    case.suspended_total += suspended_days(case.suspended_on, today)
+    case.suspended_on = None
+    _set_due(case)
+
+
 # Key projects' internal step limits (working days): the window's first review, then the unit's
 # examination in half the promised limit. Supervision (issue 8) compares `step_due` with today.
 KEY_STEP_DAYS = {State.RECEIVED: 1, State.CORRECTING: 1, State.ACCEPTED: 1}
@@ -663,9 +670,7 @@ def case_resume(*, acting_user: User, case: Case, expected_version=None, day=Non
     """The due date moves by the working days suspended."""
 
     def apply(c: Case, today: datetime.date) -> None:
-        c.suspended_total += suspended_days(c.suspended_on, today)
-        c.suspended_on = None
-        _set_due(c)
+        _resume_clock(c, today)
 
     return move(
         acting_user=acting_user,
@@ -1003,9 +1008,7 @@ def case_tech_report(
             review.report.save(upload.name, upload, save=False)
         review.save()
         if review.suspends:
-            c.suspended_total += suspended_days(c.suspended_on, today)
-            c.suspended_on = None
-            _set_due(c)
+            _resume_clock(c, today)
 
     return move(
         acting_user=acting_user,

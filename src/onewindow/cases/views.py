@@ -24,6 +24,20 @@ READERS = (*ALL_UNITS, *UNIT_BOUND)
 WINDOW = (RoleCode.WINDOW_CLERK, RoleCode.TEAM_LEADER, RoleCode.WINDOW_SUPERVISOR)
 
 
+STATUS_CHOICES = [
+    (CaseMaterial.Status.PAPER, "已收纸质"),
+    (CaseMaterial.Status.SHARED, "共享获取"),
+    (CaseMaterial.Status.MISSING, "缺少"),
+    (CaseMaterial.Status.DEFECTIVE, "不符合要求"),
+]
+
+
+def _errors(exc) -> dict:
+    if isinstance(exc, PermissionDenied):
+        return {"__all__": [str(exc)]}
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
 @role_required(*WINDOW)
 def workbench(request):
     """The window: find an item (name or pinyin initials), the online queue, today's cases."""
@@ -64,17 +78,7 @@ def application_new(request, item_id: int):
     item = get_object_or_404(Item.objects.prefetch_related("materials"), pk=item_id)
     errors: dict = {}
     if request.method == "POST":
-        applicant = {
-            k: request.POST.get(k, "")
-            for k in (
-                "applicant_kind",
-                "applicant_name",
-                "applicant_id",
-                "phone",
-                "agent_name",
-                "agent_id",
-            )
-        }
+        applicant = {k: request.POST.get(k, "") for k in services.APPLICANT_FIELDS}
         materials = [
             {"material_id": m.pk, "status": request.POST.get(f"m_{m.pk}", "missing")}
             for m in item.materials.all()
@@ -89,10 +93,8 @@ def application_new(request, item_id: int):
             )
             messages.success(request, "已收件。请核对材料后受理、一次性告知或不予受理。")
             return redirect("cases:detail", case.pk)
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        except PermissionDenied as exc:
-            errors = {"__all__": [str(exc)]}
+        except (ValidationError, PermissionDenied) as exc:
+            errors = _errors(exc)
     return render(
         request,
         "cases/application_new.html",
@@ -100,12 +102,7 @@ def application_new(request, item_id: int):
             "item": item,
             "errors": errors,
             "post": request.POST,
-            "statuses": [
-                (CaseMaterial.Status.PAPER, "已收纸质"),
-                (CaseMaterial.Status.SHARED, "共享获取"),
-                (CaseMaterial.Status.MISSING, "缺少"),
-                (CaseMaterial.Status.DEFECTIVE, "不符合要求"),
-            ],
+            "statuses": STATUS_CHOICES,
         },
         status=400 if errors else 200,
     )
@@ -298,21 +295,6 @@ def department(request):
 
 # --- 一件事 ---------------------------------------------------------------------------------
 
-APPLICANT_FIELDS = (
-    "applicant_kind",
-    "applicant_name",
-    "applicant_id",
-    "phone",
-    "agent_name",
-    "agent_id",
-)
-
-
-def _errors(exc) -> dict:
-    if isinstance(exc, PermissionDenied):
-        return {"__all__": [str(exc)]}
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
 
 @role_required(*WINDOW)
 def combined_new(request, service_id: int):
@@ -321,7 +303,7 @@ def combined_new(request, service_id: int):
     lines = catalog_selectors.merged_materials(service)
     errors: dict = {}
     if request.method == "POST":
-        applicant = {k: request.POST.get(k, "") for k in APPLICANT_FIELDS}
+        applicant = {k: request.POST.get(k, "") for k in services.APPLICANT_FIELDS}
         given = {
             line.name: request.POST.get(f"line_{n}", "missing") for n, line in enumerate(lines)
         }
@@ -349,14 +331,6 @@ def combined_new(request, service_id: int):
         },
         status=400 if errors else 200,
     )
-
-
-STATUS_CHOICES = [
-    (CaseMaterial.Status.PAPER, "已收纸质"),
-    (CaseMaterial.Status.SHARED, "共享获取"),
-    (CaseMaterial.Status.MISSING, "缺少"),
-    (CaseMaterial.Status.DEFECTIVE, "不符合要求"),
-]
 
 
 @role_required(*READERS)
