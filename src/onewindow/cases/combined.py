@@ -176,11 +176,89 @@ def combined_accept(
     return parent
 
 
+def _rows_by_line(parent: CombinedCase, names) -> dict[int, list[CaseMaterial]]:
+    """Child id → its checklist rows that belong to the named lines of the merged list."""
+    wanted = set(names)
+    material_ids = {
+        m.pk
+        for line in merged_materials(parent.service)
+        if line.name in wanted
+        for m in line.materials
+    }
+    rows: dict[int, list[CaseMaterial]] = {}
+    for row in CaseMaterial.objects.filter(case__parent=parent, material_id__in=material_ids):
+        rows.setdefault(row.case_id, []).append(row)
+    return rows
+
+
+@transaction.atomic
+def combined_notify_correction(
+    *, acting_user: User, combined: CombinedCase, problems: dict[str, str], day=None
+) -> CombinedCase:
+    """一次性告知 for the whole: one list of every missing or defective line of the merged
+    materials (`problems`: line name → what is wrong); each child gets its part."""
+    parent = _lock(combined, (CombinedCase.State.RECEIVED,), "一次性告知补正")
+    _serving_all(acting_user, parent.service, _members(parent.service))
+    if not problems:
+        raise ValidationError("请在告知书中列出需补正的材料。")
+    lines = {line.name: line for line in merged_materials(parent.service)}
+    unknown = [n for n in problems if n not in lines]
+    if unknown:
+        raise ValidationError(f"材料清单中没有：{'、'.join(unknown)}。")
+    bad = CaseMaterial.objects.filter(case__parent=parent, status__in=["missing", "defective"])
+    missing_ids = set(bad.values_list("material_id", flat=True))
+    left_out = [
+        name
+        for name, line in lines.items()
+        if name not in problems and any(m.pk in missing_ids for m in line.materials)
+    ]
+    if left_out:
+        raise ValidationError(f"一次性告知须列明全部缺少的材料，还缺：{'、'.join(left_out)}。")
+    by_line = {m.pk: name for name, line in lines.items() for m in line.materials}
+    listed = _rows_by_line(parent, problems)
+    for child in parent.children.all():
+        rows = listed.get(child.pk, [])
+        if rows:
+            services.case_notify_correction(
+                acting_user=acting_user,
+                case=child,
+                problems={r.pk: problems[by_line[r.material_id]] or "未提供" for r in rows},
+                day=day,
+            )
+    parent.state = CombinedCase.State.CORRECTING
+    parent.version += 1
+    parent.save()
+    return parent
+
+
+@transaction.atomic
+def combined_resubmit(
+    *, acting_user: User, combined: CombinedCase, received: list[str], day=None
+) -> CombinedCase:
+    """The applicant brings corrections once; every child that needed them continues. The
+    parent waits for acceptance again when no child is still being corrected."""
+    parent = _lock(combined, (CombinedCase.State.CORRECTING,), "登记补正材料")
+    if not received:
+        raise ValidationError("请勾选申请人已补交的材料。")
+    rows = _rows_by_line(parent, received)
+    for child in parent.children.filter(state=State.CORRECTING):
+        got = {r.pk: CaseMaterial.Status.PAPER for r in rows.get(child.pk, [])}
+        if got:
+            services.case_resubmit(acting_user=acting_user, case=child, received=got, day=day)
+    if not parent.children.filter(state=State.CORRECTING).exists():
+        parent.state = CombinedCase.State.RECEIVED
+        parent.version += 1
+        parent.save()
+    return parent
+
+
 @transaction.atomic
 def combined_refuse(*, acting_user: User, combined: CombinedCase, reason: str, day=None):
     if not reason.strip():
         raise ValidationError({"reason": "不予受理须写明理由。"})
-    parent = _lock(combined, (CombinedCase.State.RECEIVED,), "不予受理")
+    parent = _lock(
+        combined, (CombinedCase.State.RECEIVED, CombinedCase.State.CORRECTING), "不予受理"
+    )
     for child in parent.children.all():
         services.case_refuse(acting_user=acting_user, case=child, reason=reason, day=day)
     parent.state, parent.end_reason = CombinedCase.State.REFUSED, reason.strip()
@@ -250,7 +328,11 @@ def combined_mark_key(
 ) -> CombinedCase:
     """A 一件事 as a key project: the parent and every child still being handled."""
     name, doc = services.key_fields(name, doc)
-    open_states = (CombinedCase.State.RECEIVED, CombinedCase.State.HANDLING)
+    open_states = (
+        CombinedCase.State.RECEIVED,
+        CombinedCase.State.CORRECTING,
+        CombinedCase.State.HANDLING,
+    )
     parent = _lock(combined, open_states, "标记重点项目")
     for child in parent.children.filter(state__in=list(OPEN)):
         services.case_mark_key(acting_user=acting_user, case=child, name=name, doc=doc, day=day)

@@ -230,6 +230,7 @@ class CombinedCase(KeyProject):
 
     class State(models.TextChoices):
         RECEIVED = "received", "已收件（待受理）"
+        CORRECTING = "correcting", "一次性告知补正中"
         HANDLING = "handling", "并联办理中"
         READY = "ready", "全部办结（待一并送达）"
         CLOSED = "closed", "已办结"

@@ -151,7 +151,10 @@ def combined_list_for_user(*, user: User) -> QuerySet[CombinedCase]:
         Q(lead_unit_id=own)
         | Q(children__unit_id=own)
         | Q(window_post__in=posts)
-        | Q(state=CombinedCase.State.RECEIVED, lead_unit_id__in=served)
+        | Q(
+            state__in=[CombinedCase.State.RECEIVED, CombinedCase.State.CORRECTING],
+            lead_unit_id__in=served,
+        )
     ).distinct()
 
 

@@ -346,14 +346,17 @@ def combined_detail(request, combined_id: int):
     today = timezone.localdate()
     overview = selectors.combined_overview(parent, today)
     own = user_unit_id(request.user)
-    materials = CaseMaterial.objects.filter(case__parent=parent).select_related("case__item")
+    lines = catalog_selectors.merged_materials(parent.service)
+    bad = CaseMaterial.objects.filter(case__parent=parent, status__in=["missing", "defective"])
+    short = set(bad.values_list("material_id", flat=True))
+    for line in lines:
+        line.short = any(m.pk in short for m in line.materials)
     return render(
         request,
         "cases/combined_detail.html",
         {
             "parent": parent,
-            "lines": catalog_selectors.merged_materials(parent.service),
-            "materials": materials,
+            "lines": lines,
             **overview,
             "is_lead": own is not None and own == parent.lead_unit_id,
             "posts": selectors.posts_of(request.user),
@@ -374,6 +377,8 @@ def combined_act(request, combined_id: int, action: str):
         "withdraw": "撤回",
         "mark_key": "标记重点项目",
         "prompt": "催办",
+        "notify_correction": "一次性告知补正",
+        "resubmit": "登记补正材料",
     }
     if action not in labels:
         raise Http404("没有这个操作。")
@@ -389,6 +394,18 @@ def combined_act(request, combined_id: int, action: str):
             )
         elif action == "refuse":
             combined.combined_refuse(acting_user=user, combined=parent, reason=p.get("reason", ""))
+        elif action in ("notify_correction", "resubmit"):
+            lines = catalog_selectors.merged_materials(parent.service)
+            picked = [(n, line) for n, line in enumerate(lines) if p.get(f"pick_{n}")]
+            if action == "notify_correction":
+                problems = {line.name: p.get(f"problem_{n}", "").strip() for n, line in picked}
+                combined.combined_notify_correction(
+                    acting_user=user, combined=parent, problems=problems
+                )
+            else:
+                combined.combined_resubmit(
+                    acting_user=user, combined=parent, received=[line.name for _, line in picked]
+                )
         elif action == "deliver":
             detail = {
                 k: p.get(k, "")

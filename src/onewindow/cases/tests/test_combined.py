@@ -345,3 +345,35 @@ def test_technical_review_suspends_only_where_the_law_excludes_it(clerk_post):
         services.case_tech_report(
             acting_user=user("reviewer"), case=case, conclusion="再来", upload=fake, day=back
         )
+
+
+def test_one_time_notice_for_the_whole_then_the_same_application_continues(zh_post):
+    service = _service(RESTAURANT)
+    shared = next(line for line in merged_materials(service) if len(line.item_names) > 1)
+    parent = _apply(RESTAURANT, skip={shared.name})
+    clerk = user("zhclerk")
+    other = next(line.name for line in merged_materials(service) if line.name != shared.name)
+    with pytest.raises(ValidationError, match=f"还缺：{shared.name}"):
+        combined.combined_notify_correction(
+            acting_user=clerk, combined=parent, problems={other: "复印件不清晰"}
+        )
+    parent = combined.combined_notify_correction(
+        acting_user=clerk, combined=parent, problems={shared.name: "未带原件"}, day=DAY
+    )
+    assert parent.state == CombinedCase.State.CORRECTING
+    needing = parent.children.filter(materials__material__in=shared.materials).distinct()
+    assert needing.count() >= 2
+    assert set(needing.values_list("state", flat=True)) == {State.CORRECTING}
+    assert set(parent.children.exclude(pk__in=needing).values_list("state", flat=True)) <= {
+        State.RECEIVED
+    }
+    # Brought once, received for every child that needs it.
+    parent = combined.combined_resubmit(
+        acting_user=clerk, combined=parent, received=[shared.name], day=DAY
+    )
+    assert parent.state == CombinedCase.State.RECEIVED
+    assert set(parent.children.values_list("state", flat=True)) == {State.RECEIVED}
+    parent = combined.combined_accept(
+        acting_user=clerk, combined=parent, window_post=zh_post, day=DAY
+    )
+    assert parent.state == CombinedCase.State.HANDLING

@@ -89,3 +89,24 @@ def test_key_projects_page_and_the_green_mark_without_document(login):
     )
     body = client.get("/cases/key-projects/").content.decode()
     assert "美食街" in body and "桃政函〔2026〕12号" in body
+
+
+def test_one_time_notice_and_corrections_from_the_page(login):
+    service = _service()
+    lines = merged_materials(service)
+    data = dict(APPLICANT, **{f"line_{n}": "paper" for n in range(len(lines))})
+    data["line_0"] = "missing"
+    client = login("zhclerk")
+    client.post(f"/cases/combined/new/{service.pk}/", data)
+    parent = CombinedCase.objects.get()
+    body = client.get(f"/cases/combined/{parent.pk}/").content.decode()
+    assert "缺少或不符合要求" in body and "出具一次性告知书" in body
+    client.post(
+        f"/cases/combined/{parent.pk}/act/notify_correction/",
+        {"pick_0": "on", "problem_0": "未提供原件"},
+    )
+    parent.refresh_from_db()
+    assert parent.state == CombinedCase.State.CORRECTING
+    client.post(f"/cases/combined/{parent.pk}/act/resubmit/", {"pick_0": "on"})
+    parent.refresh_from_db()
+    assert parent.state == CombinedCase.State.RECEIVED
