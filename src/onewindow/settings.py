@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "onewindow.catalog",
     "onewindow.mandates",
     "onewindow.cases",
+    "onewindow.supervision",
     "onewindow.portal",
     "onewindow.web",
 ]

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from onewindow.cases.workflow import State
+from onewindow.cases.workflow import Light, State
 from onewindow.catalog.models import CombinedService, Item, Material
 from onewindow.common import crypto
 from onewindow.common.fields import EncryptedCharField
@@ -125,6 +125,7 @@ class Case(KeyProject):
     handoff = models.CharField("转办方式", max_length=10, choices=Handoff.choices, blank=True)
     papers_collected_on = models.DateField("部门取件日期", null=True, blank=True)
     step_due = models.DateField("本环节内部时限", null=True, blank=True)
+    light = models.CharField("预警灯", max_length=10, choices=Light.choices, blank=True, default="")
     prompted_on = models.DateField("牵头部门催办日期", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -137,6 +138,9 @@ class Case(KeyProject):
             models.Index(fields=["unit", "state", "due_date", "id"], name="case_unit_due"),
             models.Index(fields=["state", "received_on"], name="case_state_received"),
             models.Index(fields=["state", "yellow_from"], name="case_state_yellow"),
+            # The supervision scan: running cases by due date, and lit cases to clear.
+            models.Index(fields=["state", "due_date"], name="case_state_due"),
+            models.Index(fields=["light", "state"], name="case_light"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -36,6 +36,16 @@ ENDED = frozenset({State.CLOSED, State.REFUSED, State.WITHDRAWN, State.TERMINATE
 RUNNING = frozenset({State.ACCEPTED, State.TRANSFERRED})
 
 
+class Light(models.TextChoices):
+    """E-supervision's deadline light, stored on the case and moved by the supervision scan."""
+
+    NONE = "", "—"
+    GREEN = "green", "绿灯"
+    YELLOW = "yellow", "黄灯"
+    RED = "red", "红灯"
+    SUSPENDED = "suspended", "中止"
+
+
 class Who(models.TextChoices):
     WINDOW = "window", "窗口"  # staff at a hall window serving the item's unit
     TEAM_LEADER = "team_leader", "窗口组长"  # named in the letter in force

@@ -1,0 +1,96 @@
+"""E-supervision (行政效能电子监察, S9): the thresholds an administrator sets, the warnings the
+scan raises, and the in-app messages that carry them to people."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from onewindow.cases.models import Case
+from onewindow.org.models import Unit
+
+
+class Rules(models.Model):
+    """The configurable thresholds of DOMAIN.md sections 5 and 6, one row (pk 1), changed on the
+    rules page. Defaults are the documented ones."""
+
+    yellow_days_before = models.PositiveSmallIntegerField(
+        "黄灯：剩余工作日不超过", default=1, validators=[MaxValueValidator(10)]
+    )
+    yellow_used_percent = models.PositiveSmallIntegerField(
+        "黄灯：已用时限达到（%）",
+        default=80,
+        validators=[MinValueValidator(50), MaxValueValidator(99)],
+    )
+    rectify_days = models.PositiveSmallIntegerField(
+        "差评整改期限（工作日）", default=15, validators=[MinValueValidator(1)]
+    )
+    sms_enabled = models.BooleanField("预警同时发送短信", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监察规则设置"
+
+    def __str__(self) -> str:
+        return "监察规则设置"
+
+    @classmethod
+    def current(cls) -> "Rules":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class Warning(models.Model):
+    """A yellow or red light reached, or a step past its own limit: raised once per case, kind,
+    step and deadline (a later deadline after an extension is a new warning)."""
+
+    class Kind(models.TextChoices):
+        YELLOW = "yellow", "黄灯预警"
+        RED = "red", "红灯预警（超期）"
+        STEP = "step", "环节超时"
+
+    class Step(models.TextChoices):
+        CASE = "case", "办件时限"
+        KEY_STEP = "key_step", "重点项目环节时限"
+        TECH_REVIEW = "tech_review", "技术审查时限"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("预警类型", max_length=10, choices=Kind.choices)
+    step = models.CharField("环节", max_length=12, choices=Step.choices, default=Step.CASE)
+    due_on = models.DateField("时限")
+    raised_on = models.DateField("预警日期")
+    raised_at = models.DateTimeField("产生时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预警"
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "step", "due_on"], name="warning_once_per_deadline"
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "raised_on"], name="warning_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.case_id}"
+
+
+class Message(models.Model):
+    """An in-app message to one person (a warning now; supervision orders later)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    warning = models.ForeignKey(
+        Warning, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    text = models.CharField("内容", max_length=300)
+    role = models.CharField("收件身份", max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    sms_to = models.CharField("短信号码（脱敏）", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "站内消息"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="message_unread")]
+
+    def __str__(self) -> str:
+        return self.text[:30]

@@ -1,0 +1,203 @@
+"""The supervision scan: lights moved by set-based updates, a warning for each case that turned
+yellow or red and for each step past its own limit, raised once and carried to the handler, the
+window team leader and the unit's leader in charge (in-app, and by SMS)."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from onewindow.cases.models import Case, TechReview
+from onewindow.cases.workflow import RUNNING, Light, State
+from onewindow.common.masking import mask_mobile
+from onewindow.mandates.models import Letter
+from onewindow.org.models import Staff, Unit
+from onewindow.org.roles import RoleCode
+from onewindow.supervision import sms
+from onewindow.supervision.models import Message, Rules, Warning
+
+LIT = [Light.GREEN, Light.YELLOW, Light.RED, Light.SUSPENDED]
+
+
+@dataclass
+class ScanResult:
+    moved: dict[str, int] = field(default_factory=dict)
+    warnings: int = 0
+    messages: int = 0
+
+
+def _move(light: str, cond: Q) -> list[int]:
+    """UPDATE the cases matching `cond` whose light differs to `light`, in one statement;
+    the ids of the rows moved."""
+    select, params = (
+        Case.objects.filter(cond).exclude(light=light).values("id").query.sql_with_params()
+    )
+    table = connection.ops.quote_name(Case._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET light = %s WHERE id IN ({select}) RETURNING id", [light, *params]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def scan(today: datetime.date | None = None) -> ScanResult:
+    """Run by the periodic job (every minute by default). Idempotent: a second scan on the same
+    day moves nothing and raises nothing."""
+    today = today or timezone.localdate()
+    running = list(RUNNING)
+    result = ScanResult()
+    with transaction.atomic():
+        reds = _move(Light.RED, Q(state__in=running, due_date__lt=today))
+        yellows = _move(
+            Light.YELLOW, Q(state__in=running, due_date__gte=today, yellow_from__lte=today)
+        )
+        greens = _move(Light.GREEN, Q(state__in=running, yellow_from__gt=today))
+        suspended = _move(Light.SUSPENDED, Q(state=State.SUSPENDED))
+        cleared = _move(Light.NONE, Q(light__in=LIT) & ~Q(state__in=[*running, State.SUSPENDED]))
+        result.moved = {
+            "red": len(reds),
+            "yellow": len(yellows),
+            "green": len(greens),
+            "suspended": len(suspended),
+            "cleared": len(cleared),
+        }
+        raised = _raise_light_warnings(reds, Warning.Kind.RED, today)
+        raised += _raise_light_warnings(yellows, Warning.Kind.YELLOW, today)
+        raised += _raise_step_warnings(today)
+        result.warnings = len(raised)
+        result.messages = _deliver(raised, today)
+    return result
+
+
+def _new_warnings(candidates: list[Warning]) -> list[Warning]:
+    """Those not raised before (same case, kind, step and deadline), saved."""
+    if not candidates:
+        return []
+    seen = set(
+        Warning.objects.filter(case_id__in=[w.case_id for w in candidates]).values_list(
+            "case_id", "kind", "step", "due_on"
+        )
+    )
+    fresh = [w for w in candidates if (w.case_id, w.kind, w.step, w.due_on) not in seen]
+    Warning.objects.bulk_create(fresh, batch_size=2000)
+    return fresh
+
+
+def _raise_light_warnings(ids: list[int], kind: str, today: datetime.date) -> list[Warning]:
+    raised = []
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        rows = Case.objects.filter(pk__in=chunk).values_list("pk", "unit_id", "due_date")
+        raised += _new_warnings(
+            [
+                Warning(case_id=pk, unit_id=unit, kind=kind, due_on=due, raised_on=today)
+                for pk, unit, due in rows
+            ]
+        )
+    return raised
+
+
+def _raise_step_warnings(today: datetime.date) -> list[Warning]:
+    """Steps past their own limit while the case as a whole may still be on time."""
+    running = list(RUNNING)
+    key = Case.objects.filter(key_project=True, state__in=running, step_due__lt=today)
+    candidates = [
+        Warning(
+            case_id=pk,
+            unit_id=unit,
+            kind=Warning.Kind.STEP,
+            step=Warning.Step.KEY_STEP,
+            due_on=due,
+            raised_on=today,
+        )
+        for pk, unit, due in key.values_list("pk", "unit_id", "step_due")
+    ]
+    reviews = TechReview.objects.filter(finished_on__isnull=True, due_on__lt=today)
+    candidates += [
+        Warning(
+            case_id=case_id,
+            unit_id=unit,
+            kind=Warning.Kind.STEP,
+            step=Warning.Step.TECH_REVIEW,
+            due_on=due,
+            raised_on=today,
+        )
+        for case_id, unit, due in reviews.values_list("case_id", "case__unit_id", "due_on")
+    ]
+    return _new_warnings(candidates)
+
+
+def _recipients(units: set[int], today: datetime.date) -> tuple[dict, dict, dict]:
+    """Per unit: its reviewers, the window team leader of the letter in force, the leader in
+    charge (user ids)."""
+    reviewers: dict[int, list[int]] = defaultdict(list)
+    staff = Staff.objects.filter(
+        unit_id__in=units, active=True, user__roles__code=RoleCode.DEPT_REVIEWER
+    ).values_list("unit_id", "user_id")
+    for unit, user in staff:
+        reviewers[unit].append(user)
+    letters = Letter.objects.filter(
+        unit_id__in=units,
+        status=Letter.Status.FILED,
+        valid_from__lte=today,
+        valid_until__gte=today,
+        team_leader__user__isnull=False,
+    ).values_list("unit_id", "team_leader__user_id")
+    leaders = Unit.objects.filter(pk__in=units, leader_in_charge__user__isnull=False).values_list(
+        "pk", "leader_in_charge__user_id"
+    )
+    return reviewers, dict(letters), dict(leaders)
+
+
+def _deliver(raised: list[Warning], today: datetime.date) -> int:
+    """In-app messages for every warning's people, and SMS after commit where switched on."""
+    if not raised:
+        return 0
+    cases = Case.objects.in_bulk([w.case_id for w in raised])
+    items = dict(Case.objects.filter(pk__in=list(cases)).values_list("pk", "item__name"))
+    handlers = dict(
+        Case.objects.filter(pk__in=list(cases), accepted_by__user__isnull=False).values_list(
+            "pk", "accepted_by__user_id"
+        )
+    )
+    reviewers, team_leaders, leaders = _recipients({w.unit_id for w in raised}, today)
+    messages = []
+    for w in raised:
+        case = cases[w.case_id]
+        text = (
+            f"【一窗通办】{w.get_kind_display()}（{w.get_step_display()}）：办件{case.number}"
+            f"“{items[case.pk]}”时限{w.due_on:%Y-%m-%d}，请及时办理。"
+        )
+        people: dict[int, str] = {}
+        if case.state == State.ACCEPTED and case.pk in handlers:
+            people[handlers[case.pk]] = "经办人"
+        for user in reviewers.get(w.unit_id, []):
+            people.setdefault(user, "经办人")
+        if w.unit_id in team_leaders:
+            people.setdefault(team_leaders[w.unit_id], "窗口组长")
+        if w.unit_id in leaders:
+            people.setdefault(leaders[w.unit_id], "分管领导")
+        messages += [Message(user_id=u, warning=w, text=text, role=r) for u, r in people.items()]
+    if Rules.current().sms_enabled:
+        mobiles = {
+            s.user_id: s.mobile
+            for s in Staff.objects.filter(user_id__in={m.user_id for m in messages})
+            if s.mobile
+        }
+        outgoing = []
+        for m in messages:
+            if m.user_id in mobiles:
+                m.sms_to = mask_mobile(mobiles[m.user_id])
+                outgoing.append((mobiles[m.user_id], m.text))
+        transaction.on_commit(lambda: _send_all(outgoing))
+    Message.objects.bulk_create(messages, batch_size=2000)
+    return len(messages)
+
+
+def _send_all(outgoing: list[tuple[str, str]]) -> None:
+    sender = sms.sender()
+    for mobile, text in outgoing:
+        sender.send(mobile, text)
