@@ -143,6 +143,13 @@ elif (
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Background jobs: Celery with a broker in production; none configured → `serve` runs the
+# periodic jobs in-process (onewindow/jobs.py).
+CELERY_BROKER_URL = os.environ.get("ONEWINDOW_BROKER_URL", "")
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_TASK_ACKS_LATE = True
+ONEWINDOW_SMS_SENDER = os.environ.get("ONEWINDOW_SMS_SENDER", "onewindow.supervision.sms.LogSender")
+
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -1079,6 +1079,11 @@ def sync_parent(parent_id: int, day: datetime.date) -> None:
         _syncing.on = False
 
 
+def apply_time_rules(today: datetime.date | None = None) -> dict[str, int]:
+    """The periodic job of the law's clocks: deemed acceptance, then 容缺 expiry."""
+    return {"deemed": deem_overdue(today), "rongque_expired": expire_rongque(today)}
+
+
 def recompute_deadlines(years: set[int]) -> int:
     """After a calendar change: the stored due and yellow dates of open, accepted cases whose
     period touches those years are computed again."""

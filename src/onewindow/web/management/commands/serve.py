@@ -16,8 +16,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, workers, **options):
+        from django.conf import settings
         from gunicorn.app.base import BaseApplication
 
+        from onewindow.jobs import InProcessScheduler
         from onewindow.wsgi import application
 
         class Server(BaseApplication):
@@ -27,6 +29,9 @@ class Command(BaseCommand):
                 self.cfg.set("threads", 4)
                 self.cfg.set("accesslog", "-")
                 self.cfg.set("graceful_timeout", 10)
+                if not settings.CELERY_BROKER_URL:
+                    # No broker: the periodic jobs run in the master process (not in workers).
+                    self.cfg.set("when_ready", lambda server: InProcessScheduler().start())
 
             def load(self):
                 return application

@@ -1,0 +1,57 @@
+"""Periodic jobs. With a broker (`ONEWINDOW_BROKER_URL`), Celery beat schedules them and a
+worker runs them (`onewindow.celery`); without one, `onewindow serve` runs the same functions in
+a thread of its master process, so `make run` has them too. Either way, one registry."""
+
+import logging
+import threading
+import time
+
+from django.db import close_old_connections
+from django.utils.module_loading import import_string
+
+log = logging.getLogger("onewindow.jobs")
+
+# name: (every so many seconds, the function)
+JOBS: dict[str, tuple[int, str]] = {
+    "supervision-scan": (60, "onewindow.supervision.services.scan"),
+    "case-time-rules": (600, "onewindow.cases.services.apply_time_rules"),
+}
+
+
+def run(name: str):
+    """Run one job now (Celery's Django fix-up manages the worker's connections)."""
+    return import_string(JOBS[name][1])()
+
+
+class InProcessScheduler(threading.Thread):
+    """Runs every job when due, one after another, until stopped. A failing job is logged and
+    tried again at its next turn."""
+
+    def __init__(self, jobs: dict[str, tuple[int, str]] | None = None, tick: float = 1.0):
+        super().__init__(name="onewindow-jobs", daemon=True)
+        self.jobs = jobs if jobs is not None else JOBS
+        self.tick = tick
+        self.stopped = threading.Event()
+        self.runs: dict[str, int] = dict.fromkeys(self.jobs, 0)
+
+    def run(self) -> None:
+        log.warning("no broker configured: periodic jobs run in-process (%s)", ", ".join(self.jobs))
+        due = dict.fromkeys(self.jobs, 0.0)
+        while not self.stopped.is_set():
+            now = time.monotonic()
+            for name, (every, path) in self.jobs.items():
+                if now < due[name]:
+                    continue
+                due[name] = now + every
+                try:
+                    close_old_connections()
+                    import_string(path)()
+                    self.runs[name] += 1
+                except Exception:
+                    log.exception("job %s failed", name)
+                finally:
+                    close_old_connections()
+            self.stopped.wait(self.tick)
+
+    def stop(self) -> None:
+        self.stopped.set()
