@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("onewindow.catalog.urls")),
     path("", include("onewindow.mandates.urls")),
     path("", include("onewindow.cases.urls")),
+    path("", include("onewindow.supervision.urls")),
     path("", include("onewindow.portal.urls")),
     path("api/", api.urls),
 ]

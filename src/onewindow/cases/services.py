@@ -39,7 +39,13 @@ from onewindow.org.models import Region, Staff, Unit, User, WindowPost
 from onewindow.org.roles import RoleCode
 from onewindow.org.selectors import posts_serving
 from onewindow.workdays import add_workdays, workdays_between
-from onewindow.workdays.deadlines import due_date, suspended_days, yellow_from
+from onewindow.workdays.deadlines import (
+    DEFAULT_YELLOW,
+    YellowRule,
+    due_date,
+    suspended_days,
+    yellow_from,
+)
 
 DEEMED_AFTER = 5  # 行政许可法 art. 32: tell the applicant within 5 days, or it counts as accepted
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -373,12 +379,34 @@ def _start_clock(case: Case, accepted_on: datetime.date, day: datetime.date) -> 
     _set_due(case)
 
 
+# Where the yellow-warning thresholds in force come from: supervision (a higher app) registers
+# its settings here; without it, the documented defaults.
+YELLOW_RULES: list[Callable[[], YellowRule]] = []
+
+
+def yellow_rule() -> YellowRule:
+    return YELLOW_RULES[0]() if YELLOW_RULES else DEFAULT_YELLOW
+
+
+def recompute_yellow() -> int:
+    """After the thresholds changed: the yellow-from date of every open, accepted case."""
+    rule, changed = yellow_rule(), []
+    qs = Case.objects.filter(state__in=[State.ACCEPTED, State.TRANSFERRED, State.SUSPENDED])
+    for case in qs.only("id", "accepted_on", "due_date", "yellow_from").iterator(2000):
+        new = yellow_from(case.accepted_on, case.due_date, rule)
+        if new != case.yellow_from:
+            case.yellow_from = new
+            changed.append(case)
+    Case.objects.bulk_update(changed, ["yellow_from"], batch_size=2000)
+    return len(changed)
+
+
 def _set_due(case: Case) -> None:
     """Due and yellow dates from the promised limit, extensions and suspended days."""
     limit = case.item.promised_limit + case.extended_days + case.suspended_total
     deadline = due_date(case.accepted_on, limit)
     case.due_date, case.due_provisional = deadline.due, deadline.provisional
-    case.yellow_from = yellow_from(case.accepted_on, case.due_date)
+    case.yellow_from = yellow_from(case.accepted_on, case.due_date, yellow_rule())
 
 
 def _resume_clock(case: Case, today: datetime.date) -> None:

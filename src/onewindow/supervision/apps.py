@@ -5,3 +5,10 @@ class SupervisionConfig(AppConfig):
     name = "onewindow.supervision"
     verbose_name = "电子监察"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from onewindow.cases import services as cases
+        from onewindow.supervision.models import Rules
+
+        if not cases.YELLOW_RULES:
+            cases.YELLOW_RULES.append(lambda: Rules.current().yellow_rule())

@@ -7,6 +7,7 @@ from django.db import models
 
 from onewindow.cases.models import Case
 from onewindow.org.models import Unit
+from onewindow.workdays.deadlines import YellowRule
 
 
 class Rules(models.Model):
@@ -36,6 +37,9 @@ class Rules(models.Model):
     @classmethod
     def current(cls) -> "Rules":
         return cls.objects.get_or_create(pk=1)[0]
+
+    def yellow_rule(self) -> YellowRule:
+        return YellowRule(self.yellow_days_before, self.yellow_used_percent / 100)
 
 
 class Warning(models.Model):

@@ -6,11 +6,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from onewindow.cases.models import Case, TechReview
+from onewindow.cases.services import recompute_yellow
 from onewindow.cases.workflow import RUNNING, Light, State
 from onewindow.common.masking import mask_mobile
 from onewindow.mandates.models import Letter
@@ -201,3 +203,24 @@ def _send_all(outgoing: list[tuple[str, str]]) -> None:
     sender = sms.sender()
     for mobile, text in outgoing:
         sender.send(mobile, text)
+
+
+RULE_FIELDS = ("yellow_days_before", "yellow_used_percent", "rectify_days", "sms_enabled")
+
+
+@transaction.atomic
+def rules_save(*, acting_user, data: dict) -> Rules:
+    """The supervision thresholds; a change of the yellow thresholds recomputes the yellow-from
+    date of every open case at once."""
+    if not acting_user.has_role(RoleCode.SUPERVISOR, RoleCode.SYSADMIN):
+        raise PermissionDenied("只有电子监察人员或系统管理员可以修改监察规则。")
+    rules = Rules.current()
+    before = rules.yellow_rule()
+    for name in RULE_FIELDS:
+        if name in data:
+            setattr(rules, name, data[name])
+    rules.full_clean()
+    rules.save()
+    if rules.yellow_rule() != before:
+        recompute_yellow()
+    return rules

@@ -65,6 +65,8 @@ NAV = [
             {RoleCode.HALL_MANAGER, RoleCode.SUPERVISOR, RoleCode.REFORM_OFFICE, RoleCode.SYSADMIN}
         ),
     ),
+    NavEntry(_("我的消息"), "supervision:messages", _hall_wide | _unit_roles),
+    NavEntry(_("预警"), "supervision:warnings", _hall_wide | _unit_roles),
     NavEntry(_("本单位"), "org:my_unit", _unit_roles),
     NavEntry(
         _("大厅窗口"),
@@ -77,6 +79,7 @@ NAV = [
         frozenset({RoleCode.REFORM_OFFICE, RoleCode.SUPERVISOR, RoleCode.SYSADMIN}),
     ),
     NavEntry(_("涉改单位"), "org:unit_list", _hall_wide),
+    NavEntry(_("监察规则"), "supervision:rules", _hall_wide),
     NavEntry(_("工作人员"), "org:staff_list", _hall_wide | _unit_roles),
     NavEntry(_("窗口设置"), "org:window_list", _hall_wide | _unit_roles),
     NavEntry(_("事项库"), "catalog:item_list", _hall_wide | _unit_roles),

@@ -1,0 +1,45 @@
+"""Supervision pages: messages, warnings in scope, and the rules page with its recompute."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from onewindow.cases.models import Case
+from onewindow.cases.tests.conftest import user
+from onewindow.supervision import services as supervision
+from onewindow.supervision.models import Rules
+from onewindow.supervision.tests.test_scan import _transferred
+
+pytestmark = pytest.mark.django_db
+
+
+def test_warning_reaches_the_reviewers_messages_and_is_scoped(login):
+    case = _transferred()
+    supervision.scan(case.yellow_from)
+    client = login("reviewer")
+    body = client.get("/supervision/messages/").content.decode()
+    assert case.number in body and "未读" in body
+    client.post("/supervision/messages/read/")
+    assert "未读" not in client.get("/supervision/messages/").content.decode()
+    assert case.number in login("inspector").get("/supervision/warnings/").content.decode()
+    other = login("clerk2").get("/supervision/warnings/").content.decode()
+    assert case.number not in other  # 住建局 does not see 市监局's warnings
+
+
+def test_rules_page_changes_the_yellow_threshold_and_recomputes(login):
+    case = _transferred()
+    before = case.yellow_from
+    data = {
+        "yellow_days_before": 5,
+        "yellow_used_percent": 50,
+        "rectify_days": 15,
+        "sms_enabled": "",
+    }
+    response = login("inspector").post("/supervision/rules/", data)
+    assert response.status_code == 302
+    assert Rules.current().yellow_days_before == 5
+    assert Case.objects.get(pk=case.pk).yellow_from < before  # open cases recomputed
+    bad = dict(data, yellow_used_percent=120)
+    response = login("inspector").post("/supervision/rules/", bad)
+    assert response.status_code == 400 and "99" in response.content.decode()
+    with pytest.raises(PermissionDenied, match="只有电子监察人员"):
+        supervision.rules_save(acting_user=user("hallmgr"), data={"rectify_days": 3})
