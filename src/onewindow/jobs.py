@@ -14,6 +14,7 @@ log = logging.getLogger("onewindow.jobs")
 # name: (every so many seconds, the function)
 JOBS: dict[str, tuple[int, str]] = {
     "supervision-scan": (60, "onewindow.supervision.services.scan"),
+    "supervision-sweep": (3600, "onewindow.supervision.services.sweep"),
     "case-time-rules": (600, "onewindow.cases.services.apply_time_rules"),
 }
 

@@ -138,9 +138,11 @@ class Case(KeyProject):
             models.Index(fields=["unit", "state", "due_date", "id"], name="case_unit_due"),
             models.Index(fields=["state", "received_on"], name="case_state_received"),
             models.Index(fields=["state", "yellow_from"], name="case_state_yellow"),
-            # The supervision scan: running cases by due date, and lit cases to clear.
-            models.Index(fields=["state", "due_date"], name="case_state_due"),
+            # The supervision scan reaches exactly the rows whose light must move: by light
+            # and the date that moves it (see supervision.services.scan).
             models.Index(fields=["light", "state"], name="case_light"),
+            models.Index(fields=["light", "due_date"], name="case_light_due"),
+            models.Index(fields=["light", "yellow_from"], name="case_light_yellow"),
         ]
         constraints = [
             models.UniqueConstraint(

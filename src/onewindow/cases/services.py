@@ -25,7 +25,7 @@ from onewindow.cases.models import (
     TechReview,
 )
 from onewindow.cases.signals import case_moved
-from onewindow.cases.workflow import ENDED, MOVES, OPEN, Move, State, Who
+from onewindow.cases.workflow import ENDED, MOVES, OPEN, Move, State, Who, light_after_move
 from onewindow.catalog.models import SPECIAL_PROCEDURES, Item
 from onewindow.common import crypto, rows
 from onewindow.common.validators import (
@@ -185,6 +185,7 @@ def move(
             case.state = step.target
         if case.key_project:
             _set_step_due(case, day)
+        case.light = light_after_move(case.state, case.yellow_from, day, case.light)
         case.version += 1
         event = _event(case, acting_user, channel, action, before, details)
         changed = [k for k, v in fields.items() if getattr(case, k) != v]

@@ -46,6 +46,19 @@ class Light(models.TextChoices):
     SUSPENDED = "suspended", "中止"
 
 
+def light_after_move(state: str, yellow_from, day, current: str) -> str:
+    """The light a move leaves: none outside the running states, suspended while suspended,
+    green while the yellow date is ahead. Yellow and red are left to the supervision scan, so
+    that the case turning yellow or red is seen once and warned about (within a minute)."""
+    if state == State.SUSPENDED:
+        return Light.SUSPENDED
+    if state not in RUNNING:
+        return Light.NONE
+    if yellow_from is not None and yellow_from <= day and current in (Light.YELLOW, Light.RED):
+        return current
+    return Light.GREEN
+
+
 class Who(models.TextChoices):
     WINDOW = "window", "窗口"  # staff at a hall window serving the item's unit
     TEAM_LEADER = "team_leader", "窗口组长"  # named in the letter in force

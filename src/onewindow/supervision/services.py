@@ -34,9 +34,8 @@ class ScanResult:
 def _move(light: str, cond: Q) -> list[int]:
     """UPDATE the cases matching `cond` whose light differs to `light`, in one statement;
     the ids of the rows moved."""
-    select, params = (
-        Case.objects.filter(cond).exclude(light=light).values("id").query.sql_with_params()
-    )
+    rows = Case.objects.filter(cond).exclude(light=light).order_by().values("id")
+    select, params = rows.query.sql_with_params()
     table = connection.ops.quote_name(Case._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -45,20 +44,45 @@ def _move(light: str, cond: Q) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def scan(today: datetime.date | None = None) -> ScanResult:
-    """Run by the periodic job (every minute by default). Idempotent: a second scan on the same
-    day moves nothing and raises nothing."""
+def scan(today: datetime.date | None = None, full: bool = False) -> ScanResult:
+    """Every minute: the lights time has moved, each through an index on (light, date) that
+    reaches only the rows that must move. `full` (the hourly sweep) also lights cases never lit
+    and corrects lights left by writes around the workflow. Idempotent: a second scan on the
+    same day moves nothing and raises nothing."""
     today = today or timezone.localdate()
     running = list(RUNNING)
     result = ScanResult()
+    lit_running = [Light.GREEN, Light.YELLOW]
+    suspended = cleared = []
     with transaction.atomic():
-        reds = _move(Light.RED, Q(state__in=running, due_date__lt=today))
+        # Time passing: green or yellow past the due date, green past the yellow date.
+        reds = _move(Light.RED, Q(light__in=lit_running, due_date__lt=today, state__in=running))
         yellows = _move(
-            Light.YELLOW, Q(state__in=running, due_date__gte=today, yellow_from__lte=today)
+            Light.YELLOW,
+            Q(light=Light.GREEN, yellow_from__lte=today, due_date__gte=today, state__in=running),
         )
-        greens = _move(Light.GREEN, Q(state__in=running, yellow_from__gt=today))
-        suspended = _move(Light.SUSPENDED, Q(state=State.SUSPENDED))
-        cleared = _move(Light.NONE, Q(light__in=LIT) & ~Q(state__in=[*running, State.SUSPENDED]))
+        # Dates moved later by a calendar or rule change (moves set their own light).
+        greens = _move(
+            Light.GREEN,
+            Q(light__in=[Light.YELLOW, Light.RED], yellow_from__gt=today, state__in=running),
+        )
+        yellows += _move(
+            Light.YELLOW,
+            Q(light=Light.RED, due_date__gte=today, yellow_from__lte=today, state__in=running),
+        )
+        if full:
+            # Cases never lit (accepted before the scan existed, or written in bulk).
+            unlit = Q(light=Light.NONE, state__in=running)
+            reds += _move(Light.RED, unlit & Q(due_date__lt=today))
+            yellows += _move(Light.YELLOW, unlit & Q(yellow_from__lte=today))
+            greens += _move(Light.GREEN, unlit)
+            # States changed outside the workflow's moves (which set their own light).
+            suspended = _move(
+                Light.SUSPENDED,
+                Q(light__in=[Light.NONE, *lit_running, Light.RED], state=State.SUSPENDED),
+            )
+            ended = [s for s in State.values if s not in running and s != State.SUSPENDED]
+            cleared = _move(Light.NONE, Q(light__in=LIT, state__in=ended))
         result.moved = {
             "red": len(reds),
             "yellow": len(yellows),
@@ -224,3 +248,8 @@ def rules_save(*, acting_user, data: dict) -> Rules:
     if rules.yellow_rule() != before:
         recompute_yellow()
     return rules
+
+
+def sweep(today: datetime.date | None = None) -> ScanResult:
+    """The hourly job: the full scan."""
+    return scan(today, full=True)

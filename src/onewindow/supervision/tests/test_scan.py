@@ -84,7 +84,19 @@ def test_suspended_shown_as_such_and_ended_cases_cleared():
     case = services.case_decide(
         acting_user=user("reviewer"), case=case, result="approved", day=ACCEPTED
     )
-    result = supervision.scan(ACCEPTED)
+    assert _light(case) == Light.NONE  # the move itself puts the light out
+    assert sum(supervision.scan(ACCEPTED).moved.values()) == 0
+
+
+def test_rows_written_around_the_workflow_are_caught_by_the_safety_nets():
+    case = _transferred()
+    late = workdays.add_workdays(case.due_date, 2)
+    Case.objects.filter(pk=case.pk).update(light=Light.NONE)  # e.g. accepted before the scan
+    assert supervision.scan(late).moved["red"] == 0  # the minute's scan leaves it to the sweep
+    result = supervision.sweep(late)
+    assert _light(case) == Light.RED and result.moved["red"] == 1
+    Case.objects.filter(pk=case.pk).update(state="closed")  # e.g. closed by a bulk correction
+    result = supervision.sweep(late)
     assert _light(case) == Light.NONE and result.moved["cleared"] == 1
 
 
