@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "onewindow.org",
     "onewindow.catalog",
     "onewindow.mandates",
+    "onewindow.exchange",
     "onewindow.cases",
     "onewindow.supervision",
     "onewindow.portal",
@@ -148,6 +149,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CELERY_BROKER_URL = os.environ.get("ONEWINDOW_BROKER_URL", "")
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
+# The provincial platform's endpoint for the case data push (S10); empty: `serve` starts the
+# stand-in receiver (development) or nothing is pushed and the outbox keeps everything.
+ONEWINDOW_PROVINCE_URL = os.environ.get("ONEWINDOW_PROVINCE_URL", "")
+ONEWINDOW_PROVINCE_TOKEN = os.environ.get("ONEWINDOW_PROVINCE_TOKEN", "")
 ONEWINDOW_SMS_SENDER = os.environ.get("ONEWINDOW_SMS_SENDER", "onewindow.supervision.sms.LogSender")
 
 AUTH_USER_MODEL = "org.User"
@@ -226,5 +231,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ONEWINDOW_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # axes and httpx log every attempt and request at INFO: too much for a hall's log.
+    "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }

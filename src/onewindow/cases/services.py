@@ -34,6 +34,7 @@ from onewindow.common.validators import (
     validate_credit_code,
     validate_id_number,
 )
+from onewindow.exchange import services as exchange
 from onewindow.mandates.powers import may
 from onewindow.org.models import Region, Staff, Unit, User, WindowPost
 from onewindow.org.roles import RoleCode
@@ -124,7 +125,16 @@ _LOCKED = rows.JoinedRead(
         rows.Part(
             Item,
             "i",
-            ["id", "name", "status", "unit_id", "case_kind", "legal_limit", "promised_limit"],
+            [
+                "id",
+                "name",
+                "status",
+                "unit_id",
+                "case_kind",
+                "legal_limit",
+                "promised_limit",
+                "implementation_code",
+            ],
             f"JOIN {Item._meta.db_table} i ON i.id = c.item_id",
             (0, "item"),
         ),
@@ -194,6 +204,7 @@ def move(
             changed.append("applicant_id_digest")
         rows.update_columns(case, changed)
         rows.insert(event)
+        _report(case, event)
         if case.parent_id and step.target:
             sync_parent(case.parent_id, day)
     transaction.on_commit(
@@ -218,6 +229,29 @@ def _event(case: Case, user, channel: str, action: str, before: str, details: di
     event.digest = events.event_digest(case.last_digest or events.GENESIS, event)
     case.events_seq, case.last_digest = event.seq, event.digest
     return event
+
+
+def _report(case: Case, event: CaseEvent) -> None:
+    """The event for the provincial platform (S10), in the same transaction (outbox)."""
+    exchange.enqueue(
+        "case_event",
+        f"case-{case.pk}",
+        f"case-event-{event.pk}",
+        {
+            "case_id": case.pk,
+            "case_number": case.number,
+            "item_code": case.item.implementation_code,
+            "unit_id": case.unit_id,
+            "seq": event.seq,
+            "at": event.at.isoformat(),
+            "channel": event.channel,
+            "action": event.action,
+            "from_state": event.from_state,
+            "to_state": event.to_state,
+            "due_date": case.due_date.isoformat() if case.due_date else None,
+            "digest": event.digest,
+        },
+    )
 
 
 # --- arrival ------------------------------------------------------------------------------
@@ -339,6 +373,7 @@ def create_case(
     event = _event(case, acting_user, channel, "submit", "", {"item": item.implementation_code})
     rows.insert(event)
     rows.update_columns(case, ["events_seq", "last_digest"])
+    _report(case, event)
     return case
 
 

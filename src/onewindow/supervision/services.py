@@ -179,9 +179,16 @@ def _recipients(units: set[int], today: datetime.date) -> tuple[dict, dict, dict
 
 
 def _deliver(raised: list[Warning], today: datetime.date) -> int:
-    """In-app messages for every warning's people, and SMS after commit where switched on."""
-    if not raised:
-        return 0
+    """In-app messages for every warning's people, and SMS after commit where switched on; in
+    chunks, so that a day with many warnings stays within the database's parameter limits."""
+    sms_on = Rules.current().sms_enabled
+    return sum(
+        _deliver_chunk(raised[start : start + 2000], today, sms_on)
+        for start in range(0, len(raised), 2000)
+    )
+
+
+def _deliver_chunk(raised: list[Warning], today: datetime.date, sms_on: bool) -> int:
     cases = Case.objects.in_bulk([w.case_id for w in raised])
     items = dict(Case.objects.filter(pk__in=list(cases)).values_list("pk", "item__name"))
     handlers = dict(
@@ -207,7 +214,7 @@ def _deliver(raised: list[Warning], today: datetime.date) -> int:
         if w.unit_id in leaders:
             people.setdefault(leaders[w.unit_id], "分管领导")
         messages += [Message(user_id=u, warning=w, text=text, role=r) for u, r in people.items()]
-    if Rules.current().sms_enabled:
+    if sms_on:
         mobiles = {
             s.user_id: s.mobile
             for s in Staff.objects.filter(user_id__in={m.user_id for m in messages})

@@ -80,6 +80,7 @@ NAV = [
     ),
     NavEntry(_("涉改单位"), "org:unit_list", _hall_wide),
     NavEntry(_("监察规则"), "supervision:rules", _hall_wide),
+    NavEntry(_("省平台推送"), "exchange:outbox", _hall_wide),
     NavEntry(_("工作人员"), "org:staff_list", _hall_wide | _unit_roles),
     NavEntry(_("窗口设置"), "org:window_list", _hall_wide | _unit_roles),
     NavEntry(_("事项库"), "catalog:item_list", _hall_wide | _unit_roles),

@@ -71,6 +71,7 @@ EXPECTED_200 = {
     "/supervision/messages/": HALL_WIDE | UNIT_STAFF,
     "/supervision/warnings/": HALL_WIDE | UNIT_STAFF,
     "/supervision/rules/": HALL_WIDE,
+    "/exchange/outbox/": HALL_WIDE,
     "/admin/": {"admin"},
     "/admin/org/windowpost/": {"admin"},
     "/admin/org/leave/": {"admin"},

@@ -1,8 +1,21 @@
 """Serve the app with gunicorn (the same server production uses), static files by WhiteNoise."""
 
 import os
+import socket
+import subprocess
+import sys
 
 from django.core.management.base import BaseCommand
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(args: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "onewindow.cli", *args], env=env)
 
 
 class Command(BaseCommand):
@@ -19,7 +32,6 @@ class Command(BaseCommand):
         from django.conf import settings
         from gunicorn.app.base import BaseApplication
 
-        from onewindow.jobs import InProcessScheduler
         from onewindow.wsgi import application
 
         class Server(BaseApplication):
@@ -29,12 +41,26 @@ class Command(BaseCommand):
                 self.cfg.set("threads", 4)
                 self.cfg.set("accesslog", "-")
                 self.cfg.set("graceful_timeout", 10)
-                if not settings.CELERY_BROKER_URL:
-                    # No broker: the periodic jobs run in the master process (not in workers).
-                    self.cfg.set("when_ready", lambda server: InProcessScheduler().start())
 
             def load(self):
                 return application
 
+        # Helpers as processes of their own (threads in gunicorn's master would be forked into
+        # its workers): the provincial stand-in in development, the periodic jobs without a
+        # broker.
+        env, helpers = dict(os.environ), []
+        if not settings.ONEWINDOW_PROVINCE_URL and not settings.PRODUCTION:
+            standin = free_port()
+            env["ONEWINDOW_PROVINCE_URL"] = f"http://127.0.0.1:{standin}/events"
+            helpers.append(_start(["province_receiver", "--port", str(standin)], env))
+            self.stdout.write(f"省平台替身：{env['ONEWINDOW_PROVINCE_URL']}")
+        if not settings.CELERY_BROKER_URL:
+            helpers.append(_start(["run_jobs_forever"], env))
         self.stdout.write(f"一窗通办已启动：http://{host}:{port}/  （Ctrl+C 停止）")
-        Server().run()
+        try:
+            Server().run()
+        finally:
+            for helper in helpers:
+                helper.terminate()
+            for helper in helpers:
+                helper.wait(10)

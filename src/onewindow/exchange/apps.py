@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ExchangeConfig(AppConfig):
+    name = "onewindow.exchange"
+    verbose_name = "省平台数据交换"
+    default_auto_field = "django.db.models.BigAutoField"

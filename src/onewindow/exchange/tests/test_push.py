@@ -1,0 +1,120 @@
+"""The provincial push: every case event in the outbox in its own transaction, pushed in order
+per case, idempotent by event id, and nothing lost or doubled across a receiver outage."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from onewindow.cases import services
+from onewindow.cases.models import CaseEvent
+from onewindow.cases.tests.conftest import DAY, submit, user
+from onewindow.exchange import services as exchange
+from onewindow.exchange.models import Outbox
+from onewindow.exchange.receiver import Receiver, serve_in_thread
+from onewindow.org.models import WindowPost
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def receiver(settings):
+    app = Receiver(token="t0ken")
+    server = serve_in_thread(app)
+    settings.ONEWINDOW_PROVINCE_URL = f"http://127.0.0.1:{server.server_port}/events"
+    settings.ONEWINDOW_PROVINCE_TOKEN = "t0ken"
+    yield app
+    server.shutdown()
+    server.server_close()
+
+
+def _instant_lifecycle():
+    post = WindowPost.objects.get(staff_a__user__username="clerk", kind="department")
+    case = submit("个体工商户设立登记")
+    case = services.case_accept(acting_user=user("clerk"), case=case, window_post=post, day=DAY)
+    case = services.case_decide_at_window(
+        acting_user=user("clerk"), case=case, result="approved", day=DAY
+    )
+    return case
+
+
+def _later(seconds: int):
+    """Let the back-off pass without sleeping."""
+    Outbox.objects.filter(sent_at__isnull=True).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(seconds=seconds)
+    )
+
+
+def test_every_event_is_in_the_outbox_with_the_change():
+    case = _instant_lifecycle()
+    events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
+    rows = list(Outbox.objects.filter(key=f"case-{case.pk}").order_by("id"))
+    assert [r.event_id for r in rows] == [f"case-event-{e.pk}" for e in events]
+    assert [r.payload["action"] for r in rows] == ["submit", "accept", "decide_at_window"]
+    assert rows[-1].payload["case_number"] == case.number and rows[-1].sent_at is None
+    # A refused move writes nothing: no event, no outbox row.
+    before = Outbox.objects.count()
+    with pytest.raises(ValidationError, match="不能窗口即办决定"):
+        services.case_decide_at_window(acting_user=user("clerk"), case=case, result="approved")
+    assert Outbox.objects.count() == before
+
+
+def test_push_sends_in_order_once_and_marks_sent(receiver):
+    cases = [_instant_lifecycle() for _ in range(3)]
+    result = exchange.push(batch=4)
+    assert result.sent == 9 and result.failed == 0
+    assert not Outbox.objects.filter(sent_at__isnull=True).exists()
+    got = receiver.store.events()
+    assert len(got) == 9
+    for case in cases:
+        seqs = [e["seq"] for e in got if e["case_id"] == case.pk]
+        assert seqs == [1, 2, 3]  # per case, in order
+    assert exchange.push().sent == 0  # nothing left; nothing sent twice
+
+
+def test_an_outage_loses_nothing_and_sends_nothing_twice(receiver):
+    first = _instant_lifecycle()
+    receiver.down = True
+    result = exchange.push()
+    assert result.sent == 0 and result.failed == 3  # the case's three events fail together
+    row = Outbox.objects.filter(key=f"case-{first.pk}").first()
+    assert row.attempts == 1 and "503" in row.last_error and row.next_attempt_at > timezone.now()
+    assert exchange.push().sent == 0  # backing off: not tried again yet
+    second = _instant_lifecycle()  # work goes on while the platform is down
+    receiver.down = False
+    _later(1)
+    result = exchange.push()
+    assert result.sent == 6
+    assert receiver.store.count() == 6
+    # A reply lost after the receiver stored a batch: the batch is sent again and counted once.
+    Outbox.objects.filter(key=f"case-{second.pk}").update(sent_at=None)
+    assert exchange.push().sent == 3 and receiver.store.count() == 6
+    assert exchange.backlog()["unsent"] == 0
+
+
+def test_a_later_event_waits_for_an_earlier_failed_one_of_its_case(receiver):
+    case = _instant_lifecycle()
+    rows = list(Outbox.objects.filter(key=f"case-{case.pk}").order_by("id"))
+    rows[0].next_attempt_at = timezone.now() + datetime.timedelta(minutes=5)
+    rows[0].attempts = 1
+    rows[0].save()
+    assert exchange.push().sent == 0  # the submit event is backing off: its successors wait
+    assert receiver.store.count() == 0
+    _later(1)
+    assert exchange.push().sent == 3
+
+
+def test_no_endpoint_configured_keeps_everything(settings):
+    settings.ONEWINDOW_PROVINCE_URL = ""
+    _instant_lifecycle()
+    assert exchange.push().sent == 0 and exchange.backlog()["unsent"] == 3
+
+
+def test_backlog_page_shows_failures(login, receiver):
+    _instant_lifecycle()
+    receiver.down = True
+    exchange.push()
+    body = login("inspector").get("/exchange/outbox/").content.decode()
+    assert "推送失败待重试" in body and "503" in body and "case-event-" in body
+    assert login("clerk").get("/exchange/outbox/").status_code == 403

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from onewindow.exchange import views
+
+app_name = "exchange"
+urlpatterns = [path("exchange/outbox/", views.outbox, name="outbox")]
