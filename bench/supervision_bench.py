@@ -30,6 +30,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import F  # noqa: E402
 
 from onewindow import workdays  # noqa: E402
 from onewindow.cases.models import Case  # noqa: E402
@@ -41,7 +42,7 @@ DAY = datetime.date(2026, 12, 1)
 
 
 def prepare() -> None:
-    """OPEN cases open and unlit, the rest closed; yellow-from one working day before due."""
+    """OPEN cases open and unlit, the rest closed; yellow from the day before the due date."""
     ids = list(Case.objects.order_by("id").values_list("id", flat=True)[:OPEN])
     if len(ids) < OPEN:
         sys.exit(f"only {len(ids)} cases: run bench/cases_bench.py first")
@@ -53,8 +54,8 @@ def prepare() -> None:
             [DAY - datetime.timedelta(days=30), last],
         )
         c.execute("UPDATE cases_case SET state = 'closed', light = '' WHERE id > %s", [last])
-        # due dates are DAY + (i mod 400) days from the fill; yellow one day before
-        c.execute("UPDATE cases_case SET yellow_from = due_date - 1 WHERE id <= %s", [last])
+    # due dates are DAY + (i mod 400) days from the fill; yellow one day before
+    Case.objects.filter(id__lte=last).update(yellow_from=F("due_date") - datetime.timedelta(days=1))
     Warning.objects.all().delete()
     Message.objects.all().delete()
     if connection.vendor == "postgresql":

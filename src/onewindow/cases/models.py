@@ -52,10 +52,16 @@ class Case(KeyProject):
         COLLECT = "collect", "窗口领取"
         MAIL = "mail", "邮寄送达（申请人付费）"
 
-    number = models.CharField("办件编号", max_length=24, unique=True, null=True, blank=True)
+    # Indexes are chosen by hand (Meta below): every index costs each move's UPDATE, and
+    # PostgreSQL's extra LIKE indexes for unique or indexed text columns serve no query here.
+    number = models.CharField("办件编号", max_length=24, null=True, blank=True)
     item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(
-        Unit, verbose_name="实施主体", on_delete=models.PROTECT, related_name="+"
+        Unit,
+        verbose_name="实施主体",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # case_unit_due leads with the unit
     )
     state = models.CharField("状态", max_length=12, choices=State.choices, default=State.RECEIVED)
     version = models.PositiveIntegerField("版本", default=1)
@@ -69,6 +75,7 @@ class Case(KeyProject):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # read only when a person leaves (open cases to hand over): rare
     )
     window_post = models.ForeignKey(
         WindowPost,
@@ -82,7 +89,7 @@ class Case(KeyProject):
     applicant_kind = models.CharField("申请人类型", max_length=12, choices=ApplicantKind.choices)
     applicant_name = models.CharField("申请人", max_length=100)
     applicant_id = EncryptedCharField("证件号码", max_plain_length=18)
-    applicant_id_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    applicant_id_digest = models.CharField(max_length=64, editable=False)
     phone = EncryptedCharField("联系电话", max_plain_length=20)
     agent_name = models.CharField("代理人", max_length=50, blank=True)
     agent_id = EncryptedCharField("代理人身份证号码", max_plain_length=18, blank=True)
@@ -119,6 +126,7 @@ class Case(KeyProject):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+        db_index=False,  # case_parent below, partial: most cases have none
     )
     stage = models.PositiveSmallIntegerField("并联阶段", default=1)
     # Comprehensive window: online to the unit, or the unit collects the papers (when).
@@ -137,7 +145,8 @@ class Case(KeyProject):
             # The department workbench: a unit's open cases by due date (keyset pagination).
             models.Index(fields=["unit", "state", "due_date", "id"], name="case_unit_due"),
             models.Index(fields=["state", "received_on"], name="case_state_received"),
-            models.Index(fields=["state", "yellow_from"], name="case_state_yellow"),
+            models.Index(fields=["applicant_id_digest"], name="case_applicant"),
+            models.Index(fields=["parent"], condition=Q(parent__isnull=False), name="case_parent"),
             # The supervision scan reaches exactly the rows whose light must move: by light
             # and the date that moves it (see supervision.services.scan).
             models.Index(fields=["light", "state"], name="case_light"),
@@ -145,6 +154,7 @@ class Case(KeyProject):
             models.Index(fields=["light", "yellow_from"], name="case_light_yellow"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
             models.UniqueConstraint(
                 fields=["source", "client_key"],
                 condition=~Q(client_key=""),
@@ -208,11 +218,17 @@ class CaseMaterial(models.Model):
 class CaseEvent(models.Model):
     """Append-only; each case's events form an HMAC-SM3 chain (see `events.py`)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # No index of their own: (case, seq) below serves the case; users are never deleted.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     seq = models.PositiveIntegerField()
     at = models.DateTimeField()
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     channel = models.CharField(max_length=12)
     action = models.CharField(max_length=30)

@@ -8,7 +8,7 @@ from django.db.models import Q
 class Outbox(models.Model):
     topic = models.CharField("类型", max_length=20)  # case_event, rating
     key = models.CharField("顺序键", max_length=40)  # e.g. the case: its events go in order
-    event_id = models.CharField("事件标识", max_length=60, unique=True)
+    event_id = models.CharField("事件标识", max_length=60)
     payload = models.JSONField("内容")
     created_at = models.DateTimeField("产生时间", auto_now_add=True)
     sent_at = models.DateTimeField("推送时间", null=True, blank=True)
@@ -19,6 +19,7 @@ class Outbox(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "推送队列"
         ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["event_id"], name="outbox_event_once")]
         indexes = [
             # The backlog, and "is an older row of this key still waiting?", both unsent only.
             models.Index(fields=["id"], condition=Q(sent_at__isnull=True), name="outbox_unsent"),
