@@ -69,3 +69,13 @@ def pytest_collection_modifyitems(config, items):
             if os.environ.get("CI") == "true":
                 continue  # the browser fixture fails loudly instead
             item.add_marker(pytest.mark.skip(reason="/usr/bin/chromium missing"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rule_cache():
+    """Each test reads the supervision thresholds of its own database state."""
+    from onewindow.supervision.models import forget_cached_rule
+
+    forget_cached_rule()
+    yield
+    forget_cached_rule()

@@ -28,6 +28,7 @@ from onewindow.cases.signals import case_moved
 from onewindow.cases.workflow import ENDED, MOVES, OPEN, Move, State, Who, light_after_move
 from onewindow.catalog.models import SPECIAL_PROCEDURES, Item
 from onewindow.common import crypto, rows
+from onewindow.common.fields import EncryptedCharField
 from onewindow.common.validators import (
     normalize_credit_code,
     normalize_id_number,
@@ -115,7 +116,11 @@ def _authorize(user: User | None, case: Case, move: Move, day: datetime.date) ->
         )
 
 
-_CASE_COLUMNS = [f.attname for f in Case._meta.concrete_fields]
+# The encrypted applicant columns stay deferred: no move reads or writes them, and each would cost a
+# decryption on every move.
+_CASE_COLUMNS = [
+    f.attname for f in Case._meta.concrete_fields if not isinstance(f, EncryptedCharField)
+]
 # The case locked with what a move reads of its item, unit and region (other item fields load on
 # first use): one statement with SQL built once, instead of the ORM compiling a four-table join
 # on every move (decision 22).
@@ -199,17 +204,15 @@ def move(
         case.version += 1
         event = _event(case, acting_user, channel, action, before, details)
         changed = [k for k, v in fields.items() if getattr(case, k) != v]
-        if "applicant_id" in changed:
-            case.applicant_id_digest = crypto.digest(case.applicant_id)
-            changed.append("applicant_id_digest")
         rows.update_columns(case, changed)
         rows.insert(event)
         _report(case, event)
         if case.parent_id and step.target:
             sync_parent(case.parent_id, day)
-    transaction.on_commit(
-        lambda: case_moved.send(sender=Case, case_id=case.pk, action=action, state=case.state)
-    )
+    if case_moved.has_listeners(Case):
+        transaction.on_commit(
+            lambda: case_moved.send(sender=Case, case_id=case.pk, action=action, state=case.state)
+        )
     return case
 
 
@@ -424,10 +427,13 @@ def yellow_rule() -> YellowRule:
     return YELLOW_RULES[0]() if YELLOW_RULES else DEFAULT_YELLOW
 
 
-def recompute_yellow() -> int:
-    """After the thresholds changed: the yellow-from date of every open, accepted case."""
+def recompute_yellow(changed_since: datetime.datetime | None = None) -> int:
+    """After the thresholds changed: the yellow-from date of every open, accepted case (or of
+    those written since `changed_since`)."""
     rule, changed = yellow_rule(), []
     qs = Case.objects.filter(state__in=[State.ACCEPTED, State.TRANSFERRED, State.SUSPENDED])
+    if changed_since is not None:
+        qs = qs.filter(updated_at__gte=changed_since)
     for case in qs.only("id", "accepted_on", "due_date", "yellow_from").iterator(2000):
         new = yellow_from(case.accepted_on, case.due_date, rule)
         if new != case.yellow_from:

@@ -6,6 +6,7 @@ what is read and written is exactly what the ORM would read and write; instances
 `Model.from_db`, so columns not selected are deferred and load on first use, as with `only()`.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -95,24 +96,41 @@ def _db_value(obj: Model, f, add: bool) -> Any:
     return f.get_db_prep_save(f.pre_save(obj, add), connection)
 
 
-def update_columns(obj: Model, attnames: Sequence[str]) -> None:
-    """UPDATE the given columns of one row (auto_now fields are stamped as save() would)."""
-    meta = obj._meta
+@functools.cache
+def _update_sql(model: type[Model], attnames: tuple[str, ...]) -> tuple[list, str]:
+    meta = model._meta
     qn = connection.ops.quote_name
-    fields = [_field(type(obj), n) for n in attnames]
+    fields = [_field(model, n) for n in attnames]
     fields += [f for f in meta.concrete_fields if getattr(f, "auto_now", False) and f not in fields]
     sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+    return fields, f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s"
+
+
+def update_columns(obj: Model, attnames: Sequence[str]) -> None:
+    """UPDATE the given columns of one row (auto_now fields are stamped as save() would)."""
+    fields, sql = _update_sql(type(obj), tuple(attnames))
     params = [_db_value(obj, f, add=False) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s",
-            [*params, obj.pk],
-        )
+        cursor.execute(sql, [*params, obj.pk])
 
 
 def insert(obj: Model) -> None:
     """INSERT one row; see `insert_many`."""
     insert_many([obj])
+
+
+@functools.cache
+def _insert_sql(model: type[Model], count: int, returning: bool) -> tuple[list, str]:
+    """The fields and the INSERT statement for `count` rows of `model`, built once."""
+    meta = model._meta
+    qn = connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not (f.primary_key and f.db_returning)]
+    row = f"({', '.join(['%s'] * len(fields))})"
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"VALUES {', '.join([row] * count)}"
+    )
+    return fields, f"{sql} RETURNING {qn(meta.pk.column)}" if returning else sql
 
 
 def insert_many(objs: Sequence[Model]) -> None:
@@ -121,17 +139,12 @@ def insert_many(objs: Sequence[Model]) -> None:
     if not objs:
         return
     meta = objs[0]._meta
-    qn = connection.ops.quote_name
-    fields = [f for f in meta.concrete_fields if not (f.primary_key and f.db_returning)]
+    returning = connection.features.can_return_rows_from_bulk_insert
+    fields, sql = _insert_sql(type(objs[0]), len(objs), returning)
     params = [_db_value(obj, f, add=True) for obj in objs for f in fields]
-    row = f"({', '.join(['%s'] * len(fields))})"
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-        f"VALUES {', '.join([row] * len(objs))}"
-    )
     with connection.cursor() as cursor:
-        if connection.features.can_return_rows_from_bulk_insert:
-            cursor.execute(f"{sql} RETURNING {qn(meta.pk.column)}", params)
+        if returning:
+            cursor.execute(sql, params)
             pks = [r[0] for r in cursor.fetchall()]
         else:
             if len(objs) > 1:

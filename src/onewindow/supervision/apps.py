@@ -8,7 +8,7 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from onewindow.cases import services as cases
-        from onewindow.supervision.models import Rules
+        from onewindow.supervision.models import cached_yellow_rule
 
         if not cases.YELLOW_RULES:
-            cases.YELLOW_RULES.append(lambda: Rules.current().yellow_rule())
+            cases.YELLOW_RULES.append(cached_yellow_rule)

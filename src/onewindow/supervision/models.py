@@ -1,6 +1,8 @@
 """E-supervision (行政效能电子监察, S9): the thresholds an administrator sets, the warnings the
 scan raises, and the in-app messages that carry them to people."""
 
+import time
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -98,3 +100,21 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.text[:30]
+
+
+# The yellow rule as each process last read it, for at most RULE_TTL seconds: acceptances and
+# resumptions ask for it on every move. After a change the scan recomputes what other processes
+# wrote meanwhile (`supervision.services.scan`).
+RULE_TTL = 30.0
+_cached: dict[str, object] = {}
+
+
+def cached_yellow_rule() -> YellowRule:
+    now = time.monotonic()
+    if _cached.get("until", 0.0) < now:
+        _cached["rule"], _cached["until"] = Rules.current().yellow_rule(), now + RULE_TTL
+    return _cached["rule"]
+
+
+def forget_cached_rule() -> None:
+    _cached.clear()

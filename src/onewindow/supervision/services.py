@@ -19,7 +19,7 @@ from onewindow.mandates.models import Letter
 from onewindow.org.models import Staff, Unit
 from onewindow.org.roles import RoleCode
 from onewindow.supervision import sms
-from onewindow.supervision.models import Message, Rules, Warning
+from onewindow.supervision.models import RULE_TTL, Message, Rules, Warning, forget_cached_rule
 
 LIT = [Light.GREEN, Light.YELLOW, Light.RED, Light.SUSPENDED]
 
@@ -52,6 +52,10 @@ def scan(today: datetime.date | None = None, full: bool = False) -> ScanResult:
     today = today or timezone.localdate()
     running = list(RUNNING)
     result = ScanResult()
+    rules = Rules.current()
+    if rules.updated_at >= timezone.now() - datetime.timedelta(seconds=4 * RULE_TTL):
+        # Other processes may have used the old thresholds for up to RULE_TTL after a change.
+        recompute_yellow(changed_since=rules.updated_at - datetime.timedelta(seconds=RULE_TTL))
     lit_running = [Light.GREEN, Light.YELLOW]
     suspended = cleared = []
     with transaction.atomic():
@@ -252,6 +256,7 @@ def rules_save(*, acting_user, data: dict) -> Rules:
             setattr(rules, name, data[name])
     rules.full_clean()
     rules.save()
+    forget_cached_rule()
     if rules.yellow_rule() != before:
         recompute_yellow()
     return rules

@@ -43,3 +43,19 @@ def test_rules_page_changes_the_yellow_threshold_and_recomputes(login):
     assert response.status_code == 400 and "99" in response.content.decode()
     with pytest.raises(PermissionDenied, match="只有电子监察人员"):
         supervision.rules_save(acting_user=user("hallmgr"), data={"rectify_days": 3})
+
+
+def test_a_case_written_with_another_process_stale_rule_is_corrected_by_the_scan():
+    from onewindow.supervision import models
+
+    stale = Rules.current().yellow_rule()
+    supervision.rules_save(
+        acting_user=user("inspector"), data={"yellow_days_before": 5, "yellow_used_percent": 50}
+    )
+    # Another process still holds the old thresholds for up to RULE_TTL seconds.
+    models._cached.update(rule=stale, until=float("inf"))
+    case = _transferred()
+    with_stale = Case.objects.get(pk=case.pk).yellow_from
+    models.forget_cached_rule()
+    supervision.scan(case.accepted_on)
+    assert Case.objects.get(pk=case.pk).yellow_from < with_stale  # the new, earlier yellow date
