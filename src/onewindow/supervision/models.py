@@ -80,12 +80,72 @@ class Warning(models.Model):
         return f"{self.get_kind_display()}：{self.case_id}"
 
 
+class Order(models.Model):
+    """督办: a supervisor's order on a case or a unit, with a response deadline in working days;
+    unanswered by then, it escalates (to the unit's leader in charge and the hall manager). The
+    fields are GB/T 39046's supervision record: case number, content, unit, time, rule, warning
+    type, state, result."""
+
+    class State(models.TextChoices):
+        ISSUED = "issued", "已督办，待反馈"
+        ANSWERED = "answered", "已反馈，待审核"
+        ESCALATED = "escalated", "逾期未反馈，已升级"
+        CLOSED = "closed", "已办结"
+
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="被督办单位", on_delete=models.PROTECT, related_name="+"
+    )
+    content = models.TextField("督办内容")
+    rule = models.CharField("督办依据", max_length=100)
+    warning = models.ForeignKey(
+        Warning, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField("督办时间", auto_now_add=True)
+    issued_on = models.DateField("督办日期")
+    response_days = models.PositiveSmallIntegerField("反馈期限（工作日）")
+    respond_by = models.DateField("应反馈日期")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.ISSUED)
+    response = models.TextField("单位反馈", blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    responded_on = models.DateField("反馈日期", null=True, blank=True)
+    escalated_on = models.DateField("升级日期", null=True, blank=True)
+    result = models.TextField("督办结果", blank=True)
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "督办"
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["state", "respond_by"], name="order_due")]
+
+    def __str__(self) -> str:
+        return f"督办{self.pk}：{self.unit}"
+
+    @property
+    def warning_type(self) -> str:
+        return self.warning.get_kind_display() if self.warning_id else "人工督办"
+
+
 class Message(models.Model):
     """An in-app message to one person (a warning now; supervision orders later)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     warning = models.ForeignKey(
         Warning, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
     text = models.CharField("内容", max_length=300)
     role = models.CharField("收件身份", max_length=20)

@@ -2,10 +2,11 @@
 unit staff their own unit's."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from onewindow.org.models import User
 from onewindow.org.selectors import user_unit_id
-from onewindow.supervision.models import Message, Warning
+from onewindow.supervision.models import Message, Order, Warning
 
 
 def messages_of(user: User) -> QuerySet[Message]:
@@ -22,3 +23,18 @@ def warning_list_for_user(*, user: User) -> QuerySet[Warning]:
         return qs
     own = user_unit_id(user)
     return qs.filter(unit_id=own) if own else qs.none()
+
+
+def order_list_for_user(*, user: User) -> QuerySet[Order]:
+    qs = Order.objects.select_related("case", "unit", "issued_by", "warning")
+    if user.sees_all_units:
+        return qs
+    own = user_unit_id(user)
+    return qs.filter(unit_id=own) if own else qs.none()
+
+
+def order_get_for_user(order_id: int, *, user: User) -> Order:
+    order = order_list_for_user(user=user).filter(pk=order_id).first()
+    if order is None:
+        raise Http404("没有找到该督办，或您无权查看。")
+    return order

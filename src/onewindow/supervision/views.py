@@ -3,14 +3,17 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from onewindow.cases.models import Case
 from onewindow.org.access import role_required
+from onewindow.org.models import Unit
 from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
-from onewindow.supervision import selectors, services
-from onewindow.supervision.models import Rules, Warning
+from onewindow.supervision import orders, selectors, services
+from onewindow.supervision.models import Order, Rules, Warning
 
 READERS = (*ALL_UNITS, *UNIT_BOUND)
 
@@ -37,7 +40,12 @@ def warnings(request):
     return render(
         request,
         "supervision/warnings.html",
-        {"rows": qs[:300], "kind": kind, "kinds": Warning.Kind.choices},
+        {
+            "rows": qs[:300],
+            "kind": kind,
+            "kinds": Warning.Kind.choices,
+            "can_issue": request.user.has_role(*orders.ISSUERS),
+        },
     )
 
 
@@ -70,3 +78,99 @@ def rules(request):
     return render(
         request, "supervision/rules.html", {"form": form, "can_edit": can_edit}, status=status
     )
+
+
+# --- 督办 -----------------------------------------------------------------------------------
+
+
+@role_required(*READERS)
+def order_list(request):
+    rows = selectors.order_list_for_user(user=request.user)
+    state = request.GET.get("state", "")
+    if state in Order.State.values:
+        rows = rows.filter(state=state)
+    return render(
+        request,
+        "supervision/orders.html",
+        {"rows": rows[:300], "state": state, "states": Order.State.choices},
+    )
+
+
+@role_required(*orders.ISSUERS)
+def order_new(request):
+    """A new order, from a warning, a case or for a unit."""
+    src = request.POST if request.method == "POST" else request.GET
+    warning = Warning.objects.select_related("case").filter(pk=_int(src.get("warning"))).first()
+    case = warning.case if warning else Case.objects.filter(pk=_int(src.get("case"))).first()
+    errors: dict = {}
+    if request.method == "POST":
+        unit = Unit.objects.filter(pk=_int(src.get("unit"))).first() if not case else None
+        try:
+            order = orders.order_issue(
+                acting_user=request.user,
+                content=src.get("content", ""),
+                response_days=_int(src.get("response_days")),
+                case=case,
+                unit=unit,
+                rule=src.get("rule", ""),
+                warning=warning,
+            )
+            messages.success(request, "已督办。")
+            return redirect("supervision:order_detail", order.pk)
+        except (ValidationError, PermissionDenied) as exc:
+            errors = _errors(exc)
+    return render(
+        request,
+        "supervision/order_new.html",
+        {
+            "warning": warning,
+            "case": case,
+            "units": Unit.objects.filter(in_reform=True).order_by("id"),
+            "errors": errors,
+            "post": src,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@role_required(*READERS)
+def order_detail(request, order_id: int):
+    order = selectors.order_get_for_user(order_id, user=request.user)
+    return render(
+        request,
+        "supervision/order_detail.html",
+        {"order": order, "can_issue": request.user.has_role(*orders.ISSUERS)},
+    )
+
+
+@require_POST
+@role_required(*READERS)
+def order_act(request, order_id: int, action: str):
+    order = selectors.order_get_for_user(order_id, user=request.user)
+    try:
+        if action == "respond":
+            orders.order_respond(
+                acting_user=request.user, order=order, response=request.POST.get("response", "")
+            )
+            messages.success(request, "已反馈。")
+        elif action == "close":
+            orders.order_close(
+                acting_user=request.user, order=order, result=request.POST.get("result", "")
+            )
+            messages.success(request, "督办已办结。")
+        else:
+            raise Http404("没有这个操作。")
+    except (ValidationError, PermissionDenied) as exc:
+        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, f"未能办理：{text}")
+    return redirect("supervision:order_detail", order.pk)
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
+
+
+def _errors(exc) -> dict:
+    if isinstance(exc, PermissionDenied):
+        return {"__all__": [str(exc)]}
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}

@@ -67,6 +67,7 @@ NAV = [
     ),
     NavEntry(_("我的消息"), "supervision:messages", _hall_wide | _unit_roles),
     NavEntry(_("预警"), "supervision:warnings", _hall_wide | _unit_roles),
+    NavEntry(_("督办"), "supervision:orders", _hall_wide | _unit_roles),
     NavEntry(_("本单位"), "org:my_unit", _unit_roles),
     NavEntry(
         _("大厅窗口"),

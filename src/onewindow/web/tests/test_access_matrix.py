@@ -72,6 +72,8 @@ EXPECTED_200 = {
     "/supervision/warnings/": HALL_WIDE | UNIT_STAFF,
     "/supervision/rules/": HALL_WIDE,
     "/exchange/outbox/": HALL_WIDE,
+    "/supervision/orders/": HALL_WIDE | UNIT_STAFF,
+    "/supervision/orders/new/": {"inspector", "admin"},
     "/admin/": {"admin"},
     "/admin/org/windowpost/": {"admin"},
     "/admin/org/leave/": {"admin"},
