@@ -16,6 +16,7 @@ JOBS: dict[str, tuple[int, str]] = {
     "supervision-scan": (60, "onewindow.supervision.services.scan"),
     "supervision-sweep": (3600, "onewindow.supervision.services.sweep"),
     "supervision-orders": (600, "onewindow.supervision.orders.escalate_overdue"),
+    "supervision-anomalies": (600, "onewindow.supervision.anomalies.detect"),
     "case-time-rules": (600, "onewindow.cases.services.apply_time_rules"),
     "province-push": (5, "onewindow.exchange.services.push"),
 }

@@ -181,6 +181,14 @@ def progress(request, case_id: int, payload: ProgressIn):
     if client.unit_id is None or client.acting_user is None:
         raise PermissionDenied("只有绑定单位和代表账号的部门系统可以报告办理进展。")
     case = _client_case(client, case_id)
+    token = services.ACTING_SYSTEM.set(client.name)
+    try:
+        return _progress(client, case, payload)
+    finally:
+        services.ACTING_SYSTEM.reset(token)
+
+
+def _progress(client: ApiClient, case: Case, payload: ProgressIn):
     common = {
         "acting_user": client.acting_user,
         "case": case,

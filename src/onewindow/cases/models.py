@@ -113,6 +113,7 @@ class Case(KeyProject):
     )
     delivery_detail = models.JSONField("送达信息", default=dict, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
+    fee = models.DecimalField("收费金额（元）", max_digits=10, decimal_places=2, default=0)
     end_reason = models.TextField("不予受理、撤回或终止理由", blank=True)
     # The head of the event chain, kept on the (locked) case row so a move reads no events.
     # Only a cache: `events.verify` recomputes every chain from the events themselves.

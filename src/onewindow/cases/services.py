@@ -7,6 +7,8 @@ import hashlib
 import re
 import threading
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -216,8 +218,15 @@ def move(
     return case
 
 
+# The system (API client) on whose behalf the current request acts; its name goes into each
+# event it causes, so supervision can see a case changed by a system that did not submit it.
+ACTING_SYSTEM: ContextVar[str] = ContextVar("acting_system", default="")
+
+
 def _event(case: Case, user, channel: str, action: str, before: str, details: dict) -> CaseEvent:
     """The next link of the case's chain; the case row (locked) holds the chain's head."""
+    if ACTING_SYSTEM.get():
+        details = {**details, "system": ACTING_SYSTEM.get()}
     event = CaseEvent(
         case=case,
         seq=case.events_seq + 1,
@@ -869,8 +878,11 @@ def case_deliver(
     else:
         raise ValidationError({"mode": "请选择窗口领取或邮寄送达。"})
 
+    fee = _fee(info.pop("fee", "") or "0")
+
     def apply(c: Case, today: datetime.date) -> None:
         c.delivery_mode, c.delivery_detail, c.closed_on = mode, info, today
+        c.fee = fee
 
     return move(
         acting_user=acting_user,
@@ -881,6 +893,16 @@ def case_deliver(
         day=day,
         apply=apply,
     )
+
+
+def _fee(text: str) -> Decimal:
+    try:
+        fee = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise ValidationError({"fee": "收费金额应为数字，如 20 或 20.50。"}) from None
+    if fee < 0 or fee.as_tuple().exponent < -2:
+        raise ValidationError({"fee": "收费金额不能为负数，最多两位小数。"})
+    return fee
 
 
 def case_end(

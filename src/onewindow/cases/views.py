@@ -238,6 +238,7 @@ def case_act(request, case_id: int, action: str):
                     "address",
                     "carrier",
                     "tracking",
+                    "fee",
                 )
             }
             services.case_deliver(mode=p.get("mode", ""), detail=detail, **common)

@@ -28,6 +28,13 @@ class Rules(models.Model):
         "差评整改期限（工作日）", default=15, validators=[MinValueValidator(1)]
     )
     sms_enabled = models.BooleanField("预警同时发送短信", default=True)
+    fast_minutes = models.PositiveSmallIntegerField(
+        "体外循环：承诺件受理到决定不超过（分钟）", default=10, validators=[MinValueValidator(1)]
+    )
+    online_answer_days = models.PositiveSmallIntegerField(
+        "网上申请应在几个工作日内受理或答复", default=1, validators=[MinValueValidator(1)]
+    )
+    anomaly_rules_off = models.JSONField("停用的异常规则", default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -135,6 +142,46 @@ class Order(models.Model):
     @property
     def warning_type(self) -> str:
         return self.warning.get_kind_display() if self.warning_id else "人工督办"
+
+
+class Anomaly(models.Model):
+    """A hit of an anomaly rule (体外循环 and the like): its evidence, and a state the unit and
+    the supervisor move (open → explained by the unit → confirmed by the supervisor, or
+    confirmed straight away). One per rule and case; hits feed the appraisal."""
+
+    class Rule(models.TextChoices):
+        FAST_PROMISED = "fast_promised", "承诺件受理后数分钟内即作出决定（疑似体外循环）"
+        RESULT_BEFORE_ACCEPTANCE = "result_before", "决定日期早于受理日期"
+        OUTSIDE_HALL_WINDOW = "outside_window", "进驻大厅的事项未在大厅窗口受理"
+        ONLINE_UNANSWERED = "online_unanswered", "网上申请逾期未受理或答复"
+        DEEMED_ACCEPTANCE = "deemed", "逾期未告知，视为受理"
+        FEE_ON_FREE_ITEM = "fee_free_item", "不收费事项收取了费用"
+        FOREIGN_SYSTEM = "foreign_system", "非提交系统通过接口变更办件"
+
+    class State(models.TextChoices):
+        OPEN = "open", "待说明"
+        EXPLAINED = "explained", "单位已说明"
+        CONFIRMED = "confirmed", "已认定"
+
+    rule = models.CharField("规则", max_length=20, choices=Rule.choices)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    evidence = models.JSONField("证据")
+    detected_on = models.DateField("发现日期")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
+    explanation = models.TextField("单位说明", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "异常办件"
+        ordering = ["-detected_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["rule", "case"], name="anomaly_once")]
+        indexes = [models.Index(fields=["unit", "detected_on"], name="anomaly_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()}：{self.case_id}"
 
 
 class Message(models.Model):

@@ -6,7 +6,7 @@ from django.http import Http404
 
 from onewindow.org.models import User
 from onewindow.org.selectors import user_unit_id
-from onewindow.supervision.models import Message, Order, Warning
+from onewindow.supervision.models import Anomaly, Message, Order, Warning
 
 
 def messages_of(user: User) -> QuerySet[Message]:
@@ -38,3 +38,11 @@ def order_get_for_user(order_id: int, *, user: User) -> Order:
     if order is None:
         raise Http404("没有找到该督办，或您无权查看。")
     return order
+
+
+def anomaly_list_for_user(*, user: User) -> QuerySet[Anomaly]:
+    qs = Anomaly.objects.select_related("case__item", "unit")
+    if user.sees_all_units:
+        return qs
+    own = user_unit_id(user)
+    return qs.filter(unit_id=own) if own else qs.none()

@@ -240,7 +240,15 @@ def _send_all(outgoing: list[tuple[str, str]]) -> None:
         sender.send(mobile, text)
 
 
-RULE_FIELDS = ("yellow_days_before", "yellow_used_percent", "rectify_days", "sms_enabled")
+RULE_FIELDS = (
+    "yellow_days_before",
+    "yellow_used_percent",
+    "rectify_days",
+    "sms_enabled",
+    "fast_minutes",
+    "online_answer_days",
+    "anomaly_rules_off",
+)
 
 
 @transaction.atomic

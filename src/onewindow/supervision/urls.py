@@ -8,6 +8,12 @@ urlpatterns = [
     path("supervision/messages/read/", views.messages_read, name="messages_read"),
     path("supervision/warnings/", views.warnings, name="warnings"),
     path("supervision/rules/", views.rules, name="rules"),
+    path("supervision/anomalies/", views.anomaly_list, name="anomalies"),
+    path(
+        "supervision/anomalies/<int:anomaly_id>/<str:action>/",
+        views.anomaly_act,
+        name="anomaly_act",
+    ),
     path("supervision/orders/", views.order_list, name="orders"),
     path("supervision/orders/new/", views.order_new, name="order_new"),
     path("supervision/orders/<int:order_id>/", views.order_detail, name="order_detail"),

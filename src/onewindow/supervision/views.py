@@ -12,8 +12,8 @@ from onewindow.cases.models import Case
 from onewindow.org.access import role_required
 from onewindow.org.models import Unit
 from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
-from onewindow.supervision import orders, selectors, services
-from onewindow.supervision.models import Order, Rules, Warning
+from onewindow.supervision import anomalies, orders, selectors, services
+from onewindow.supervision.models import Anomaly, Order, Rules, Warning
 
 READERS = (*ALL_UNITS, *UNIT_BOUND)
 
@@ -50,6 +50,13 @@ def warnings(request):
 
 
 class RulesForm(forms.ModelForm):
+    anomaly_rules_off = forms.MultipleChoiceField(
+        label="停用的异常规则",
+        choices=Anomaly.Rule.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Rules
         fields = services.RULE_FIELDS
@@ -174,3 +181,51 @@ def _errors(exc) -> dict:
     if isinstance(exc, PermissionDenied):
         return {"__all__": [str(exc)]}
     return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+# --- 异常办件 ---------------------------------------------------------------------------------
+
+
+@role_required(*READERS)
+def anomaly_list(request):
+    rows = selectors.anomaly_list_for_user(user=request.user)
+    rule, state = request.GET.get("rule", ""), request.GET.get("state", "")
+    if rule in Anomaly.Rule.values:
+        rows = rows.filter(rule=rule)
+    if state in Anomaly.State.values:
+        rows = rows.filter(state=state)
+    return render(
+        request,
+        "supervision/anomalies.html",
+        {
+            "rows": rows[:300],
+            "rule": rule,
+            "state": state,
+            "rules": Anomaly.Rule.choices,
+            "states": Anomaly.State.choices,
+            "can_confirm": request.user.has_role(RoleCode.SUPERVISOR, RoleCode.SYSADMIN),
+        },
+    )
+
+
+@require_POST
+@role_required(*READERS)
+def anomaly_act(request, anomaly_id: int, action: str):
+    anomaly = selectors.anomaly_list_for_user(user=request.user).filter(pk=anomaly_id).first()
+    if anomaly is None:
+        raise Http404("没有找到该记录，或您无权查看。")
+    try:
+        if action == "explain":
+            anomalies.anomaly_explain(
+                acting_user=request.user, anomaly=anomaly, text=request.POST.get("text", "")
+            )
+            messages.success(request, "已提交说明。")
+        elif action == "confirm":
+            anomalies.anomaly_confirm(acting_user=request.user, anomaly=anomaly)
+            messages.success(request, "已认定。")
+        else:
+            raise Http404("没有这个操作。")
+    except (ValidationError, PermissionDenied) as exc:
+        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, f"未能办理：{text}")
+    return redirect("supervision:anomalies")

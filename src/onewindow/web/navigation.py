@@ -68,6 +68,7 @@ NAV = [
     NavEntry(_("我的消息"), "supervision:messages", _hall_wide | _unit_roles),
     NavEntry(_("预警"), "supervision:warnings", _hall_wide | _unit_roles),
     NavEntry(_("督办"), "supervision:orders", _hall_wide | _unit_roles),
+    NavEntry(_("异常办件"), "supervision:anomalies", _hall_wide | _unit_roles),
     NavEntry(_("本单位"), "org:my_unit", _unit_roles),
     NavEntry(
         _("大厅窗口"),

@@ -14,6 +14,7 @@ from django.db import connection, connections
 from onewindow.cases import services
 from onewindow.cases.models import Case, CaseCounter, CaseEvent
 from onewindow.cases.tests.conftest import submit, user
+from onewindow.exchange.models import Outbox
 from onewindow.org.models import WindowPost
 
 DAY = datetime.date(2030, 3, 5)  # a day no other test issues numbers on
@@ -35,6 +36,7 @@ def committed():
     yield created
 
     def clean():
+        Outbox.objects.filter(key__in=[f"case-{pk}" for pk in created]).delete()
         CaseEvent.objects.filter(case_id__in=created).delete()
         Case.objects.filter(pk__in=created).delete()
         CaseCounter.objects.filter(day=DAY).delete()

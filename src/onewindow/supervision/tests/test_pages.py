@@ -33,10 +33,14 @@ def test_rules_page_changes_the_yellow_threshold_and_recomputes(login):
         "yellow_used_percent": 50,
         "rectify_days": 15,
         "sms_enabled": "",
+        "fast_minutes": 10,
+        "online_answer_days": 1,
+        "anomaly_rules_off": ["deemed"],
     }
     response = login("inspector").post("/supervision/rules/", data)
     assert response.status_code == 302
     assert Rules.current().yellow_days_before == 5
+    assert Rules.current().anomaly_rules_off == ["deemed"]
     assert Case.objects.get(pk=case.pk).yellow_from < before  # open cases recomputed
     bad = dict(data, yellow_used_percent=120)
     response = login("inspector").post("/supervision/rules/", bad)

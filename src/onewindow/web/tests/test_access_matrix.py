@@ -73,6 +73,7 @@ EXPECTED_200 = {
     "/supervision/rules/": HALL_WIDE,
     "/exchange/outbox/": HALL_WIDE,
     "/supervision/orders/": HALL_WIDE | UNIT_STAFF,
+    "/supervision/anomalies/": HALL_WIDE | UNIT_STAFF,
     "/supervision/orders/new/": {"inspector", "admin"},
     "/admin/": {"admin"},
     "/admin/org/windowpost/": {"admin"},

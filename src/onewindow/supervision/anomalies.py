@@ -1,0 +1,141 @@
+"""Anomaly rules (S9, S10: no handling outside the system): each one a query over the stored
+cases and events, configurable and switchable on the rules page; each hit recorded once per rule
+and case with its evidence, for the unit to explain and the supervisor to confirm."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from onewindow.cases.models import Case, CaseEvent, Channel
+from onewindow.cases.workflow import State
+from onewindow.catalog.models import Item
+from onewindow.org.models import User
+from onewindow.org.roles import RoleCode
+from onewindow.supervision.models import Anomaly, Rules
+from onewindow.workdays import workdays_between
+
+Rule = Anomaly.Rule
+RESPONDERS = (RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER, RoleCode.DEPT_REVIEWER)
+
+
+def detect(today: datetime.date | None = None, days: int = 3) -> int:
+    """Run every rule switched on over what changed in the last `days` days; the number of new
+    hits. Runs every ten minutes; a hit is never recorded twice."""
+    today = today or timezone.localdate()
+    rules = Rules.current()
+    since = timezone.now() - datetime.timedelta(days=days)
+    recent = Case.objects.filter(updated_at__gte=since)
+    found: list[Anomaly] = []
+
+    def hit(rule: str, case_id: int, unit_id: int, **evidence) -> None:
+        if rule not in rules.anomaly_rules_off:
+            found.append(
+                Anomaly(
+                    rule=rule,
+                    case_id=case_id,
+                    unit_id=unit_id,
+                    evidence=evidence,
+                    detected_on=today,
+                )
+            )
+
+    # 体外循环: a promised case decided within minutes of its acceptance.
+    decided = (
+        CaseEvent.objects.filter(at__gte=since, action="decide")
+        .exclude(case__item__case_kind=Item.CaseKind.INSTANT)
+        .values_list("case_id", "case__unit_id", "at")
+    )
+    accepted = dict(
+        CaseEvent.objects.filter(
+            case_id__in=[c for c, _, _ in decided], action__in=["accept", "deem_accept"]
+        ).values_list("case_id", "at")
+    )
+    for case_id, unit_id, at in decided:
+        start = accepted.get(case_id)
+        if start is not None and at - start <= datetime.timedelta(minutes=rules.fast_minutes):
+            minutes = round((at - start).total_seconds() / 60, 1)
+            hit(
+                Rule.FAST_PROMISED,
+                case_id,
+                unit_id,
+                accepted=str(start),
+                decided=str(at),
+                minutes=minutes,
+            )
+    for pk, unit_id, accepted_on, decided_on in recent.filter(
+        decided_on__lt=F("accepted_on")
+    ).values_list("pk", "unit_id", "accepted_on", "decided_on"):
+        hit(
+            Rule.RESULT_BEFORE_ACCEPTANCE,
+            pk,
+            unit_id,
+            accepted_on=str(accepted_on),
+            decided_on=str(decided_on),
+        )
+    for pk, unit_id, channel in recent.filter(
+        number__isnull=False,
+        window_post__isnull=True,
+        deemed_accepted=False,
+        item__hall_status=Item.HallStatus.ENTERED,
+    ).values_list("pk", "unit_id", "channel"):
+        hit(Rule.OUTSIDE_HALL_WINDOW, pk, unit_id, channel=channel)
+    waiting = Case.objects.filter(state=State.RECEIVED).exclude(channel=Channel.WINDOW)
+    for pk, unit_id, received_on in waiting.values_list("pk", "unit_id", "received_on"):
+        late = workdays_between(received_on, today)
+        if late > rules.online_answer_days:
+            hit(
+                Rule.ONLINE_UNANSWERED, pk, unit_id, received_on=str(received_on), working_days=late
+            )
+    for pk, unit_id, received_on in recent.filter(deemed_accepted=True).values_list(
+        "pk", "unit_id", "received_on"
+    ):
+        hit(Rule.DEEMED_ACCEPTANCE, pk, unit_id, received_on=str(received_on))
+    for pk, unit_id, fee in recent.filter(fee__gt=0, item__fee_free=True).values_list(
+        "pk", "unit_id", "fee"
+    ):
+        hit(Rule.FEE_ON_FREE_ITEM, pk, unit_id, fee=str(fee))
+    for case_id, unit_id, source, details, action in CaseEvent.objects.filter(
+        at__gte=since, details__has_key="system"
+    ).values_list("case_id", "case__unit_id", "case__source", "details", "action"):
+        if details.get("system") != source:
+            hit(
+                Rule.FOREIGN_SYSTEM,
+                case_id,
+                unit_id,
+                system=details.get("system"),
+                submitted_by=source or "窗口",
+                action=action,
+            )
+    before = Anomaly.objects.count()
+    Anomaly.objects.bulk_create(found, ignore_conflicts=True, batch_size=2000)
+    return Anomaly.objects.count() - before
+
+
+@transaction.atomic
+def anomaly_explain(*, acting_user: User, anomaly: Anomaly, text: str) -> Anomaly:
+    anomaly = Anomaly.objects.select_for_update().get(pk=anomaly.pk)
+    staff = getattr(acting_user, "staff", None)
+    if staff is None or staff.unit_id != anomaly.unit_id or not acting_user.has_role(*RESPONDERS):
+        raise PermissionDenied(f"只有{anomaly.unit}的窗口主管、组长或审核人员可以说明。")
+    if anomaly.state != Anomaly.State.OPEN:
+        raise ValidationError(f"该记录当前为“{anomaly.get_state_display()}”，不能再说明。")
+    if not text.strip():
+        raise ValidationError({"explanation": "请填写情况说明。"})
+    anomaly.explanation, anomaly.state = text.strip(), Anomaly.State.EXPLAINED
+    anomaly.save(update_fields=["explanation", "state"])
+    return anomaly
+
+
+@transaction.atomic
+def anomaly_confirm(*, acting_user: User, anomaly: Anomaly) -> Anomaly:
+    if not acting_user.has_role(RoleCode.SUPERVISOR, RoleCode.SYSADMIN):
+        raise PermissionDenied("只有电子监察人员可以认定异常。")
+    anomaly = Anomaly.objects.select_for_update().get(pk=anomaly.pk)
+    if anomaly.state == Anomaly.State.CONFIRMED:
+        raise ValidationError("该异常已认定。")
+    anomaly.state, anomaly.decided_by = Anomaly.State.CONFIRMED, acting_user
+    anomaly.save(update_fields=["state", "decided_by"])
+    return anomaly
