@@ -8,6 +8,7 @@ from onewindow import __version__
 from onewindow.cases.api import combined_router
 from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
+from onewindow.supervision.api import router as ratings_router
 
 api = NinjaAPI(
     title="一窗通办 API",
@@ -33,3 +34,4 @@ def permission_denied(request, exc: PermissionDenied):
 api.add_router("/catalog/", catalog_router)
 api.add_router("/cases/combined", combined_router)
 api.add_router("/cases/", cases_router)
+api.add_router("/ratings/", ratings_router)

@@ -96,6 +96,12 @@ def validate_id_number(value: str) -> None:
         )
 
 
+def normalize_mobile(value: str) -> str:
+    """Digits only, full-width digits folded, a leading +86 or 86 dropped: for comparing."""
+    digits = "".join(ch for ch in _ascii(value or "") if ch.isdigit())
+    return digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
+
+
 def validate_mobile(value: str) -> None:
     if not _MOBILE.match(_ascii(value)):
         raise ValidationError(

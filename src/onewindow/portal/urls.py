@@ -10,6 +10,7 @@ urlpatterns = [
     path("guide/items/<str:code>/qr.svg", views.guide_item_qr, name="item_qr"),
     path("guide/combined/<int:service_id>/", views.guide_combined, name="combined"),
     path("progress/<str:token>/", views.progress, name="progress"),
+    path("progress/<str:token>/rate/", views.rate, name="rate"),
     path(
         "guide/materials/<int:material_id>/<str:which>/",
         views.material_file,

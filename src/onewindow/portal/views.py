@@ -1,12 +1,15 @@
 """Public pages: service guides (办事指南) anyone may open without logging in."""
 
 import segno
+from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
 
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.models import Case
@@ -14,6 +17,8 @@ from onewindow.cases.notices import SALT
 from onewindow.catalog import selectors
 from onewindow.catalog.codes import ItemType
 from onewindow.catalog.models import LifeEvent, Material
+from onewindow.supervision import ratings as ratings_service
+from onewindow.supervision.models import Rating
 
 
 def guide_home(request):
@@ -121,8 +126,43 @@ def progress(request, token: str):
     case = get_object_or_404(Case.objects.select_related("item", "unit"), pk=case_id)
     name = case.applicant_name
     masked = name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
+    ratings = list(Rating.objects.filter(case=case).select_related("ticket"))
+    can_rate = case.state in ratings_service.RATEABLE and not any(
+        r.channel == Rating.Channel.QR for r in ratings
+    )
     return render(
         request,
         "portal/progress.html",
-        {"case": case, "masked": masked, "events": case_selectors.timeline(case)},
+        {
+            "case": case,
+            "masked": masked,
+            "events": case_selectors.timeline(case),
+            "ratings": ratings,
+            "can_rate": can_rate,
+            "rate_url": reverse("portal:rate", args=[token]),
+            "levels": Rating.Level.choices,
+            "tags": Rating.TAGS,
+        },
     )
+
+
+@require_POST
+def rate(request, token: str):
+    """The applicant's rating from the QR code on the notice (扫码评价)."""
+    try:
+        case_id = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        raise Http404("查询码无效，请扫描通知书上的二维码。") from None
+    case = get_object_or_404(Case.objects.select_related("unit__region"), pk=case_id)
+    try:
+        ratings_service.rate(
+            case=case,
+            channel=Rating.Channel.QR,
+            level=int(request.POST.get("level") or 0),
+            tags=request.POST.getlist("tags"),
+            text=request.POST.get("text", ""),
+        )
+        messages.success(request, "感谢您的评价。")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("portal:progress", token)

@@ -184,6 +184,111 @@ class Anomaly(models.Model):
         return f"{self.get_rule_display()}：{self.case_id}"
 
 
+class Rating(models.Model):
+    """好差评 (国办发〔2019〕51号): one per case and channel, after the case ended. The level is
+    GB/T 39046's code, 1 = 非常满意 … 5 = 非常不满意; 4 and 5 are bad and open a ticket."""
+
+    class Channel(models.TextChoices):
+        WINDOW_TABLET = "tablet", "窗口评价器"
+        QR = "qr", "扫码评价"
+        WEB = "web", "网上评价"
+        SMS = "sms", "短信评价"
+
+    class Level(models.IntegerChoices):
+        VERY_SATISFIED = 1, "非常满意"
+        SATISFIED = 2, "满意"
+        BASIC = 3, "基本满意"
+        DISSATISFIED = 4, "不满意"
+        VERY_DISSATISFIED = 5, "非常不满意"
+
+    BAD = (Level.DISSATISFIED, Level.VERY_DISSATISFIED)
+    GOOD = (Level.VERY_SATISFIED, Level.SATISFIED)
+    TAGS = (
+        "办事效率高",
+        "服务态度好",
+        "一次办好",
+        "材料要求多",
+        "等候时间长",
+        "多次跑腿",
+        "态度差",
+    )
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField("评价渠道", max_length=10, choices=Channel.choices)
+    level = models.PositiveSmallIntegerField("评价等级", choices=Level.choices)
+    tags = models.JSONField("评价标签", default=list, blank=True)
+    text = models.TextField("评价内容", blank=True)
+    real_name = models.BooleanField("实名评价", default=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    window_post = models.ForeignKey(
+        "org.WindowPost", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    staff = models.ForeignKey(
+        "org.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.CharField("行政区划", max_length=12)
+    rated_at = models.DateTimeField("评价时间", auto_now_add=True)
+    excluded = models.BooleanField("经申诉复核剔除", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "好差评"
+        ordering = ["-rated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "channel"], name="rating_once_per_channel")
+        ]
+        indexes = [models.Index(fields=["unit", "rated_at"], name="rating_unit_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}：{self.case_id}"
+
+    @property
+    def bad(self) -> bool:
+        return self.level in self.BAD
+
+
+class Ticket(models.Model):
+    """差评整改: call back the applicant, verify, then rectify or explain within the deadline
+    (15 working days by default); the applicant sees the outcome. The unit may appeal a mistaken
+    or malicious rating; a supervisor agreeing removes it from appraisal."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待回访"
+        CALLED_BACK = "called_back", "已回访，待核实"
+        VERIFIED = "verified", "已核实，待整改或说明"
+        DONE = "done", "已整改或说明"
+        APPEALED = "appealed", "申诉复核中"
+        EXCLUDED = "excluded", "经复核为误评或恶意评价"
+
+    class Outcome(models.TextChoices):
+        RECTIFIED = "rectified", "已整改"
+        EXPLAINED = "explained", "已解释说明"
+
+    rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="ticket")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.OPEN)
+    due_on = models.DateField("整改期限")
+    opened_on = models.DateField("产生日期")
+    callback_on = models.DateField("回访日期", null=True, blank=True)
+    callback_note = models.TextField("回访情况", blank=True)
+    verified_true = models.BooleanField("反映属实", null=True, blank=True)
+    verify_note = models.TextField("核实情况", blank=True)
+    outcome = models.CharField("处理结果", max_length=10, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField("整改或说明内容", blank=True)
+    done_on = models.DateField("办结日期", null=True, blank=True)
+    appeal_reason = models.TextField("申诉理由", blank=True)
+    appeal_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    appeal_result = models.TextField("复核意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "差评整改"
+        ordering = ["state", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"差评整改{self.pk}"
+
+
 class Message(models.Model):
     """An in-app message to one person (a warning now; supervision orders later)."""
 

@@ -6,7 +6,7 @@ from django.http import Http404
 
 from onewindow.org.models import User
 from onewindow.org.selectors import user_unit_id
-from onewindow.supervision.models import Anomaly, Message, Order, Warning
+from onewindow.supervision.models import Anomaly, Message, Order, Ticket, Warning
 
 
 def messages_of(user: User) -> QuerySet[Message]:
@@ -46,3 +46,18 @@ def anomaly_list_for_user(*, user: User) -> QuerySet[Anomaly]:
         return qs
     own = user_unit_id(user)
     return qs.filter(unit_id=own) if own else qs.none()
+
+
+def ticket_list_for_user(*, user: User) -> QuerySet[Ticket]:
+    qs = Ticket.objects.select_related("rating__case__item", "unit")
+    if user.sees_all_units:
+        return qs
+    own = user_unit_id(user)
+    return qs.filter(unit_id=own) if own else qs.none()
+
+
+def ticket_get_for_user(ticket_id: int, *, user: User) -> Ticket:
+    ticket = ticket_list_for_user(user=user).filter(pk=ticket_id).first()
+    if ticket is None:
+        raise Http404("没有找到该差评整改，或您无权查看。")
+    return ticket

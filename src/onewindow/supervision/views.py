@@ -5,15 +5,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from onewindow.cases import selectors as case_selectors
 from onewindow.cases.models import Case
 from onewindow.org.access import role_required
 from onewindow.org.models import Unit
 from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
-from onewindow.supervision import anomalies, orders, selectors, services
-from onewindow.supervision.models import Anomaly, Order, Rules, Warning
+from onewindow.supervision import anomalies, orders, ratings, selectors, services
+from onewindow.supervision.models import Anomaly, Order, Rating, Rules, Ticket, Warning
 
 READERS = (*ALL_UNITS, *UNIT_BOUND)
 
@@ -229,3 +231,92 @@ def anomaly_act(request, anomaly_id: int, action: str):
         text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, f"未能办理：{text}")
     return redirect("supervision:anomalies")
+
+
+# --- 好差评 -----------------------------------------------------------------------------------
+
+WINDOW_ROLES = (RoleCode.WINDOW_CLERK, RoleCode.TEAM_LEADER, RoleCode.WINDOW_SUPERVISOR)
+
+
+@role_required(*WINDOW_ROLES)
+def tablet(request, case_id: int):
+    """The window's rating tablet: the clerk opens it, the applicant taps (窗口评价器)."""
+    case = case_selectors.case_get_for_user(case_id, user=request.user)
+    if request.method == "POST":
+        try:
+            ratings.rate(
+                case=case,
+                channel=Rating.Channel.WINDOW_TABLET,
+                level=_int(request.POST.get("level")),
+                tags=request.POST.getlist("tags"),
+                text=request.POST.get("text", ""),
+            )
+            messages.success(request, "感谢您的评价。")
+            return redirect("cases:detail", case.pk)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    return render(
+        request,
+        "supervision/tablet.html",
+        {
+            "case": case,
+            "rate_url": reverse("supervision:tablet", args=[case.pk]),
+            "levels": Rating.Level.choices,
+            "tags": Rating.TAGS,
+        },
+    )
+
+
+@role_required(*READERS)
+def ticket_list(request):
+    tickets = selectors.ticket_list_for_user(user=request.user)
+    return render(
+        request,
+        "supervision/tickets.html",
+        {"rows": tickets[:300], "targets": ratings.targets(tickets)},
+    )
+
+
+@role_required(*READERS)
+def ticket_detail(request, ticket_id: int):
+    ticket = selectors.ticket_get_for_user(ticket_id, user=request.user)
+    return render(
+        request,
+        "supervision/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "outcomes": Ticket.Outcome.choices,
+            "can_review": request.user.has_role(*ratings.REVIEWERS),
+        },
+    )
+
+
+@require_POST
+@role_required(*READERS)
+def ticket_act(request, ticket_id: int, action: str):
+    ticket = selectors.ticket_get_for_user(ticket_id, user=request.user)
+    p, user = request.POST, request.user
+    steps = {
+        "callback": lambda: ratings.callback(
+            acting_user=user, ticket=ticket, note=p.get("note", "")
+        ),
+        "verify": lambda: ratings.verify(
+            acting_user=user, ticket=ticket, true=p.get("true") == "1", note=p.get("note", "")
+        ),
+        "finish": lambda: ratings.finish(
+            acting_user=user, ticket=ticket, outcome=p.get("outcome", ""), note=p.get("note", "")
+        ),
+        "appeal": lambda: ratings.appeal(acting_user=user, ticket=ticket, reason=p.get("note", "")),
+        "decide_appeal": lambda: ratings.decide_appeal(
+            acting_user=user, ticket=ticket, agree=p.get("agree") == "1", note=p.get("note", "")
+        ),
+    }
+    if action not in steps:
+        raise Http404("没有这个操作。")
+    try:
+        steps[action]()
+        messages.success(request, "已登记。")
+    except (ValidationError, PermissionDenied) as exc:
+        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, f"未能办理：{text}")
+    return redirect("supervision:ticket_detail", ticket.pk)

@@ -74,6 +74,7 @@ EXPECTED_200 = {
     "/exchange/outbox/": HALL_WIDE,
     "/supervision/orders/": HALL_WIDE | UNIT_STAFF,
     "/supervision/anomalies/": HALL_WIDE | UNIT_STAFF,
+    "/supervision/tickets/": HALL_WIDE | UNIT_STAFF,
     "/supervision/orders/new/": {"inspector", "admin"},
     "/admin/": {"admin"},
     "/admin/org/windowpost/": {"admin"},
