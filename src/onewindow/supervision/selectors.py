@@ -17,20 +17,20 @@ def unread_count(user: User) -> int:
     return Message.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def warning_list_for_user(*, user: User) -> QuerySet[Warning]:
-    qs = Warning.objects.select_related("case__item", "unit")
+def _scoped(qs: QuerySet, user: User) -> QuerySet:
+    """Supervisors and hall-wide roles read everything; unit staff their own unit's records."""
     if user.sees_all_units:
         return qs
     own = user_unit_id(user)
     return qs.filter(unit_id=own) if own else qs.none()
+
+
+def warning_list_for_user(*, user: User) -> QuerySet[Warning]:
+    return _scoped(Warning.objects.select_related("case__item", "unit"), user)
 
 
 def order_list_for_user(*, user: User) -> QuerySet[Order]:
-    qs = Order.objects.select_related("case", "unit", "issued_by", "warning")
-    if user.sees_all_units:
-        return qs
-    own = user_unit_id(user)
-    return qs.filter(unit_id=own) if own else qs.none()
+    return _scoped(Order.objects.select_related("case", "unit", "issued_by", "warning"), user)
 
 
 def order_get_for_user(order_id: int, *, user: User) -> Order:
@@ -41,19 +41,11 @@ def order_get_for_user(order_id: int, *, user: User) -> Order:
 
 
 def anomaly_list_for_user(*, user: User) -> QuerySet[Anomaly]:
-    qs = Anomaly.objects.select_related("case__item", "unit")
-    if user.sees_all_units:
-        return qs
-    own = user_unit_id(user)
-    return qs.filter(unit_id=own) if own else qs.none()
+    return _scoped(Anomaly.objects.select_related("case__item", "unit"), user)
 
 
 def ticket_list_for_user(*, user: User) -> QuerySet[Ticket]:
-    qs = Ticket.objects.select_related("rating__case__item", "unit")
-    if user.sees_all_units:
-        return qs
-    own = user_unit_id(user)
-    return qs.filter(unit_id=own) if own else qs.none()
+    return _scoped(Ticket.objects.select_related("rating__case__item", "unit"), user)
 
 
 def ticket_get_for_user(ticket_id: int, *, user: User) -> Ticket:

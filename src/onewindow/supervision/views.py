@@ -170,13 +170,16 @@ def order_act(request, order_id: int, action: str):
         else:
             raise Http404("没有这个操作。")
     except (ValidationError, PermissionDenied) as exc:
-        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, f"未能办理：{text}")
+        messages.error(request, f"未能办理：{_message(exc)}")
     return redirect("supervision:order_detail", order.pk)
 
 
 def _int(value) -> int:
     return int(value) if str(value or "").isdigit() else 0
+
+
+def _message(exc: ValidationError | PermissionDenied) -> str:
+    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
 def _errors(exc) -> dict:
@@ -228,8 +231,7 @@ def anomaly_act(request, anomaly_id: int, action: str):
         else:
             raise Http404("没有这个操作。")
     except (ValidationError, PermissionDenied) as exc:
-        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, f"未能办理：{text}")
+        messages.error(request, f"未能办理：{_message(exc)}")
     return redirect("supervision:anomalies")
 
 
@@ -317,6 +319,5 @@ def ticket_act(request, ticket_id: int, action: str):
         steps[action]()
         messages.success(request, "已登记。")
     except (ValidationError, PermissionDenied) as exc:
-        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, f"未能办理：{text}")
+        messages.error(request, f"未能办理：{_message(exc)}")
     return redirect("supervision:ticket_detail", ticket.pk)
