@@ -4,6 +4,7 @@ scan raises, and the in-app messages that carry them to people."""
 import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -35,6 +36,22 @@ class Rules(models.Model):
         "网上申请应在几个工作日内受理或答复", default=1, validators=[MinValueValidator(1)]
     )
     anomaly_rules_off = models.JSONField("停用的异常规则", default=list, blank=True)
+    # Appraisal (DOMAIN.md section 6, configurable): weights of the rates (sum 100), deductions
+    # per event, and the lowest score of each grade.
+    weight_on_time = models.PositiveSmallIntegerField("权重：按时办结率", default=40)
+    weight_early = models.PositiveSmallIntegerField("权重：提前办结率", default=10)
+    weight_satisfaction = models.PositiveSmallIntegerField("权重：满意率", default=30)
+    weight_rectified = models.PositiveSmallIntegerField("权重：差评整改率", default=20)
+    deduct_red = models.DecimalField(
+        "扣分：每次红灯预警", max_digits=4, decimal_places=1, default=1
+    )
+    deduct_order = models.DecimalField("扣分：每次督办", max_digits=4, decimal_places=1, default=2)
+    deduct_anomaly = models.DecimalField(
+        "扣分：每件认定的异常", max_digits=4, decimal_places=1, default=3
+    )
+    grade_excellent = models.PositiveSmallIntegerField("优秀：不低于", default=90)
+    grade_good = models.PositiveSmallIntegerField("良好：不低于", default=80)
+    grade_pass = models.PositiveSmallIntegerField("合格：不低于", default=60)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -42,6 +59,21 @@ class Rules(models.Model):
 
     def __str__(self) -> str:
         return "监察规则设置"
+
+    def clean(self) -> None:
+        weights = (
+            self.weight_on_time
+            + self.weight_early
+            + self.weight_satisfaction
+            + self.weight_rectified
+        )
+        errors = {}
+        if weights != 100:
+            errors["weight_on_time"] = f"四项权重之和应为100，现为{weights}。"
+        if not self.grade_excellent > self.grade_good > self.grade_pass:
+            errors["grade_excellent"] = "等次分数线应为 优秀 > 良好 > 合格。"
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def current(cls) -> "Rules":

@@ -248,6 +248,16 @@ RULE_FIELDS = (
     "fast_minutes",
     "online_answer_days",
     "anomaly_rules_off",
+    "weight_on_time",
+    "weight_early",
+    "weight_satisfaction",
+    "weight_rectified",
+    "deduct_red",
+    "deduct_order",
+    "deduct_anomaly",
+    "grade_excellent",
+    "grade_good",
+    "grade_pass",
 )
 
 

@@ -18,6 +18,12 @@ urlpatterns = [
     path("supervision/tickets/", views.ticket_list, name="tickets"),
     path("supervision/tickets/<int:ticket_id>/", views.ticket_detail, name="ticket_detail"),
     path("supervision/tickets/<int:ticket_id>/<str:action>/", views.ticket_act, name="ticket_act"),
+    path("supervision/appraisal/", views.appraisal_page, name="appraisal"),
+    path(
+        "supervision/appraisal/dispatched.xlsx",
+        views.appraisal_dispatched,
+        name="appraisal_dispatched",
+    ),
     path("supervision/orders/", views.order_list, name="orders"),
     path("supervision/orders/new/", views.order_new, name="order_new"),
     path("supervision/orders/<int:order_id>/", views.order_detail, name="order_detail"),

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,10 +11,12 @@ from django.views.decorators.http import require_POST
 
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.models import Case
+from onewindow.documents import download
 from onewindow.org.access import role_required
-from onewindow.org.models import Unit
+from onewindow.org.models import Staff, Unit, WindowPost
 from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
-from onewindow.supervision import anomalies, orders, ratings, selectors, services
+from onewindow.org.selectors import user_unit_id
+from onewindow.supervision import anomalies, appraisal, orders, ratings, selectors, services
 from onewindow.supervision.models import Anomaly, Order, Rating, Rules, Ticket, Warning
 
 READERS = (*ALL_UNITS, *UNIT_BOUND)
@@ -321,3 +323,57 @@ def ticket_act(request, ticket_id: int, action: str):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, f"未能办理：{_message(exc)}")
     return redirect("supervision:ticket_detail", ticket.pk)
+
+
+# --- 考核 -------------------------------------------------------------------------------------
+
+
+@role_required(*READERS)
+def appraisal_page(request):
+    today = timezone.localdate()
+    period = request.GET.get("period") or f"{today:%Y-%m}"
+    level = request.GET.get("level", "unit")
+    rows, error = [], ""
+    try:
+        rows = appraisal.appraise(period, level)
+    except ValidationError as exc:
+        error = "；".join(exc.messages)
+    own = None if request.user.sees_all_units else user_unit_id(request.user)
+    if own is not None:
+        mine = {
+            "unit": {own},
+            "window": set(WindowPost.objects.filter(units__id=own).values_list("pk", flat=True)),
+            "staff": set(Staff.objects.filter(unit_id=own).values_list("pk", flat=True)),
+        }.get(level, set())
+        rows = [r for r in rows if r.key in mine]
+    return render(
+        request,
+        "supervision/appraisal.html",
+        {
+            "rows": appraisal.table(rows, level) if level in appraisal.LEVELS else [],
+            "headers": appraisal.HEADERS,
+            "period": period,
+            "level": level,
+            "error": error,
+            "units": Unit.objects.filter(in_reform=True).order_by("id")
+            if own is None
+            else Unit.objects.filter(pk=own),
+        },
+        status=400 if error else 200,
+    )
+
+
+@role_required(*READERS)
+def appraisal_dispatched(request):
+    """派驻人员考核 as XLSX for the home unit."""
+    own = None if request.user.sees_all_units else user_unit_id(request.user)
+    unit_id = _int(request.GET.get("unit")) if own is None else own
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404("请选择派出单位。")
+    period = request.GET.get("period", "")
+    try:
+        content = appraisal.dispatched_xlsx(unit, period)
+    except ValidationError as exc:
+        return HttpResponseBadRequest("；".join(exc.messages))
+    return download(content, f"{unit.short_name or unit.name}派驻人员考核-{period}.xlsx", "xlsx")

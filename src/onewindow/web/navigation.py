@@ -70,6 +70,7 @@ NAV = [
     NavEntry(_("督办"), "supervision:orders", _hall_wide | _unit_roles),
     NavEntry(_("异常办件"), "supervision:anomalies", _hall_wide | _unit_roles),
     NavEntry(_("差评整改"), "supervision:tickets", _hall_wide | _unit_roles),
+    NavEntry(_("绩效考核"), "supervision:appraisal", _hall_wide | _unit_roles),
     NavEntry(_("本单位"), "org:my_unit", _unit_roles),
     NavEntry(
         _("大厅窗口"),

@@ -36,6 +36,16 @@ def test_rules_page_changes_the_yellow_threshold_and_recomputes(login):
         "fast_minutes": 10,
         "online_answer_days": 1,
         "anomaly_rules_off": ["deemed"],
+        "weight_on_time": 40,
+        "weight_early": 10,
+        "weight_satisfaction": 30,
+        "weight_rectified": 20,
+        "deduct_red": 1,
+        "deduct_order": 2,
+        "deduct_anomaly": 3,
+        "grade_excellent": 90,
+        "grade_good": 80,
+        "grade_pass": 60,
     }
     response = login("inspector").post("/supervision/rules/", data)
     assert response.status_code == 302
@@ -45,6 +55,9 @@ def test_rules_page_changes_the_yellow_threshold_and_recomputes(login):
     bad = dict(data, yellow_used_percent=120)
     response = login("inspector").post("/supervision/rules/", bad)
     assert response.status_code == 400 and "99" in response.content.decode()
+    bad = dict(data, weight_early=20)
+    response = login("inspector").post("/supervision/rules/", bad)
+    assert response.status_code == 400 and "之和应为100，现为110" in response.content.decode()
     with pytest.raises(PermissionDenied, match="只有电子监察人员"):
         supervision.rules_save(acting_user=user("hallmgr"), data={"rectify_days": 3})
 

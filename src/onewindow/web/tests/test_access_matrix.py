@@ -75,6 +75,7 @@ EXPECTED_200 = {
     "/supervision/orders/": HALL_WIDE | UNIT_STAFF,
     "/supervision/anomalies/": HALL_WIDE | UNIT_STAFF,
     "/supervision/tickets/": HALL_WIDE | UNIT_STAFF,
+    "/supervision/appraisal/": HALL_WIDE | UNIT_STAFF,
     "/supervision/orders/new/": {"inspector", "admin"},
     "/admin/": {"admin"},
     "/admin/org/windowpost/": {"admin"},
