@@ -247,3 +247,52 @@ def dispatched_xlsx(unit: Unit, period: str) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def dispatched_pdf(unit: Unit, period: str) -> bytes:
+    """The same report as a landscape A4 PDF with the embedded CJK font, to sign and file."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from onewindow.documents import cjk_font
+
+    font = cjk_font()
+    title = ParagraphStyle("t", fontName=font, fontSize=16, leading=24, alignment=TA_CENTER)
+    plain = ParagraphStyle("p", fontName=font, fontSize=10, leading=16)
+    cell = ParagraphStyle("c", fontName=font, fontSize=8, leading=11)
+    rows = appraise(period, "staff", keys=dispatched_staff(unit))
+    data = [[Paragraph(h, cell) for h in HEADERS]]
+    data += [[Paragraph(str(v), cell) for v in line] for line in table(rows, "staff")]
+    if len(data) == 1:
+        data.append(
+            [Paragraph("该考核期没有派驻人员的考核记录。", cell)] + [""] * (len(HEADERS) - 1)
+        )
+    grid = Table(data, repeatRows=1)
+    grid.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    first, last = period_bounds(period)
+    out = BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm)
+    doc.build(
+        [
+            Paragraph(f"{unit.name}派驻政务服务大厅人员考核情况", title),
+            Spacer(1, 3 * mm),
+            Paragraph(f"考核期：{first:%Y年%m月%d日}至{last:%Y年%m月%d日}（{period}）", plain),
+            Spacer(1, 3 * mm),
+            grid,
+            Spacer(1, 6 * mm),
+            Paragraph("县政务服务中心（电子监察）　　　　年　　月　　日", plain),
+        ]
+    )
+    return out.getvalue()

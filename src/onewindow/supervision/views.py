@@ -365,15 +365,17 @@ def appraisal_page(request):
 
 @role_required(*READERS)
 def appraisal_dispatched(request):
-    """派驻人员考核 as XLSX for the home unit."""
+    """派驻人员考核 for the home unit, as XLSX or (`format=pdf`) PDF."""
     own = None if request.user.sees_all_units else user_unit_id(request.user)
     unit_id = _int(request.GET.get("unit")) if own is None else own
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:
         raise Http404("请选择派出单位。")
     period = request.GET.get("period", "")
+    kind = "pdf" if request.GET.get("format") == "pdf" else "xlsx"
+    render_report = appraisal.dispatched_pdf if kind == "pdf" else appraisal.dispatched_xlsx
     try:
-        content = appraisal.dispatched_xlsx(unit, period)
+        content = render_report(unit, period)
     except ValidationError as exc:
         return HttpResponseBadRequest("；".join(exc.messages))
-    return download(content, f"{unit.short_name or unit.name}派驻人员考核-{period}.xlsx", "xlsx")
+    return download(content, f"{unit.short_name or unit.name}派驻人员考核-{period}.{kind}", kind)

@@ -132,3 +132,11 @@ def test_appraisal_page_scoped_and_the_dispatched_staff_report(login):
     assert rows[1][0] == "考核对象"
     clerk_row = next(r for r in rows[2:] if r[0].startswith(user("clerk").staff.name))
     assert clerk_row[1] == 1 and clerk_row[2] == 100.0  # one case, on time
+
+    pdf = login("winsup").get(
+        "/supervision/appraisal/dispatched.xlsx", {"period": "2026-11", "format": "pdf"}
+    )
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert b"FontFile2" in pdf.content  # the CJK font is embedded
+    bad = login("winsup").get("/supervision/appraisal/dispatched.xlsx", {"period": "x"})
+    assert bad.status_code == 400 and "考核期" in bad.content.decode()
