@@ -7,12 +7,14 @@ every light that must move in under 2 s, PostgreSQL).
 Uses the case benchmark's table (bench/cases_bench.py fills it) and makes BENCH_OPEN (default
 1,000,000) of its cases open: 90% under review, 10% suspended, due dates spread over 400 days.
 Then: the first scan (every case gets its light), the next working day's scan (the cases that
-cross into yellow or red that day, with their warnings and messages), and a second scan on the
-same day (nothing moves).
+cross into yellow or red that day, with their warnings and messages), a second scan on the same
+day (nothing moves), the hourly sweep, and the hall overview dashboard (hall-wide and for one
+unit; target < 500 ms).
 """
 
 import datetime
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -34,7 +36,8 @@ from django.db.models import F  # noqa: E402
 
 from onewindow import workdays  # noqa: E402
 from onewindow.cases.models import Case  # noqa: E402
-from onewindow.supervision import services  # noqa: E402
+from onewindow.org.models import User  # noqa: E402
+from onewindow.supervision import dashboard, services  # noqa: E402
 from onewindow.supervision.models import Message, Warning  # noqa: E402
 
 OPEN = int(os.environ.get("BENCH_OPEN", "1000000"))
@@ -94,6 +97,14 @@ def main() -> None:
     )
     print(f"same day again (nothing to move):          {again:6.3f} s")
     print(f"hourly sweep (safety nets included):       {sweep:6.3f} s  {sum(r4.moved.values())}")
+    for username in ("inspector", "reviewer"):
+        who = User.objects.get(username=username)
+        times = []
+        for _ in range(7):
+            t = time.perf_counter()
+            dashboard.overview(who, next_day)
+            times.append((time.perf_counter() - t) * 1000)
+        print(f"hall overview dashboard ({username}):  median {statistics.median(times):6.0f} ms")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ JOBS: dict[str, tuple[int, str]] = {
     "supervision-sweep": (3600, "onewindow.supervision.services.sweep"),
     "supervision-orders": (600, "onewindow.supervision.orders.escalate_overdue"),
     "supervision-anomalies": (600, "onewindow.supervision.anomalies.detect"),
+    "dashboard-rollup": (60, "onewindow.supervision.dashboard.rollup"),
     "case-time-rules": (600, "onewindow.cases.services.apply_time_rules"),
     "province-push": (5, "onewindow.exchange.services.push"),
 }

@@ -143,11 +143,19 @@ class Case(KeyProject):
         verbose_name = verbose_name_plural = "办件"
         ordering = ["-id"]
         indexes = [
-            # The department workbench: a unit's open cases by due date (keyset pagination).
-            models.Index(fields=["unit", "state", "due_date", "id"], name="case_unit_due"),
+            models.Index(fields=["unit"], name="case_unit"),
+            # The department workbench: cases under review by due date (keyset pagination),
+            # partial, so the index is small and already in the page's order.
+            models.Index(
+                fields=["unit", "due_date", "id"],
+                condition=Q(state__in=["transferred", "suspended"]),
+                name="case_review_due",
+            ),
             models.Index(fields=["state", "received_on"], name="case_state_received"),
             models.Index(fields=["applicant_id_digest"], name="case_applicant"),
             models.Index(fields=["parent"], condition=Q(parent__isnull=False), name="case_parent"),
+            # Key projects are few: a partial index costs the other cases' moves nothing.
+            models.Index(fields=["state"], condition=Q(key_project=True), name="case_key"),
             # The supervision scan reaches exactly the rows whose light must move: by light
             # and the date that moves it (see supervision.services.scan).
             models.Index(fields=["light", "state"], name="case_light"),

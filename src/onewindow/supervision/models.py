@@ -321,6 +321,36 @@ class Ticket(models.Model):
         return f"差评整改{self.pk}"
 
 
+class DayStat(models.Model):
+    """Per day and unit, what the case event log says happened: the dashboards' trend and
+    intake read this small table, not the cases (rolled up by `dashboard.rollup`)."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    received = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    decided = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "每日统计"
+        constraints = [models.UniqueConstraint(fields=["day", "unit"], name="daystat_once")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id}"
+
+
+class RollupCursor(models.Model):
+    """The last case event counted into `DayStat`."""
+
+    name = models.CharField(max_length=30, primary_key=True)
+    last_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_id}"
+
+
 class Message(models.Model):
     """An in-app message to one person (a warning now; supervision orders later)."""
 

@@ -4,6 +4,9 @@ from onewindow.supervision import views
 
 app_name = "supervision"
 urlpatterns = [
+    path("supervision/", views.dashboard_page, name="dashboard"),
+    path("supervision/wall/", views.dashboard_page, {"wall": True}, name="wall"),
+    path("supervision/cases/", views.dashboard_cases, name="dashboard_cases"),
     path("supervision/messages/", views.my_messages, name="messages"),
     path("supervision/messages/read/", views.messages_read, name="messages_read"),
     path("supervision/warnings/", views.warnings, name="warnings"),

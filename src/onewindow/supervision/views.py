@@ -11,12 +11,21 @@ from django.views.decorators.http import require_POST
 
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.models import Case
+from onewindow.cases.workflow import Light
 from onewindow.documents import download
 from onewindow.org.access import role_required
 from onewindow.org.models import Staff, Unit, WindowPost
 from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
 from onewindow.org.selectors import user_unit_id
-from onewindow.supervision import anomalies, appraisal, orders, ratings, selectors, services
+from onewindow.supervision import (
+    anomalies,
+    appraisal,
+    dashboard,
+    orders,
+    ratings,
+    selectors,
+    services,
+)
 from onewindow.supervision.models import Anomaly, Order, Rating, Rules, Ticket, Warning
 
 READERS = (*ALL_UNITS, *UNIT_BOUND)
@@ -379,3 +388,37 @@ def appraisal_dispatched(request):
     except ValidationError as exc:
         return HttpResponseBadRequest("；".join(exc.messages))
     return download(content, f"{unit.short_name or unit.name}派驻人员考核-{period}.{kind}", kind)
+
+
+# --- 看板 -------------------------------------------------------------------------------------
+
+
+@role_required(*READERS)
+def dashboard_page(request, wall: bool = False):
+    data = dashboard.overview(request.user)
+    chart = {
+        "lights": [
+            {"name": Light(k).label, "value": v, "light": k} for k, v in data["lights"].items()
+        ],
+        "units": [u["name"] for u in data["per_unit"]],
+        "unit_ids": [u["unit_id"] for u in data["per_unit"]],
+        "yellow": [u["yellow"] for u in data["per_unit"]],
+        "red": [u["red"] for u in data["per_unit"]],
+        "days": [d["day"][5:] for d in data["trend"]],
+        "received": [d["received"] for d in data["trend"]],
+    }
+    template = "supervision/wall.html" if wall else "supervision/dashboard.html"
+    return render(request, template, {**data, "chart": chart})
+
+
+@role_required(*READERS)
+def dashboard_cases(request):
+    """Drill-down: the cases behind a figure."""
+    light = request.GET.get("light", "")
+    unit_id = _int(request.GET.get("unit")) or None
+    rows = dashboard.drill(request.user, light, unit_id)[:300]
+    return render(
+        request,
+        "supervision/dashboard_cases.html",
+        {"rows": rows, "light": Light(light).label if light in Light.values and light else "全部"},
+    )

@@ -65,6 +65,7 @@ NAV = [
             {RoleCode.HALL_MANAGER, RoleCode.SUPERVISOR, RoleCode.REFORM_OFFICE, RoleCode.SYSADMIN}
         ),
     ),
+    NavEntry(_("监察看板"), "supervision:dashboard", _hall_wide | _unit_roles),
     NavEntry(_("我的消息"), "supervision:messages", _hall_wide | _unit_roles),
     NavEntry(_("预警"), "supervision:warnings", _hall_wide | _unit_roles),
     NavEntry(_("督办"), "supervision:orders", _hall_wide | _unit_roles),

@@ -1,0 +1,163 @@
+"""The hall's dashboards: figures read from small tables or through indexes, so the overview
+stays fast with a million open cases. `rollup` (a periodic job) counts the case event log into
+`DayStat` per day and unit; the lights are counted by the (light, …) indexes."""
+
+import datetime
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from onewindow.cases.models import Case, CaseEvent
+from onewindow.cases.workflow import OPEN, Light
+from onewindow.org.models import Unit, User
+from onewindow.org.selectors import user_unit_id
+from onewindow.supervision.models import Anomaly, DayStat, Rating, RollupCursor
+
+SETTLE = datetime.timedelta(seconds=60)  # events younger than this may still be committing
+COUNTED = {
+    "submit": "received",
+    "accept": "accepted",
+    "deem_accept": "accepted",
+    "decide": "decided",
+    "decide_at_window": "decided",
+    "deliver": "closed",
+}
+
+
+def rollup(now: datetime.datetime | None = None, batch: int = 20000) -> int:
+    """Count new case events into DayStat; the number of events read. An event is counted once:
+    the cursor moves in the same transaction as the counts, and only past events older than a
+    minute (a transaction still open then could commit an earlier id later)."""
+    now = now or timezone.now()
+    done = 0
+    while True:
+        with transaction.atomic():
+            cursor, _ = RollupCursor.objects.select_for_update().get_or_create(name="day_stat")
+            events = list(
+                CaseEvent.objects.filter(id__gt=cursor.last_id, at__lt=now - SETTLE)
+                .order_by("id")
+                .values_list("id", "action", "at", "case__unit_id", "case__due_date")[:batch]
+            )
+            if not events:
+                return done
+            counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            for _, action, at, unit_id, due in events:
+                column = COUNTED.get(action)
+                if column is None:
+                    continue
+                day = timezone.localtime(at).date()
+                counts[(day, unit_id)][column] += 1
+                if column == "decided" and due is not None and day <= due:
+                    counts[(day, unit_id)]["on_time"] += 1
+            for (day, unit_id), add in counts.items():
+                stat, _ = DayStat.objects.select_for_update().get_or_create(
+                    day=day, unit_id=unit_id
+                )
+                DayStat.objects.filter(pk=stat.pk).update(
+                    **{column: F(column) + n for column, n in add.items()}
+                )
+            cursor.last_id = events[-1][0]
+            cursor.save(update_fields=["last_id"])
+            done += len(events)
+
+
+def _units(user: User) -> list[int] | None:
+    """None: every unit (supervisors and hall-wide roles); else the user's own."""
+    if user.sees_all_units:
+        return None
+    own = user_unit_id(user)
+    return [own] if own else []
+
+
+def overview(user: User, today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    units = _units(user)
+    cases = Case.objects.all() if units is None else Case.objects.filter(unit_id__in=units)
+    stats = DayStat.objects.all() if units is None else DayStat.objects.filter(unit_id__in=units)
+    lit = [Light.GREEN, Light.YELLOW, Light.RED, Light.SUSPENDED]
+    lights = dict(
+        cases.filter(light__in=lit).order_by().values_list("light").annotate(n=Count("id"))
+    )
+    alarms: dict[int, dict[str, int]] = defaultdict(dict)
+    for unit_id, light, n in (
+        cases.filter(light__in=[Light.YELLOW, Light.RED])
+        .order_by()
+        .values_list("unit_id", "light")
+        .annotate(n=Count("id"))
+    ):
+        alarms[unit_id][light] = n
+    month = today.replace(day=1)
+    month_stats = {
+        unit_id: (decided or 0, on_time or 0)
+        for unit_id, decided, on_time in stats.filter(day__gte=month)
+        .order_by()
+        .values_list("unit_id")
+        .annotate(Sum("decided"), Sum("on_time"))
+    }
+    ratings = Rating.objects.filter(rated_at__date__gte=month, excluded=False)
+    if units is not None:
+        ratings = ratings.filter(unit_id__in=units)
+    satisfaction = {
+        unit_id: (n, good)
+        for unit_id, n, good in ratings.order_by()
+        .values_list("unit_id")
+        .annotate(n=Count("id"), good=Count("id", filter=Q(level__lte=Rating.Level.BASIC)))
+    }
+    names = dict(Unit.objects.values_list("pk", "short_name"))
+    per_unit = []
+    for unit_id in sorted(set(alarms) | set(month_stats) | set(satisfaction)):
+        decided, on_time = month_stats.get(unit_id, (0, 0))
+        rated, good = satisfaction.get(unit_id, (0, 0))
+        per_unit.append(
+            {
+                "unit_id": unit_id,
+                "name": names.get(unit_id, str(unit_id)),
+                "yellow": alarms[unit_id].get(Light.YELLOW, 0),
+                "red": alarms[unit_id].get(Light.RED, 0),
+                "decided": decided,
+                "on_time_rate": round(100 * on_time / decided, 1) if decided else None,
+                "rated": rated,
+                "satisfaction": round(100 * good / rated, 1) if rated else None,
+            }
+        )
+    start = today - datetime.timedelta(days=29)
+    by_day = dict(
+        stats.filter(day__gte=start).order_by().values_list("day").annotate(Sum("received"))
+    )
+    trend = [
+        {
+            "day": (start + datetime.timedelta(days=i)).isoformat(),
+            "received": by_day.get(start + datetime.timedelta(days=i), 0) or 0,
+        }
+        for i in range(30)
+    ]
+    anomalies = Anomaly.objects.exclude(state=Anomaly.State.CONFIRMED)
+    if units is not None:
+        anomalies = anomalies.filter(unit_id__in=units)
+    return {
+        "today": today,
+        "intake_today": trend[-1]["received"],
+        "lights": {light: lights.get(light, 0) for light in lit},
+        "open": sum(lights.values()),
+        "per_unit": per_unit,
+        "trend": trend,
+        "anomalies": anomalies.count(),
+        "key_projects": cases.filter(key_project=True, state__in=list(OPEN)).count(),
+    }
+
+
+def drill(user: User, light: str = "", unit_id: int | None = None):
+    """The cases behind a figure of the overview."""
+    units = _units(user)
+    qs = Case.objects.select_related("item", "unit").order_by("due_date", "id")
+    if units is not None:
+        qs = qs.filter(unit_id__in=units)
+    if light in Light.values and light:
+        qs = qs.filter(light=light)
+    else:
+        qs = qs.filter(light__in=[Light.GREEN, Light.YELLOW, Light.RED, Light.SUSPENDED])
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    return qs
