@@ -8,6 +8,7 @@ from onewindow import __version__
 from onewindow.cases.api import combined_router
 from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
+from onewindow.common.errors import error_dict, error_text
 from onewindow.supervision.api import router as ratings_router
 
 api = NinjaAPI(
@@ -20,9 +21,8 @@ api = NinjaAPI(
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(
-        request, {"detail": "；".join(exc.messages), "errors": errors}, status=400
+        request, {"detail": error_text(exc), "errors": error_dict(exc)}, status=400
     )
 
 

@@ -15,6 +15,7 @@ from onewindow.cases.models import CaseMaterial, Channel, TechReview
 from onewindow.cases.workflow import MOVES, moves_from
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.catalog.models import SPECIAL_PROCEDURES, CombinedService, Item
+from onewindow.common.errors import error_dict, error_text
 from onewindow.documents import download
 from onewindow.org.access import role_required
 from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
@@ -30,12 +31,6 @@ STATUS_CHOICES = [
     (CaseMaterial.Status.MISSING, "缺少"),
     (CaseMaterial.Status.DEFECTIVE, "不符合要求"),
 ]
-
-
-def _errors(exc) -> dict:
-    if isinstance(exc, PermissionDenied):
-        return {"__all__": [str(exc)]}
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
 @role_required(*WINDOW)
@@ -94,7 +89,7 @@ def application_new(request, item_id: int):
             messages.success(request, "已收件。请核对材料后受理、一次性告知或不予受理。")
             return redirect("cases:detail", case.pk)
         except (ValidationError, PermissionDenied) as exc:
-            errors = _errors(exc)
+            errors = error_dict(exc)
     return render(
         request,
         "cases/application_new.html",
@@ -131,10 +126,6 @@ def case_detail(request, case_id: int):
             "review_kinds": TechReview.Kind.choices,
         },
     )
-
-
-def _message(exc: ValidationError | PermissionDenied) -> str:
-    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
 def _date(text: str) -> datetime.date | None:
@@ -249,7 +240,7 @@ def case_act(request, case_id: int, action: str):
         messages.success(request, f"已{MOVES[action].label}。")
     except (ValidationError, PermissionDenied) as exc:
         label = MOVES[action].label if action in MOVES else "办理"
-        messages.error(request, f"未能{label}：{_message(exc)}")
+        messages.error(request, f"未能{label}：{error_text(exc)}")
     return redirect("cases:detail", case.pk)
 
 
@@ -319,7 +310,7 @@ def combined_new(request, service_id: int):
             messages.success(request, "已收件。请核对材料后一次受理。")
             return redirect("cases:combined_detail", parent.pk)
         except (ValidationError, PermissionDenied) as exc:
-            errors = _errors(exc)
+            errors = error_dict(exc)
     return render(
         request,
         "cases/combined_new.html",
@@ -440,7 +431,7 @@ def combined_act(request, combined_id: int, action: str):
             combined.combined_prompt(acting_user=user, case=child, note=p.get("reason", ""))
         messages.success(request, f"已{labels[action]}。")
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, f"未能{labels[action]}：{_message(exc)}")
+        messages.error(request, f"未能{labels[action]}：{error_text(exc)}")
     return redirect("cases:combined_detail", parent.pk)
 
 

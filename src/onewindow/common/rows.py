@@ -120,8 +120,9 @@ def insert(obj: Model) -> None:
 
 
 @functools.cache
-def _insert_sql(model: type[Model], count: int, returning: bool) -> tuple[list, str]:
-    """The fields and the INSERT statement for `count` rows of `model`, built once."""
+def _insert_sql(model: type[Model], count: int) -> tuple[list, str]:
+    """The fields and the INSERT … RETURNING statement for `count` rows of `model`, built once
+    (both supported databases return the new ids: PostgreSQL, and SQLite from 3.35)."""
     meta = model._meta
     qn = connection.ops.quote_name
     fields = [f for f in meta.concrete_fields if not (f.primary_key and f.db_returning)]
@@ -130,7 +131,7 @@ def _insert_sql(model: type[Model], count: int, returning: bool) -> tuple[list, 
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
         f"VALUES {', '.join([row] * count)}"
     )
-    return fields, f"{sql} RETURNING {qn(meta.pk.column)}" if returning else sql
+    return fields, f"{sql} RETURNING {qn(meta.pk.column)}"
 
 
 def insert_many(objs: Sequence[Model]) -> None:
@@ -138,19 +139,11 @@ def insert_many(objs: Sequence[Model]) -> None:
     key (auto_now fields are stamped as save() would); sets each object's pk."""
     if not objs:
         return
-    meta = objs[0]._meta
-    returning = connection.features.can_return_rows_from_bulk_insert
-    fields, sql = _insert_sql(type(objs[0]), len(objs), returning)
+    fields, sql = _insert_sql(type(objs[0]), len(objs))
     params = [_db_value(obj, f, add=True) for obj in objs for f in fields]
     with connection.cursor() as cursor:
-        if returning:
-            cursor.execute(sql, params)
-            pks = [r[0] for r in cursor.fetchall()]
-        else:
-            if len(objs) > 1:
-                raise NotImplementedError("this database cannot return the ids of a bulk insert")
-            cursor.execute(sql, params)
-            pks = [connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)]
+        cursor.execute(sql, params)
+        pks = [r[0] for r in cursor.fetchall()]
     for obj, pk in zip(objs, pks, strict=True):
         obj.pk = pk
         obj._state.adding = False

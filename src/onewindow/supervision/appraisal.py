@@ -188,6 +188,15 @@ def names(level: str, keys) -> dict[int, str]:
     }
 
 
+def keys_of_unit(unit_id: int, level: str) -> set[int]:
+    """What a unit's own staff may see at a level: the unit, the windows serving it, its staff."""
+    if level == "unit":
+        return {unit_id}
+    if level == "window":
+        return set(WindowPost.objects.filter(units__id=unit_id).values_list("pk", flat=True))
+    return set(Staff.objects.filter(unit_id=unit_id).values_list("pk", flat=True))
+
+
 def dispatched_staff(unit: Unit) -> list[int]:
     """The unit's staff who hold a hall window post (派驻窗口人员, S12)."""
     held = WindowPost.objects.filter(active=True).values_list("staff_a_id", "staff_b_id")

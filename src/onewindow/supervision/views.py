@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.models import Case
 from onewindow.cases.workflow import Light
+from onewindow.common.errors import error_dict, error_text
 from onewindow.documents import download
 from onewindow.org.access import role_required
-from onewindow.org.models import Staff, Unit, WindowPost
+from onewindow.org.models import Unit
 from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
 from onewindow.org.selectors import user_unit_id
 from onewindow.supervision import (
@@ -138,7 +139,7 @@ def order_new(request):
             messages.success(request, "已督办。")
             return redirect("supervision:order_detail", order.pk)
         except (ValidationError, PermissionDenied) as exc:
-            errors = _errors(exc)
+            errors = error_dict(exc)
     return render(
         request,
         "supervision/order_new.html",
@@ -181,22 +182,12 @@ def order_act(request, order_id: int, action: str):
         else:
             raise Http404("没有这个操作。")
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, f"未能办理：{_message(exc)}")
+        messages.error(request, f"未能办理：{error_text(exc)}")
     return redirect("supervision:order_detail", order.pk)
 
 
 def _int(value) -> int:
     return int(value) if str(value or "").isdigit() else 0
-
-
-def _message(exc: ValidationError | PermissionDenied) -> str:
-    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-
-
-def _errors(exc) -> dict:
-    if isinstance(exc, PermissionDenied):
-        return {"__all__": [str(exc)]}
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
 # --- 异常办件 ---------------------------------------------------------------------------------
@@ -242,7 +233,7 @@ def anomaly_act(request, anomaly_id: int, action: str):
         else:
             raise Http404("没有这个操作。")
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, f"未能办理：{_message(exc)}")
+        messages.error(request, f"未能办理：{error_text(exc)}")
     return redirect("supervision:anomalies")
 
 
@@ -330,7 +321,7 @@ def ticket_act(request, ticket_id: int, action: str):
         steps[action]()
         messages.success(request, "已登记。")
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, f"未能办理：{_message(exc)}")
+        messages.error(request, f"未能办理：{error_text(exc)}")
     return redirect("supervision:ticket_detail", ticket.pk)
 
 
@@ -349,11 +340,7 @@ def appraisal_page(request):
         error = "；".join(exc.messages)
     own = None if request.user.sees_all_units else user_unit_id(request.user)
     if own is not None:
-        mine = {
-            "unit": {own},
-            "window": set(WindowPost.objects.filter(units__id=own).values_list("pk", flat=True)),
-            "staff": set(Staff.objects.filter(unit_id=own).values_list("pk", flat=True)),
-        }.get(level, set())
+        mine = appraisal.keys_of_unit(own, level)
         rows = [r for r in rows if r.key in mine]
     return render(
         request,

@@ -165,7 +165,7 @@ def test_a_denied_or_suspended_parallel_child_leaves_the_others_running(zh_post)
     view = combined_overview(parent, DAY)
     assert view["holding"].pk == suspended.pk  # the suspended child holds the whole up
     assert "暂停" in view["effect"] or "中止" in view["effect"]
-    assert kids[2].__class__.objects.get(pk=kids[2].pk).state == State.TRANSFERRED
+    assert Case.objects.get(pk=kids[2].pk).state == State.TRANSFERRED  # the others go on
     parent.refresh_from_db()
     assert parent.state == CombinedCase.State.HANDLING
 
