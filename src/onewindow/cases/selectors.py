@@ -1,5 +1,6 @@
 """Reads of cases, scoped by the user: hall-wide roles read all; unit staff read their unit's
-cases and those at the windows they hold; applicants read none here (see the progress page)."""
+cases and those at the windows they hold; an applicant reads the cases filed under their verified
+identity (and anyone with a notice's QR code reads that one case's progress page)."""
 
 import datetime
 
@@ -39,6 +40,24 @@ def case_get_for_user(case_id: int, *, user: User) -> Case:
     case = case_list_for_user(user=user).filter(pk=case_id).first()
     if case is None:
         raise Http404("没有找到该办件，或您无权查看。")
+    return case
+
+
+def applicant_cases(*, user: User) -> QuerySet[Case]:
+    """我的办事: the cases whose applicant is the signed-in applicant's verified identity."""
+    if not user.identity_digest:
+        return Case.objects.none()
+    return (
+        Case.objects.filter(applicant_id_digest=user.identity_digest)
+        .select_related("item", "unit")
+        .order_by("-received_on", "-id")
+    )
+
+
+def applicant_case_get(case_id: int, *, user: User) -> Case:
+    case = applicant_cases(user=user).filter(pk=case_id).first()
+    if case is None:
+        raise Http404("没有找到该办件，或它不是以您的实名身份申请的。")
     return case
 
 

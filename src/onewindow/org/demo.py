@@ -11,6 +11,8 @@ from onewindow.org.models import Hall, Region, Section, Staff, Unit, User, Windo
 from onewindow.org.roles import RoleCode
 
 DEMO_PASSWORD = "Taojiang2026"
+# The demo applicant 张三's verified resident ID: the demo history gives him cases to rate.
+DEMO_APPLICANT_ID = "430922198806120030"
 COUNTY_CODE = "430922000000"
 
 # (name, short name, kind, approval section mode): attachment 1, in its order.
@@ -301,12 +303,14 @@ def load() -> dict[str, int]:
     }
     for username, role, _where in DEMO_LOGINS:
         staff = logins[username]
-        _login(
+        user = _login(
             username,
             staff.name if staff else ("张三" if username == "applicant" else "系统管理员"),
             role,
             staff,
         )
+        if role == RoleCode.APPLICANT and not user.identity_digest:
+            services.applicant_verify(user=user, kind="person", number=DEMO_APPLICANT_ID)
     return {
         "units": Unit.objects.count(),
         "staff": Staff.objects.count(),

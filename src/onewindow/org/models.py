@@ -35,6 +35,11 @@ class User(AbstractUser):
 
     display_name = models.CharField("姓名", max_length=50, blank=True)
     roles = models.ManyToManyField(Role, verbose_name="角色", blank=True, related_name="users")
+    # An applicant's verified identity (实名认证: resident ID or credit code) as the keyed digest
+    # cases carry, so "我的办事" finds their cases; the number itself is not kept here.
+    identity_digest = models.CharField(
+        "实名认证摘要", max_length=64, blank=True, default="", db_index=True, editable=False
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

@@ -10,7 +10,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from onewindow import workdays
-from onewindow.common.validators import normalize_credit_code
+from onewindow.common import crypto
+from onewindow.common.validators import (
+    normalize_credit_code,
+    normalize_id_number,
+    validate_credit_code,
+    validate_id_number,
+)
 from onewindow.org import cover
 from onewindow.org.models import (
     Hall,
@@ -163,6 +169,25 @@ def user_create(
     user.set_password(password)
     _save(user, exclude=["password"])
     user.roles.set(Role.objects.filter(code__in=[RoleCode(r) for r in roles]))
+    return user
+
+
+def applicant_verify(*, user: User, kind: str, number: str) -> User:
+    """Record an applicant's verified identity (in production from the province's unified
+    identity authentication): a resident ID number (kind "person") or a unified social credit
+    code ("organisation"). Only its keyed digest is kept, the one cases carry."""
+    if kind == "person":
+        number = normalize_id_number(number)
+        validate_id_number(number)
+    elif kind == "organisation":
+        number = normalize_credit_code(number)
+        validate_credit_code(number)
+    else:
+        raise ValidationError({"kind": "请选择个人（身份证）或法人（统一社会信用代码）。"})
+    if not user.has_role(RoleCode.APPLICANT):
+        raise ValidationError("只有申请人账号可以登记实名认证信息。")
+    user.identity_digest = crypto.digest(number)
+    user.save(update_fields=["identity_digest"])
     return user
 
 

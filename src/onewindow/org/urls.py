@@ -12,7 +12,6 @@ urlpatterns = [
     path("window/", views.my_windows, name="my_windows"),
     path("hall/", views.hall_overview, name="hall_overview"),
     path("reform/units/", views.reform_units, name="reform_units"),
-    path("me/", views.applicant_home, name="applicant_home"),
     path("org/leave/", views.my_leave, name="my_leave"),
     path("hall/cover/", views.hall_cover, name="hall_cover"),
     path("org/changes/", views.staff_changes, name="staff_changes"),

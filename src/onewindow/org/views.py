@@ -117,17 +117,6 @@ def reform_units(request):
     return render(request, "org/reform_units.html", {"units": units, "missing": missing})
 
 
-@role_required(RoleCode.APPLICANT)
-def applicant_home(request):
-    return render(
-        request,
-        "org/applicant_home.html",
-        {
-            "halls": selectors.hall_list_for_user(user=request.user),
-        },
-    )
-
-
 # --- leave, cover and staff changes (S12) -------------------------------------------------
 
 

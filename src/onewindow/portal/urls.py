@@ -11,6 +11,8 @@ urlpatterns = [
     path("guide/combined/<int:service_id>/", views.guide_combined, name="combined"),
     path("progress/<str:token>/", views.progress, name="progress"),
     path("progress/<str:token>/rate/", views.rate, name="rate"),
+    path("me/", views.my_cases, name="my_cases"),
+    path("me/cases/<int:case_id>/", views.my_case, name="my_case"),
     path(
         "guide/materials/<int:material_id>/<str:which>/",
         views.material_file,

@@ -17,7 +17,11 @@ from onewindow.cases.notices import SALT
 from onewindow.catalog import selectors
 from onewindow.catalog.codes import ItemType
 from onewindow.catalog.models import LifeEvent, Material
+from onewindow.org import selectors as org_selectors
+from onewindow.org.access import role_required
+from onewindow.org.roles import RoleCode
 from onewindow.supervision import ratings as ratings_service
+from onewindow.supervision import selectors as supervision_selectors
 from onewindow.supervision.models import Rating
 
 
@@ -116,48 +120,38 @@ def material_file(request, material_id: int, which: str):
     )
 
 
-def progress(request, token: str):
-    """A case's progress for the applicant, reached from the QR code on any notice: state, dates
-    and the steps, with the name masked and no identifiers."""
-    try:
-        case_id = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
-        raise Http404("查询码无效，请扫描通知书上的二维码。") from None
-    case = get_object_or_404(Case.objects.select_related("item", "unit"), pk=case_id)
-    name = case.applicant_name
-    masked = name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
-    ratings = list(Rating.objects.filter(case=case).select_related("ticket"))
+def _masked(name: str) -> str:
+    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
+
+
+def _case_page(request, case: Case, *, channel: str, rate_url: str, template: str, extra=None):
+    """A case's progress with its ratings, and the rating form while the channel is unused."""
+    ratings = supervision_selectors.ratings_by_case([case.pk]).get(case.pk, [])
     can_rate = case.state in ratings_service.RATEABLE and not any(
-        r.channel == Rating.Channel.QR for r in ratings
+        r.channel == channel for r in ratings
     )
     return render(
         request,
-        "portal/progress.html",
+        template,
         {
             "case": case,
-            "masked": masked,
+            "masked": _masked(case.applicant_name),
             "events": case_selectors.timeline(case),
             "ratings": ratings,
             "can_rate": can_rate,
-            "rate_url": reverse("portal:rate", args=[token]),
+            "rate_url": rate_url,
             "levels": Rating.Level.choices,
             "tags": Rating.TAGS,
+            **(extra or {}),
         },
     )
 
 
-@require_POST
-def rate(request, token: str):
-    """The applicant's rating from the QR code on the notice (扫码评价)."""
-    try:
-        case_id = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
-        raise Http404("查询码无效，请扫描通知书上的二维码。") from None
-    case = get_object_or_404(Case.objects.select_related("unit__region"), pk=case_id)
+def _rate(request, case: Case, channel: str) -> None:
     try:
         ratings_service.rate(
             case=case,
-            channel=Rating.Channel.QR,
+            channel=channel,
             level=int(request.POST.get("level") or 0),
             tags=request.POST.getlist("tags"),
             text=request.POST.get("text", ""),
@@ -165,4 +159,70 @@ def rate(request, token: str):
         messages.success(request, "感谢您的评价。")
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
+
+
+def _case_of_token(token: str) -> Case:
+    try:
+        case_id = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        raise Http404("查询码无效，请扫描通知书上的二维码。") from None
+    return get_object_or_404(Case.objects.select_related("item", "unit__region"), pk=case_id)
+
+
+def progress(request, token: str):
+    """A case's progress for the applicant, reached from the QR code on any notice: state, dates
+    and the steps, with the name masked and no identifiers."""
+    case = _case_of_token(token)
+    return _case_page(
+        request,
+        case,
+        channel=Rating.Channel.QR,
+        rate_url=reverse("portal:rate", args=[token]),
+        template="portal/progress.html",
+    )
+
+
+@require_POST
+def rate(request, token: str):
+    """The applicant's rating from the QR code on the notice (扫码评价)."""
+    _rate(request, _case_of_token(token), Rating.Channel.QR)
     return redirect("portal:progress", token)
+
+
+@role_required(RoleCode.APPLICANT)
+def my_cases(request):
+    """我的办事: the signed-in applicant's cases (by verified identity) and where to apply."""
+    page = Paginator(case_selectors.applicant_cases(user=request.user), 20).get_page(
+        request.GET.get("page")
+    )
+    rated = supervision_selectors.ratings_by_case(c.pk for c in page)
+    for case in page:
+        case.my_ratings = rated.get(case.pk, [])
+        case.web_rateable = case.state in ratings_service.RATEABLE and not any(
+            r.channel == Rating.Channel.WEB for r in case.my_ratings
+        )
+    return render(
+        request,
+        "portal/my_cases.html",
+        {
+            "page": page,
+            "verified": bool(request.user.identity_digest),
+            "halls": org_selectors.hall_list_for_user(user=request.user),
+        },
+    )
+
+
+@role_required(RoleCode.APPLICANT)
+def my_case(request, case_id: int):
+    """One of the applicant's cases, rated here on the web channel (网上评价, 一事一评)."""
+    case = case_selectors.applicant_case_get(case_id, user=request.user)
+    if request.method == "POST":
+        _rate(request, case, Rating.Channel.WEB)
+        return redirect("portal:my_case", case.pk)
+    return _case_page(
+        request,
+        case,
+        channel=Rating.Channel.WEB,
+        rate_url=reverse("portal:my_case", args=[case.pk]),
+        template="portal/my_case.html",
+    )

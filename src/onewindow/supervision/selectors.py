@@ -6,7 +6,7 @@ from django.http import Http404
 
 from onewindow.org.models import User
 from onewindow.org.selectors import user_unit_id
-from onewindow.supervision.models import Anomaly, Message, Order, Ticket, Warning
+from onewindow.supervision.models import Anomaly, Message, Order, Rating, Ticket, Warning
 
 
 def messages_of(user: User) -> QuerySet[Message]:
@@ -53,3 +53,11 @@ def ticket_get_for_user(ticket_id: int, *, user: User) -> Ticket:
     if ticket is None:
         raise Http404("没有找到该差评整改，或您无权查看。")
     return ticket
+
+
+def ratings_by_case(case_ids) -> dict[int, list[Rating]]:
+    """The ratings of the given cases with their tickets, for the applicant's own pages."""
+    found: dict[int, list[Rating]] = {}
+    for rating in Rating.objects.filter(case_id__in=list(case_ids)).select_related("ticket"):
+        found.setdefault(rating.case_id, []).append(rating)
+    return found

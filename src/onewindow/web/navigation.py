@@ -24,7 +24,7 @@ HOME = {
     RoleCode.TEAM_LEADER: "org:my_windows",
     RoleCode.DEPT_REVIEWER: "org:my_unit",
     RoleCode.WINDOW_CLERK: "org:my_windows",
-    RoleCode.APPLICANT: "org:applicant_home",
+    RoleCode.APPLICANT: "portal:my_cases",
 }
 
 _unit_roles = frozenset(
@@ -40,7 +40,7 @@ _hall_wide = frozenset(
 )
 
 NAV = [
-    NavEntry(_("我的办事"), "org:applicant_home", frozenset({RoleCode.APPLICANT})),
+    NavEntry(_("我的办事"), "portal:my_cases", frozenset({RoleCode.APPLICANT})),
     NavEntry(_("我的窗口"), "org:my_windows", _unit_roles - {RoleCode.DEPT_REVIEWER}),
     NavEntry(
         _("窗口工作台"),
