@@ -43,7 +43,8 @@ def server_database_url(tmp: Path, worker: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
-def start_server(tmp: Path, worker: str) -> tuple[subprocess.Popen, str]:
+def start_server(tmp: Path, worker: str, history_days: int = 0) -> tuple[subprocess.Popen, str]:
+    """migrate, collectstatic, demo (with `history_days` of case history) and serve."""
     env = {
         **os.environ,
         "DATABASE_URL": server_database_url(tmp, worker),
@@ -55,7 +56,7 @@ def start_server(tmp: Path, worker: str) -> tuple[subprocess.Popen, str]:
     for step in (
         ["migrate", "--no-input", "-v0"],
         ["collectstatic", "--no-input", "-v0"],
-        ["demo"],
+        ["demo", f"--history-days={history_days}"],
     ):
         subprocess.run([BIN / "onewindow", *step], env=env, check=True, stdout=log, stderr=log)
     proc = subprocess.Popen(

@@ -93,11 +93,11 @@ GIVEN = [
 ]
 
 
-def _name(seed: int) -> str:
+def person_name(seed: int) -> str:
     return SURNAMES[seed % len(SURNAMES)] + GIVEN[(seed * 7) % len(GIVEN)]
 
 
-def _mobile(seed: int) -> str:
+def mobile_number(seed: int) -> str:
     digits = int(hashlib.sha256(f"m{seed}".encode()).hexdigest(), 16) % 10**8
     return f"{[135, 136, 137, 138, 139, 150, 151, 158, 187, 188][seed % 10]}{digits:08d}"
 
@@ -133,9 +133,9 @@ def _section(unit: Unit, name: str, **fields) -> Section:
 
 
 def _staff(unit: Unit, seed: int, title: str, section: Section | None) -> Staff:
-    name = _name(seed)
+    name = person_name(seed)
     return Staff.objects.filter(unit=unit, name=name, title=title).first() or services.staff_create(
-        unit=unit, name=name, mobile=_mobile(seed), title=title, section=section
+        unit=unit, name=name, mobile=mobile_number(seed), title=title, section=section
     )
 
 

@@ -3,6 +3,8 @@ reachable here: the default writes each message to the `onewindow.sms` log; a ga
 implements the same `send`."""
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -24,6 +26,26 @@ class MemorySender:
         MemorySender.sent.append((mobile, text))
 
 
+class NullSender:
+    def send(self, mobile: str, text: str) -> None:
+        pass
+
+
+_SILENCED: ContextVar[bool] = ContextVar("sms_silenced", default=False)
+
+
+@contextmanager
+def silenced():
+    """No texts while replaying the past (the demo history): the warnings stay in-app."""
+    token = _SILENCED.set(True)
+    try:
+        yield
+    finally:
+        _SILENCED.reset(token)
+
+
 def sender():
+    if _SILENCED.get():
+        return NullSender()
     path = getattr(settings, "ONEWINDOW_SMS_SENDER", "onewindow.supervision.sms.LogSender")
     return import_string(path)()

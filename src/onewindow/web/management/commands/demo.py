@@ -1,12 +1,26 @@
+import time
+
 from django.core.management.base import BaseCommand
 
 from onewindow.catalog import demo as catalog_demo
 from onewindow.mandates import demo as mandates_demo
 from onewindow.org import demo as org_demo
+from onewindow.supervision import history
 
 
 class Command(BaseCommand):
-    help = "载入桃江县演示数据（可重复执行，第二次不做任何改动）。"
+    help = "载入桃江县演示数据（可重复执行，第二次不做任何改动），并生成几个月的办件历史。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--history-days",
+            type=int,
+            default=100,
+            help="回放截至昨天的多少个自然日的办件历史（默认100；0为不生成；已有办件时不生成）",
+        )
+        parser.add_argument(
+            "--per-day", type=int, default=25, help="每个工作日约多少件申请（默认25）"
+        )
 
     def handle(self, *args, **options):
         counts = org_demo.load()
@@ -19,6 +33,15 @@ class Command(BaseCommand):
                 )
             )
         )
+        started = time.perf_counter()
+        made = history.load(days=options["history_days"], per_day=options["per_day"])
+        if made["history_cases"]:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已回放{options['history_days']}天的办件历史：{made['history_cases']}件申请"
+                    f"（用时{time.perf_counter() - started:.0f}秒）"
+                )
+            )
         self.stdout.write(f"演示账号（密码均为 {org_demo.DEMO_PASSWORD}）：")
         for username, role, where in org_demo.DEMO_LOGINS:
             self.stdout.write(f"  {username:<10} {role.label}  {where}")
