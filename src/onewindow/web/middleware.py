@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -21,3 +23,38 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+NUL_MESSAGE = "提交的内容含有空字符（\\0），已全部拒收，请删除后重新提交。"
+
+
+class RefuseNulMiddleware:
+    """Refuse any request whose parameters or body carry a NUL character, with one Chinese
+    400, before a view sees it. PostgreSQL cannot store NUL in text or JSON, so it would
+    otherwise fail deep inside a write as a 500; SQLite would keep a value no one can see."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_MESSAGE}, status=400)
+            return render(request, "web/400.html", {"message": NUL_MESSAGE}, status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
+            return True
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return False
+        kind = request.content_type or ""
+        if kind.startswith("multipart/"):
+            names = [f.name for files in request.FILES.lists() for f in files[1]]
+            values = [v for _k, vs in request.POST.lists() for v in vs]
+            return any("\x00" in s for s in [*values, *names, *request.POST.keys()])
+        body = request.body
+        if kind == "application/x-www-form-urlencoded" and b"%00" in body:
+            return True
+        return b"\x00" in body or b"\\u0000" in body.lower()
