@@ -8,13 +8,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import APIKeyHeader, django_auth
 
 from onewindow.cases import combined, selectors, services
 from onewindow.cases.models import ApiClient, Case, Channel, CombinedCase
 from onewindow.catalog.models import CombinedService, Item
 from onewindow.common import crypto
+from onewindow.common.schemas import Id, Pages, Problem
 
 router = Router(tags=["办件"])
 # Mounted before `router`: its paths would otherwise be taken for a case id.
@@ -41,7 +42,7 @@ def issue_key(client: ApiClient) -> str:
     return key
 
 
-class MaterialIn(Schema):
+class CaseMaterialIn(Schema):
     material_id: int
     status: str = Field("uploaded", description="paper / uploaded / shared / missing")
 
@@ -62,7 +63,7 @@ class ApplicationIn(Schema):
         min_length=1, max_length=100, description="提交方的唯一键，重复提交返回同一申请"
     )
     applicant: ApplicantIn
-    materials: list[MaterialIn] = []
+    materials: list[CaseMaterialIn] = []
 
 
 class EventOut(Schema):
@@ -98,11 +99,6 @@ class CaseDetail(CaseOut):
     @staticmethod
     def resolve_events(obj):
         return selectors.timeline(obj)
-
-
-class Problem(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
 
 
 @router.post(
@@ -145,14 +141,14 @@ def _client_case(client: ApiClient, case_id: int) -> Case:
 @router.get(
     "/{case_id}", response=CaseDetail, auth=[api_key, django_auth], summary="办件及办理过程"
 )
-def get_case(request, case_id: int):
+def get_case(request, case_id: Id):
     if isinstance(request.auth, ApiClient):
         return _client_case(request.auth, case_id)
     return selectors.case_get_for_user(case_id, user=request.auth)
 
 
 @router.get("", response=list[CaseOut], auth=django_auth, summary="办件列表（按用户范围）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_cases(request, state: str | None = None):
     qs = selectors.case_list_for_user(user=request.auth)
     return qs.filter(state=state) if state else qs
@@ -176,7 +172,7 @@ class ProgressIn(Schema):
     auth=api_key,
     summary="部门系统报告进展和决定（不在系统外办理）",
 )
-def progress(request, case_id: int, payload: ProgressIn):
+def progress(request, case_id: Id, payload: ProgressIn):
     client: ApiClient = request.auth
     if client.unit_id is None or client.acting_user is None:
         raise PermissionDenied("只有绑定单位和代表账号的部门系统可以报告办理进展。")
@@ -303,7 +299,7 @@ def submit_combined(request, payload: CombinedIn):
     auth=[api_key, django_auth],
     summary="一件事办件及各事项进展",
 )
-def get_combined(request, combined_id: int):
+def get_combined(request, combined_id: Id):
     if isinstance(request.auth, ApiClient):
         found = CombinedCase.objects.filter(pk=combined_id, source=request.auth.name).first()
         if found is None:

@@ -7,11 +7,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from onewindow.catalog import selectors, services, transfer
 from onewindow.catalog.models import Item, LifeEvent
+from onewindow.common.schemas import Id, Pages, Problem
 from onewindow.org.models import Unit
 
 router = Router(tags=["事项库"])
@@ -83,13 +84,13 @@ class ItemDetail(ItemSummary):
 
 class ItemFilters(Schema):
     q: str = Field("", description="名称、关键词或拼音首字母（如 jzxk）")
-    unit: int | None = None
+    unit: Id | None = None
     type: str | None = Field(None, description="事项类型代码，如 01")
     event: str | None = Field(None, description="主题代码，如 birth")
 
 
 @router.get("/items", response=list[ItemSummary], auth=None, summary="已发布事项列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_items(request, filters: Query[ItemFilters]):
     qs = selectors.item_filter(selectors.public_items(), params=filters.dict())
     return selectors.item_search(qs, filters.q) if filters.q else qs.order_by("unit_id", "name")
@@ -100,7 +101,7 @@ def get_item(request, code: str):
     return selectors.public_item_get(code)
 
 
-class CombinedOut(Schema):
+class CombinedServiceOut(Schema):
     id: int
     name: str
     lead_unit: str = Field(alias="lead_unit.name")
@@ -123,7 +124,7 @@ class MergedMaterialOut(Schema):
     item_names: list[str]
 
 
-class CombinedDetail(CombinedOut):
+class CombinedServiceDetail(CombinedServiceOut):
     materials: list[MergedMaterialOut]
 
     @staticmethod
@@ -131,20 +132,22 @@ class CombinedDetail(CombinedOut):
         return selectors.merged_materials(obj)
 
 
-@router.get("/combined", response=list[CombinedOut], auth=None, summary="一件事列表")
+@router.get("/combined", response=list[CombinedServiceOut], auth=None, summary="一件事列表")
 def list_combined(request):
     return selectors.public_combined().prefetch_related("members__item")
 
 
-@router.get("/combined/{service_id}", response=CombinedDetail, auth=None, summary="一件事详情")
-def get_combined(request, service_id: int):
+@router.get(
+    "/combined/{service_id}", response=CombinedServiceDetail, auth=None, summary="一件事详情"
+)
+def get_combined(request, service_id: Id):
     return selectors.combined_get(service_id, public=True)
 
 
 # --- writes -------------------------------------------------------------------------------
 
 
-class MaterialIn(Schema):
+class ItemMaterialIn(Schema):
     order: int = 0
     name: str
     issuer: str = ""
@@ -187,7 +190,7 @@ class ItemIn(Schema):
     faq: str = ""
     keywords: str = ""
     life_events: list[str] = Field([], description="主题名称")
-    materials: list[MaterialIn] = []
+    materials: list[ItemMaterialIn] = []
 
 
 class ItemCreate(ItemIn):
@@ -214,7 +217,7 @@ class ItemPatch(Schema):
     keywords: str | None = None
     visits: int | None = None
     life_events: list[str] | None = None
-    materials: list[MaterialIn] | None = None
+    materials: list[ItemMaterialIn] | None = None
 
 
 class Approval(Schema):
@@ -222,11 +225,6 @@ class Approval(Schema):
     approved_on: datetime.date
     approver: str
     reason: str
-
-
-class Problem(Schema):
-    detail: str
-    errors: dict[str, list[str]] | list[str] | None = None
 
 
 def _events(names: list[str]) -> list[LifeEvent]:

@@ -3,8 +3,9 @@
 from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 
-from onewindow.cases.api import Problem, api_key
+from onewindow.cases.api import api_key
 from onewindow.cases.models import Case
+from onewindow.common.schemas import Problem
 from onewindow.common.validators import normalize_mobile
 from onewindow.supervision import ratings
 from onewindow.supervision.models import Rating
