@@ -5,6 +5,7 @@ does, so a browser test sees what a user sees.
 """
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -43,8 +44,9 @@ def server_database_url(tmp: Path, worker: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
-def start_server(tmp: Path, worker: str, history_days: int = 0) -> tuple[subprocess.Popen, str]:
-    """migrate, collectstatic, demo (with `history_days` of case history) and serve."""
+def prepare_server(tmp: Path, worker: str, history_days: int = 0) -> dict:
+    """A fresh database with the demo (and `history_days` of case history) and static files,
+    as `make run` prepares them; the environment to serve it with."""
     env = {
         **os.environ,
         "DATABASE_URL": server_database_url(tmp, worker),
@@ -52,15 +54,26 @@ def start_server(tmp: Path, worker: str, history_days: int = 0) -> tuple[subproc
         "PORT": str(free_port()),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed with the process
-    for step in (
-        ["migrate", "--no-input", "-v0"],
-        ["collectstatic", "--no-input", "-v0"],
-        ["demo", f"--history-days={history_days}"],
-    ):
-        subprocess.run([BIN / "onewindow", *step], env=env, check=True, stdout=log, stderr=log)
+    with open(tmp / "prepare.log", "w") as log:
+        for step in (
+            ["migrate", "--no-input", "-v0"],
+            ["collectstatic", "--no-input", "-v0"],
+            ["demo", f"--history-days={history_days}"],
+        ):
+            subprocess.run([BIN / "onewindow", *step], env=env, check=True, stdout=log, stderr=log)
+    return env
+
+
+def launch(env: dict, tmp: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
+    """`onewindow serve` in a process group of its own (so a test can kill all of it), once
+    /healthz answers."""
+    log = open(tmp / "server.log", "a")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
-        [BIN / "onewindow", "serve", "--workers", "1"], env=env, stdout=log, stderr=log
+        [BIN / "onewindow", "serve", "--workers", str(workers)],
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{env['PORT']}"
     deadline = time.monotonic() + 30
@@ -71,8 +84,22 @@ def start_server(tmp: Path, worker: str, history_days: int = 0) -> tuple[subproc
                     return proc, url
         except OSError:
             time.sleep(0.2)
-    proc.kill()
+    os.killpg(proc.pid, signal.SIGKILL)
     raise RuntimeError(f"server did not start; see {tmp / 'server.log'}")
+
+
+def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Signal the whole process group (gunicorn, its workers, the jobs and the receiver)."""
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        return
+    proc.wait(timeout=20)
+
+
+def start_server(tmp: Path, worker: str, history_days: int = 0) -> tuple[subprocess.Popen, str]:
+    """migrate, collectstatic, demo (with `history_days` of case history) and serve."""
+    return launch(prepare_server(tmp, worker, history_days), tmp)
 
 
 def sign_in(page, server: str, username: str, password: str = "Taojiang2026") -> None:

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import start_server
+from tests.browser import start_server, stop
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-results"
@@ -13,8 +13,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-results"
 def server(tmp_path_factory, worker_id):
     proc, url = start_server(tmp_path_factory.mktemp("server"), worker_id)
     yield url
-    proc.terminate()
-    proc.wait(timeout=15)
+    stop(proc)
 
 
 @pytest.fixture(scope="module")
