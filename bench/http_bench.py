@@ -1,0 +1,157 @@
+"""Page latency under load: 20 concurrent clients (wrk) against a gunicorn server on loopback,
+signed in as a department reviewer, on the department workbench and on a case page; then each
+worker's peak memory.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/onewindow_bench \\
+        .venv/bin/python bench/http_bench.py
+
+Runs on whatever database bench/dataset.py filled (the demo alone is a small table). Needs wrk
+(`scripts/apt-install wrk`). BENCH_WORKERS (default 2, one per core), BENCH_SECONDS (20),
+BENCH_CLIENTS (20).
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(env: dict) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [BIN / "onewindow", "serve", "--workers", str(WORKERS)],
+        env=env,
+        stdout=subprocess.DEVNULL,  # the access log would cost more than the pages
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{env['PORT']}"
+    for _ in range(150):
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    sys.exit("server did not start")
+
+
+def sign_in(url: str, username: str) -> str:
+    with httpx.Client(base_url=url, follow_redirects=False) as http:
+        http.get("/accounts/login/")
+        token = http.cookies["csrftoken"]
+        r = http.post(
+            "/accounts/login/",
+            data={"username": username, "password": "Taojiang2026", "csrfmiddlewaretoken": token},
+            headers={"Referer": url + "/accounts/login/"},
+        )
+        assert r.status_code == 302, r.text[:300]
+        return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+
+
+def a_case(env: dict) -> int:
+    code = (
+        "from onewindow.cases.models import Case; "
+        "print(Case.objects.filter(unit__short_name='县市监局', state='transferred')"
+        ".order_by('due_date').values_list('pk', flat=True).first())"
+    )
+    out = subprocess.run(
+        [BIN / "onewindow", "shell", "-c", code], env=env, capture_output=True, text=True
+    )
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def wrk(url: str, cookie: str) -> dict[str, float]:
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{min(4, CLIENTS)}",
+            f"-c{CLIENTS}",
+            f"-d{SECONDS}s",
+            "-s",
+            str(ROOT / "bench" / "wrk_report.lua"),
+            "-H",
+            f"Cookie: {cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
+
+
+def workers_peak_mib(master: int) -> list[float]:
+    """VmHWM of each gunicorn worker: the master's children that run the same command."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    own = Path(f"/proc/{master}/cmdline").read_bytes()
+    peaks = []
+    for pid in children:
+        try:
+            if Path(f"/proc/{pid}/cmdline").read_bytes() != own:
+                continue  # the jobs process or the provincial stand-in
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            continue
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024)
+    return peaks
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: scripts/apt-install wrk")
+    env = {**os.environ, "PORT": str(free_port())}
+    env.setdefault("ONEWINDOW_VAR_DIR", str(ROOT / "var"))
+    # What the server's job process would otherwise do during the measurement: the first sweep
+    # lighting every case and the rollup of the whole event log.
+    settle = (
+        "from onewindow import jobs; "
+        "[jobs.run(j) for j in ('supervision-sweep', 'dashboard-rollup')]"
+    )
+    subprocess.run([BIN / "onewindow", "shell", "-c", settle], env=env, check=True)
+    proc = start(env)
+    url = f"http://127.0.0.1:{env['PORT']}"
+    try:
+        cookie = sign_in(url, "reviewer")
+        case_id = a_case(env)
+        httpx.get(url + "/cases/department/", headers={"Cookie": cookie}).raise_for_status()
+        print(f"database: {env.get('DATABASE_URL', 'sqlite (var/)').split('@')[-1]}")
+        print(f"gunicorn workers: {WORKERS} × 4 threads; {CLIENTS} clients for {SECONDS} s each")
+        for name, path in (
+            ("department workbench", "/cases/department/"),
+            (f"case page ({case_id})", f"/cases/{case_id}/"),
+        ):
+            r = wrk(url + path, cookie)
+            print(
+                f"{name:<26} {r['requests'] / r['seconds']:7.1f} req/s  p50 {r['p50']:6.1f} ms  "
+                f"p95 {r['p95']:6.1f} ms  p99 {r['p99']:6.1f} ms  non-2xx {r['non2xx']:.0f}  "
+                f"errors {r['errors']:.0f}"
+            )
+        peaks = workers_peak_mib(proc.pid)
+        print("peak memory per worker: " + ", ".join(f"{p:.0f} MiB" for p in peaks))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
