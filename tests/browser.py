@@ -109,3 +109,13 @@ def sign_in(page, server: str, username: str, password: str = "Taojiang2026") ->
     page.fill("#id_password", password)
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
+
+
+def deliver_at_window(page, name: str, id_number: str, form_label: str = "送达并办结") -> None:
+    """Hand the result over at the window: the recipient, their ID, the signed receipt."""
+    form = page.locator(f"form:has(strong:text-is('{form_label}'))")
+    form.locator("input[name=recipient]").fill(name)
+    form.locator("input[name=recipient_id]").fill(id_number)
+    form.locator("input[name=receipt_signed]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()

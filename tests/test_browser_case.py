@@ -3,7 +3,7 @@ the window for delivery, each step by its own login."""
 
 import pytest
 
-from tests.browser import sign_in
+from tests.browser import deliver_at_window, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -45,11 +45,6 @@ def test_promised_case_window_department_delivery(server, browser):
     assert "已决定" in reviewer.inner_text("main h1")
 
     clerk.goto(case_url)
-    form = clerk.locator("form:has(strong:text-is('送达并办结'))")
-    form.locator("input[name=recipient]").fill("王小明")
-    form.locator("input[name=recipient_id]").fill(ID)
-    form.locator("input[name=receipt_signed]").check()
-    form.locator("button[type=submit]").click()
-    clerk.wait_for_load_state()
+    deliver_at_window(clerk, "王小明", ID)
     main = clerk.inner_text("main")
     assert "已办结" in main and "送达回证" in main

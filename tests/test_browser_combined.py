@@ -4,7 +4,7 @@ handed over in one delivery."""
 
 import pytest
 
-from tests.browser import sign_in
+from tests.browser import deliver_at_window, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -48,11 +48,6 @@ def test_restaurant_one_window_three_departments_one_delivery(server, browser):
 
     clerk.goto(combined_url)
     assert "全部办结（待一并送达）" in clerk.inner_text("main h1")
-    form = clerk.locator("form:has(strong:text-is('一并送达'))")
-    form.locator("input[name=recipient]").fill("王小明")
-    form.locator("input[name=recipient_id]").fill(ID)
-    form.locator("input[name=receipt_signed]").check()
-    form.locator("button[type=submit]").click()
-    clerk.wait_for_load_state()
+    deliver_at_window(clerk, "王小明", ID, "一并送达")
     main = clerk.inner_text("main")
     assert "已办结" in clerk.inner_text("main h1") and main.count("已办结") >= 5  # and each item

@@ -5,7 +5,7 @@ test-results/."""
 
 import pytest
 
-from tests.browser import sign_in, start_server, stop
+from tests.browser import deliver_at_window, sign_in, start_server, stop
 
 pytestmark = pytest.mark.browser
 
@@ -44,12 +44,7 @@ def test_instant_item_decided_at_the_window_with_printed_notices(server, page):
     assert _pdf(page, "受理通知书").startswith(b"%PDF")
     _act(page, "窗口即办决定")
     assert "已决定" in page.inner_text("main h1")
-    form = page.locator("form:has(strong:text-is('送达并办结'))")
-    form.locator("input[name=recipient]").fill("王小明")
-    form.locator("input[name=recipient_id]").fill(ID)
-    form.locator("input[name=receipt_signed]").check()
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    deliver_at_window(page, "王小明", ID)
     assert "已办结" in page.inner_text("main h1")
     for label in ("行政审批决定书", "送达回证"):
         assert _pdf(page, label).startswith(b"%PDF")

@@ -4,35 +4,18 @@ ended one on the web channel (网上评价), once."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from onewindow.cases import services
-from onewindow.cases.tests.conftest import APPLICANT, DAY, id_number, submit, user
+from onewindow.cases.tests.conftest import APPLICANT, id_number, submit, user
 from onewindow.org import services as org_services
 from onewindow.org.demo import DEMO_APPLICANT_ID
-from onewindow.org.models import WindowPost
 from onewindow.supervision.models import Rating, Ticket
+from onewindow.supervision.tests.test_ratings import closed_case
 
 pytestmark = pytest.mark.django_db
 MINE = {**APPLICANT, "applicant_name": "张三", "applicant_id": DEMO_APPLICANT_ID}
 
 
-def _closed(applicant):
-    post = WindowPost.objects.get(staff_a__user__username="clerk", kind="department")
-    case = submit("个体工商户设立登记", applicant=applicant)
-    case = services.case_accept(acting_user=user("clerk"), case=case, window_post=post, day=DAY)
-    case = services.case_decide_at_window(
-        acting_user=user("clerk"), case=case, result="approved", day=DAY
-    )
-    return services.case_deliver(
-        acting_user=user("clerk"),
-        case=case,
-        mode="mail",
-        day=DAY,
-        detail={"address": "桃江", "carrier": "EMS", "tracking": "1"},
-    )
-
-
 def test_my_cases_lists_only_my_identity_and_rates_on_the_web(login):
-    mine, theirs = _closed(MINE), _closed(APPLICANT)
+    mine, theirs = closed_case(MINE), closed_case(APPLICANT)
     open_one = submit("个体工商户设立登记", applicant=MINE)
     client = login("applicant")
     page = client.get("/me/").content.decode()

@@ -21,9 +21,10 @@ from onewindow.supervision.models import Rating, Ticket
 pytestmark = pytest.mark.django_db
 
 
-def _closed():
+def closed_case(applicant=APPLICANT):
+    """An instant case accepted, decided and delivered at the demo clerk's window."""
     post = WindowPost.objects.get(staff_a__user__username="clerk", kind="department")
-    case = submit("个体工商户设立登记")
+    case = submit("个体工商户设立登记", applicant=applicant)
     case = services.case_accept(acting_user=user("clerk"), case=case, window_post=post, day=DAY)
     case = services.case_decide_at_window(
         acting_user=user("clerk"), case=case, result="approved", day=DAY
@@ -41,7 +42,7 @@ def test_only_an_ended_case_is_rated_once_per_channel():
     case = submit("个体工商户设立登记")
     with pytest.raises(ValidationError, match="办结、不予受理或终止后"):
         ratings.rate(case=case, channel="qr", level=1)
-    case = _closed()
+    case = closed_case()
     good = ratings.rate(case=case, channel="tablet", level=1, tags=["办事效率高"], today=DAY)
     assert good.window_post_id == case.window_post_id and good.staff_id == case.accepted_by_id
     assert not Ticket.objects.exists()
@@ -57,7 +58,7 @@ def test_only_an_ended_case_is_rated_once_per_channel():
 
 
 def test_bad_rating_ticket_callback_verify_rectify_and_targets(login):
-    case = _closed()
+    case = closed_case()
     bad = ratings.rate(case=case, channel="qr", level=5, tags=["等候时间长"], today=DAY)
     ticket = bad.ticket
     assert ticket.due_on == workdays.add_workdays(DAY, 15) and ticket.state == "open"
@@ -91,7 +92,7 @@ def test_bad_rating_ticket_callback_verify_rectify_and_targets(login):
 
 
 def test_an_appeal_agreed_removes_the_rating_rejected_continues():
-    case = _closed()
+    case = closed_case()
     ticket = ratings.rate(case=case, channel="qr", level=4, text="不满意").ticket
     ticket = ratings.appeal(acting_user=user("reviewer"), ticket=ticket, reason="申请人误点")
     with pytest.raises(PermissionDenied):
@@ -109,7 +110,7 @@ def test_an_appeal_agreed_removes_the_rating_rejected_continues():
 
 
 def test_qr_and_tablet_pages(client, login):
-    case = _closed()
+    case = closed_case()
     token = signing.dumps(case.pk, salt=SALT)
     page = client.get(f"/progress/{token}/").content.decode()
     assert "提交评价" in page
@@ -128,7 +129,7 @@ def test_qr_and_tablet_pages(client, login):
 
 
 def test_sms_reply_rates_the_case_of_that_phone(client):
-    case = _closed()
+    case = closed_case()
     gateway = ApiClient(name="短信网关")
     key = issue_key(gateway)
 
