@@ -275,6 +275,13 @@ def update_item(request, code: str, payload: ItemPatch):
     data = payload.dict(exclude_unset=True)
     materials = data.pop("materials", None)
     events = data.pop("life_events", None)
+    nulls = {
+        name: ["不能为null；不修改该项请不要发送它。"]
+        for name, value in data.items()
+        if value is None and not Item._meta.get_field(name).null
+    }
+    if nulls:
+        raise ValidationError(nulls)
     services.item_update(
         acting_user=request.user,
         item=item,

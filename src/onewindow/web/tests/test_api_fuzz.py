@@ -14,11 +14,14 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import checks
+from schemathesis.generation import GenerationMode
 
 from onewindow.cases.api import issue_key
-from onewindow.cases.models import ApiClient
-from onewindow.cases.tests.conftest import user
+from onewindow.cases.models import ApiClient, Case
+from onewindow.cases.tests.conftest import submit, user
+from onewindow.catalog.models import CombinedService, Item
 
 ARTIFACTS = Path(__file__).resolve().parents[4] / "test-results"
 CHECKS = [
@@ -51,39 +54,70 @@ def auth(client):
     }
 
 
-def test_api_answers_in_its_documented_shape(api_schema, auth):
-    """Every operation, 25 generated requests each; all failures reported together."""
+@pytest.fixture
+def real_ids():
+    """Path parameters that exist, so generated bodies reach the services behind the 404s."""
+    case = submit("食品生产许可", channel="online", acting_user=user("clerk"))
+    Case.objects.filter(pk=case.pk).update(source="湖南省一体化平台")
+    return {
+        "code": Item.objects.filter(status="published").first().implementation_code,
+        "case_id": case.pk,
+        "service_id": CombinedService.objects.first().pk,
+        "combined_id": 1,
+    }
+
+
+def test_api_answers_in_its_documented_shape(api_schema, auth, real_ids):
+    """Every operation: valid and invalid generated requests, with made-up and with real path
+    parameters; no 5xx, only documented statuses in their documented shapes. All failures are
+    reported together."""
     failures = []
     seen: Counter = Counter()
     ARTIFACTS.mkdir(exist_ok=True)
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 15
+    examples = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 
     for operation in operations:
+        params = {p["name"] for p in operation.definition.raw.get("parameters", [])}
+        pinned = {
+            k: v for k, v in real_ids.items() if k in params and "{" + k + "}" in operation.path
+        }
+        runs = [(GenerationMode.POSITIVE, None), (GenerationMode.NEGATIVE, None)]
+        if pinned:
+            runs.append((GenerationMode.POSITIVE, pinned))
+        for mode, path in runs:
 
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            derandomize=True,
-            database=None,
-        )
-        def run(case):
-            response = case.call_and_validate(checks=CHECKS, **auth)
-            # run() is called at once, inside this iteration: the loop variable is current
-            seen[(operation.label, response.status_code)] += 1  # noqa: B023
+            @given(case=operation.as_strategy(mode, path_parameters=path))
+            @settings(
+                max_examples=examples,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                derandomize=True,
+                database=None,
+            )
+            def run(case):
+                response = case.call_and_validate(checks=CHECKS, **auth)
+                # run() is called at once, inside this iteration: the loop variable is current
+                seen[(operation.label, response.status_code, mode.value)] += 1  # noqa: B023
 
-        try:
-            run()
-        except (Exception, BaseExceptionGroup) as exc:  # keep going: report every operation
-            failures.append(f"{operation.label}: {exc}"[:3000])
-    tally = "\n".join(f"{label} → {status}: {n}" for (label, status), n in sorted(seen.items()))
+            try:
+                run()
+            except Unsatisfiable:
+                assert mode == GenerationMode.NEGATIVE  # nothing to make invalid: no inputs
+            except (Exception, BaseExceptionGroup) as exc:  # keep going: report every one
+                failures.append(f"{operation.label} ({mode.value}, {path}): {exc}"[:3000])
+    tally = "\n".join(
+        f"{label} ({mode}) → {status}: {n}" for (label, status, mode), n in sorted(seen.items())
+    )
     (ARTIFACTS / "api-fuzz.txt").write_text(tally + "\n\n" + "\n\n".join(failures))
     assert not failures, "\n\n".join(failures)
-    # every request carried working credentials: none was turned away as unauthenticated
-    assert len({label for label, _ in seen}) == len(operations)
-    assert not [label for label, status in seen if status == 401]
+    # every valid request carried working credentials: none was turned away as unauthenticated
+    # (invalid ones may have had their credentials mangled on purpose)
+    assert len({label for label, _, _ in seen}) == len(operations)
+    assert not [label for label, status, mode in seen if status == 401 and mode == "positive"]
+    # real path parameters got past the 404s into the services
+    assert ("GET /api/catalog/items/{code}", 200, "positive") in seen
 
 
 def test_api_schema_names_are_unique():
