@@ -84,6 +84,7 @@ WORDS = {
     "enum": "取值无效，可选：{expected}",
     "int_from_float": "应为整数",
     "string_pattern_mismatch": "格式不符合要求",
+    "extra_forbidden": "不是可以提交的字段",
 }
 
 

@@ -120,7 +120,9 @@ def test_clerk_cannot_write_and_unknown_patch_fields_are_refused(login):
         json.dumps({"status": "withdrawn"}),
         content_type="application/json",
     )
-    assert response.status_code == 422
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"status": ["不是可以提交的字段"]}
+    assert "status" in response.json()["detail"]
 
 
 def test_import_endpoint_is_all_or_nothing(login):
