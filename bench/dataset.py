@@ -26,6 +26,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
+os.environ.setdefault("ONEWINDOW_SMS_SENDER", "onewindow.supervision.sms.NullSender")
 os.environ.setdefault("ONEWINDOW_VAR_DIR", str(Path(__file__).resolve().parent.parent / "var"))
 os.environ.setdefault(
     "DATABASE_URL", f"sqlite:///{os.environ['ONEWINDOW_VAR_DIR']}/bench-cases.sqlite3"

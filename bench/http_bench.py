@@ -120,6 +120,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: scripts/apt-install wrk")
     env = {**os.environ, "PORT": str(free_port())}
+    env.setdefault("ONEWINDOW_SMS_SENDER", "onewindow.supervision.sms.NullSender")
     env.setdefault("ONEWINDOW_VAR_DIR", str(ROOT / "var"))
     # What the server's job process would otherwise do during the measurement: the first sweep
     # lighting every case and the rollup of the whole event log.
@@ -127,7 +128,9 @@ def main() -> None:
         "from onewindow import jobs; "
         "[jobs.run(j) for j in ('supervision-sweep', 'dashboard-rollup')]"
     )
-    subprocess.run([BIN / "onewindow", "shell", "-c", settle], env=env, check=True)
+    subprocess.run(
+        [BIN / "onewindow", "shell", "-c", settle], env=env, check=True, capture_output=True
+    )
     proc = start(env)
     url = f"http://127.0.0.1:{env['PORT']}"
     try:
