@@ -8,9 +8,11 @@ letter; an applicant with a valid ID number (encrypted, with its digest); a numb
 counter for its acceptance day (counters left at the last number issued); due and yellow dates
 from the working-day calendar and the promised limit; its checklist (a row per catalogue
 material); its events from submission to its state, chained with HMAC-SM3 and the chain's head on
-the row; the version raised once per move; an outbox row per event (already pushed). States: about
-75% closed, 12% under department review, 5% suspended, 5% accepted, 3% received online. Lights are
-then set by the supervision sweep, as on an upgraded database.
+the row; the version raised once per move; an outbox row per event (already pushed). Cases of the
+last 30 working days: about 75% closed, 12% under department review, 5% suspended, 5% accepted,
+3% received online; older ones closed. Then the supervision jobs over it: the first sweep lights
+every open case (as on an upgraded database), the rollup counts the event log, and the minute's
+scan runs on the next two working days.
 
 Accepted over the working days of the year before 2026-12-01. `verify(sample)` re-checks chains.
 """
@@ -57,6 +59,7 @@ from onewindow.org.models import User, WindowPost  # noqa: E402
 from onewindow.workdays.deadlines import due_date, yellow_from  # noqa: E402
 
 END = datetime.date(2026, 12, 1)
+RECENT = 30  # working days in which cases may still be open
 BATCH = 5000
 # (state, the moves after submission that lead there, share)
 PATHS = [
@@ -141,8 +144,10 @@ def generate(n: int, seed: int = 9) -> float:
         for _ in range(size):
             unit, post, clerk, leader, items = desks[rng.randrange(len(desks))]
             item = items[rng.randrange(len(items))]
-            state, moves, _ = rng.choices(PATHS, weights)[0]
-            day = days[rng.randrange(len(days))]
+            age = rng.randrange(len(days))  # working days back
+            day = days[age]
+            # Older cases have ended; the open ones are the last weeks' (as in a real hall).
+            state, moves, _ = rng.choices(PATHS, weights)[0] if age < RECENT else PATHS[0]
             name, enc_id, digest, enc_phone = people[rng.randrange(len(people))]
             case = {
                 "id": next_case,
@@ -339,6 +344,33 @@ def main() -> None:
     print(
         f"({n / seconds:,.0f} cases/s); chains checked on {len(sample)} cases: {len(broken)} broken"
     )
+    scan_figures()
+
+
+def scan_figures() -> None:
+    """The supervision jobs over this county as it stands: the first sweep lights every open
+    case (once, as after an upgrade), the rollup counts the whole event log, then the minute's
+    scan on the next two working days."""
+    from onewindow.supervision import services
+    from onewindow.supervision.dashboard import rollup
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("VACUUM ANALYZE cases_case")
+    ended = ["closed", "refused", "withdrawn", "terminated"]
+    print(f"open cases: {Case.objects.exclude(state__in=ended).count():,}")
+    t = time.perf_counter()
+    services.sweep(END)
+    print(f"first sweep (every open case lit): {time.perf_counter() - t:.2f} s")
+    t = time.perf_counter()
+    read = rollup()
+    print(f"rollup of the whole event log ({read:,} events): {time.perf_counter() - t:.1f} s")
+    day = END
+    for _ in range(2):
+        day = workdays.add_workdays(day, 1)
+        t = time.perf_counter()
+        result = services.scan(day)
+        print(f"scan on {day}: {time.perf_counter() - t:.2f} s ({result})")
 
 
 if __name__ == "__main__":
