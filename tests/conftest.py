@@ -40,15 +40,30 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, request):
-    context = browser.new_context(locale="zh-CN")
-    pg = context.new_page()
-    yield pg
+def new_page(browser, request):
+    """new_page() -> a page of its own (one per signed-in person); when the test fails, every
+    page it opened is saved as a screenshot in test-results/."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(locale="zh-CN")
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
     failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    for n, context in enumerate(contexts):
+        if failed is not None and failed.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = f"{request.node.name}-{n}.png" if n else f"{request.node.name}.png"
+            for pg in context.pages:
+                pg.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.hookimpl(hookwrapper=True)

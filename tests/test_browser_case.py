@@ -15,8 +15,8 @@ def _act(page, label):
     page.wait_for_load_state()
 
 
-def test_promised_case_window_department_delivery(server, browser):
-    clerk = browser.new_page()
+def test_promised_case_window_department_delivery(server, new_page):
+    clerk = new_page()
     sign_in(clerk, server, "clerk")
     clerk.goto(server + "/cases/window/")
     clerk.fill("#item-q", "spsc")
@@ -31,13 +31,13 @@ def test_promised_case_window_department_delivery(server, browser):
     _act(clerk, "受理")
     assert "已受理" in clerk.inner_text("main h1")
 
-    leader = browser.new_page()
+    leader = new_page()
     sign_in(leader, server, "teamlead")
     leader.goto(case_url)
     _act(leader, "组长审核并转部门")
     assert "部门审查中" in leader.inner_text("main h1")
 
-    reviewer = browser.new_page()
+    reviewer = new_page()
     sign_in(reviewer, server, "reviewer")
     reviewer.goto(server + "/cases/department/")
     reviewer.click("main table a")

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.browser
 ID = "430922198001011232"
 
 
-def _decide(browser, server, username, item):
-    page = browser.new_page()
+def _decide(new_page, server, username, item):
+    page = new_page()
     sign_in(page, server, username)
     page.goto(server + "/cases/department/")
     page.click(f"main tr:has-text('{item}') a")
@@ -23,8 +23,8 @@ def _decide(browser, server, username, item):
     page.close()
 
 
-def test_restaurant_one_window_three_departments_one_delivery(server, browser):
-    clerk = browser.new_page()
+def test_restaurant_one_window_three_departments_one_delivery(server, new_page):
+    clerk = new_page()
     sign_in(clerk, server, "zhclerk")
     clerk.goto(server + "/cases/window/")
     clerk.fill("#item-q", "开办餐饮店")
@@ -41,10 +41,10 @@ def test_restaurant_one_window_three_departments_one_delivery(server, browser):
     clerk.wait_for_load_state()
     assert "并联办理中" in clerk.inner_text("main h1")
 
-    _decide(browser, server, "reviewer", "企业设立登记")  # stage 1: the others wait for it
-    _decide(browser, server, "reviewer2", "城镇污水排入排水管网许可")
-    _decide(browser, server, "reviewer", "食品经营许可（新办）")
-    _decide(browser, server, "reviewer3", "设置大型户外广告审批")
+    _decide(new_page, server, "reviewer", "企业设立登记")  # stage 1: the others wait for it
+    _decide(new_page, server, "reviewer2", "城镇污水排入排水管网许可")
+    _decide(new_page, server, "reviewer", "食品经营许可（新办）")
+    _decide(new_page, server, "reviewer3", "设置大型户外广告审批")
 
     clerk.goto(combined_url)
     assert "全部办结（待一并送达）" in clerk.inner_text("main h1")
