@@ -1,15 +1,9 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 
 from onewindow.common.admin import ReadOnlyMixin
-from onewindow.common.validators import (
-    normalize_credit_code,
-    normalize_id_number,
-    validate_credit_code,
-    validate_id_number,
-)
 from onewindow.org import services
 from onewindow.org.models import (
     Hall,
@@ -23,6 +17,7 @@ from onewindow.org.models import (
     User,
     WindowPost,
 )
+from onewindow.org.roles import RoleCode
 
 
 class UserChangeForm(BaseUserAdmin.form):
@@ -37,15 +32,20 @@ class UserChangeForm(BaseUserAdmin.form):
     identity_number = forms.CharField(label="证件号码", required=False, max_length=18)
 
     def clean(self):
+        """Checked with the user and its roles, so that nothing is saved half."""
         data = super().clean()
-        kind, number = data.get("identity_kind"), data.get("identity_number", "")
-        if kind:
-            validate = validate_id_number if kind == "person" else validate_credit_code
-            normalize = normalize_id_number if kind == "person" else normalize_credit_code
-            try:
-                validate(normalize(number))
-            except ValidationError as exc:
-                self.add_error("identity_number", exc)
+        kind = data.get("identity_kind")
+        if not kind:
+            return data
+        roles = data.get("roles") or []
+        if not any(role.code == RoleCode.APPLICANT for role in roles):
+            self.add_error("identity_kind", "只有申请人账号可以登记实名认证信息。")
+        try:
+            self.instance.identity_digest = services.identity_digest(
+                kind=kind, number=data.get("identity_number", "")
+            )
+        except ValidationError as exc:
+            self.add_error("identity_number", exc.messages)
         return data
 
 
@@ -61,17 +61,6 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ("roles", "groups", "user_permissions")
     list_display = ("username", "display_name", "is_active", "last_login")
     search_fields = ("username", "display_name")
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        kind = form.cleaned_data.get("identity_kind")
-        if kind:  # checked by the form; the service refuses non-applicant accounts
-            try:
-                services.applicant_verify(
-                    user=obj, kind=kind, number=form.cleaned_data["identity_number"]
-                )
-            except ValidationError as exc:
-                messages.error(request, "实名认证信息未保存：" + "；".join(exc.messages))
 
 
 @admin.register(Role)

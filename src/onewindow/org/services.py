@@ -172,10 +172,9 @@ def user_create(
     return user
 
 
-def applicant_verify(*, user: User, kind: str, number: str) -> User:
-    """Record an applicant's verified identity (in production from the province's unified
-    identity authentication): a resident ID number (kind "person") or a unified social credit
-    code ("organisation"). Only its keyed digest is kept, the one cases carry."""
+def identity_digest(*, kind: str, number: str) -> str:
+    """The keyed digest of a checked resident ID number (kind "person") or unified social credit
+    code ("organisation"): the one cases carry. ValidationError says what is wrong."""
     if kind == "person":
         number = normalize_id_number(number)
         validate_id_number(number)
@@ -184,9 +183,16 @@ def applicant_verify(*, user: User, kind: str, number: str) -> User:
         validate_credit_code(number)
     else:
         raise ValidationError({"kind": "请选择个人（身份证）或法人（统一社会信用代码）。"})
+    return crypto.digest(number)
+
+
+def applicant_verify(*, user: User, kind: str, number: str) -> User:
+    """Record an applicant's verified identity (in production from the province's unified
+    identity authentication). Only its digest is kept."""
+    digest = identity_digest(kind=kind, number=number)
     if not user.has_role(RoleCode.APPLICANT):
         raise ValidationError("只有申请人账号可以登记实名认证信息。")
-    user.identity_digest = crypto.digest(number)
+    user.identity_digest = digest
     user.save(update_fields=["identity_digest"])
     return user
 

@@ -17,6 +17,7 @@ from onewindow.cases.notices import SALT
 from onewindow.catalog import selectors
 from onewindow.catalog.codes import ItemType
 from onewindow.catalog.models import LifeEvent, Material
+from onewindow.common.errors import error_text
 from onewindow.org import selectors as org_selectors
 from onewindow.org.access import role_required
 from onewindow.org.roles import RoleCode
@@ -124,12 +125,9 @@ def _masked(name: str) -> str:
     return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
 
 
-def _case_page(request, case: Case, *, channel: str, rate_url: str, template: str, extra=None):
+def _case_page(request, case: Case, *, channel: str, rate_url: str, template: str):
     """A case's progress with its ratings, and the rating form while the channel is unused."""
     ratings = supervision_selectors.ratings_by_case([case.pk]).get(case.pk, [])
-    can_rate = case.state in ratings_service.RATEABLE and not any(
-        r.channel == channel for r in ratings
-    )
     return render(
         request,
         template,
@@ -138,11 +136,10 @@ def _case_page(request, case: Case, *, channel: str, rate_url: str, template: st
             "masked": _masked(case.applicant_name),
             "events": case_selectors.timeline(case),
             "ratings": ratings,
-            "can_rate": can_rate,
+            "can_rate": ratings_service.channel_open(case, ratings, channel),
             "rate_url": rate_url,
             "levels": Rating.Level.choices,
             "tags": Rating.TAGS,
-            **(extra or {}),
         },
     )
 
@@ -158,7 +155,7 @@ def _rate(request, case: Case, channel: str) -> None:
         )
         messages.success(request, "感谢您的评价。")
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, error_text(exc))
 
 
 def _case_of_token(token: str) -> Case:
@@ -198,9 +195,7 @@ def my_cases(request):
     rated = supervision_selectors.ratings_by_case(c.pk for c in page)
     for case in page:
         case.my_ratings = rated.get(case.pk, [])
-        case.web_rateable = case.state in ratings_service.RATEABLE and not any(
-            r.channel == Rating.Channel.WEB for r in case.my_ratings
-        )
+        case.web_rateable = ratings_service.channel_open(case, case.my_ratings, Rating.Channel.WEB)
     return render(
         request,
         "portal/my_cases.html",

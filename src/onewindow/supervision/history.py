@@ -195,27 +195,22 @@ class History:
 
     def accepted(self, day, desk: Desk, case: Case, applicant: dict) -> None:
         if case.item.case_kind == Item.CaseKind.INSTANT:
-            self.at(day, self._now_hour() + 0.1, lambda d: self.decide_now(d, desk, case.pk))
-            self.at(
-                day, self._now_hour() + 0.2, lambda d: self.deliver(d, desk, case.pk, applicant)
-            )
+            self.at(day, self._hour() + 0.1, lambda d: self.decide_now(d, desk, case.pk))
+            self.at(day, self._hour() + 0.2, lambda d: self.deliver(d, desk, case.pk, applicant))
             return
         if self.rng.random() < 0.01:  # 体外循环: decided minutes after acceptance
-            self.at(day, self._now_hour() + 0.03, lambda d: self.transfer(d, desk, case.pk, None))
-            self.at(day, self._now_hour() + 0.06, lambda d: self.decide(d, desk, case.pk))
+            self.at(day, self._hour() + 0.03, lambda d: self.transfer(d, desk, case.pk, None))
+            self.at(day, self._hour() + 0.06, lambda d: self.decide(d, desk, case.pk))
             self.later(day, 1, run=lambda d: self.deliver(d, desk, case.pk, applicant))
             return
         if self.rng.random() < 0.7:
             self.at(
                 day,
-                min(17.2, self._now_hour() + self.rng.uniform(0.5, 3)),
-                self._tr(desk, case, applicant),
+                min(17.2, self._hour() + self.rng.uniform(0.5, 3)),
+                lambda d: self.transfer(d, desk, case.pk, applicant),
             )
         else:
-            self.later(day, 1, 8.6, 10.0, self._tr(desk, case, applicant))
-
-    def _tr(self, desk, case, applicant):
-        return lambda d: self.transfer(d, desk, case.pk, applicant)
+            self.later(day, 1, 8.6, 10.0, lambda d: self.transfer(d, desk, case.pk, applicant))
 
     def decide_now(self, day, desk, case_id) -> None:
         case = Case.objects.get(pk=case_id)
@@ -456,8 +451,6 @@ class History:
     def _hour(self) -> float:
         now = timezone.localtime()
         return now.hour + now.minute / 60
-
-    _now_hour = _hour
 
 
 def _desks(day: datetime.date) -> list["Desk"]:

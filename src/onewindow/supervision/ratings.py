@@ -23,6 +23,11 @@ HANDLERS = (RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER, RoleCode.DEPT_REVI
 REVIEWERS = (RoleCode.SUPERVISOR, RoleCode.SYSADMIN)
 
 
+def channel_open(case: Case, ratings, channel: str) -> bool:
+    """May the applicant still rate `case` on `channel`, given its ratings so far?"""
+    return case.state in RATEABLE and not any(r.channel == channel for r in ratings)
+
+
 @transaction.atomic
 def rate(
     *,

@@ -60,3 +60,41 @@ def test_unverified_applicant_is_told_how(login):
     applicant.identity_digest = ""
     applicant.save(update_fields=["identity_digest"])
     assert "尚未完成实名认证" in login("applicant").get("/me/").content.decode()
+
+
+def test_admin_enters_a_checked_identity_in_one_save(rf):
+    from django.contrib.admin.sites import site
+
+    admin_user, applicant = user("admin"), user("applicant")
+    request = rf.post("/")
+    request.user = admin_user
+    model_admin = site._registry[type(applicant)]
+    form_class = model_admin.get_form(request, applicant, change=True)
+    initial = form_class(instance=applicant).initial
+
+    def post(kind, number, roles=None):
+        data = {
+            k: v
+            for k, v in initial.items()
+            if k not in ("last_login", "date_joined", "groups", "user_permissions", "roles")
+        }
+        data.update(
+            date_joined_0=applicant.date_joined.date().isoformat(),
+            date_joined_1="08:00:00",
+            roles=roles if roles is not None else [r.pk for r in applicant.roles.all()],
+            identity_kind=kind,
+            identity_number=number,
+        )
+        return form_class(data, instance=user("applicant"))
+
+    bad = post("person", "430922198806120039")
+    assert not bad.is_valid() and "identity_number" in bad.errors
+    clerk_roles = [r.pk for r in user("clerk").roles.all()]
+    not_applicant = post("person", id_number(), roles=clerk_roles)
+    assert not not_applicant.is_valid() and "只有申请人账号" in str(not_applicant.errors)
+    good = post("person", id_number())
+    assert good.is_valid(), good.errors
+    good.save()
+    assert user("applicant").identity_digest == org_services.identity_digest(
+        kind="person", number=id_number()
+    )
