@@ -11,6 +11,7 @@ from onewindow import workdays
 from onewindow.cases.models import Case, CombinedCase
 from onewindow.cases.workflow import MOVES, OPEN, State
 from onewindow.org.models import User, WindowPost
+from onewindow.org.roles import RoleCode
 from onewindow.org.selectors import user_unit_id, window_posts_held
 
 
@@ -59,6 +60,18 @@ def applicant_case_get(case_id: int, *, user: User) -> Case:
     if case is None:
         raise Http404("没有找到该办件，或它不是以您的实名身份申请的。")
     return case
+
+
+def case_get_for_reader(case_id: int, *, user: User) -> Case:
+    """A case for its pages and notices: staff within their scope, an applicant their own (by
+    verified identity), whichever the user's roles allow; anything else is not found."""
+    if user.role_codes - {RoleCode.APPLICANT}:
+        try:
+            return case_get_for_user(case_id, user=user)
+        except Http404:
+            if not user.has_role(RoleCode.APPLICANT):
+                raise
+    return applicant_case_get(case_id, user=user)
 
 
 def online_queue(*, user: User) -> QuerySet[Case]:

@@ -244,9 +244,9 @@ def case_act(request, case_id: int, action: str):
     return redirect("cases:detail", case.pk)
 
 
-@role_required(*READERS)
+@role_required(*READERS, RoleCode.APPLICANT)
 def case_notice(request, case_id: int, kind: str):
-    case = selectors.case_get_for_user(case_id, user=request.user)
+    case = selectors.case_get_for_reader(case_id, user=request.user)
     if kind not in notices.available(case):
         raise Http404("该办件目前没有这种文书。")
     content = notices.render(case, kind, base_url=request.build_absolute_uri("/"))

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from onewindow.cases import notices
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases.models import Case
 from onewindow.cases.notices import SALT
@@ -125,7 +126,7 @@ def _masked(name: str) -> str:
     return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
 
 
-def _case_page(request, case: Case, *, channel: str, rate_url: str, template: str):
+def _case_page(request, case: Case, *, channel: str, rate_url: str, template: str, **extra):
     """A case's progress with its ratings, and the rating form while the channel is unused."""
     ratings = supervision_selectors.ratings_by_case([case.pk]).get(case.pk, [])
     return render(
@@ -140,6 +141,7 @@ def _case_page(request, case: Case, *, channel: str, rate_url: str, template: st
             "rate_url": rate_url,
             "levels": Rating.Level.choices,
             "tags": Rating.TAGS,
+            **extra,
         },
     )
 
@@ -220,4 +222,5 @@ def my_case(request, case_id: int):
         channel=Rating.Channel.WEB,
         rate_url=reverse("portal:my_case", args=[case.pk]),
         template="portal/my_case.html",
+        notices=[(kind, notices.TITLES[kind]) for kind in notices.available(case)],
     )
