@@ -343,7 +343,18 @@ def material_upload_path(instance, filename: str) -> str:
     return f"catalog/materials/{instance.item_id}/{filename}"
 
 
+class CurrentMaterials(models.Manager):
+    """Materials an item lists today; retired ones stay for the cases that name them."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(retired_at__isnull=True)
+
+
 class Material(models.Model):
+    """One material of an item's list. A material keeps its row (and id) across every edit of
+    the item, because case checklists point at it: a changed material is updated in place, a
+    removed one is retired (hidden from guides, forms and new checklists), never deleted."""
+
     class Form(models.TextChoices):
         PAPER = "paper", "纸质"
         ELECTRONIC = "electronic", "电子"
@@ -373,6 +384,12 @@ class Material(models.Model):
     rongque = models.BooleanField("可容缺后补", default=False)
     blank_form = models.FileField("空白表格", upload_to=material_upload_path, blank=True)
     sample = models.FileField("示例样表", upload_to=material_upload_path, blank=True)
+    retired_at = models.DateTimeField("停用时间", null=True, blank=True, editable=False)
+
+    # The default manager (and so `item.materials`) lists current materials only; a case's
+    # `material` link reads through the plain base manager and still finds a retired one.
+    objects = CurrentMaterials()
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "申请材料"
