@@ -8,6 +8,7 @@ import json
 import os
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -217,6 +218,8 @@ MEDIA_ROOT = Path(os.environ.get("ONEWINDOW_MEDIA_ROOT", VAR_DIR / "media"))
 # Largest material file an applicant or window may upload to a case.
 CASE_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_MB", "20")) * 1024 * 1024
 CATALOG_IMPORT_MAX_BYTES = int(os.environ.get("ONEWINDOW_IMPORT_MAX_MB", "20")) * 1024 * 1024
+# Largest fee (or postage) in yuan a case may record; the column itself holds up to 99,999,999.99.
+ONEWINDOW_FEE_MAX_YUAN = Decimal(os.environ.get("ONEWINDOW_FEE_MAX_YUAN", "10000000"))
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Security headers; HSTS and secure cookies only behind TLS (ONEWINDOW_TLS=true).

@@ -7,7 +7,7 @@ from django.db.models import Q
 from onewindow.cases.workflow import Light, State
 from onewindow.catalog.models import CombinedService, Item, Material
 from onewindow.common import crypto
-from onewindow.common.fields import EncryptedCharField
+from onewindow.common.fields import EncryptedCharField, YuanField, yuan_range
 from onewindow.common.masking import mask_id_number, mask_mobile
 from onewindow.org.models import Unit, WindowPost
 
@@ -113,7 +113,10 @@ class Case(KeyProject):
     )
     delivery_detail = models.JSONField("送达信息", default=dict, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
-    fee = models.DecimalField("收费金额（元）", max_digits=10, decimal_places=2, default=0)
+    # The item's fee (收费) only; postage for mailing the result is the applicant's own cost
+    # and is kept apart, so it never counts as a fee on a free item.
+    fee = YuanField("收费金额（元）")
+    postage = YuanField("邮寄费用（元，申请人承担）")
     end_reason = models.TextField("不予受理、撤回或终止理由", blank=True)
     # The head of the event chain, kept on the (locked) case row so a move reads no events.
     # Only a cache: `events.verify` recomputes every chain from the events themselves.
@@ -164,6 +167,8 @@ class Case(KeyProject):
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="case_number_unique"),
+            yuan_range("fee", "case_fee_yuan"),
+            yuan_range("postage", "case_postage_yuan"),
             models.UniqueConstraint(
                 fields=["source", "client_key"],
                 condition=~Q(client_key=""),
@@ -215,6 +220,7 @@ class CaseMaterial(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(default=0)
     rongque = models.BooleanField("容缺后补", default=False)
+    received_at = models.DateTimeField("补齐时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "办件材料"

@@ -8,7 +8,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +34,7 @@ from onewindow.common.fields import EncryptedCharField
 from onewindow.common.validators import (
     normalize_credit_code,
     normalize_id_number,
+    parse_yuan,
     validate_credit_code,
     validate_id_number,
 )
@@ -878,11 +879,13 @@ def case_deliver(
     else:
         raise ValidationError({"mode": "请选择窗口领取或邮寄送达。"})
 
-    fee = _fee(info.pop("fee", "") or "0")
+    fee, postage = _money(info, "fee", "收费金额"), _money(info, "postage", "邮寄费用")
+    if postage and mode != Case.DeliveryMode.MAIL:
+        raise ValidationError({"postage": "窗口领取没有邮寄费用，请清空邮寄费用。"})
 
     def apply(c: Case, today: datetime.date) -> None:
         c.delivery_mode, c.delivery_detail, c.closed_on = mode, info, today
-        c.fee = fee
+        c.fee, c.postage = fee, postage
 
     return move(
         acting_user=acting_user,
@@ -895,14 +898,12 @@ def case_deliver(
     )
 
 
-def _fee(text: str) -> Decimal:
+def _money(info: dict[str, str], key: str, label: str) -> Decimal:
+    """The sum typed under `key` (taken out of the delivery record), bounded by `parse_yuan`."""
     try:
-        fee = Decimal(str(text).strip())
-    except InvalidOperation:
-        raise ValidationError({"fee": "收费金额应为数字，如 20 或 20.50。"}) from None
-    if fee < 0 or fee.as_tuple().exponent < -2:
-        raise ValidationError({"fee": "收费金额不能为负数，最多两位小数。"})
-    return fee
+        return parse_yuan(info.pop(key, ""), label)
+    except ValidationError as exc:
+        raise ValidationError({key: exc.messages}) from None
 
 
 def case_end(

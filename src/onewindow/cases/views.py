@@ -230,6 +230,7 @@ def case_act(request, case_id: int, action: str):
                     "carrier",
                     "tracking",
                     "fee",
+                    "postage",
                 )
             }
             services.case_deliver(mode=p.get("mode", ""), detail=detail, **common)

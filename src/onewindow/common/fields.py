@@ -1,8 +1,10 @@
-"""A model field that stores its value SM4-encrypted and hands back plain text."""
+"""Model fields: text stored SM4-encrypted, and sums of money in yuan."""
 
 from django.db import models
+from django.db.models import Q
 
 from onewindow.common import crypto
+from onewindow.common.validators import COLUMN_MAX_YUAN, validate_yuan
 
 
 class EncryptedCharField(models.TextField):
@@ -32,3 +34,23 @@ class EncryptedCharField(models.TextField):
         from django import forms
 
         return forms.CharField(max_length=self.max_plain_length, required=not self.blank)
+
+
+class YuanField(models.DecimalField):
+    """A sum of money in yuan: 10 digits with 2 places, checked by `validate_yuan` (finite, not
+    negative, within the configured maximum). Pair it with `yuan_range` in the model's
+    constraints so the database refuses what slipped past Python."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 10)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("default", 0)
+        kwargs.setdefault("validators", [validate_yuan])
+        super().__init__(*args, **kwargs)
+
+
+def yuan_range(field: str, name: str) -> models.CheckConstraint:
+    """The column's own bounds (0 to 99,999,999.99): on SQLite a decimal column stores anything."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 0, f"{field}__lte": COLUMN_MAX_YUAN}), name=name
+    )

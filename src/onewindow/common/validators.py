@@ -1,4 +1,5 @@
-"""Validators for the national identifiers, with specific Chinese messages.
+"""Validators for the national identifiers and for sums of money, with specific Chinese
+messages.
 
 Check characters follow GB 32100-2015 (unified social credit code) and GB 11643-1999
 (resident identity number), computed by python-stdnum.
@@ -6,7 +7,9 @@ Check characters follow GB 32100-2015 (unified social credit code) and GB 11643-
 
 import datetime
 import re
+from decimal import ROUND_DOWN, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from stdnum import exceptions as stdnum_exc
@@ -118,3 +121,69 @@ def validate_region_code(value: str) -> None:
             code="region_code",
             params={"v": (value or "")[:20]},
         )
+
+
+# Money in yuan: at most two places (分), never negative, never above the configured maximum;
+# the column holds 10 digits (COLUMN_MAX_YUAN), so the setting can only lower that.
+COLUMN_MAX_YUAN = Decimal("99999999.99")
+_YUAN = re.compile(r"^[0-9]+(\.[0-9]*)?$")
+CENT = Decimal("0.01")
+
+
+def max_yuan() -> Decimal:
+    return min(Decimal(settings.ONEWINDOW_FEE_MAX_YUAN), COLUMN_MAX_YUAN)
+
+
+def validate_yuan(value: Decimal, label: str = "金额") -> None:
+    """A sum of money in yuan as stored: finite, 0 or more, two places at most, within the
+    maximum. Model fields and `parse_yuan` both use it."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise ValidationError(
+            "%(label)s应为数字（单位：元），如 20 或 20.50。",
+            code="yuan_format",
+            params={"label": label},
+        )
+    if value < 0:
+        raise ValidationError(
+            "%(label)s不能为负数；不收费请填0或留空。",
+            code="yuan_negative",
+            params={"label": label},
+        )
+    if value != value.quantize(CENT, rounding=ROUND_DOWN):
+        raise ValidationError(
+            "%(label)s最多两位小数（精确到分），如 20.50。",
+            code="yuan_places",
+            params={"label": label},
+        )
+    if value > max_yuan():
+        raise ValidationError(
+            "%(label)s超过上限%(max)s元，请核对金额（单位为元，不是分）。",
+            code="yuan_too_big",
+            params={"label": label, "max": f"{max_yuan():,.2f}"},
+        )
+
+
+def parse_yuan(value: object, label: str = "金额") -> Decimal:
+    """A sum typed by a person or sent by a system, as a Decimal with two places. Full-width
+    digits are folded; empty is 0; exponents, NaN, Infinity, signs and thousands separators
+    are refused with a message that says what to type."""
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        amount = Decimal(value)
+    else:
+        text = _ascii(str(value if value is not None else "")).replace(" ", "")
+        if text == "":
+            return Decimal("0.00")
+        if text.startswith("-") and _YUAN.match(text[1:]):
+            amount = -Decimal(text[1:])
+        elif not _YUAN.match(text):
+            raise ValidationError(
+                "%(label)s应为数字（单位：元），如 20 或 20.50；“%(v)s”不是金额。",
+                code="yuan_format",
+                params={"label": label, "v": text[:20]},
+            )
+        else:
+            amount = Decimal(text)
+    validate_yuan(amount, label)
+    return amount.quantize(CENT) + 0  # + 0: "-0" is stored as 0.00
