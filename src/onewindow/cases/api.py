@@ -117,15 +117,16 @@ def submit(request, payload: ApplicationIn):
     if client.unit_id and client.unit_id != item.unit_id:
         return Status(403, {"detail": f"{client.name}只能提交{client.unit}的事项。"})
     existed = Case.objects.filter(source=client.name, client_key=payload.client_key).exists()
-    case = services.application_submit(
-        acting_user=None,
-        item=item,
-        channel=payload.channel,
-        applicant=payload.applicant.dict(),
-        materials=[m.dict() for m in payload.materials],
-        source=client.name,
-        client_key=payload.client_key,
-    )
+    with services.acting_system(client.name):
+        case = services.application_submit(
+            acting_user=None,
+            item=item,
+            channel=payload.channel,
+            applicant=payload.applicant.dict(),
+            materials=[m.dict() for m in payload.materials],
+            source=client.name,
+            client_key=payload.client_key,
+        )
     return Status(200 if existed else 201, case)
 
 
@@ -177,11 +178,8 @@ def progress(request, case_id: Id, payload: ProgressIn):
     if client.unit_id is None or client.acting_user is None:
         raise PermissionDenied("只有绑定单位和代表账号的部门系统可以报告办理进展。")
     case = _client_case(client, case_id)
-    token = services.ACTING_SYSTEM.set(client.name)
-    try:
+    with services.acting_system(client.name):  # every event: channel 部门业务系统, the system
         return _progress(client, case, payload)
-    finally:
-        services.ACTING_SYSTEM.reset(token)
 
 
 def _progress(client: ApiClient, case: Case, payload: ProgressIn):
@@ -189,13 +187,11 @@ def _progress(client: ApiClient, case: Case, payload: ProgressIn):
         "acting_user": client.acting_user,
         "case": case,
         "expected_version": payload.version,
-        "channel": Channel.DEPT_SYSTEM,
     }
     try:
         if payload.action == "decide":
             services.case_decide(result=payload.result, text=payload.text, **common)
         else:
-            common.pop("channel")
             if payload.action == "suspend":
                 services.case_suspend(
                     procedure=payload.procedure,
@@ -281,15 +277,16 @@ def submit_combined(request, payload: CombinedIn):
     existed = CombinedCase.objects.filter(
         source=client.name, client_key=payload.client_key
     ).exists()
-    parent = combined.combined_submit(
-        acting_user=None,
-        service=service,
-        channel=payload.channel,
-        applicant=payload.applicant.dict(),
-        materials={m.name: m.status for m in payload.materials},
-        source=client.name,
-        client_key=payload.client_key,
-    )
+    with services.acting_system(client.name):
+        parent = combined.combined_submit(
+            acting_user=None,
+            service=service,
+            channel=payload.channel,
+            applicant=payload.applicant.dict(),
+            materials={m.name: m.status for m in payload.materials},
+            source=client.name,
+            client_key=payload.client_key,
+        )
     return Status(200 if existed else 201, parent)
 
 

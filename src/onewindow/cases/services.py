@@ -6,7 +6,8 @@ import datetime
 import hashlib
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
@@ -172,12 +173,14 @@ def move(
     action: str,
     details: dict[str, Any] | None = None,
     expected_version: int | None = None,
-    channel: str = Channel.WINDOW,
+    channel: str | None = None,
     day: datetime.date | None = None,
     apply: Callable[[Case, datetime.date], None] | None = None,
 ) -> Case:
-    """The one way to change a case. Raises Conflict when `expected_version` is stale."""
+    """The one way to change a case. Raises Conflict when `expected_version` is stale. Without
+    a `channel`, the move is the window's, or the department system's inside `acting_system`."""
     day = day or _today()
+    channel = channel or (Channel.DEPT_SYSTEM if ACTING_SYSTEM.get() else Channel.WINDOW)
     details = dict(details or {})
     step = MOVES[action]
     with transaction.atomic():
@@ -220,8 +223,19 @@ def move(
 
 
 # The system (API client) on whose behalf the current request acts; its name goes into each
-# event it causes, so supervision can see a case changed by a system that did not submit it.
+# event it causes, so supervision can see a case changed by a system that did not submit it,
+# and its moves are the department system's channel unless the caller names another.
 ACTING_SYSTEM: ContextVar[str] = ContextVar("acting_system", default="")
+
+
+@contextmanager
+def acting_system(name: str) -> Iterator[None]:
+    """Every move inside is made by the system `name` (an API client), through the API."""
+    token = ACTING_SYSTEM.set(name)
+    try:
+        yield
+    finally:
+        ACTING_SYSTEM.reset(token)
 
 
 def _event(case: Case, user, channel: str, action: str, before: str, details: dict) -> CaseEvent:
@@ -699,7 +713,7 @@ def case_decide(
     text: str = "",
     expected_version=None,
     day=None,
-    channel: str = Channel.WINDOW,
+    channel: str | None = None,
 ) -> Case:
     """The department's decision; the result returns to the window for delivery."""
     return move(
