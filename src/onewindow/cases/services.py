@@ -521,19 +521,25 @@ def case_accept(
         if not at_window:
             message = f"大厅事项只能在服务{c.unit}的窗口受理（S13），请选择您所在的窗口。"
             raise ValidationError({"window_post": message})
-        missing = [m for m in _missing(c) if m.material is None or m.material.required]
-        allowed = [
-            m for m in missing if m.material and m.material.rongque and not m.material.is_main
-        ]
+        short = _missing(c)
+        missing = [m for m in short if m.material is None or m.material.required]
+        # Every minor material the catalogue lets come later, required or optional: 容缺 is
+        # for them, and the notice must name each one.
+        minor = [m for m in short if m.material and m.material.rongque and not m.material.is_main]
         if missing and not rongque:
             names = "、".join(m.name for m in missing)
             raise ValidationError(f"材料不齐全（{names}），请出具一次性告知书或按容缺受理。")
         c.window_post, c.accepted_by = window_post, staff
         _start_clock(c, today, today)
         if rongque:
-            if len(allowed) != len(missing):
-                main = "、".join(m.name for m in missing if m not in allowed)
-                raise ValidationError(f"主要材料（{main}）不能容缺，只有次要材料可以容缺受理。")
+            main = [m for m in missing if m not in minor]
+            if main:
+                names = "、".join(m.name for m in main)
+                raise ValidationError(f"主要材料（{names}）不能容缺，只有次要材料可以容缺受理。")
+            if not minor:
+                raise ValidationError(
+                    "没有暂缺的次要材料，无需容缺受理；材料齐全的请直接受理（不勾选容缺）。"
+                )
             deadline = rongque.get("deadline")
             if not str(rongque.get("commitment", "")).strip():
                 raise ValidationError({"commitment": "容缺受理须有申请人签署的承诺。"})
@@ -542,7 +548,7 @@ def case_accept(
                     {"deadline": f"容缺补齐期限应晚于今天且不晚于承诺办结日期{c.due_date}。"}
                 )
             c.rongque_deadline, c.rongque_open = deadline, True
-            CaseMaterial.objects.filter(pk__in=[m.pk for m in missing]).update(rongque=True)
+            CaseMaterial.objects.filter(pk__in=[m.pk for m in minor]).update(rongque=True)
 
     details = {"window_post": window_post.number if window_post else None}
     if rongque:
@@ -816,7 +822,10 @@ def case_supplement(*, acting_user: User, case: Case, expected_version=None, day
     def apply(c: Case, today: datetime.date) -> None:
         if not c.rongque_open:
             raise ValidationError("该办件没有待补齐的容缺材料。")
-        c.materials.filter(rongque=True).update(status=CaseMaterial.Status.PAPER)
+        pending = c.materials.filter(rongque=True, received_at__isnull=True)
+        bad = (CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE)
+        pending.filter(status__in=bad).update(status=CaseMaterial.Status.PAPER)
+        pending.update(received_at=timezone.now())
         c.rongque_open = False
 
     return move(
@@ -1274,6 +1283,8 @@ def case_attach(
         upload.seek(0)
         row.file.save(upload.name, upload, save=False)
         row.status = CaseMaterial.Status.UPLOADED
+        if row.rongque and row.received_at is None:
+            row.received_at = timezone.now()  # a 容缺 material brought as a file
         row.save()
 
     return move(
