@@ -16,13 +16,7 @@ urlpatterns = [
     path("no-role/", views.no_role, name="no_role"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="web/password_change.html", success_url="/home/"
-        ),
-        name="password_change",
-    ),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("onewindow.org.urls")),
@@ -38,3 +32,5 @@ urlpatterns = [
 
 handler403 = "onewindow.web.views.permission_denied"
 handler404 = "onewindow.web.views.page_not_found"
+handler400 = "onewindow.web.errors.bad_request"
+handler500 = "onewindow.web.errors.server_error"

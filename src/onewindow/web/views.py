@@ -1,4 +1,8 @@
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.signals import user_login_failed
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -51,6 +55,33 @@ class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A wrong *old* password is a failed login for the lockout (web/lockout.py): the session
+    that keeps guessing is ended and the account locked at that address, like the login page."""
+
+    template_name = "web/password_change.html"
+    success_url = "/home/"
+
+    def post(self, request, *args, **kwargs):
+        credentials = {"username": request.user.get_username()}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return self._locked_out(credentials)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            credentials = {"username": self.request.user.get_username()}
+            user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
+            if getattr(self.request, "axes_locked_out", False):
+                return self._locked_out(credentials)
+        return super().form_invalid(form)
+
+    def _locked_out(self, credentials):
+        logout(self.request)
+        self.request.axes_locked_out = False  # answered here, not again by axes' middleware
+        return get_lockout_response(self.request, credentials=credentials)
 
 
 def permission_denied(request, exception=None):

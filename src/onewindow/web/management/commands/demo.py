@@ -1,6 +1,7 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from onewindow.catalog import demo as catalog_demo
 from onewindow.mandates import demo as mandates_demo
@@ -23,6 +24,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            # The demo accounts (admin among them) have the password printed in the README.
+            raise CommandError(
+                "生产环境（ONEWINDOW_ENV=production）不能载入演示数据：演示账号的密码是公开的。"
+                "/ Refusing to load demo data with ONEWINDOW_ENV=production: the demo accounts "
+                "have a published password."
+            )
         counts = org_demo.load()
         counts.update(catalog_demo.load())
         counts.update(mandates_demo.load())

@@ -1,0 +1,77 @@
+"""Issue 15 item 18: lockout by (account, address) and by address, never by account alone."""
+
+import pytest
+
+from onewindow.org.demo import DEMO_PASSWORD
+from onewindow.org.models import User
+
+pytestmark = pytest.mark.django_db
+
+HALL = "10.20.0.1"
+ELSEWHERE = "10.30.0.7"
+
+
+def _login(client, username, password, address):
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_i15_18_spray_from_one_address_locks_that_address(client, settings):
+    settings.ONEWINDOW_LOGIN_ADDRESS_USERNAMES = 10
+    usernames = [f"nobody{i}" for i in range(8)] + ["reviewer2"]
+    for name in usernames:  # one guess per account: no account reaches its own limit
+        assert _login(client, name, "Spring2026x", HALL).status_code == 200
+    assert _login(client, "inspector", "Spring2026x", HALL).status_code == 429  # the tenth
+    # Another account, with its right password, is refused from that address...
+    refused = _login(client, "clerk", DEMO_PASSWORD, HALL)
+    assert refused.status_code == 429
+    assert "此地址" in refused.content.decode()
+    # ...and answers from any other address.
+    assert _login(client, "clerk", DEMO_PASSWORD, ELSEWHERE).status_code == 302
+
+
+def test_i15_18_many_failures_from_one_address_lock_it(client, settings):
+    settings.ONEWINDOW_LOGIN_ADDRESS_FAILURES = 12
+    for i in range(12):  # 3 accounts, 4 failures each: under the account limit, over the total
+        _login(client, ["winsup", "teamlead", "reform"][i % 3], "Wrong2026x", HALL)
+    assert _login(client, "clerk", DEMO_PASSWORD, HALL).status_code == 429
+
+
+def test_i15_18_failures_from_one_address_do_not_lock_the_account_elsewhere(client):
+    for _ in range(5):
+        _login(client, "admin", "Wrong2026x", HALL)
+    locked = _login(client, "admin", DEMO_PASSWORD, HALL)
+    assert locked.status_code == 429
+    assert "账号已临时锁定" in locked.content.decode()
+    assert _login(client, "admin", DEMO_PASSWORD, ELSEWHERE).status_code == 302
+
+
+def test_i15_18_wrong_old_password_on_password_change_counts(client):
+    user = User.objects.get(username="reviewer3")
+    client.force_login(user)
+    for _ in range(4):
+        answer = client.post(
+            "/accounts/password/",
+            {
+                "old_password": "Guess2026x",
+                "new_password1": "Haitang#2031q",
+                "new_password2": "Haitang#2031q",
+            },
+            REMOTE_ADDR=HALL,
+        )
+        assert answer.status_code == 200
+    last = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "Guess2026x",
+            "new_password1": "Haitang#2031q",
+            "new_password2": "Haitang#2031q",
+        },
+        REMOTE_ADDR=HALL,
+    )
+    assert last.status_code == 429
+    # The session that guessed is ended, and the account cannot sign in again from there.
+    assert client.get("/home/").status_code == 302
+    assert _login(client, "reviewer3", DEMO_PASSWORD, HALL).status_code == 429
+    assert _login(client, "reviewer3", DEMO_PASSWORD, ELSEWHERE).status_code == 302
