@@ -36,17 +36,23 @@ def due_date(accepted: dt.date, limit: int) -> Deadline:
     return Deadline(result.date, result.provisional)
 
 
-def yellow_from(accepted: dt.date, due: dt.date, rule: YellowRule = DEFAULT_YELLOW) -> dt.date:
-    """First day the case shows yellow: one working day left, or 80% of its days used."""
+def yellow_from(
+    accepted: dt.date, due: dt.date, rule: YellowRule = DEFAULT_YELLOW
+) -> dt.date | None:
+    """First day the case shows yellow: one working day left, or 80% of its days used; never
+    before the first working day after acceptance, since a warning on the day a case is accepted
+    tells nobody anything they could still act on. A case due on its acceptance day (an instant
+    item) has no yellow (None): it is decided at once, or red once that day has passed."""
+    earliest = workdays.add_workdays(accepted, 1)
+    if earliest > due:
+        return None
     total = workdays.workdays_between(accepted, due)
-    if total <= 0:
-        return due
     by_days_left = due
     for _ in range(rule.days_before):
         by_days_left = workdays.previous_workday(by_days_left)
     used = max(1, math.ceil(total * rule.used_ratio))
     by_ratio = workdays.add_workdays(accepted, used) if used < total else due
-    return max(accepted, min(by_days_left, by_ratio))
+    return max(earliest, min(by_days_left, by_ratio))
 
 
 def suspended_days(suspended_on: dt.date, resumed_on: dt.date) -> int:
