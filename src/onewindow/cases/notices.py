@@ -139,9 +139,10 @@ def render(case: Case, kind: str, *, base_url: str) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table
+    from reportlab.platypus import Image, SimpleDocTemplate, Spacer, Table
 
     from onewindow.documents import cjk_font
+    from onewindow.documents.pdf import paragraph
 
     font = cjk_font()
     title = ParagraphStyle("t", fontName=font, fontSize=20, leading=30, alignment=TA_CENTER)
@@ -150,19 +151,19 @@ def render(case: Case, kind: str, *, base_url: str) -> bytes:
     right = ParagraphStyle("r", parent=plain, alignment=TA_RIGHT)
     small = ParagraphStyle("s", fontName=font, fontSize=9, leading=12)
     story = [
-        Paragraph(case.unit.name, title),
-        Paragraph(TITLES[kind], title),
-        Paragraph(f"编号：{case.number or '（未受理）'}", right),
+        paragraph(case.unit.name, title),
+        paragraph(TITLES[kind], title),
+        paragraph(f"编号：{case.number or '（未受理）'}", right),
         Spacer(1, 6 * mm),
     ]
     lines = _body(case, kind)
-    story += [Paragraph(lines[0], plain)] + [Paragraph(t, body) for t in lines[1:]]
+    story += [paragraph(lines[0], plain)] + [paragraph(t, body) for t in lines[1:]]
     story.append(Spacer(1, 12 * mm))
     seal = getattr(case.unit, "seal", None)
     day = case.decided_on if kind == "decision" else None
     signature = [
-        Paragraph(f"{case.unit.name}（行政审批专用章）", right),
-        Paragraph(_date(day or case.accepted_on or case.received_on), right),
+        paragraph(f"{case.unit.name}（行政审批专用章）", right),
+        paragraph(_date(day or case.accepted_on or case.received_on), right),
     ]
     if seal is not None and seal.enabled and seal.impression:
         story.append(Table([[signature, Image(seal.impression.path, 36 * mm, 36 * mm)]]))
@@ -172,7 +173,7 @@ def render(case: Case, kind: str, *, base_url: str) -> bytes:
     qr = io.BytesIO()
     segno.make(url, error="m").save(qr, kind="png", scale=3, border=1)
     qr.seek(0)
-    story += [Spacer(1, 10 * mm), Image(qr, 28 * mm, 28 * mm), Paragraph("扫码查询办理进度", small)]
+    story += [Spacer(1, 10 * mm), Image(qr, 28 * mm, 28 * mm), paragraph("扫码查询办理进度", small)]
     out = io.BytesIO()
     SimpleDocTemplate(
         out, pagesize=A4, title=TITLES[kind], leftMargin=25 * mm, rightMargin=25 * mm

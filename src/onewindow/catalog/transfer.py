@@ -33,6 +33,7 @@ from onewindow.catalog.elements import (
 )
 from onewindow.catalog.models import Item, ItemVersion, LifeEvent, Material
 from onewindow.catalog.search import pinyin_keys
+from onewindow.documents import xlsx
 from onewindow.catalog.services import can_govern_catalogue, leaves_hall, publish_problems
 from onewindow.org.models import Unit, User
 
@@ -89,7 +90,7 @@ def write_sheet(wb: Workbook, title: str, columns, rows) -> None:
         header.append(cell)
     ws.append(header)
     for row in rows:
-        ws.append([c.to_cell(row.get(c.key)) for c in columns])
+        ws.append(xlsx.row(ws, [c.to_cell(row.get(c.key)) for c in columns]))
 
 
 def _write_notes(wb: Workbook) -> None:
@@ -316,15 +317,18 @@ def check_xlsx(findings) -> bytes:
         for f in rows:
             n += 1
             ws.append(
-                [
-                    n,
-                    unit.name,
-                    f.item.name,
-                    f.item.implementation_code,
-                    f.item.get_status_display(),
-                    f.rule,
-                    f.reason,
-                ]
+                xlsx.row(
+                    ws,
+                    [
+                        n,
+                        unit.name,
+                        f.item.name,
+                        f.item.implementation_code,
+                        f.item.get_status_display(),
+                        f.rule,
+                        f.reason,
+                    ],
+                )
             )
     for letter, width in zip("ABCDEFG", (6, 26, 30, 34, 8, 34, 50), strict=True):
         ws.column_dimensions[letter].width = width

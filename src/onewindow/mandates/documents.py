@@ -9,6 +9,7 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from onewindow.documents import xlsx
 from onewindow.mandates.models import CLAUSES, CLOSING, PREAMBLE, ItemPower, Letter
 
 NUMERALS = "一二三四五六"
@@ -114,10 +115,11 @@ def letter_pdf(letter: Letter) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+    from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table
     from reportlab.platypus import TableStyle as TS
 
     from onewindow.documents import cjk_font
+    from onewindow.documents.pdf import paragraph
 
     font = cjk_font()
     body = ParagraphStyle("body", fontName=font, fontSize=12, leading=20, firstLineIndent=24)
@@ -126,32 +128,32 @@ def letter_pdf(letter: Letter) -> bytes:
     right = ParagraphStyle("right", parent=plain, alignment=TA_RIGHT)
     cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12)
     story = [
-        Paragraph("审批服务授权委托书", title),
+        paragraph("审批服务授权委托书", title),
         Spacer(1, 6 * mm),
-        Paragraph(f"授权委托机关：{letter.unit.name}", plain),
-        Paragraph(f"法定代表人：{letter.legal_representative}", plain),
-        Paragraph(f"被授权人：{_names(letter)}", plain),
+        paragraph(f"授权委托机关：{letter.unit.name}", plain),
+        paragraph(f"法定代表人：{letter.legal_representative}", plain),
+        paragraph(f"被授权人：{_names(letter)}", plain),
         Spacer(1, 3 * mm),
     ]
-    story += [Paragraph(text, body) for text in paragraphs(letter)]
+    story += [paragraph(text, body) for text in paragraphs(letter)]
     story += [
-        Paragraph(f"有效期：{_date(letter.valid_from)}至{_date(letter.valid_until)}", plain),
+        paragraph(f"有效期：{_date(letter.valid_from)}至{_date(letter.valid_until)}", plain),
         Spacer(1, 8 * mm),
-        Paragraph(f"授权委托机关（章）：{letter.unit.name}", plain),
-        Paragraph("法定代表人（签字）：", plain),
+        paragraph(f"授权委托机关（章）：{letter.unit.name}", plain),
+        paragraph("法定代表人（签字）：", plain),
         Spacer(1, 4 * mm),
-        Paragraph("被授权人（签字）：", plain),
+        paragraph("被授权人（签字）：", plain),
         Spacer(1, 4 * mm),
-        Paragraph(_date(letter.signed_on), right),
+        paragraph(_date(letter.signed_on), right),
         PageBreak(),
-        Paragraph("附：授权事项清单", plain),
+        paragraph("附：授权事项清单", plain),
         Spacer(1, 3 * mm),
     ]
-    rows = [[Paragraph(h, cell) for h in ANNEX_HEADERS]]
+    rows = [[paragraph(h, cell) for h in ANNEX_HEADERS]]
     for n, p in enumerate(_powers(letter), start=1):
         rows.append(
             [
-                Paragraph(v, cell)
+                paragraph(v, cell)
                 for v in (
                     str(n),
                     p.item.name,
@@ -186,7 +188,7 @@ def attachment5_xlsx(
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=7)
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([f"填报单位（盖章）：{letter.unit.name}"])
+    ws.append(xlsx.row(ws, [f"填报单位（盖章）：{letter.unit.name}"]))
     ws.append(ATTACHMENT5_HEADERS)
     decided = [p for p in _powers(letter) if p.power == ItemPower.Power.DECISION]
     for n, p in enumerate(decided, start=1):
@@ -194,15 +196,18 @@ def attachment5_xlsx(
         if p.cut_reason:
             promised += f"（{p.cut_reason}）"
         ws.append(
-            [
-                n,
-                p.item.name,
-                p.item.basic_code,
-                _relation(p.item),
-                p.item.get_item_type_display(),
-                promised,
-                f"是：{p.needs_other_note}" if p.needs_other else "否",
-            ]
+            xlsx.row(
+                ws,
+                [
+                    n,
+                    p.item.name,
+                    p.item.basic_code,
+                    _relation(p.item),
+                    p.item.get_item_type_display(),
+                    promised,
+                    f"是：{p.needs_other_note}" if p.needs_other else "否",
+                ],
+            )
         )
     last = ws.max_row
     for row in ws.iter_rows(min_row=3, max_row=last):
@@ -210,7 +215,8 @@ def attachment5_xlsx(
             c.border = border
             c.alignment = Alignment(wrap_text=True, vertical="center")
     ws.append([])
-    ws.append([f"审核领导：{reviewer}", "", f"填报人：{preparer}", "", f"联系电话：{phone}"])
+    footer = [f"审核领导：{reviewer}", "", f"填报人：{preparer}", "", f"联系电话：{phone}"]
+    ws.append(xlsx.row(ws, footer))
     for letter_col, width in zip("ABCDEFG", (6, 34, 16, 18, 12, 22, 30), strict=True):
         ws.column_dimensions[letter_col].width = width
     out = io.BytesIO()

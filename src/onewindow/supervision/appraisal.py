@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q
 from openpyxl import Workbook
 
 from onewindow.cases.models import Case
+from onewindow.documents import xlsx
 from onewindow.org.models import Staff, Unit, WindowPost
 from onewindow.supervision.models import Anomaly, Order, Rating, Rules, Ticket, Warning
 
@@ -249,10 +250,10 @@ def dispatched_xlsx(unit: Unit, period: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "派驻人员考核"
-    sheet.append([f"{unit.name} 派驻政务服务大厅人员考核（{period}）"])
+    sheet.append(xlsx.row(sheet, [f"{unit.name} 派驻政务服务大厅人员考核（{period}）"]))
     sheet.append(HEADERS)
     for line in table(rows, "staff"):
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in line])
+        sheet.append(xlsx.row(sheet, [float(v) if isinstance(v, Decimal) else v for v in line]))
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -265,20 +266,21 @@ def dispatched_pdf(unit: Unit, period: str) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     from onewindow.documents import cjk_font
+    from onewindow.documents.pdf import paragraph
 
     font = cjk_font()
     title = ParagraphStyle("t", fontName=font, fontSize=16, leading=24, alignment=TA_CENTER)
     plain = ParagraphStyle("p", fontName=font, fontSize=10, leading=16)
     cell = ParagraphStyle("c", fontName=font, fontSize=8, leading=11)
     rows = appraise(period, "staff", keys=dispatched_staff(unit))
-    data = [[Paragraph(h, cell) for h in HEADERS]]
-    data += [[Paragraph(str(v), cell) for v in line] for line in table(rows, "staff")]
+    data = [[paragraph(h, cell) for h in HEADERS]]
+    data += [[paragraph(str(v), cell) for v in line] for line in table(rows, "staff")]
     if len(data) == 1:
         data.append(
-            [Paragraph("该考核期没有派驻人员的考核记录。", cell)] + [""] * (len(HEADERS) - 1)
+            [paragraph("该考核期没有派驻人员的考核记录。", cell)] + [""] * (len(HEADERS) - 1)
         )
     grid = Table(data, repeatRows=1)
     grid.setStyle(
@@ -295,13 +297,13 @@ def dispatched_pdf(unit: Unit, period: str) -> bytes:
     doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm)
     doc.build(
         [
-            Paragraph(f"{unit.name}派驻政务服务大厅人员考核情况", title),
+            paragraph(f"{unit.name}派驻政务服务大厅人员考核情况", title),
             Spacer(1, 3 * mm),
-            Paragraph(f"考核期：{first:%Y年%m月%d日}至{last:%Y年%m月%d日}（{period}）", plain),
+            paragraph(f"考核期：{first:%Y年%m月%d日}至{last:%Y年%m月%d日}（{period}）", plain),
             Spacer(1, 3 * mm),
             grid,
             Spacer(1, 6 * mm),
-            Paragraph("县政务服务中心（电子监察）　　　　年　　月　　日", plain),
+            paragraph("县政务服务中心（电子监察）　　　　年　　月　　日", plain),
         ]
     )
     return out.getvalue()
