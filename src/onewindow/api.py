@@ -5,14 +5,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
+from ninja.parser import Parser
 
 from onewindow import __version__
 from onewindow.cases.api import combined_router
 from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.common.errors import error_dict, error_text
+from onewindow.common.parsing import BadParameter, JsonRefused, loads_json
 from onewindow.supervision.api import router as ratings_router
 
 # Answers every operation may give besides its own (documented once, in one shape).
@@ -102,7 +104,16 @@ def _words(error: dict) -> tuple[str, str]:
     return ".".join(where) or "请求", text
 
 
+class JsonParser(Parser):
+    """Bodies read by the shared JSON reader: a document nested past its depth limit is refused
+    before the parser recurses (RecursionError), in Chinese."""
+
+    def parse_body(self, request):
+        return loads_json(request.body)
+
+
 api = OneWindowAPI(
+    parser=JsonParser(),
     title="一窗通办 API",
     version=__version__,
     description="桃江县一窗通办政务服务平台接口。读取事项目录无需登录；写入须以审改办账号登录（会话+CSRF）。",
@@ -135,6 +146,26 @@ def out_of_range(request, exc):
     return api.create_response(
         request, {"detail": "提交的数值或文本超出了允许的范围，请核对后重新提交。"}, status=400
     )
+
+
+@api.exception_handler(BadParameter)
+def bad_parameter(request, exc: BadParameter):
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    # ninja raises these with English text: an unreadable body (the cause says why in Chinese
+    # when our parser refused it) and a few others, which are answered by their status.
+    if isinstance(exc.__cause__, JsonRefused):
+        detail = f"请求体无法读取：{exc.__cause__}"
+    elif exc.status_code == 400:
+        detail = "请求体无法读取：不是有效的JSON，请检查后重新提交。"
+    else:
+        detail = {401: COMMON["401"], 403: COMMON["403"], 404: COMMON["404"]}.get(
+            exc.status_code, "请求未能处理。"
+        )
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

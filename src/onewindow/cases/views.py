@@ -16,6 +16,7 @@ from onewindow.cases.workflow import MOVES, moves_from
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.catalog.models import SPECIAL_PROCEDURES, CombinedService, Item
 from onewindow.common.errors import error_dict, error_text
+from onewindow.common.parsing import parse_int
 from onewindow.documents import download
 from onewindow.org.access import role_required
 from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
@@ -141,11 +142,12 @@ def case_act(request, case_id: int, action: str):
     """Every action form of the case page posts here; the service decides whether it may."""
     case = selectors.case_get_for_user(case_id, user=request.user)
     p, user = request.POST, request.user
-    version = int(p["version"]) if p.get("version", "").isdigit() else None
+    version = parse_int(p.get("version"))
     common = {"acting_user": user, "case": case, "expected_version": version}
     try:
         if action == "accept":
-            post = selectors.posts_of(user).filter(pk=p.get("window_post") or 0).first()
+            post = selectors.posts_of(user).filter(pk=parse_int(p.get("window_post"), default=0))
+            post = post.first()
             rongque = None
             if p.get("rongque"):
                 rongque = {
@@ -185,7 +187,7 @@ def case_act(request, case_id: int, action: str):
                 name=p.get("project_name", ""), doc=p.get("project_doc", ""), **common
             )
         elif action == "tech_review":
-            days = int(p["limit_days"]) if p.get("limit_days", "").isdigit() else 0
+            days = parse_int(p.get("limit_days"), default=0)
             services.case_tech_review(
                 kind=p.get("kind", ""),
                 assignee_org=p.get("assignee_org", ""),
@@ -198,7 +200,7 @@ def case_act(request, case_id: int, action: str):
                 conclusion=p.get("conclusion", ""), upload=request.FILES.get("file"), **common
             )
         elif action == "suspend":
-            days = int(p["expected_days"]) if p.get("expected_days", "").isdigit() else 0
+            days = parse_int(p.get("expected_days"), default=0)
             services.case_suspend(
                 procedure=p.get("procedure", ""),
                 expected_days=days,
@@ -208,7 +210,7 @@ def case_act(request, case_id: int, action: str):
         elif action == "resume":
             services.case_resume(**common)
         elif action == "extend":
-            days = int(p["days"]) if p.get("days", "").isdigit() else 0
+            days = parse_int(p.get("days"), default=0)
             services.case_extend(
                 days=days, approver=p.get("approver", ""), reason=p.get("reason", ""), **common
             )
@@ -218,7 +220,9 @@ def case_act(request, case_id: int, action: str):
             upload = request.FILES.get("file")
             if upload is None:
                 raise ValidationError("请选择要上传的文件。")
-            services.case_attach(material_id=int(p.get("material", 0)), upload=upload, **common)
+            services.case_attach(
+                material_id=parse_int(p.get("material"), default=0), upload=upload, **common
+            )
         elif action == "deliver":
             detail = {
                 k: p.get(k, "")
@@ -271,8 +275,8 @@ def department(request):
     raw = request.GET.get("after", "")
     if "," in raw:
         due, _, last = raw.partition(",")
-        if _date(due) and last.isdigit():
-            after = (_date(due), int(last))
+        if _date(due) and parse_int(last) is not None:
+            after = (_date(due), parse_int(last))
     rows = selectors.department_page(unit_id=unit_id, after=after)
     today = timezone.localdate()
     for case in rows:
@@ -377,11 +381,11 @@ def combined_act(request, combined_id: int, action: str):
         raise Http404("没有这个操作。")
     try:
         if action == "accept":
-            post = selectors.posts_of(user).filter(pk=p.get("window_post") or 0).first()
+            post = selectors.posts_of(user).filter(pk=parse_int(p.get("window_post"), default=0))
             combined.combined_accept(
                 acting_user=user,
                 combined=parent,
-                window_post=post,
+                window_post=post.first(),
                 handoff=p.get("handoff", "online"),
                 opinion=p.get("opinion", ""),
             )

@@ -15,6 +15,7 @@ from onewindow.catalog.codes import (
 )
 from onewindow.catalog.elements import LABELS
 from onewindow.catalog.models import CombinedMember, CombinedService, Item, LifeEvent, Material
+from onewindow.common.parsing import query_int
 from onewindow.org.models import Unit, User
 from onewindow.org.selectors import user_unit_id
 
@@ -41,8 +42,9 @@ def item_get_for_user(item_id: int, *, user: User) -> Item:
 
 def item_filter(qs: QuerySet[Item], *, params) -> QuerySet[Item]:
     """Apply the list filters of the catalogue pages and the API (unit, type, status ...)."""
-    if params.get("unit"):
-        qs = qs.filter(unit_id=params["unit"])
+    unit = query_int(params, "unit", label="单位")
+    if unit is not None:
+        qs = qs.filter(unit_id=unit)
     if params.get("type"):
         qs = qs.filter(item_type=params["type"])
     if params.get("status"):
@@ -106,6 +108,11 @@ def public_combined() -> QuerySet[CombinedService]:
     return CombinedService.objects.filter(status=CombinedService.Status.PUBLISHED).select_related(
         "lead_unit"
     )
+
+
+def public_combined_list() -> QuerySet[CombinedService]:
+    """Published combined services with what their promise needs (members' items)."""
+    return public_combined().prefetch_related("members__item")
 
 
 def combined_get(service_id: int, *, public: bool) -> CombinedService:
@@ -233,7 +240,7 @@ def catalogue_check(*, user: User, unit_id: int | None = None) -> dict[Unit, lis
     items = list(
         item_list_for_user(user=user)
         .exclude(status=Item.Status.WITHDRAWN)
-        .annotate(material_count=Count("materials"))
+        .annotate(material_count=Count("materials", filter=Q(materials__retired_at=None)))
         .order_by("unit_id", "basic_code", "id")
     )
     if unit_id is not None:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -33,8 +34,18 @@ from onewindow.catalog.elements import (
 )
 from onewindow.catalog.models import Item, ItemVersion, LifeEvent, Material
 from onewindow.catalog.search import pinyin_keys
+from onewindow.catalog.services import (
+    FILE_KEYS,
+    MATERIAL_KEYS,
+    can_govern_catalogue,
+    leaves_hall,
+    match_materials,
+    material_changed,
+    material_values,
+    publish_problems,
+)
+from onewindow.common.parsing import JsonRefused, loads_json
 from onewindow.documents import xlsx
-from onewindow.catalog.services import can_govern_catalogue, leaves_hall, publish_problems
 from onewindow.org.models import Unit, User
 
 MAX_ROWS = 50_000
@@ -114,7 +125,8 @@ def _write_notes(wb: Workbook) -> None:
     ws.append(
         [
             "",
-            "事项按实施编码匹配：已存在的更新，不存在的新增。材料表按事项实施编码整体替换该事项的材料。",
+            "事项按实施编码匹配：已存在的更新，不存在的新增。材料表列出该事项的全部材料："
+            "同名材料就地更新，新材料新增，未列出的材料停用（已受理办件仍保留）。",
         ]
     )
     ws.append(["", "单元格不得使用公式。"])
@@ -266,11 +278,9 @@ def read_json(data: bytes) -> tuple[list, list, list[RowError]]:
     if len(data) > max_bytes():
         raise ImportRefused([RowError("文件", 0, "", "文件超过导入大小上限，请分批导入。")])
     try:
-        payload = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportRefused(
-            [RowError("文件", 0, "", f"不是有效的JSON文件（{exc.__class__.__name__}）。")]
-        ) from None
+        payload = loads_json(data)
+    except JsonRefused as exc:
+        raise ImportRefused([RowError("文件", 0, "", str(exc))]) from None
     if not isinstance(payload, dict) or payload.get("format") != JSON_FORMAT:
         raise ImportRefused(
             [RowError("文件", 0, "", f"JSON文件应为本系统导出的格式（format: {JSON_FORMAT}）。")]
@@ -650,12 +660,14 @@ def _write(acting_user, built, by_item, events) -> ImportResult:
     changed_ids = [i.pk for i in changed]
     Through = Item.life_events.through
     Through.objects.filter(item_id__in=changed_ids).delete()
-    files = {
-        (m.item_id, m.name): (m.blank_form, m.sample)
-        for m in Material.objects.filter(item_id__in=changed_ids).exclude(blank_form="", sample="")
-    }
-    Material.objects.filter(item_id__in=changed_ids).delete()
-    links, materials, versions = [], [], []
+    # Materials keep their identity (case checklists point at them): matched by name, updated
+    # in place, new ones created, the ones no longer listed retired; files stay as they were.
+    stored: dict[int, list[Material]] = defaultdict(list)
+    for m in Material.all_objects.filter(item_id__in=changed_ids).order_by("id"):
+        stored[m.item_id].append(m)
+    keys = [k for k in MATERIAL_KEYS if k not in FILE_KEYS]
+    links, materials, updated, versions = [], [], [], []
+    now = timezone.now()
     for code, (_, item, extra) in built.items():
         if code not in written:
             continue
@@ -663,10 +675,18 @@ def _write(acting_user, built, by_item, events) -> ImportResult:
             Through(item_id=item.pk, lifeevent_id=events[name].pk)
             for name in extra["record"]["life_events"]
         )
-        for material in by_item.get(code, []):
+        was = {m.pk: material_values(m) for m in stored[item.pk]}
+        rows = [{k: getattr(m, k) for k in keys} for m in by_item.get(code, [])]
+        matched, removed, _errors = match_materials(stored[item.pk], rows)  # names are unique
+        for material in removed:
+            material.retired_at = now
+            updated.append(material)
+        for material in matched:
             material.item = item
-            material.blank_form, material.sample = files.get((item.pk, material.name), ("", ""))
-            materials.append(material)
+            if material.pk is None:
+                materials.append(material)
+            elif material_changed(material, was[material.pk]):
+                updated.append(material)
         versions.append(
             ItemVersion(
                 item=item,
@@ -679,6 +699,7 @@ def _write(acting_user, built, by_item, events) -> ImportResult:
         )
     Through.objects.bulk_create(links, batch_size=1000)
     Material.objects.bulk_create(materials, batch_size=1000)
+    Material.all_objects.bulk_update(updated, [*keys, "retired_at"], batch_size=500)
     ItemVersion.objects.bulk_create(versions, batch_size=500)
     total = sum(len(by_item.get(code, [])) for code in built)
     return ImportResult(len(created), len(changed), unchanged, total)

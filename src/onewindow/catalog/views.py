@@ -19,6 +19,7 @@ from onewindow.catalog.forms import (
     MaterialFormSet,
 )
 from onewindow.catalog.models import CombinedService, Item
+from onewindow.common.parsing import query_int
 from onewindow.documents import download
 from onewindow.org.access import role_required
 from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
@@ -77,7 +78,10 @@ def _material_rows(formset) -> list[dict]:
         data = form.cleaned_data
         if not data or data.get("DELETE") or not data.get("name"):
             continue
-        rows.append({k: v for k, v in data.items() if k not in {"DELETE", "id", "item"}})
+        row = {k: v for k, v in data.items() if k not in {"DELETE", "id", "item"}}
+        # The stored material the row edits keeps its id, so case checklists stay linked.
+        row["id"] = data["id"].pk if data.get("id") else None
+        rows.append(row)
     return rows
 
 
@@ -189,8 +193,8 @@ def item_withdraw(request, item_id: int):
 @role_required(RoleCode.REFORM_OFFICE, RoleCode.SUPERVISOR, RoleCode.WINDOW_SUPERVISOR)
 def catalogue_check(request):
     """The 核查 report (S3): every problem with its reason, per unit; XLSX on request."""
-    unit = request.GET.get("unit")
-    findings = selectors.catalogue_check(user=request.user, unit_id=int(unit) if unit else None)
+    unit = query_int(request.GET, "unit", label="单位")
+    findings = selectors.catalogue_check(user=request.user, unit_id=unit)
     if request.GET.get("format") == "xlsx":
         content = transfer.check_xlsx(findings)
         day = timezone.localdate().isoformat()

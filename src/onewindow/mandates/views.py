@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from onewindow.common.parsing import parse_int, query_int
 from onewindow.documents import download
 from onewindow.mandates import documents, services
 from onewindow.mandates.forms import EnquiryForm, LetterForm, SealForm
@@ -73,11 +74,15 @@ def letter_detail(request, letter_id: int):
 def letter_edit(request, letter_id: int | None = None):
     letter = _letter(request, letter_id) if letter_id else None
     if letter is None:
-        unit_id = request.GET.get("unit") or request.POST.get("unit") or user_unit_id(request.user)
+        unit_id = (
+            query_int(request.GET, "unit", label="单位")
+            or parse_int(request.POST.get("unit"))
+            or user_unit_id(request.user)
+        )
         if not unit_id:
             units = unit_list_for_user(user=request.user).filter(in_reform=True)
             return render(request, "mandates/pick_unit.html", {"units": units})
-        unit = unit_get_for_user(int(unit_id), user=request.user)
+        unit = unit_get_for_user(unit_id, user=request.user)
     else:
         unit = letter.unit
     form = LetterForm(request.POST or None, instance=letter, unit=unit)

@@ -3,12 +3,21 @@ from onewindow.org.roles import RoleCode
 from onewindow.web.navigation import nav_for
 
 
+def _pager_query(request) -> str:
+    """The query string without `page`, for the pager's links. Built here because a template
+    lookup like `request.GET.items` finds a parameter named "items" before the method."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def shell(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"app_version": __version__}
+        return {"app_version": __version__, "pager_query": _pager_query(request)}
     return {
         "app_version": __version__,
+        "pager_query": _pager_query(request),
         "nav": nav_for(user),
         "role_labels": [RoleCode(c).label for c in sorted(user.role_codes)],
     }

@@ -1,0 +1,215 @@
+"""Issue 15 item 22: no unhandled 500. Every GET page of every role is asked with junk in every
+query parameter it reads (found by recording the reads, not by a list kept beside the code);
+the API's documented query parameters likewise; the form fields and bodies the issue names;
+405s and unparsable bodies. Each refusal is the documented Chinese shape: a Chinese page for
+pages, the Problem JSON {"detail": 中文, "errors": …} for the API."""
+
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.handlers import wsgi
+from django.http import QueryDict
+
+from onewindow.cases import services
+from onewindow.cases.models import Case
+from onewindow.cases.notices import SALT
+from onewindow.cases.tests.conftest import APPLICANT, DAY, submit, user
+from onewindow.catalog.models import Item
+from onewindow.org.demo import DEMO_APPLICANT_ID
+from onewindow.org.models import WindowPost
+from onewindow.supervision.tests.test_ratings import closed_case
+from onewindow.web.tests.test_access_matrix import ALL, EXPECTED_200, _url
+
+pytestmark = pytest.mark.django_db
+NOW = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+JUNK = ["abc", "²", "99999999999999999999999", "-1", "2026-13-45"]
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+# Pages beyond the role matrix's list, reached with real ids (filled in by _extra_urls).
+EXTRA = {
+    "/cases/department/": {"reviewer", "teamlead", "winsup", "admin"},
+    "/cases/{case}/": {"clerk", "teamlead", "winsup", "reviewer", "inspector", "admin"},
+    "/supervision/appraisal/dispatched.xlsx": {"inspector", "winsup", "admin"},
+    "/catalog/check/?format=xlsx": {"reform", "inspector", "admin"},
+    "/mandates/new/": {"reform", "admin"},
+    "/guide/": ALL,
+    "/guide/search/": ALL,
+    "/me/cases/{mine}/": {"applicant"},
+    "/progress/{token}/": ALL,
+}
+
+
+class RecordingQueryDict(QueryDict):
+    """request.GET that notes every parameter name a view asks for."""
+
+    asked: set[str] = set()
+
+    def get(self, key, default=None):
+        self.asked.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.asked.add(key)
+        return super().__getitem__(key)
+
+    def getlist(self, key, default=None):
+        self.asked.add(key)
+        return super().getlist(key, default)
+
+    def __contains__(self, key):
+        self.asked.add(key)
+        return super().__contains__(key)
+
+
+@pytest.fixture
+def recording(monkeypatch):
+    monkeypatch.setattr(wsgi, "QueryDict", RecordingQueryDict)
+    RecordingQueryDict.asked = set()
+    return RecordingQueryDict
+
+
+def _pages(username: str) -> list[str]:
+    case = closed_case({**APPLICANT, "applicant_name": "张三", "applicant_id": DEMO_APPLICANT_ID})
+    ids = {"case": case.pk, "mine": case.pk, "token": signing.dumps(case.pk, salt=SALT)}
+    pages = [_url(t) for t, roles in EXPECTED_200.items() if username in roles]
+    pages += [t.format(**ids) for t, roles in EXTRA.items() if username in roles]
+    return pages
+
+
+def _assert_answered(response, where):
+    assert response.status_code < 500, where
+    if response.status_code == 400:
+        body = response.content.decode()
+        assert CHINESE.search(body), (where, body[:300])
+        assert "Bad Request" not in body, where
+
+
+@pytest.mark.parametrize("username", sorted(ALL))
+def test_i15_22_every_page_of_every_role_survives_junk_parameters(login, recording, username):
+    client = login(username)
+    with time_machine.travel(NOW, tick=False):
+        pages = _pages(username)
+        asked_anything = False
+        for page in pages:
+            recording.asked = set()
+            first = client.get(page)
+            assert first.status_code < 500, page
+            names = set(recording.asked) - {"csrfmiddlewaretoken"}
+            asked_anything |= bool(names)
+            base, _, fixed = page.partition("?")
+            for name in sorted(names):
+                for junk in JUNK:
+                    query = f"{fixed}&" if fixed else ""
+                    response = client.get(base, QueryDict(f"{query}").dict() | {name: junk})
+                    _assert_answered(response, (page, name, junk))
+    assert asked_anything  # the recording works: some page read some parameter
+
+
+def test_i15_22_named_query_junk_is_a_chinese_400(login):
+    for url in (
+        "/catalog/check/?unit=abc",
+        "/supervision/cases/?unit=%C2%B2",
+        "/supervision/appraisal/?level=abc",
+        "/catalog/?unit=abc",
+        "/mandates/new/?unit=abc",
+    ):
+        response = login("admin" if "mandates" in url else "inspector").get(url)
+        assert response.status_code == 400, url
+        body = response.content.decode()
+        assert "链接中的参数" in body or "考核对象" in body, url
+    public = login("applicant").get("/guide/search/?unit=abc")
+    assert public.status_code == 400 and "参数" in public.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_i15_22_form_fields_with_junk_numbers_are_refused_in_chinese(login):
+    clerk_post = WindowPost.objects.get(staff_a__user__username="clerk", kind="department")
+    client = login("clerk")
+    case = submit("个体工商户设立登记")
+    version = Case.objects.get(pk=case.pk).version
+    accept = client.post(
+        f"/cases/{case.pk}/act/accept/", {"window_post": "abc", "version": version}, follow=True
+    )
+    assert accept.status_code == 200 and "未能" in accept.content.decode()
+    case = services.case_accept(
+        acting_user=user("clerk"), case=case, window_post=clerk_post, day=DAY
+    )
+    for action, data in (
+        ("tech_review", {"limit_days": "²", "kind": "expert", "assignee_org": "x"}),
+        ("suspend", {"expected_days": "²", "procedure": "expert", "reason": "x"}),
+        ("extend", {"days": "²", "approver": "x", "reason": "x"}),
+        ("attach", {"material": "abc", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")}),
+        ("attach", {"material": "²", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")}),
+    ):
+        response = client.post(f"/cases/{case.pk}/act/{action}/", data, follow=True)
+        assert response.status_code == 200, action
+        assert "未能" in response.content.decode(), action
+    order = login("inspector").post(
+        "/supervision/orders/new/", {"case": "²", "unit": "abc", "response_days": "²"}
+    )
+    assert order.status_code == 400 and CHINESE.search(order.content.decode())
+
+
+@time_machine.travel(NOW, tick=False)
+def test_i15_22_rating_level_junk_is_refused_in_chinese(client):
+    case = closed_case()
+    token = signing.dumps(case.pk, salt=SALT)
+    for level in ("abc", "²", "99999999999999999999"):
+        response = client.post(f"/progress/{token}/rate/", {"level": level}, follow=True)
+        assert response.status_code == 200
+        assert "请选择评价等级" in response.content.decode()
+
+
+def test_i15_22_method_not_allowed_is_chinese_on_pages_and_api(login, client):
+    page = login("inspector").get("/supervision/messages/read/")
+    assert page.status_code == 405 and "POST" in page["Allow"]
+    assert "不支持" in page.content.decode()
+    api = client.delete("/api/catalog/items")
+    assert api.status_code == 405
+    assert api["Content-Type"].startswith("application/json") and "不支持" in api.json()["detail"]
+
+
+def test_i15_22_unparsable_and_deeply_nested_bodies(login):
+    client = login("reform")
+    deep = b"[" * 100_000 + b"]" * 100_000
+    for body in (deep, b'{"format": ' + deep + b"}", b"{not json", b"\xff\xfe"):
+        response = client.post("/api/catalog/import", body, content_type="application/json")
+        assert response.status_code == 400, body[:20]
+        assert CHINESE.search(response.json()["detail"])
+    upload = SimpleUploadedFile("x.json", deep, content_type="application/json")
+    page = client.post("/catalog/import/", {"file": upload})
+    assert page.status_code == 400 and "嵌套" in page.content.decode()
+    broken = client.post(
+        "/catalog/import/",
+        b'--x\r\nContent-Disposition: form-data; name="file"\r\n\r\n',
+        content_type="multipart/form-data; boundary=",
+    )
+    assert broken.status_code == 400 and CHINESE.search(broken.content.decode())
+    api = client.post("/api/catalog/items", b"{not json", content_type="application/json")
+    assert api.status_code == 400 and "JSON" in api.json()["detail"]
+
+
+def test_i15_22_api_query_parameters_with_junk(client):
+    schema = client.get("/api/openapi.json").json()
+    item = Item.objects.filter(status="published").first()
+    asked = 0
+    for path, operations in schema["paths"].items():
+        get = operations.get("get")
+        if not get or "{" in path.replace("{code}", ""):
+            continue
+        url = path.replace("{code}", item.implementation_code)
+        for parameter in get.get("parameters", []):
+            if parameter["in"] != "query":
+                continue
+            for junk in JUNK:
+                asked += 1
+                response = client.get(url, {parameter["name"]: junk})
+                assert response.status_code < 500, (url, parameter["name"], junk)
+                if response.status_code >= 400:
+                    assert CHINESE.search(response.json()["detail"])
+    assert asked
