@@ -234,6 +234,9 @@ def generate(n: int, seed: int = 9) -> float:
                 next_event += 1
                 before = after
             case["events_seq"], case["last_digest"] = len(steps), prev
+            case["seal"] = events.case_seal(
+                SimpleNamespace(pk=case["id"], **{**SEAL_DEFAULTS, **case})
+            )
             cases.append(case)
         with transaction.atomic():
             _write(Case, cases)
@@ -255,6 +258,8 @@ def generate(n: int, seed: int = 9) -> float:
 
 
 EVENT_FIELDS = [f for f in CaseEvent._meta.concrete_fields]
+# What the seal reads of a case the dict leaves to the column defaults.
+SEAL_DEFAULTS = {name: Case._meta.get_field(name).get_default() for name in events.SEALED}
 WHEN = {"suspend": "suspended_on", "decide": "decided_on", "deliver": "closed_on"}
 
 

@@ -19,6 +19,8 @@ JOBS: dict[str, tuple[int, str]] = {
     "supervision-anomalies": (600, "onewindow.supervision.anomalies.detect"),
     "dashboard-rollup": (60, "onewindow.supervision.dashboard.rollup"),
     "case-time-rules": (600, "onewindow.cases.services.apply_time_rules"),
+    # Daily in effect: each run writes the checkpoints of the days since the last one, if any.
+    "case-checkpoint": (600, "onewindow.cases.checkpoints.take"),
     "province-push": (5, "onewindow.exchange.services.push"),
 }
 

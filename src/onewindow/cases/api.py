@@ -28,7 +28,19 @@ class ClientKey(APIKeyHeader):
     def authenticate(self, request, key):
         if not key:
             return None
-        return ApiClient.objects.filter(key_digest=crypto.digest(key), active=True).first()
+        # Keys issued before the purpose keys carry the old digest (master key, upper-cased);
+        # the first use moves such a row to the API-key digest.
+        new, legacy = key_digest(key), crypto.digest(key)
+        client = ApiClient.objects.filter(key_digest__in=[new, legacy], active=True).first()
+        if client is not None and client.key_digest != new:
+            ApiClient.objects.filter(pk=client.pk).update(key_digest=new)
+            client.key_digest = new
+        return client
+
+
+def key_digest(key: str) -> str:
+    """HMAC-SM3 of the whole key, as issued (case kept), under the API-key purpose key."""
+    return crypto.keyed("api-key", key.encode())
 
 
 api_key = ClientKey()
@@ -37,7 +49,7 @@ api_key = ClientKey()
 def issue_key(client: ApiClient) -> str:
     """A new key for the client; only its digest is kept."""
     key = "ow_" + secrets.token_urlsafe(32)
-    client.key_digest = crypto.digest(key)
+    client.key_digest = key_digest(key)
     client.save()
     return key
 

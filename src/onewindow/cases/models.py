@@ -118,10 +118,12 @@ class Case(KeyProject):
     fee = YuanField("收费金额（元）")
     postage = YuanField("邮寄费用（元，申请人承担）")
     end_reason = models.TextField("不予受理、撤回或终止理由", blank=True)
-    # The head of the event chain, kept on the (locked) case row so a move reads no events.
-    # Only a cache: `events.verify` recomputes every chain from the events themselves.
+    # The head of the event chain, kept on the (locked) case row so a move reads no events, and
+    # the anchor `events.verify` checks the chain against (its last events cannot go unseen);
+    # the seal binds head, length and the decisive fields (events.SEALED) with the chain key.
     events_seq = models.PositiveIntegerField(default=0, editable=False)
     last_digest = models.CharField(max_length=64, blank=True, editable=False)
+    seal = models.CharField(max_length=64, blank=True, editable=False)
     # 一件事: the parent, and the stage (members of one stage run in parallel).
     parent = models.ForeignKey(
         "CombinedCase",
@@ -259,6 +261,28 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.action}"
+
+
+class Checkpoint(models.Model):
+    """A day's anchor of every case's event chain (事件链检查点): the number of cases and of
+    events, and an SM3 digest over each case's (id, head, length) as of the end of the day;
+    chained to the previous checkpoint, signed with its own key, and pushed to the province, so
+    a case deleted whole (row and events) is seen. Written by the daily job (checkpoints.take)."""
+
+    day = models.DateField("日期", unique=True)
+    cases = models.PositiveIntegerField("办件数")
+    events = models.PositiveBigIntegerField("事件数")
+    heads_digest = models.CharField("链头摘要", max_length=64)
+    prev = models.CharField("上一检查点签名", max_length=64)
+    signature = models.CharField("签名", max_length=64)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事件链检查点"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}：{self.cases}件"
 
 
 class CombinedCase(KeyProject):

@@ -255,6 +255,7 @@ def _event(case: Case, user, channel: str, action: str, before: str, details: di
     )
     event.digest = events.event_digest(case.last_digest or events.GENESIS, event)
     case.events_seq, case.last_digest = event.seq, event.digest
+    case.seal = events.case_seal(case)  # after every change the move makes to the row
     return event
 
 
@@ -399,7 +400,7 @@ def create_case(
     _checklist(case, item, {m.get("material_id"): m for m in materials})
     event = _event(case, acting_user, channel, "submit", "", {"item": item.implementation_code})
     rows.insert(event)
-    rows.update_columns(case, ["events_seq", "last_digest"])
+    rows.update_columns(case, ["events_seq", "last_digest", "seal"])
     _report(case, event)
     return case
 
@@ -1211,13 +1212,26 @@ def recompute_deadlines(years: set[int]) -> int:
         old = (case.due_date, case.yellow_from)
         _set_due(case)
         if (case.due_date, case.yellow_from) != old:
-            Case.objects.filter(pk=case.pk).update(
-                due_date=case.due_date,
-                yellow_from=case.yellow_from,
-                due_provisional=case.due_provisional,
-            )
-            count += 1
+            count += _store_due(case.pk)
     return count
+
+
+def _store_due(case_id: int) -> int:
+    """Recompute and store one case's due dates, locked and read again (a move in between keeps
+    its state and chain head), with the seal over the new due date."""
+    with transaction.atomic():
+        locked = Case.objects.select_related("item").select_for_update(of=("self",))
+        case = locked.get(pk=case_id)
+        if case.state not in (State.ACCEPTED, State.TRANSFERRED, State.SUSPENDED):
+            return 0
+        _set_due(case)
+        Case.objects.filter(pk=case.pk).update(
+            due_date=case.due_date,
+            yellow_from=case.yellow_from,
+            due_provisional=case.due_provisional,
+            seal=events.case_seal(case),
+        )
+    return 1
 
 
 def open_cases_of(staff: Staff) -> int:

@@ -5,6 +5,7 @@ Keys come from settings (the environment), never from the database.
 """
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -38,8 +39,37 @@ def decrypt(token: str) -> str:
 
 
 def digest(value: str) -> str:
-    """HMAC-SM3 of a normalised value, hex: equal inputs give equal digests for look-ups."""
+    """HMAC-SM3 of a normalised value, hex: equal inputs give equal digests for look-ups.
+
+    Identifier digests use the master key (settings.DIGEST_KEY) itself, as they always have:
+    stored digests stay valid, and a verified applicant's digest cannot be recomputed (the number
+    is not kept). Every other purpose uses a key derived from it (`purpose_key`)."""
     return hmac.new(settings.DIGEST_KEY, value.strip().upper().encode(), "sm3").hexdigest()
+
+
+# Labels of the keys derived from the master key. They hold lower-case letters, and every
+# identifier digest's input is upper-cased, so no digest in the database is ever a derived key.
+PURPOSES = {
+    "api-key": b"onewindow key: api client keys",
+    "chain": b"onewindow key: case event chain",
+    "checkpoint": b"onewindow key: chain checkpoints",
+}
+
+
+@functools.lru_cache(maxsize=16)
+def _derive(master: bytes, label: bytes) -> bytes:
+    return hmac.new(master, label, "sm3").digest()
+
+
+def purpose_key(purpose: str) -> bytes:
+    """A 256-bit key for one purpose, HMAC-SM3(master key, label): knowing the key of one purpose
+    (or any digest made with it) gives no other."""
+    return _derive(settings.DIGEST_KEY, PURPOSES[purpose])
+
+
+def keyed(purpose: str, data: bytes) -> str:
+    """HMAC-SM3 under the purpose's key, hex."""
+    return hmac.new(purpose_key(purpose), data, "sm3").hexdigest()
 
 
 def sm3(data: bytes) -> str:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from onewindow import workdays
+from onewindow.cases import checkpoints
 from onewindow.cases import services as cases
 from onewindow.cases.models import Case, Channel
 from onewindow.cases.workflow import State
@@ -524,4 +525,5 @@ def load(
     with sms.silenced():
         counts = history.run()
     services.scan(today)
+    checkpoints.take(today=today, since=start)  # the daily checkpoints the job would have written
     return {"history_cases": counts["cases"]}

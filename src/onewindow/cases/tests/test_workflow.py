@@ -319,7 +319,7 @@ def test_verify_events_finds_a_tampered_or_deleted_event(clerk_post):
     assert events.verify([case.pk]) == []
     CaseEvent.objects.filter(case=case, seq=1).update(details={"item": "改过"})
     broken = events.verify([case.pk])
-    assert broken and broken[0][1] == 1 and "被改动" in broken[0][2]
+    assert broken and broken[0].seq == 1 and "被改动" in broken[0].detail
     with pytest.raises(Exception, match="事件链断裂"):
         call_command("verify_events")
 

@@ -4,12 +4,16 @@ from onewindow.cases import events
 
 
 class Command(BaseCommand):
-    help = "核验每个办件事件链（HMAC-SM3）：报告被改动、删除或插入的事件。"
+    help = (
+        "核验事件链（HMAC-SM3）：每条事件、每个办件记录所存的链头与封记、每日检查点；"
+        "报告被篡改、删除的事件，被改动或删除的办件，被篡改或删除的检查点。"
+    )
 
     def handle(self, *args, **options):
         broken = events.verify()
-        for case_id, seq, reason in broken:
-            self.stdout.write(f"办件{case_id} 第{seq}条事件：{reason}")
+        for item in broken:
+            self.stdout.write(str(item))
         if broken:
-            raise CommandError(f"发现{len(broken)}处事件链断裂。")
+            kinds = "、".join(dict.fromkeys(b.kind.value for b in broken))
+            raise CommandError(f"发现{len(broken)}处事件链断裂：{kinds}。")
         self.stdout.write(self.style.SUCCESS("事件链完整。"))
