@@ -214,7 +214,9 @@ class CaseMaterial(models.Model):
         DEFECTIVE = "defective", "不符合要求"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
-    material = models.ForeignKey(Material, null=True, blank=True, on_delete=models.SET_NULL)
+    # PROTECT: the catalogue retires a material instead of deleting it, and no other path may
+    # detach a checklist row (its required / 容缺 flags come from the material).
+    material = models.ForeignKey(Material, null=True, blank=True, on_delete=models.PROTECT)
     name = models.CharField("材料名称", max_length=200)
     status = models.CharField("状态", max_length=10, choices=Status.choices)
     note = models.CharField("说明", max_length=200, blank=True)

@@ -19,6 +19,7 @@ router = Router(tags=["事项库"])
 
 
 class MaterialOut(Schema):
+    id: int
     order: int
     name: str
     issuer: str
@@ -105,7 +106,9 @@ class CombinedServiceOut(Schema):
     id: int
     name: str
     lead_unit: str = Field(alias="lead_unit.name")
-    promised_limit: int
+    promised_limit: int = Field(
+        alias="promise_days", description="承诺办结时限（工作日），不少于所含事项按阶段办理所需"
+    )
     description: str
     items: list[str]
 
@@ -134,7 +137,7 @@ class CombinedServiceDetail(CombinedServiceOut):
 
 @router.get("/combined", response=list[CombinedServiceOut], auth=None, summary="一件事列表")
 def list_combined(request):
-    return selectors.public_combined().prefetch_related("members__item")
+    return selectors.public_combined_list()
 
 
 @router.get(
@@ -148,6 +151,9 @@ def get_combined(request, service_id: Id):
 
 
 class ItemMaterialIn(Schema):
+    id: int | None = Field(
+        None, description="要修改的已有材料的id（保持材料身份）；不填则按材料名称匹配或新增"
+    )
     order: int = 0
     name: str
     issuer: str = ""
@@ -198,7 +204,9 @@ class ItemCreate(ItemIn):
 
 
 class ItemPatch(Schema):
-    """Only the fields sent are changed; materials, when sent, replace the list."""
+    """Only the fields sent are changed; materials, when sent, are the whole new list: each
+    one updates the material of its id (or, without one, of its name), a material left out
+    is retired."""
 
     model_config = {"extra": "forbid"}
     name: str | None = None

@@ -1,6 +1,8 @@
 """The item catalogue: items (事项 / 实施清单), materials, versions, withdrawal approvals, life
 events and combined services (一件事)."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -389,7 +391,7 @@ class Material(models.Model):
     # The default manager (and so `item.materials`) lists current materials only; a case's
     # `material` link reads through the plain base manager and still finds a retired one.
     objects = CurrentMaterials()
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012 (a manager; ruff reads models.* as a field)
 
     class Meta:
         verbose_name = verbose_name_plural = "申请材料"
@@ -475,6 +477,16 @@ class HallApproval(models.Model):
         return f"{self.get_kind_display()}：{self.doc_no}"
 
 
+def slowest_path(members: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """The longest promised limit of each stage, from (stage, promised limit) pairs. Stages run
+    one after another and the members of a stage in parallel, so a combined service needs at
+    least the sum of these."""
+    longest: dict[int, int] = {}
+    for stage, days in members:
+        longest[stage] = max(longest.get(stage, 0), days)
+    return dict(sorted(longest.items()))
+
+
 class CombinedService(models.Model):
     """一件事 (S11): several items of several units handled as one, led by one unit."""
 
@@ -511,6 +523,18 @@ class CombinedService(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def minimum_limit(self, members=None) -> int:
+        """The working days the members need at least (their slowest stage path)."""
+        members = self.members.all() if members is None else members
+        return sum(slowest_path((m.stage, m.item.promised_limit) for m in members).values())
+
+    @property
+    def promise_days(self) -> int:
+        """The promise in force: the declared limit, or the members' slowest stage path when a
+        member item's own limit has grown past it since (the item's unit may change its limit;
+        the applicant is never promised less time than the members need)."""
+        return max(self.promised_limit, self.minimum_limit())
 
 
 class CombinedMember(models.Model):

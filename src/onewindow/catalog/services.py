@@ -7,10 +7,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from onewindow.catalog import elements
 from onewindow.catalog.codes import APPLICATION_BASED, implementation_code
 from onewindow.catalog.models import (
+    JOINT_STATUTORY_LIMIT,
     CombinedMember,
     CombinedService,
     HallApproval,
@@ -18,6 +20,7 @@ from onewindow.catalog.models import (
     ItemVersion,
     LifeEvent,
     Material,
+    slowest_path,
 )
 from onewindow.catalog.search import pinyin_keys
 from onewindow.org.models import Unit, User
@@ -104,30 +107,94 @@ def _record_version(
     )
 
 
-def _save_materials(item: Item, materials: Iterable[dict[str, Any]]) -> None:
-    """Replace the item's materials, keeping the blank forms and samples of same-named ones."""
-    files = {m.name: (m.blank_form, m.sample) for m in item.materials.all()}
-    rows = []
-    errors = []
-    for index, data in enumerate(materials, start=1):
-        material = Material(item=item, **{k: v for k, v in data.items() if k != "item"})
+# What a material row may set; its item, id and retirement are the service's.
+MATERIAL_KEYS = [
+    f.name for f in Material._meta.concrete_fields if f.name not in {"id", "item", "retired_at"}
+]
+FILE_KEYS = ("blank_form", "sample")
+
+
+def match_materials(
+    stored: Iterable[Material], rows: Iterable[dict[str, Any]]
+) -> tuple[list[Material], list[Material], list[str]]:
+    """Each row's material, so that a material keeps its identity (case checklists point at
+    it): the stored one the row names by `id`, else the stored one of the same name (a
+    current one before a retired one, which comes back), else a new one. Returns the
+    materials in row order with the row's values (unsaved), the current ones no row claimed
+    (to retire), and the rows' errors. Keys a row leaves out (e.g. files) keep their value."""
+    stored = list(stored)
+    by_id = {m.pk: m for m in stored}
+    rows = list(rows)
+    claimed: set[int] = set()
+    errors: list[str] = []
+    for index, data in enumerate(rows, start=1):
+        material_id = data.get("id")
+        if material_id in (None, ""):
+            continue
+        if material_id not in by_id or material_id in claimed:
+            errors.append(f"第{index}项材料不属于该事项或重复出现，请刷新页面后重新填写。")
+            continue
+        claimed.add(material_id)
+    result = []
+    for index, data in enumerate(rows, start=1):
+        material = by_id.get(data.get("id")) if data.get("id") not in (None, "") else None
+        if material is None:
+            same_name = sorted(
+                (m for m in stored if m.pk not in claimed and m.name == data.get("name")),
+                key=lambda m: (m.retired_at is not None, m.pk),
+            )
+            material = same_name[0] if same_name else Material()
+            if material.pk:
+                claimed.add(material.pk)
+        for key in MATERIAL_KEYS:
+            if key not in data:
+                continue
+            value = data[key]
+            if key in FILE_KEYS and value in (None, False):
+                value = ""  # no file, or its clear box ticked
+            setattr(material, key, value)
+        material.retired_at = None
         if not material.order:
             material.order = index
-        if material.name in files and not (material.blank_form or material.sample):
-            material.blank_form, material.sample = files[material.name]
+        result.append(material)
+    left = [m for m in stored if m.pk not in claimed and m.retired_at is None]
+    return result, left, errors
+
+
+def material_changed(material: Material, old: dict[str, Any]) -> bool:
+    return any(str(getattr(material, k)) != str(old.get(k)) for k in [*MATERIAL_KEYS, "retired_at"])
+
+
+def material_values(material: Material) -> dict[str, Any]:
+    return {k: getattr(material, k) for k in [*MATERIAL_KEYS, "retired_at"]}
+
+
+def _save_materials(item: Item, materials: Iterable[dict[str, Any]]) -> None:
+    """Bring the item's materials to the given list, keeping each material's identity: changed
+    ones updated in place, new ones created, removed ones retired (never deleted: cases refer
+    to them)."""
+    stored = list(Material.all_objects.filter(item=item).order_by("id"))
+    before = {m.pk: material_values(m) for m in stored}
+    rows, removed, errors = match_materials(stored, materials)
+    for index, material in enumerate(rows, start=1):
+        material.item = item
         try:
             material.full_clean(exclude=["item"])
         except ValidationError as exc:
             errors.extend(f"第{index}项材料：{m}" for m in exc.messages)
-        rows.append(material)
     names = [m.name for m in rows]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         errors.append(f"申请材料“{'、'.join(duplicates)}”重复，同一材料只列一次。")
     if errors:
         raise ValidationError({"materials": errors})
-    item.materials.all().delete()
-    Material.objects.bulk_create(rows)
+    now = timezone.now()
+    for material in removed:
+        material.retired_at = now
+        material.save(update_fields=["retired_at"])
+    for material in rows:
+        if material.pk is None or material_changed(material, before[material.pk]):
+            material.save()
 
 
 def publish_problems(item: Item, *, has_materials: bool | None = None) -> list[tuple[str, str]]:
@@ -371,6 +438,41 @@ def _check_members(service: CombinedService, items: list[Item]) -> None:
         raise ValidationError({"items": errors})
 
 
+def _check_promise(service: CombinedService, members: list[tuple[int, int]]) -> None:
+    """The promise covers the slowest stage path: stages in sequence, a stage's members in
+    parallel, so at least the sum over stages of the stage's longest promised limit."""
+    longest = slowest_path(members)
+    minimum = sum(longest.values())
+    path = "＋".join(f"第{stage}阶段{days}个工作日" for stage, days in longest.items())
+    if minimum > JOINT_STATUTORY_LIMIT:
+        raise ValidationError(
+            {
+                "items": f"所含事项按阶段依次办理至少需要{minimum}个工作日（{path}），超过联合"
+                f"办理的法定时限{JOINT_STATUTORY_LIMIT}个工作日，请调整所含事项或并联阶段。"
+            }
+        )
+    if service.promised_limit is not None and service.promised_limit < minimum:
+        raise ValidationError(
+            {
+                "promised_limit": f"承诺办结时限不能少于{minimum}个工作日：各阶段依次办理、同一"
+                f"阶段内并联办理，所含事项至少需要{path}。请改为不少于{minimum}个工作日。"
+            }
+        )
+
+
+def _kept_places(service: CombinedService, items: list[Item]) -> tuple[list[Item], dict[int, int]]:
+    """The members in their stored order and stages, new ones after them in stage 1; stages
+    renumbered 1, 2 … when a removed member leaves a stage empty."""
+    before = {m.item_id: m for m in service.members.all()}
+    ordered = sorted(
+        items,
+        key=lambda i: (0, before[i.pk].order) if i.pk in before else (1, items.index(i)),
+    )
+    kept = {i.pk: before[i.pk].stage if i.pk in before else 1 for i in ordered}
+    renumber = {stage: n for n, stage in enumerate(sorted(set(kept.values())), start=1)}
+    return ordered, {pk: renumber[stage] for pk, stage in kept.items()}
+
+
 @transaction.atomic
 def combined_save(
     *,
@@ -383,7 +485,8 @@ def combined_save(
 ) -> CombinedService:
     """Create or change a combined service with its member items, in the given order. `stages`
     (item id → stage, default 1): members of one stage are approved in parallel, a later stage
-    after the earlier ones."""
+    after the earlier ones. Without `stages` (the edit page, which sets neither), a member kept
+    from before keeps its stage and its place; a new member comes last, in stage 1."""
     _require(can_govern_catalogue(acting_user), "只有审改办可以设置一件事。")
     service = service or CombinedService()
     for key in (
@@ -400,10 +503,13 @@ def combined_save(
     service.pinyin, service.initials = pinyin_keys(service.name or "")
     service.full_clean()
     _check_members(service, items)
+    if stages is None and service.pk:
+        items, stages = _kept_places(service, items)
     stages = stages or {}
     used = sorted({stages.get(item.pk, 1) for item in items})
     if used and used != list(range(1, len(used) + 1)):
         raise ValidationError({"items": "并联阶段应从1开始连续编号（1、2、3……）。"})
+    _check_promise(service, [(stages.get(item.pk, 1), item.promised_limit) for item in items])
     service.save()
     service.members.all().delete()
     CombinedMember.objects.bulk_create(
