@@ -15,6 +15,7 @@ from onewindow.catalog.models import (
     Material,
 )
 from onewindow.catalog.services import HALL_FIELDS
+from onewindow.common.forms import DateInput
 from onewindow.org.models import Unit
 
 _procedures = Column("special_procedures", "特别程序", "procedures")
@@ -98,11 +99,11 @@ class ItemForm(forms.ModelForm):
         self.fields["unit"].queryset = units
         if self.instance.pk:
             self.fields["unit"].disabled = True
-            self.initial["handling_forms"] = self.instance.handling_forms.split(",")
-            self.initial["service_objects"] = self.instance.service_objects.split("、")
-            self.initial["special_procedures"] = _procedures.to_cell(
-                self.instance.special_procedures
-            )
+        # The fields shown in another spelling than the model's, for a new item as for an
+        # edited one (a new item's `[]` would otherwise come back as a procedure named "[]").
+        self.initial["handling_forms"] = self.instance.handling_forms.split(",")
+        self.initial["service_objects"] = self.instance.service_objects.split("、")
+        self.initial["special_procedures"] = _procedures.to_cell(self.instance.special_procedures)
         unit_ids = units.values("pk")
         self.fields["parent"].queryset = Item.objects.filter(
             unit_id__in=unit_ids, relation__in=[Item.Relation.MAIN, Item.Relation.SUB]
@@ -162,7 +163,7 @@ class HallForm(forms.ModelForm):
     class Meta:
         model = Item
         fields = HALL_FIELDS
-        widgets = {"exempt_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"exempt_date": DateInput()}
 
     def _post_clean(self):
         pass
@@ -175,7 +176,7 @@ class ApprovalForm(forms.ModelForm):
         model = HallApproval
         fields = ["doc_no", "approved_on", "approver", "reason"]
         widgets = {
-            "approved_on": forms.DateInput(attrs={"type": "date"}),
+            "approved_on": DateInput(),
             "reason": forms.Textarea(attrs={"rows": 2}),
         }
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from onewindow.common.forms import DateInput
 from onewindow.mandates.models import CLAUSES, Enquiry, ItemPower, Letter, Seal
 from onewindow.org.models import Staff
 
@@ -28,8 +29,8 @@ class LetterForm(forms.ModelForm):
             "valid_until",
         ]
         widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}),
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "valid_from": DateInput(),
+            "valid_until": DateInput(),
             "other_tasks": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -51,7 +52,7 @@ class SealForm(forms.ModelForm):
         model = Seal
         fields = ["enabled", "enabled_on", "custodian", "impression", "reason_not_enabled", "plan"]
         widgets = {
-            "enabled_on": forms.DateInput(attrs={"type": "date"}),
+            "enabled_on": DateInput(),
             "reason_not_enabled": forms.Textarea(attrs={"rows": 2}),
             "plan": forms.Textarea(attrs={"rows": 2}),
         }

@@ -1,5 +1,6 @@
 from django import forms
 
+from onewindow.common.forms import DateInput
 from onewindow.org.models import Leave, StaffChange
 
 
@@ -8,8 +9,8 @@ class LeaveForm(forms.ModelForm):
         model = Leave
         fields = ["start", "end", "reason"]
         widgets = {
-            "start": forms.DateInput(attrs={"type": "date"}),
-            "end": forms.DateInput(attrs={"type": "date"}),
+            "start": DateInput(),
+            "end": DateInput(),
         }
 
     def _post_clean(self):
@@ -21,7 +22,7 @@ class StaffChangeForm(forms.ModelForm):
         model = StaffChange
         fields = ["staff", "kind", "effective_on", "reason", "successor", "handover"]
         widgets = {
-            "effective_on": forms.DateInput(attrs={"type": "date"}),
+            "effective_on": DateInput(),
             "handover": forms.Textarea(attrs={"rows": 3}),
         }
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from onewindow.common.forms import DateInput
 from onewindow.workdays.services import MAX_SCHEDULE_BYTES
 
 
@@ -36,7 +37,7 @@ class ScheduleForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="日期", widget=DateInput())
     kind = forms.ChoiceField(
         label="更正为",
         choices=[
