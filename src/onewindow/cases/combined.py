@@ -168,7 +168,9 @@ def combined_accept(
             )
     parent.number = services.case_number(parent.lead_unit, day)
     parent.window_post, parent.accepted_on = window_post, day
-    parent.due_date = add_workdays(day, parent.service.promised_limit)
+    # Never less than the members' slowest stage path, even if a member's limit grew since.
+    limit = max(parent.service.promised_limit, parent.service.minimum_limit(members))
+    parent.due_date = add_workdays(day, limit)
     parent.state = CombinedCase.State.HANDLING
     parent.version += 1
     parent.save()

@@ -1305,7 +1305,7 @@ COMBINED = [
     (
         "开办餐饮店",
         "县市监局",
-        5,
+        8,  # registration (1), then the licence, drainage permit and sign approval (7) at once
         "在本县开办餐馆、小吃店等餐饮服务经营场所，一次申请、一窗受理、并联审批。",
         [
             "企业设立登记",
@@ -1318,7 +1318,7 @@ COMBINED = [
     (
         "新生儿出生一件事",
         "县卫健局",
-        1,
+        5,  # the social security card takes 5 working days; the rest are instant
         "新生儿出生后，一次办好出生医学证明、户口登记、医保参保和社会保障卡。",
         [
             "出生医学证明签发",

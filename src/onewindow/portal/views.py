@@ -37,7 +37,7 @@ def guide_home(request):
             "company_events": [e for e in events if e.audience == LifeEvent.Audience.COMPANY],
             "units": selectors.units_with_public_items(),
             "types": ItemType.choices,
-            "combined": selectors.public_combined(),
+            "combined": selectors.public_combined_list(),
         },
     )
 
@@ -49,7 +49,7 @@ def guide_search(request):
     items = selectors.item_search(items, query) if query else items.order_by("unit_id", "name")
     combined = []
     if query or request.GET.get("event"):
-        combined_qs = selectors.public_combined()
+        combined_qs = selectors.public_combined_list()
         if request.GET.get("event"):
             combined_qs = combined_qs.filter(life_events__code=request.GET["event"])
         combined = selectors.item_search(combined_qs, query) if query else list(combined_qs)
