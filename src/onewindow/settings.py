@@ -92,6 +92,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "onewindow.web.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "onewindow.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "onewindow.web.middleware.AbsoluteSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -168,6 +170,17 @@ CELERY_TASK_ACKS_LATE = True
 ONEWINDOW_PROVINCE_URL = os.environ.get("ONEWINDOW_PROVINCE_URL", "")
 ONEWINDOW_PROVINCE_TOKEN = os.environ.get("ONEWINDOW_PROVINCE_TOKEN", "")
 ONEWINDOW_SMS_SENDER = os.environ.get("ONEWINDOW_SMS_SENDER", "onewindow.supervision.sms.LogSender")
+# SMS rating replies (POST /api/ratings/sms) that match no case with that phone, counted per API
+# key and per case number or phone within the window: a few typing errors pass, guessing stops.
+ONEWINDOW_SMS_RATING_MISSES_PER_KEY = int(
+    os.environ.get("ONEWINDOW_SMS_RATING_MISSES_PER_KEY", "50")
+)
+ONEWINDOW_SMS_RATING_MISSES_PER_CASE = int(
+    os.environ.get("ONEWINDOW_SMS_RATING_MISSES_PER_CASE", "5")
+)
+ONEWINDOW_SMS_RATING_WINDOW_MINUTES = int(
+    os.environ.get("ONEWINDOW_SMS_RATING_WINDOW_MINUTES", "60")
+)
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
@@ -200,6 +213,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# ... and every session ends this many hours after login, however busy (web.middleware).
+SESSION_MAX_HOURS = float(os.environ.get("ONEWINDOW_SESSION_MAX_HOURS", "12"))
+# A notice's QR progress link works until this many days after its case ended (portal).
+PROGRESS_LINK_DAYS = int(os.environ.get("ONEWINDOW_PROGRESS_LINK_DAYS", "180"))
 
 AXES_FAILURE_LIMIT = int(os.environ.get("ONEWINDOW_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ONEWINDOW_LOGIN_COOLOFF_MINUTES", "15")))
@@ -235,6 +252,15 @@ MEDIA_ROOT = Path(os.environ.get("ONEWINDOW_MEDIA_ROOT", VAR_DIR / "media"))
 # Largest material file an applicant or window may upload to a case.
 CASE_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_MB", "20")) * 1024 * 1024
 CATALOG_IMPORT_MAX_BYTES = int(os.environ.get("ONEWINDOW_IMPORT_MAX_MB", "20")) * 1024 * 1024
+# Blank forms and samples of catalogue materials (PDF, DOCX, XLSX, PNG, JPG), and the approval
+# seal's impression (PNG, JPG): bytes, and pixels per side for images, because every notice
+# decodes the seal (a 12000×12000 seal cost 1.35 GB per notice). Pillow refuses any image over
+# twice IMAGE_MAX_PIXELS as a backstop.
+CATALOG_FILE_MAX_BYTES = int(os.environ.get("ONEWINDOW_CATALOG_FILE_MAX_MB", "10")) * 1024 * 1024
+SAMPLE_IMAGE_MAX_SIDE = int(os.environ.get("ONEWINDOW_SAMPLE_IMAGE_MAX_SIDE", "4000"))
+SEAL_IMAGE_MAX_BYTES = int(os.environ.get("ONEWINDOW_SEAL_IMAGE_MAX_MB", "2")) * 1024 * 1024
+SEAL_IMAGE_MAX_SIDE = int(os.environ.get("ONEWINDOW_SEAL_IMAGE_MAX_SIDE", "2000"))
+IMAGE_MAX_PIXELS = int(os.environ.get("ONEWINDOW_IMAGE_MAX_PIXELS", "16000000"))
 # Largest fee (or postage) in yuan a case may record; the column itself holds up to 99,999,999.99.
 ONEWINDOW_FEE_MAX_YUAN = Decimal(os.environ.get("ONEWINDOW_FEE_MAX_YUAN", "10000000"))
 WHITENOISE_USE_FINDERS = DEBUG

@@ -5,13 +5,13 @@ import datetime
 import secrets
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import APIKeyHeader, django_auth
 
-from onewindow.cases import combined, selectors, services
+from onewindow.cases import clients, combined, selectors, services
 from onewindow.cases.models import ApiClient, Case, Channel, CombinedCase
 from onewindow.catalog.models import CombinedService, Item
 from onewindow.common import crypto
@@ -88,6 +88,18 @@ class EventOut(Schema):
     details: dict[str, Any]
 
 
+class TimeLeftOut(Schema):
+    """Where the case stands against its due date (the case page shows the same `text`)."""
+
+    status: str = Field(
+        description="running 计时中（按今天）/ suspended 中止，计时暂停（按中止日）"
+        " / finished 已决定（按决定日）"
+    )
+    left_workdays: int = Field(alias="left", description="距承诺办结日期的剩余工作日")
+    overdue_workdays: int = Field(alias="overdue", description="超过承诺办结日期的工作日")
+    text: str
+
+
 class CaseOut(Schema):
     id: int
     number: str | None
@@ -101,8 +113,17 @@ class CaseOut(Schema):
     received_on: datetime.date
     accepted_on: datetime.date | None
     due_date: datetime.date | None
+    due_date_provisional: bool = Field(
+        alias="due_provisional",
+        description="承诺办结日期按暂定日历计算（所跨年度的国务院节假日安排尚未录入，录入后重算）",
+    )
+    time_left: TimeLeftOut | None = Field(None, description="未受理或未决定即结束的办件为空")
     result: str
     version: int
+
+    @staticmethod
+    def resolve_time_left(obj):
+        return selectors.time_left(obj, timezone.localdate())
 
 
 class CaseDetail(CaseOut):
@@ -126,8 +147,7 @@ def submit(request, payload: ApplicationIn):
     item = Item.objects.filter(implementation_code=payload.item).first()
     if item is None:
         return Status(400, {"detail": f"找不到实施编码为“{payload.item}”的事项。"})
-    if client.unit_id and client.unit_id != item.unit_id:
-        return Status(403, {"detail": f"{client.name}只能提交{client.unit}的事项。"})
+    clients.require(client, clients.Act.SUBMIT, unit_ids=[item.unit_id])
     existed = Case.objects.filter(source=client.name, client_key=payload.client_key).exists()
     with services.acting_system(client.name):
         case = services.application_submit(
@@ -142,9 +162,8 @@ def submit(request, payload: ApplicationIn):
     return Status(200 if existed else 201, case)
 
 
-def _client_case(client: ApiClient, case_id: int) -> Case:
-    qs = Case.objects.select_related("item", "unit")
-    qs = qs.filter(unit_id=client.unit_id) if client.unit_id else qs.filter(source=client.name)
+def _client_case(client: ApiClient, case_id: int, act=clients.Act.READ) -> Case:
+    qs = clients.cases(client, act).select_related("item", "unit")
     case = qs.filter(pk=case_id).first()
     if case is None:
         raise Http404("没有找到该办件，或不属于本系统。")
@@ -187,9 +206,7 @@ class ProgressIn(Schema):
 )
 def progress(request, case_id: Id, payload: ProgressIn):
     client: ApiClient = request.auth
-    if client.unit_id is None or client.acting_user is None:
-        raise PermissionDenied("只有绑定单位和代表账号的部门系统可以报告办理进展。")
-    case = _client_case(client, case_id)
+    case = _client_case(client, case_id, clients.Act.PROGRESS)
     with services.acting_system(client.name):  # every event: channel 部门业务系统, the system
         return _progress(client, case, payload)
 
@@ -253,6 +270,7 @@ class ChildOut(Schema):
     state: str
     result: str
     due_date: datetime.date | None
+    due_date_provisional: bool = Field(alias="due_provisional")
 
 
 class CombinedOut(Schema):
@@ -275,7 +293,7 @@ class CombinedOut(Schema):
 
 @combined_router.post(
     "",
-    response={200: CombinedOut, 201: CombinedOut, 400: Problem, 401: Problem},
+    response={200: CombinedOut, 201: CombinedOut, 400: Problem, 401: Problem, 403: Problem},
     auth=api_key,
     summary="提交一件事申请（一张表单、一套材料；在综合受理窗口一次受理）",
 )
@@ -286,6 +304,9 @@ def submit_combined(request, payload: CombinedIn):
     service = CombinedService.objects.filter(pk=payload.service).first()
     if service is None:
         return Status(400, {"detail": f"找不到编号为{payload.service}的一件事。"})
+    # Every member becomes a case of its own unit: a unit's system may submit only its own.
+    member_units = service.members.values_list("item__unit_id", flat=True)
+    clients.require(client, clients.Act.SUBMIT, unit_ids=member_units)
     existed = CombinedCase.objects.filter(
         source=client.name, client_key=payload.client_key
     ).exists()
@@ -310,7 +331,7 @@ def submit_combined(request, payload: CombinedIn):
 )
 def get_combined(request, combined_id: Id):
     if isinstance(request.auth, ApiClient):
-        found = CombinedCase.objects.filter(pk=combined_id, source=request.auth.name).first()
+        found = clients.combined_cases(request.auth).filter(pk=combined_id).first()
         if found is None:
             raise Http404("没有找到该一件事办件，或不属于本系统。")
         return found

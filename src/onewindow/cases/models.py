@@ -424,6 +424,8 @@ class ApiClient(models.Model):
         related_name="+",
     )
     key_digest = models.CharField(max_length=64, unique=True, editable=False)
+    # Only the SMS gateway posts the applicants' rating replies (cases/clients.py).
+    sms_gateway = models.BooleanField("短信网关（可提交短信评价）", default=False)
     active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

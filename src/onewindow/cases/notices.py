@@ -4,6 +4,7 @@ enabled) its approval seal, and a QR code to the case's public progress page."""
 import io
 
 import segno
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
@@ -141,7 +142,7 @@ def render(case: Case, kind: str, *, base_url: str) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Image, SimpleDocTemplate, Spacer, Table
 
-    from onewindow.documents import cjk_font
+    from onewindow.documents import cjk_font, files
     from onewindow.documents.pdf import paragraph
 
     font = cjk_font()
@@ -165,7 +166,13 @@ def render(case: Case, kind: str, *, base_url: str) -> bytes:
         paragraph(f"{case.unit.name}（行政审批专用章）", right),
         paragraph(_date(day or case.accepted_on or case.received_on), right),
     ]
-    if seal is not None and seal.enabled and seal.impression:
+    if (
+        seal is not None
+        and seal.enabled
+        and seal.impression
+        # A seal stored before uploads were limited is left out rather than decoded whole.
+        and files.image_fits(seal.impression, getattr(settings, "SEAL_IMAGE_MAX_SIDE", 2000))
+    ):
         story.append(Table([[signature, Image(seal.impression.path, 36 * mm, 36 * mm)]]))
     else:
         story += signature

@@ -16,6 +16,7 @@ from onewindow.catalog.codes import (
     validate_basic_code,
     validate_implementation_code,
 )
+from onewindow.documents.files import validate_material_file
 from onewindow.org.models import Unit
 
 # 行政许可法 art. 42: joint or centralised handling is decided within 45 working days.
@@ -384,8 +385,21 @@ class Material(models.Model):
     standard = models.TextField("受理标准", blank=True)
     is_main = models.BooleanField("主要材料", default=True)
     rongque = models.BooleanField("可容缺后补", default=False)
-    blank_form = models.FileField("空白表格", upload_to=material_upload_path, blank=True)
-    sample = models.FileField("示例样表", upload_to=material_upload_path, blank=True)
+    # PDF, DOCX, XLSX, PNG or JPG by content, size- and pixel-limited (documents.files).
+    blank_form = models.FileField(
+        "空白表格",
+        upload_to=material_upload_path,
+        blank=True,
+        validators=[validate_material_file],
+        help_text="PDF、Word（.docx）、Excel（.xlsx）或PNG、JPG图片",
+    )
+    sample = models.FileField(
+        "示例样表",
+        upload_to=material_upload_path,
+        blank=True,
+        validators=[validate_material_file],
+        help_text="PDF、Word（.docx）、Excel（.xlsx）或PNG、JPG图片",
+    )
     retired_at = models.DateTimeField("停用时间", null=True, blank=True, editable=False)
 
     # The default manager (and so `item.materials`) lists current materials only; a case's

@@ -1,7 +1,9 @@
 """Document renderers shared by the apps: the CJK font for PDFs, and download responses."""
 
+import re
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
@@ -36,7 +38,23 @@ def cjk_font() -> str:
     )
 
 
+def content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII `filename` for old clients and the exact UTF-8 name as
+    `filename*` (RFC 6266, RFC 5987), so the header is plain ASCII on the wire: Django would
+    MIME-encode a header holding Chinese, which browsers do not read as a file name."""
+    stem, dot, ext = filename.rpartition(".")
+    if not dot:
+        stem, ext = filename, ""
+    ascii_ext = re.sub(r"[^A-Za-z0-9]", "", ext)
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._-") or "download"
+    if ascii_ext:
+        fallback += "." + ascii_ext
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def download(content: bytes, filename: str, kind: str) -> HttpResponse:
+    """A generated document (PDF, DOCX, XLSX, JSON) as a file to save, never shown inline."""
     response = HttpResponse(content, content_type=MIME[kind])
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from onewindow.catalog.models import Item
+from onewindow.documents.files import validate_seal_image
 from onewindow.org.models import Staff, Unit, WindowPost
 
 # The six clauses of attachment 4, in its words.
@@ -158,7 +159,13 @@ class Seal(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    impression = models.ImageField("印模（留存）", upload_to=seal_upload_path, blank=True)
+    impression = models.ImageField(
+        "印模（留存）",
+        upload_to=seal_upload_path,
+        blank=True,
+        validators=[validate_seal_image],
+        help_text="PNG或JPG图片，大小和像素有上限",
+    )
     reason_not_enabled = models.TextField("未启用原因说明", blank=True)
     plan = models.TextField("整改计划及措施", blank=True)
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -19,6 +19,7 @@ from onewindow.catalog import selectors
 from onewindow.catalog.codes import ItemType
 from onewindow.catalog.models import LifeEvent, Material
 from onewindow.common.errors import error_text
+from onewindow.documents import files
 from onewindow.org import selectors as org_selectors
 from onewindow.org.access import role_required
 from onewindow.org.roles import RoleCode
@@ -117,9 +118,8 @@ def material_file(request, material_id: int, which: str):
     field = getattr(material, which)
     if not field:
         raise Http404("该材料没有上传此文件。")
-    return FileResponse(
-        field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1]
-    )
+    label = Material._meta.get_field(which).verbose_name
+    return files.serve(field, name=f"{material.name}-{label}")
 
 
 def _masked(name: str) -> str:

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 
 from onewindow import workdays
 from onewindow.cases import services
@@ -15,7 +16,7 @@ from onewindow.cases.notices import SALT
 from onewindow.cases.tests.conftest import APPLICANT, DAY, submit, user
 from onewindow.exchange.models import Outbox
 from onewindow.org.models import WindowPost
-from onewindow.supervision import ratings
+from onewindow.supervision import kiosks, ratings
 from onewindow.supervision.models import Rating, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -117,9 +118,21 @@ def test_qr_and_tablet_pages(client, login):
     client.post(f"/progress/{token}/rate/", {"level": "2", "tags": ["服务态度好"]})
     assert Rating.objects.get(case=case, channel="qr").level == 2
     assert "提交评价" not in client.get(f"/progress/{token}/").content.decode()
+    # The window's tablet is a device of its own (issue 15 item 13): registered for the window,
+    # the clerk puts the case on it, the applicant rates there.
+    _kiosk, device_token = kiosks.kiosk_register(
+        acting_user=user("hallmgr"),
+        name="评价器",
+        purpose="rating",
+        hall=case.window_post.hall,
+        window_post=case.window_post,
+    )
+    device = Client()
+    device.post("/kiosk/", {"token": device_token})
     clerk = login("clerk")
-    assert "请申请人评价" in clerk.get(f"/cases/{case.pk}/").content.decode()
-    clerk.post(f"/supervision/rate/{case.pk}/", {"level": "4", "text": "材料要求说不清"})
+    assert "评价器" in clerk.get(f"/cases/{case.pk}/").content.decode()
+    clerk.post(f"/supervision/rate/{case.pk}/")
+    device.post("/kiosk/rate/", {"case": case.pk, "level": "4", "text": "材料要求说不清"})
     rating = Rating.objects.get(case=case, channel="tablet")
     assert rating.level == 4 and rating.ticket.state == "open"
     reviewer = login("reviewer")
@@ -130,7 +143,7 @@ def test_qr_and_tablet_pages(client, login):
 
 def test_sms_reply_rates_the_case_of_that_phone(client):
     case = closed_case()
-    gateway = ApiClient(name="短信网关")
+    gateway = ApiClient(name="短信网关", sms_gateway=True)
     key = issue_key(gateway)
 
     def reply(**body):

@@ -12,9 +12,16 @@ class Command(BaseCommand):
         parser.add_argument("name", help="系统名称，如：湖南省一体化平台")
         parser.add_argument("--unit", help="部门系统所属单位的简称，如：县市监局")
         parser.add_argument("--user", help="记录部门决定时代表的账号（该单位的审查人员）")
+        parser.add_argument(
+            "--sms-gateway",
+            action="store_true",
+            help="短信网关：可提交申请人的短信评价（绑定单位时只限本单位的办件）",
+        )
 
     def handle(self, name, unit=None, user=None, **options):
         client = ApiClient.objects.filter(name=name).first() or ApiClient(name=name)
+        if options["sms_gateway"]:
+            client.sms_gateway = True
         if unit:
             client.unit = Unit.objects.filter(short_name=unit).first()
             if client.unit is None:
