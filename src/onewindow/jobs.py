@@ -6,8 +6,10 @@ import logging
 import threading
 import time
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils.module_loading import import_string
+
+from onewindow import workdays
 
 log = logging.getLogger("onewindow.jobs")
 
@@ -22,12 +24,21 @@ JOBS: dict[str, tuple[int, str]] = {
     # Daily in effect: each run writes the checkpoints of the days since the last one, if any.
     "case-checkpoint": (600, "onewindow.cases.checkpoints.take"),
     "province-push": (5, "onewindow.exchange.services.push"),
+    "sms-send": (5, "onewindow.exchange.services.sms_send"),
 }
+
+
+def call(path: str):
+    """Run the job function at `path` as both runners do: with the calendar this process holds
+    brought up to date first (another process may have edited it; at most one small query
+    every workdays.FRESHNESS_SECONDS), as the web processes do per request."""
+    workdays.ensure_fresh()
+    return import_string(path)()
 
 
 def run(name: str):
     """Run one job now (Celery's Django fix-up manages the worker's connections)."""
-    return import_string(JOBS[name][1])()
+    return call(JOBS[name][1])
 
 
 class InProcessScheduler(threading.Thread):
@@ -52,13 +63,14 @@ class InProcessScheduler(threading.Thread):
                 due[name] = now + every
                 try:
                     close_old_connections()
-                    import_string(path)()
+                    call(path)
                     self.runs[name] += 1
                 except Exception:
                     log.exception("job %s failed", name)
                 finally:
                     close_old_connections()
             self.stopped.wait(self.tick)
+        connections.close_all()  # this thread's own connections
 
     def stop(self) -> None:
         self.stopped.set()
