@@ -10,6 +10,7 @@ from django.http import Http404
 from onewindow import workdays
 from onewindow.cases.models import Case, CombinedCase
 from onewindow.cases.workflow import MOVES, OPEN, State
+from onewindow.mandates.powers import reviewing_items
 from onewindow.org.models import User, WindowPost
 from onewindow.org.roles import RoleCode
 from onewindow.org.selectors import user_unit_id, window_posts_held
@@ -87,6 +88,18 @@ def online_queue(*, user: User) -> QuerySet[Case]:
         .exclude(channel="window")
         .select_related("item", "unit")
         .order_by("-key_project", "received_on", "id")
+    )
+
+
+def awaiting_take_over(*, unit_id: int, day: datetime.date) -> QuerySet[Case]:
+    """Accepted cases of the unit that its window may no longer take further (no letter in force
+    grants review power for their item): the department's reviewers take them over (部门接办)."""
+    return (
+        Case.objects.filter(unit_id=unit_id, state=State.ACCEPTED, parent__isnull=True)
+        .exclude(window_post__kind__in=["comprehensive", "green_channel"])
+        .exclude(item_id__in=reviewing_items(unit_id, day))
+        .select_related("item")
+        .order_by("-key_project", "due_date", "id")
     )
 
 

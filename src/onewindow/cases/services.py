@@ -40,7 +40,7 @@ from onewindow.common.validators import (
     validate_id_number,
 )
 from onewindow.exchange import services as exchange
-from onewindow.mandates.powers import may
+from onewindow.mandates.powers import Power, may, reviewing_items
 from onewindow.org.models import Region, Staff, Unit, User, WindowPost
 from onewindow.org.roles import RoleCode
 from onewindow.org.selectors import posts_serving
@@ -114,10 +114,18 @@ def _authorize(user: User | None, case: Case, move: Move, day: datetime.date) ->
         raise PermissionDenied("只有大厅管理人员或重点项目绿色通道窗口可以标记重点项目。")
     power = may(staff, case.item, day)
     if power < move.power:
+        hint = ""
+        if move.power >= Power.FIRST_REVIEW and case.item_id not in reviewing_items(
+            case.unit_id, day
+        ):
+            hint = (
+                f"授权委托书未授予窗口该事项的审核权，请由{case.unit}的审查人员“部门接办”后决定。"
+            )
         raise PermissionDenied(
             f"您对“{case.item.name}”的权限为“{power.label}”，不能{move.label}"
-            f"（需要“{move.power.label}”）。"
+            f"（需要“{move.power.label}”）。{hint}"
         )
+
 
 
 # The encrypted applicant columns stay deferred: no move reads or writes them, and each would cost a
@@ -709,6 +717,35 @@ def case_transfer(
         details={"opinion": opinion},
         expected_version=expected_version,
         day=day,
+    )
+
+
+def case_take_over(
+    *, acting_user: User, case: Case, opinion: str = "", expected_version=None, day=None
+) -> Case:
+    """部门接办: the department takes an accepted case into its own review when no one at its
+    window may take it further (the letter revoked or expired, or granting no first review or
+    decision power for the item); its reviewers then decide. Never strands a case (S7)."""
+
+    def apply(c: Case, today: datetime.date) -> None:
+        if c.parent_id:
+            raise ValidationError("一件事的事项由系统按阶段转部门，不能单独接办。")
+        kinds = (WindowPost.Kind.COMPREHENSIVE, WindowPost.Kind.GREEN_CHANNEL)
+        if c.window_post is not None and c.window_post.kind in kinds:
+            raise ValidationError("综合窗口受理的办件由该窗口初审后转部门，无需接办。")
+        if c.item_id in reviewing_items(c.unit_id, today):
+            raise ValidationError(
+                "授权委托书在有效期内并授予了该事项的审核权，应由窗口组长审核后转部门。"
+            )
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="take_over",
+        details={"opinion": opinion},
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
     )
 
 

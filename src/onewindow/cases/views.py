@@ -176,6 +176,8 @@ def case_act(request, case_id: int, action: str):
             fn(result=p.get("result", ""), text=p.get("text", ""), **common)
         elif action == "transfer":
             services.case_transfer(opinion=p.get("opinion", ""), **common)
+        elif action == "take_over":
+            services.case_take_over(opinion=p.get("opinion", ""), **common)
         elif action == "forward":
             services.case_forward(
                 handoff=p.get("handoff", ""), opinion=p.get("opinion", ""), **common
@@ -283,10 +285,11 @@ def department(request):
         case.remaining = selectors.remaining_workdays(case, today)
     more = f"{rows[-1].due_date.isoformat()},{rows[-1].pk}" if len(rows) == 50 else ""
     key = selectors.department_key_projects(unit_id=unit_id) if after is None else []
+    take_over = [] if after else selectors.awaiting_take_over(unit_id=unit_id, day=today)
     return render(
         request,
         "cases/department.html",
-        {"cases": rows, "more": more, "today": today, "key": key},
+        {"cases": rows, "more": more, "today": today, "key": key, "take_over": take_over},
     )
 
 

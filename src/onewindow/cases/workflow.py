@@ -116,6 +116,9 @@ MOVES = {
             Who.TEAM_LEADER,
             Power.FIRST_REVIEW,
         ),
+        # The window's letter no longer lets anyone there review the item (revoked, expired, the
+        # item left out): the department takes the accepted case into its own review.
+        _m("take_over", "部门接办", [S.ACCEPTED], S.TRANSFERRED, Who.DEPARTMENT),
         _m("decide", "部门作出决定", [S.TRANSFERRED], S.DECIDED, Who.DEPARTMENT),
         _m(
             "suspend",

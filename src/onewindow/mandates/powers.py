@@ -80,3 +80,25 @@ def may(staff: Staff, item: Item, day: datetime.date | None = None) -> Power:
     if power == ItemPower.Power.FIRST_REVIEW:
         return Power.FIRST_REVIEW
     return max(best, Power.ACCEPT)  # the letter's first clause: acceptance of all unit items
+
+
+def reviewing_items(unit_id: int, day: datetime.date) -> set[int]:
+    """Ids of the unit's items whose accepted cases its window may still take further: the letter
+    in force grants first review or decision power for them and names an active team leader or
+    window supervisor to use it. For the unit's other items the department takes over (S7 cannot
+    strand a case when a letter is revoked, expires or leaves an item out)."""
+    letter = (
+        Letter.objects.filter(
+            unit_id=unit_id,
+            status=Letter.Status.FILED,
+            valid_from__lte=day,
+            valid_until__gte=day,
+        )
+        .select_related("supervisor", "team_leader")
+        .order_by("-valid_from")
+        .first()
+    )
+    if letter is None or not (letter.supervisor.active or letter.team_leader.active):
+        return set()
+    granted = (ItemPower.Power.DECISION, ItemPower.Power.FIRST_REVIEW)
+    return set(letter.powers.filter(power__in=granted).values_list("item_id", flat=True))
