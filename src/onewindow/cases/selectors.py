@@ -3,13 +3,14 @@ cases and those at the windows they hold; an applicant reads the cases filed und
 identity (and anyone with a notice's QR code reads that one case's progress page)."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from onewindow import workdays
 from onewindow.cases.models import Case, CombinedCase
-from onewindow.cases.workflow import MOVES, OPEN, State
+from onewindow.cases.workflow import MOVES, OPEN, RUNNING, State
 from onewindow.mandates.powers import reviewing_items
 from onewindow.org.models import User, WindowPost
 from onewindow.org.roles import RoleCode
@@ -128,13 +129,52 @@ def department_page(
     return list(qs.order_by("due_date", "id")[:size])
 
 
-def remaining_workdays(case: Case, today: datetime.date) -> int | None:
-    """Working days left to the due date (negative when overdue)."""
+@dataclass(frozen=True)
+class TimeLeft:
+    """Where a case stands against its due date, counted to its own reference day: today while
+    it runs, the suspension day while suspended (the clock stops), the decision day once
+    decided (办结, as the appraisal counts it)."""
+
+    RUNNING, SUSPENDED, FINISHED = "running", "suspended", "finished"
+
+    status: str
+    left: int  # working days from the reference day to the due date (0 once due or past)
+    overdue: int  # working days past the due date at the reference day (0 when not past)
+
+    @property
+    def text(self) -> str:
+        if self.status == self.FINISHED:
+            if self.overdue:
+                return f"超期{self.overdue}个工作日办结"
+            return f"按期办结（提前{self.left}个工作日）" if self.left else "按期办结"
+        if self.status == self.SUSPENDED:
+            at = f"已超期{self.overdue}" if self.overdue else f"剩余{self.left}"
+            return f"中止中，计时暂停（中止时{at}个工作日）"
+        if self.overdue:
+            return f"已超期{self.overdue}个工作日"
+        return f"剩余{self.left}个工作日" if self.left else "今日到期"
+
+
+def standing(status: str, due: datetime.date, on: datetime.date) -> TimeLeft:
+    """`on` against `due`: a day after the due date is late by at least one working day (as
+    the lights and the appraisal see it), even when only rest days lie between."""
+    if on <= due:
+        return TimeLeft(status, workdays.workdays_between(on, due), 0)
+    return TimeLeft(status, 0, max(1, workdays.workdays_between(due, on)))
+
+
+def time_left(case: Case, today: datetime.date) -> TimeLeft | None:
+    """The one answer to "how much time is left" for a case, for its page, the lists and the
+    API; None before acceptance and for cases ended without a decision."""
     if case.due_date is None:
         return None
-    if case.due_date >= today:
-        return workdays.workdays_between(today, case.due_date)
-    return -workdays.workdays_between(case.due_date, today)
+    if case.decided_on is not None:
+        return standing(TimeLeft.FINISHED, case.due_date, case.decided_on)
+    if case.state == State.SUSPENDED and case.suspended_on is not None:
+        return standing(TimeLeft.SUSPENDED, case.due_date, case.suspended_on)
+    if case.state in RUNNING:
+        return standing(TimeLeft.RUNNING, case.due_date, today)
+    return None
 
 
 def timeline(case) -> list:
@@ -228,7 +268,7 @@ def combined_overview(parent: CombinedCase, today: datetime.date) -> dict:
     whole up, and what a denial or suspension of one child means for the whole."""
     kids = list(parent.children.select_related("item", "unit").order_by("stage", "id"))
     for k in kids:
-        k.remaining = remaining_workdays(k, today)
+        k.time_left = time_left(k, today)
     running = [k for k in kids if k.state in OPEN and k.state != State.DECIDED]
     holding = next((k for k in running if k.state == State.SUSPENDED), None)
     if holding is None and running:
@@ -247,5 +287,17 @@ def combined_overview(parent: CombinedCase, today: datetime.date) -> dict:
         "children": kids,
         "holding": holding,
         "effect": "；".join(effects),
-        "remaining": remaining_workdays(parent, today) if parent.due_date else None,
+        "time_left": _combined_time_left(parent, kids, today),
     }
+
+
+def _combined_time_left(parent: CombinedCase, kids: list[Case], today: datetime.date):
+    """The whole 一件事: running while handled, finished when its last result was decided."""
+    if parent.due_date is None:
+        return None
+    if parent.state == CombinedCase.State.HANDLING:
+        return standing(TimeLeft.RUNNING, parent.due_date, today)
+    decided = [k.decided_on for k in kids if k.decided_on is not None]
+    if parent.state in (CombinedCase.State.READY, CombinedCase.State.CLOSED) and decided:
+        return standing(TimeLeft.FINISHED, parent.due_date, max(decided))
+    return None

@@ -17,7 +17,7 @@ from django.forms.models import model_to_dict
 from onewindow.catalog import elements
 from onewindow.catalog.models import CombinedService, Item
 from onewindow.mandates.forms import LetterForm, SealForm
-from onewindow.mandates.models import Letter, Seal
+from onewindow.mandates.models import Enquiry, Letter, Seal
 from onewindow.org.models import Leave, StaffChange
 from onewindow.supervision.models import Rules
 from onewindow.supervision.services import RULE_FIELDS
@@ -169,6 +169,9 @@ def test_i15_14_create_only_forms_save_with_their_own_values(login):
     client = login("clerk")
     post_back(client, "/org/leave/", start="2026-11-23", end="2026-11-23", reason="事假")
     assert Leave.objects.filter(reason="事假", start=datetime.date(2026, 11, 23)).exists()
+
+    post_back(client, "/mandates/enquiries/", question="营业执照怎么办理", outcome="handled")
+    assert Enquiry.objects.filter(question="营业执照怎么办理").exists()
 
     client = login("winsup")
     staff = StaffChange._meta.get_field("staff").related_model.objects.filter(
