@@ -15,10 +15,10 @@ from onewindow.cases.models import Case, TechReview
 from onewindow.cases.services import recompute_yellow
 from onewindow.cases.workflow import RUNNING, Light, State
 from onewindow.common.masking import mask_mobile
+from onewindow.exchange import services as exchange
 from onewindow.mandates.models import Letter
 from onewindow.org.models import Staff, Unit
 from onewindow.org.roles import RoleCode
-from onewindow.supervision import sms
 from onewindow.supervision.models import RULE_TTL, Message, Rules, Warning, forget_cached_rule
 
 LIT = [Light.GREEN, Light.YELLOW, Light.RED, Light.SUSPENDED]
@@ -183,8 +183,9 @@ def _recipients(units: set[int], today: datetime.date) -> tuple[dict, dict, dict
 
 
 def _deliver(raised: list[Warning], today: datetime.date) -> int:
-    """In-app messages for every warning's people, and SMS after commit where switched on; in
-    chunks, so that a day with many warnings stays within the database's parameter limits."""
+    """In-app messages for every warning's people, and SMS queued in the same transaction where
+    switched on (the SMS job sends them); in chunks, so that a day with many warnings stays
+    within the database's parameter limits."""
     sms_on = Rules.current().sms_enabled
     return sum(
         _deliver_chunk(raised[start : start + 2000], today, sms_on)
@@ -229,15 +230,9 @@ def _deliver_chunk(raised: list[Warning], today: datetime.date, sms_on: bool) ->
             if m.user_id in mobiles:
                 m.sms_to = mask_mobile(mobiles[m.user_id])
                 outgoing.append((mobiles[m.user_id], m.text))
-        transaction.on_commit(lambda: _send_all(outgoing))
+        exchange.sms_enqueue(outgoing)
     Message.objects.bulk_create(messages, batch_size=2000)
     return len(messages)
-
-
-def _send_all(outgoing: list[tuple[str, str]]) -> None:
-    sender = sms.sender()
-    for mobile, text in outgoing:
-        sender.send(mobile, text)
 
 
 RULE_FIELDS = (

@@ -1,13 +1,12 @@
-"""SMS through a pluggable sender (`ONEWINDOW_SMS_SENDER`, a dotted path). No real gateway is
-reachable here: the default writes each message to the `onewindow.sms` log; a gateway adapter
-implements the same `send`."""
+"""SMS senders, chosen by `ONEWINDOW_SMS_SENDER` (a dotted path). Texts are queued in the
+transaction that causes them (`exchange.services.sms_enqueue`) and sent by the SMS job, which
+calls the sender's `send(mobile, text)`; a sender raises when the gateway refuses, and the text
+is tried again later. No real gateway is reachable here: the default writes each message to the
+`onewindow.sms` log; a gateway adapter implements the same `send`."""
 
 import logging
-from contextlib import contextmanager
-from contextvars import ContextVar
 
-from django.conf import settings
-from django.utils.module_loading import import_string
+from onewindow.exchange.services import sms_silenced
 
 log = logging.getLogger("onewindow.sms")
 
@@ -31,21 +30,5 @@ class NullSender:
         pass
 
 
-_SILENCED: ContextVar[bool] = ContextVar("sms_silenced", default=False)
-
-
-@contextmanager
-def silenced():
-    """No texts while replaying the past (the demo history): the warnings stay in-app."""
-    token = _SILENCED.set(True)
-    try:
-        yield
-    finally:
-        _SILENCED.reset(token)
-
-
-def sender():
-    if _SILENCED.get():
-        return NullSender()
-    path = getattr(settings, "ONEWINDOW_SMS_SENDER", "onewindow.supervision.sms.LogSender")
-    return import_string(path)()
+# No texts are queued while replaying the past (the demo history): the warnings stay in-app.
+silenced = sms_silenced
