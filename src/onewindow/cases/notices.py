@@ -58,6 +58,14 @@ def _date(d) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
+PROVISIONAL = "（暂定，待国务院公布节假日安排后重算）"
+
+
+def _due(case: Case) -> str:
+    """The due date as the applicant reads it, marked when a provisional calendar year made it."""
+    return _date(case.due_date) + (PROVISIONAL if case.due_provisional else "")
+
+
 def _body(case: Case, kind: str) -> list[str]:
     item, name = case.item.name, case.applicant_name
     if kind == "accept":
@@ -65,7 +73,7 @@ def _body(case: Case, kind: str) -> list[str]:
             f"{name}：",
             f"你（单位）于{_date(case.received_on)}提出的{item}申请，申请材料齐全、符合法定形式，"
             f"根据《中华人民共和国行政许可法》第三十二条的规定，本机关决定予以受理。",
-            f"受理编号：{case.number}。承诺办结日期：{_date(case.due_date)}"
+            f"受理编号：{case.number}。承诺办结日期：{_due(case)}"
             f"（{case.item.promised_limit}个工作日，不含法定节假日）。",
         ]
     if kind == "correction":
@@ -84,7 +92,7 @@ def _body(case: Case, kind: str) -> list[str]:
         return [
             f"{name}：",
             f"你（单位）提出的{item}申请，主要材料齐全，次要材料（{missing}）暂缺。根据你签署的承诺，"
-            f"本机关予以容缺受理，受理编号：{case.number}。",
+            f"本机关予以容缺受理，受理编号：{case.number}，承诺办结日期：{_due(case)}。",
             f"请于{_date(case.rongque_deadline)}前补齐上述材料；逾期未补齐的，容缺受理终止，"
             "本机关将终止办理并书面告知。",
         ]
@@ -110,7 +118,7 @@ def _body(case: Case, kind: str) -> list[str]:
             f"{name}：",
             f"你（单位）申请的{item}（编号{case.number}），因{event.details.get('reason', '')}，"
             f"经{event.details.get('approver', '')}批准，办理期限延长{case.extended_days}个工作日，"
-            f"延长后的办结日期为{_date(case.due_date)}。",
+            f"延长后的办结日期为{_due(case)}。",
         ]
     if kind == "decision":
         verdict = "准予" if case.result == Case.Result.APPROVED else "不予"

@@ -1246,9 +1246,10 @@ def recompute_deadlines(years: set[int]) -> int:
     for case in qs.select_related("item").iterator():
         if not years & set(range(case.accepted_on.year, case.due_date.year + 1)):
             continue
-        old = (case.due_date, case.yellow_from)
+        old = (case.due_date, case.yellow_from, case.due_provisional)
         _set_due(case)
-        if (case.due_date, case.yellow_from) != old:
+        # A year entered may leave the date as it was and still make it final.
+        if (case.due_date, case.yellow_from, case.due_provisional) != old:
             count += _store_due(case.pk)
     return count
 

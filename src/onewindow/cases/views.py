@@ -119,7 +119,7 @@ def case_detail(request, case_id: int):
             "moves": moves_from(case.state),
             "notices": [(k, notices.TITLES[k]) for k in notices.available(case)],
             "posts": selectors.posts_of(request.user),
-            "remaining": selectors.remaining_workdays(case, today),
+            "standing": selectors.time_left(case, today),
             "procedures": SPECIAL_PROCEDURES.items(),
             "today": today,
             "reviews": reviews,
@@ -281,8 +281,6 @@ def department(request):
             after = (_date(due), parse_int(last))
     rows = selectors.department_page(unit_id=unit_id, after=after)
     today = timezone.localdate()
-    for case in rows:
-        case.remaining = selectors.remaining_workdays(case, today)
     more = f"{rows[-1].due_date.isoformat()},{rows[-1].pk}" if len(rows) == 50 else ""
     key = selectors.department_key_projects(unit_id=unit_id) if after is None else []
     take_over = [] if after else selectors.awaiting_take_over(unit_id=unit_id, day=today)
@@ -448,8 +446,6 @@ def key_projects(request):
     """重点项目绿色通道: every open key project and where it stands (hall manager)."""
     today = timezone.localdate()
     cases = list(selectors.key_projects())
-    for case in cases:
-        case.remaining = selectors.remaining_workdays(case, today)
     return render(
         request,
         "cases/key_projects.html",
