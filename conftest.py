@@ -1,7 +1,11 @@
 """Suite-wide fixtures: demo data loaded once per test database, logins per role, and a real
 server process for browser tests."""
 
+import importlib.util
 import os
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,6 +24,29 @@ ROLE_LOGIN = {
     RoleCode.DEPT_REVIEWER: "reviewer",
     RoleCode.APPLICANT: "applicant",
 }
+
+
+# The instant every test run starts at, unless ONEWINDOW_TEST_NOW says otherwise: an ordinary
+# Wednesday in a year whose holiday schedule is entered. scripts/run-tests also runs the
+# date-sensitive tests (marker `dates`) on the first of a month, on the last working day before a
+# holiday and on 31 December (docs/decisions.md).
+TEST_NOW = "2026-11-18T10:00:00+08:00"
+CLOCK_DIR = Path(__file__).resolve().parent / "tests" / "clock"
+
+
+def pytest_configure(config):
+    """Put this process, and every process a test starts, on the suite's travelled clock."""
+    os.environ.setdefault("ONEWINDOW_TEST_NOW", TEST_NOW)
+    os.environ.setdefault("ONEWINDOW_TEST_CLOCK_SET_AT", repr(time.time()))
+    paths = [str(CLOCK_DIR), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    clock = sys.modules.get("sitecustomize")
+    if not hasattr(clock, "start"):  # this process did not start with tests/clock on its path
+        spec = importlib.util.spec_from_file_location(
+            "onewindow_test_clock", CLOCK_DIR / "sitecustomize.py"
+        )
+        clock = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(clock)  # starts the travel
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -62,9 +89,27 @@ def login(client):
     return _login
 
 
+# Modules whose tests count working days, light or rate cases, or appraise a period from "now":
+# scripts/run-tests runs them (marker `dates`) again with the clock on three awkward dates.
+DATE_SENSITIVE = (
+    "src/onewindow/workdays/tests/",
+    "src/onewindow/cases/tests/test_workflow.py",
+    "src/onewindow/cases/tests/test_combined.py",
+    "src/onewindow/cases/tests/test_i15_",
+    "src/onewindow/supervision/tests/",
+    "src/onewindow/portal/tests/test_my_cases.py",
+    "src/onewindow/mandates/tests/",
+    "src/onewindow/org/tests/test_leave_and_changes.py",
+    "tests/test_clock.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     chromium = os.path.exists("/usr/bin/chromium")
+    root = Path(__file__).resolve().parent
     for item in items:
+        if Path(item.path).relative_to(root).as_posix().startswith(DATE_SENSITIVE):
+            item.add_marker(pytest.mark.dates)
         if "browser" in item.keywords and not chromium:
             if os.environ.get("CI") == "true":
                 continue  # the browser fixture fails loudly instead

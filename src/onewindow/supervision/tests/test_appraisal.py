@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from onewindow.supervision.models import Anomaly, Order, Rating, Rules, Ticket, 
 pytestmark = pytest.mark.django_db
 
 NOV = datetime.date(2026, 11, 10)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _finished(due: datetime.date, decided: datetime.date) -> Case:
@@ -35,7 +37,9 @@ def test_period_bounds():
         appraisal.period_bounds("2026-13")
 
 
-def test_unit_figures_score_and_grade_by_hand():
+def test_unit_figures_score_and_grade_by_hand(time_machine):
+    # Rated in November too: a rating counts in the period of its own timestamp.
+    time_machine.move_to(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI))
     # Four cases decided in November: two early, one on the due day, one late.
     early1 = _finished(NOV + datetime.timedelta(days=5), NOV)
     _finished(NOV + datetime.timedelta(days=5), NOV + datetime.timedelta(days=1))
