@@ -14,7 +14,7 @@ from ninja.security import APIKeyHeader, django_auth
 from onewindow.cases import clients, combined, selectors, services
 from onewindow.cases.models import ApiClient, Case, Channel, CombinedCase
 from onewindow.catalog.models import CombinedService, Item
-from onewindow.common import crypto
+from onewindow.common import crypto, limits
 from onewindow.common.schemas import Id, Pages, Problem
 
 router = Router(tags=["办件"])
@@ -61,10 +61,10 @@ class CaseMaterialIn(Schema):
 
 class ApplicantIn(Schema):
     applicant_kind: str = Field(description="person 或 organisation")
-    applicant_name: str
+    applicant_name: str = Field(max_length=limits.NAME)
     applicant_id: str = Field(description="身份证号码或统一社会信用代码")
     phone: str
-    agent_name: str = ""
+    agent_name: str = Field("", max_length=50)
     agent_id: str = ""
 
 
@@ -190,12 +190,12 @@ class ProgressIn(Schema):
     action: str = Field(description="decide / suspend / resume / extend / terminate")
     version: int | None = None
     result: str = ""
-    text: str = ""
+    text: str = Field("", max_length=limits.REASON, description="决定内容或理由")
     procedure: str = ""
     expected_days: int = 0
     days: int = 0
-    approver: str = ""
-    reason: str = ""
+    approver: str = Field("", max_length=limits.NAME)
+    reason: str = Field("", max_length=limits.REASON)
 
 
 @router.post(

@@ -258,6 +258,7 @@ def combined_resubmit(
 def combined_refuse(*, acting_user: User, combined: CombinedCase, reason: str, day=None):
     if not reason.strip():
         raise ValidationError({"reason": "不予受理须写明理由。"})
+    services.check_texts({"reason": reason})
     parent = _lock(
         combined, (CombinedCase.State.RECEIVED, CombinedCase.State.CORRECTING), "不予受理"
     )
@@ -292,6 +293,7 @@ def combined_withdraw(*, acting_user: User, combined: CombinedCase, reason: str,
     """The applicant withdraws the whole 一件事: every child still being handled ends with it."""
     if not reason.strip():
         raise ValidationError({"reason": "撤回须写明理由。"})
+    services.check_texts({"reason": reason})
     parent = _lock(combined, (CombinedCase.State.RECEIVED, CombinedCase.State.HANDLING), "撤回")
     for child in parent.children.filter(state__in=list(OPEN)).exclude(state=State.DECIDED):
         services.case_end(

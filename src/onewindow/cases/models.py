@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from onewindow.cases.workflow import Light, State
 from onewindow.catalog.models import CombinedService, Item, Material
-from onewindow.common import crypto
+from onewindow.common import crypto, limits
 from onewindow.common.fields import EncryptedCharField, YuanField, yuan_range
 from onewindow.common.masking import mask_id_number, mask_mobile
 from onewindow.org.models import Unit, WindowPost
@@ -106,7 +106,12 @@ class Case(KeyProject):
     rongque_deadline = models.DateField("容缺补齐期限", null=True, blank=True)
     rongque_open = models.BooleanField("容缺待补齐", default=False)
     result = models.CharField("决定", max_length=10, choices=Result.choices, blank=True)
-    result_text = models.TextField("决定内容或理由", blank=True)
+    result_text = models.TextField(
+        "决定内容或理由",
+        blank=True,
+        max_length=limits.REASON,
+        validators=[limits.max_length(limits.REASON)],
+    )
     decided_on = models.DateField("决定日期", null=True, blank=True)
     delivery_mode = models.CharField(
         "送达方式", max_length=10, choices=DeliveryMode.choices, blank=True
@@ -117,7 +122,12 @@ class Case(KeyProject):
     # and is kept apart, so it never counts as a fee on a free item.
     fee = YuanField("收费金额（元）")
     postage = YuanField("邮寄费用（元，申请人承担）")
-    end_reason = models.TextField("不予受理、撤回或终止理由", blank=True)
+    end_reason = models.TextField(
+        "不予受理、撤回或终止理由",
+        blank=True,
+        max_length=limits.REASON,
+        validators=[limits.max_length(limits.REASON)],
+    )
     # The head of the event chain, kept on the (locked) case row so a move reads no events, and
     # the anchor `events.verify` checks the chain against (its last events cannot go unseen);
     # the seal binds head, length and the decisive fields (events.SEALED) with the chain key.
@@ -330,7 +340,12 @@ class CombinedCase(KeyProject):
     delivery_mode = models.CharField("送达方式", max_length=10, blank=True)
     delivery_detail = models.JSONField("送达信息", default=dict, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
-    end_reason = models.TextField("不予受理或撤回理由", blank=True)
+    end_reason = models.TextField(
+        "不予受理或撤回理由",
+        blank=True,
+        max_length=limits.REASON,
+        validators=[limits.max_length(limits.REASON)],
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -375,7 +390,12 @@ class TechReview(models.Model):
     due_on = models.DateField("应完成日期")
     suspends = models.BooleanField("不计入办理时限", default=False)
     finished_on = models.DateField("完成日期", null=True, blank=True)
-    conclusion = models.TextField("审查结论", blank=True)
+    conclusion = models.TextField(
+        "审查结论",
+        blank=True,
+        max_length=limits.REASON,
+        validators=[limits.max_length(limits.REASON)],
+    )
     report = models.FileField("审查报告", upload_to="tech-reviews/%Y/", blank=True)
     report_sha256 = models.CharField(max_length=64, blank=True)
 

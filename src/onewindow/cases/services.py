@@ -30,7 +30,7 @@ from onewindow.cases.models import (
 from onewindow.cases.signals import case_moved
 from onewindow.cases.workflow import ENDED, MOVES, OPEN, Move, State, Who, light_after_move
 from onewindow.catalog.models import SPECIAL_PROCEDURES, Item
-from onewindow.common import crypto, rows
+from onewindow.common import crypto, limits, rows
 from onewindow.common.fields import EncryptedCharField
 from onewindow.common.validators import (
     normalize_credit_code,
@@ -127,7 +127,6 @@ def _authorize(user: User | None, case: Case, move: Move, day: datetime.date) ->
         )
 
 
-
 # The encrypted applicant columns stay deferred: no move reads or writes them, and each would cost a
 # decryption on every move.
 _CASE_COLUMNS = [
@@ -191,6 +190,7 @@ def move(
     channel = channel or (Channel.DEPT_SYSTEM if ACTING_SYSTEM.get() else Channel.WINDOW)
     details = dict(details or {})
     step = MOVES[action]
+    check_texts(details)
     with transaction.atomic():
         case = _LOCKED.get(case.pk)
         if case is None:
@@ -290,11 +290,38 @@ def _report(case: Case, event: CaseEvent) -> None:
     )
 
 
+# What the free text of a move may hold (common.limits): it goes into the event, the notices and
+# the provincial push. Any other text in a move's details is held to REASON.
+DETAIL_LIMITS = {
+    "reason": ("理由", limits.REASON),
+    "opinion": ("意见", limits.REASON),
+    "approver": ("批准人", limits.NAME),
+    "problems": ("补正内容", CaseMaterial._meta.get_field("note").max_length),
+    "project_name": ("项目名称", Case._meta.get_field("project_name").max_length),
+    "project_doc": ("认定文件", Case._meta.get_field("project_doc").max_length),
+    "assignee_org": ("承担机构", TechReview._meta.get_field("assignee_org").max_length),
+}
+
+
+def check_texts(details: dict[str, Any]) -> None:
+    """ValidationError naming the first text of a move's details that is too long."""
+    for key, value in details.items():
+        label, limit = DETAIL_LIMITS.get(key, ("填写内容", limits.REASON))
+        for text in value.values() if isinstance(value, dict) else [value]:
+            limits.check_length(text, limit=limit, label=label, field=key)
+
+
 # --- arrival ------------------------------------------------------------------------------
 
 
 def check_applicant(data: dict[str, Any]) -> dict[str, Any]:
     errors = {}
+    for key, label in (("applicant_name", "申请人"), ("agent_name", "代理人")):
+        limit = Case._meta.get_field(key).max_length
+        if limits.too_long(data.get(key), limit):
+            errors[key] = limits.MESSAGE % {"label": label, "limit": limit, "n": len(data[key])}
+    if errors:
+        raise ValidationError(errors)
     kind = data.get("applicant_kind")
     if kind not in Case.ApplicantKind.values:
         errors["applicant_kind"] = "请选择申请人类型：自然人或法人。"
@@ -682,6 +709,7 @@ def _decision(result: str, text: str) -> Callable[[Case, datetime.date], None]:
         raise ValidationError({"result": "请选择准予或不予。"})
     if result == Case.Result.DENIED and not text.strip():
         raise ValidationError({"result_text": "不予许可须说明理由。"})
+    limits.check_length(text, limit=limits.REASON, label="决定内容或理由", field="result_text")
 
     def apply(c: Case, day: datetime.date) -> None:
         c.result, c.result_text, c.decided_on = result, text.strip(), day
@@ -1104,6 +1132,13 @@ def case_tech_review(
     errors = {}
     if not assignee_org.strip() or not assignee_name.strip():
         errors["assignee_org"] = "请填写承担技术审查的机构和负责人。"
+    limit = TechReview._meta.get_field("assignee_name").max_length
+    if limits.too_long(assignee_name, limit):
+        errors["assignee_name"] = limits.MESSAGE % {
+            "label": "负责人",
+            "limit": limit,
+            "n": len(assignee_name),
+        }
     if not 1 <= limit_days <= 60:
         errors["limit_days"] = "技术审查时限应为1至60个工作日。"
     if errors:
@@ -1149,6 +1184,7 @@ def case_tech_report(
     case, the clock resumes and the due date moves by the working days it took."""
     if not conclusion.strip():
         raise ValidationError({"conclusion": "请填写技术审查结论。"})
+    limits.check_length(conclusion, limit=limits.REASON, label="技术审查结论", field="conclusion")
     digest = _checked_upload(upload) if upload is not None else ""
     review = case.tech_reviews.filter(finished_on__isnull=True).first()
     if review is None:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from onewindow.catalog.models import Item
+from onewindow.common import limits
 from onewindow.mandates.models import (
     CLAUSES,
     Enquiry,
@@ -229,6 +230,8 @@ def letter_revoke(*, acting_user: User, letter: Letter, reason: str) -> Letter:
         raise ValidationError("只有已签署或已备案的授权委托书可以撤销。")
     if not (reason or "").strip():
         raise ValidationError({"revoke_reason": "请说明撤销原因。"})
+    limit = Letter._meta.get_field("revoke_reason").max_length
+    limits.check_length(reason.strip(), limit=limit, label="撤销原因", field="revoke_reason")
     letter.status = Letter.Status.REVOKED
     letter.revoked_on = datetime.date.today()
     letter.revoke_reason = reason.strip()
