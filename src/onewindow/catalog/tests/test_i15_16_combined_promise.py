@@ -95,7 +95,7 @@ def test_i15_16_members_beyond_the_joint_statutory_limit_are_refused(reform):
         )
 
 
-def test_i15_16_a_member_limit_raised_later_raises_the_promise_in_force(reform):
+def test_i15_16_a_member_limit_raised_later_raises_the_promise_in_force(reform, login):
     service = CombinedService.objects.get(name=RESTAURANT)
     declared = service.promised_limit
     assert service.promise_days == declared
@@ -106,3 +106,7 @@ def test_i15_16_a_member_limit_raised_later_raises_the_promise_in_force(reform):
     service = CombinedService.objects.get(name=RESTAURANT)
     assert service.promised_limit == declared  # the unit's change is not refused ...
     assert service.promise_days == service.minimum_limit() > declared  # ... nor hidden
+    page = login("reform").get(f"/catalog/combined/{service.pk}/").content.decode()
+    assert f"改为不少于{service.promise_days}个工作日" in page
+    guide = login("applicant").get(f"/guide/combined/{service.pk}/").content.decode()
+    assert f"承诺{service.promise_days}个工作日办结" in guide
