@@ -252,3 +252,13 @@ def backlog() -> dict[str, Any]:
         "oldest": oldest,
         "sent": Outbox.objects.filter(sent_at__isnull=False).count(),
     }
+
+
+def sms_backlog() -> dict[str, int]:
+    unsent = SmsOutbox.objects.filter(sent_at__isnull=True)
+    return {
+        "unsent": unsent.count(),
+        "failing": unsent.filter(attempts__gt=0, attempts__lt=SMS_MAX_ATTEMPTS).count(),
+        "given_up": unsent.filter(attempts__gte=SMS_MAX_ATTEMPTS).count(),
+        "sent": SmsOutbox.objects.filter(sent_at__isnull=False).count(),
+    }

@@ -14,5 +14,10 @@ def outbox(request):
     return render(
         request,
         "exchange/outbox.html",
-        {"backlog": services.backlog(), "failing": failing, "url": services.endpoint()},
+        {
+            "backlog": services.backlog(),
+            "failing": failing,
+            "url": services.endpoint(),
+            "sms": services.sms_backlog(),
+        },
     )

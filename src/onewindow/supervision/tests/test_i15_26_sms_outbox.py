@@ -112,3 +112,14 @@ def test_i15_26_a_dead_senders_claim_is_taken_over_and_a_live_one_is_not(yellow_
     with time_machine.travel(NOW + exchange.CLAIM_TIMEOUT + datetime.timedelta(seconds=1)):
         assert exchange.sms_send().sent == len(claimed)
     assert len(MemorySender.sent) == len(claimed)
+
+
+@time_machine.travel(NOW, tick=False)
+@override_settings(ONEWINDOW_SMS_SENDER=FLAKY)
+def test_i15_26_the_push_page_shows_the_sms_queue(yellow_case, login):
+    supervision.scan(yellow_case.yellow_from)
+    failed = exchange.sms_send().failed
+    body = login("inspector").get("/exchange/outbox/").content.decode()
+    assert "短信队列" in body and f"{failed} 条" in body and "短信发送失败待重试" in body
+    number = SmsOutbox.objects.first().mobile
+    assert number not in body  # the page shows counts, never a number
