@@ -4,6 +4,7 @@ docs/deploy.md lists each variable once. Without any, the project runs as a deve
 install on SQLite under ./var, with keys generated on first start and kept in var/dev-keys.json.
 """
 
+import contextlib
 import json
 import os
 import secrets
@@ -15,7 +16,10 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("ONEWINDOW_VAR_DIR", Path.cwd() / "var")).resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# var/ holds the SQLite database, the development keys and uploaded materials: owner only.
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+with contextlib.suppress(PermissionError):  # a directory given us, owned by someone else
+    VAR_DIR.chmod(0o700)
 
 PRODUCTION = os.environ.get("ONEWINDOW_ENV", "development") == "production"
 # Production serves behind TLS (secure cookies, HSTS; see below) unless plain HTTP is chosen
@@ -147,6 +151,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    _sqlite_file = str(DATABASES["default"]["NAME"])
+    if _sqlite_file and _sqlite_file != ":memory:" and not _sqlite_file.startswith("file:"):
+        # Personal data: the file is made owner-only before SQLite first opens it (its -wal and
+        # -shm files take the database file's mode); an older install's files are narrowed.
+        try:
+            os.close(os.open(_sqlite_file, os.O_CREAT | os.O_RDWR, 0o600))
+            for _suffix in ("", "-wal", "-shm"):
+                if os.path.exists(_sqlite_file + _suffix):
+                    os.chmod(_sqlite_file + _suffix, 0o600)
+        except OSError:  # no such directory, or not ours: SQLite reports it on connect
+            pass
 # PostgreSQL: server-side binding lets psycopg prepare a statement the second time it runs, so
 # the server plans the hot queries (a case move) once per connection, not on every call: one
 # process's case transitions 432 → 633 /s (docs/BENCHMARKS.md). ONEWINDOW_DB_PREPARED=0 behind
@@ -248,6 +263,9 @@ STORAGES = {
 }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("ONEWINDOW_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded materials are personal data: owner-only files and directories.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Largest catalogue file (XLSX or JSON) the import accepts; bigger files are refused unread.
 # Largest material file an applicant or window may upload to a case.
 CASE_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_MB", "20")) * 1024 * 1024
@@ -290,7 +308,9 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No phone number reaches the log, whichever logger writes it (common/masking.py).
+    "filters": {"mask_mobiles": {"()": "onewindow.common.masking.MaskMobilesFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_mobiles"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("ONEWINDOW_LOG_LEVEL", "INFO")},
     # axes and httpx log every attempt and request at INFO: too much for a hall's log.
     "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},

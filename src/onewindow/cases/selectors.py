@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from onewindow import workdays
 from onewindow.cases.models import Case, CombinedCase
-from onewindow.cases.workflow import MOVES, OPEN, RUNNING, State
+from onewindow.cases.workflow import ENDED, MOVES, OPEN, RUNNING, State
 from onewindow.mandates.powers import reviewing_items
 from onewindow.org.models import User, WindowPost
 from onewindow.org.roles import RoleCode
@@ -74,6 +75,16 @@ def case_get_for_reader(case_id: int, *, user: User) -> Case:
             if not user.has_role(RoleCode.APPLICANT):
                 raise
     return applicant_case_get(case_id, user=user)
+
+
+def ended_on(case: Case) -> datetime.date | None:
+    """The day the case ended (closed, refused, withdrawn, terminated); None while it is open."""
+    if case.state not in ENDED:
+        return None
+    if case.closed_on:
+        return case.closed_on
+    last = case.events.order_by("-seq").values_list("at", flat=True).first()
+    return timezone.localdate(last) if last else None
 
 
 def online_queue(*, user: User) -> QuerySet[Case]:

@@ -1,6 +1,9 @@
 """Public pages: service guides (办事指南) anyone may open without logging in."""
 
+import datetime
+
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -8,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
@@ -19,6 +23,7 @@ from onewindow.catalog import selectors
 from onewindow.catalog.codes import ItemType
 from onewindow.catalog.models import LifeEvent, Material
 from onewindow.common.errors import error_text
+from onewindow.common.parsing import query_int
 from onewindow.documents import files
 from onewindow.org import selectors as org_selectors
 from onewindow.org.access import role_required
@@ -71,8 +76,9 @@ def _heading(params) -> str:
     if params.get("event"):
         event = LifeEvent.objects.filter(code=params["event"]).first()
         return f"主题：{event.name}" if event else "主题"
-    if params.get("unit"):
-        unit = selectors.units_with_public_items().filter(pk=params["unit"]).first()
+    unit_id = query_int(params, "unit", label="部门")
+    if unit_id is not None:
+        unit = selectors.units_with_public_items().filter(pk=unit_id).first()
         return f"部门：{unit.name}" if unit else "部门"
     if params.get("type") in ItemType.values:
         return f"类型：{ItemType(params['type']).label}"
@@ -126,7 +132,9 @@ def _masked(name: str) -> str:
     return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
 
 
-def _case_page(request, case: Case, *, channel: str, rate_url: str, template: str, **extra):
+def _case_page(
+    request, case: Case, *, channel: str, rate_url: str, template: str, status=200, **extra
+):
     """A case's progress with its ratings, and the rating form while the channel is unused."""
     ratings = supervision_selectors.ratings_by_case([case.pk]).get(case.pk, [])
     return render(
@@ -143,35 +151,70 @@ def _case_page(request, case: Case, *, channel: str, rate_url: str, template: st
             "tags": Rating.TAGS,
             **extra,
         },
+        status=status,
     )
 
 
-def _rate(request, case: Case, channel: str) -> None:
+def _rate(request, case: Case, channel: str) -> dict | None:
+    """Rate from the posted form: None when saved; else the form as the applicant filled it and
+    why it was refused, to show again (never reset to a level they did not choose)."""
+    chosen = ratings_service.form_values(request.POST)
     try:
         ratings_service.rate(
             case=case,
             channel=channel,
-            level=int(request.POST.get("level") or 0),
-            tags=request.POST.getlist("tags"),
-            text=request.POST.get("text", ""),
+            level=chosen["level"] or 0,
+            tags=chosen["tags"],
+            text=chosen["text"],
+            by=request.user if request.user.is_authenticated else None,
         )
-        messages.success(request, "感谢您的评价。")
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        return {"chosen": chosen, "rate_error": error_text(exc)}
+    messages.success(request, "感谢您的评价。")
+    return None
+
+
+class ProgressLinkExpired(Exception):
+    pass
 
 
 def _case_of_token(token: str) -> Case:
+    """The case of a notice's QR code, while the link lasts: PROGRESS_LINK_DAYS after the case
+    ended (an open case's link always works)."""
     try:
         case_id = signing.loads(token, salt=SALT)
     except signing.BadSignature:
         raise Http404("查询码无效，请扫描通知书上的二维码。") from None
-    return get_object_or_404(Case.objects.select_related("item", "unit__region"), pk=case_id)
+    case = get_object_or_404(Case.objects.select_related("item", "unit__region"), pk=case_id)
+    ended = case_selectors.ended_on(case)
+    if ended is not None:
+        expires = ended + datetime.timedelta(days=settings.PROGRESS_LINK_DAYS)
+        if timezone.localdate() > expires:
+            raise ProgressLinkExpired(expires)
+    return case
+
+
+def _expired(request, exc: ProgressLinkExpired):
+    (expires,) = exc.args
+    return render(
+        request,
+        "web/error.html",
+        {
+            "title": "查询码已过期",
+            "message": f"该办件已办结，通知书上的查询码有效期至{expires:%Y年%m月%d日}，现已过期。"
+            "如需查询办理结果，请登录“我的办事”，或携带身份证件到政务服务中心总咨询台查询。",
+        },
+        status=410,
+    )
 
 
 def progress(request, token: str):
     """A case's progress for the applicant, reached from the QR code on any notice: state, dates
     and the steps, with the name masked and no identifiers."""
-    case = _case_of_token(token)
+    try:
+        case = _case_of_token(token)
+    except ProgressLinkExpired as exc:
+        return _expired(request, exc)
     return _case_page(
         request,
         case,
@@ -184,8 +227,22 @@ def progress(request, token: str):
 @require_POST
 def rate(request, token: str):
     """The applicant's rating from the QR code on the notice (扫码评价)."""
-    _rate(request, _case_of_token(token), Rating.Channel.QR)
-    return redirect("portal:progress", token)
+    try:
+        case = _case_of_token(token)
+    except ProgressLinkExpired as exc:
+        return _expired(request, exc)
+    refused = _rate(request, case, Rating.Channel.QR)
+    if refused is None:
+        return redirect("portal:progress", token)
+    return _case_page(
+        request,
+        case,
+        channel=Rating.Channel.QR,
+        rate_url=reverse("portal:rate", args=[token]),
+        template="portal/progress.html",
+        status=400,
+        **refused,
+    )
 
 
 @role_required(RoleCode.APPLICANT)
@@ -213,9 +270,11 @@ def my_cases(request):
 def my_case(request, case_id: int):
     """One of the applicant's cases, rated here on the web channel (网上评价, 一事一评)."""
     case = case_selectors.applicant_case_get(case_id, user=request.user)
+    refused = {}
     if request.method == "POST":
-        _rate(request, case, Rating.Channel.WEB)
-        return redirect("portal:my_case", case.pk)
+        refused = _rate(request, case, Rating.Channel.WEB)
+        if refused is None:
+            return redirect("portal:my_case", case.pk)
     return _case_page(
         request,
         case,
@@ -223,4 +282,6 @@ def my_case(request, case_id: int):
         rate_url=reverse("portal:my_case", args=[case.pk]),
         template="portal/my_case.html",
         notices=[(kind, notices.TITLES[kind]) for kind in notices.available(case)],
+        status=400 if refused else 200,
+        **refused,
     )

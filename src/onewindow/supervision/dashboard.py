@@ -95,9 +95,10 @@ def _units(user: User) -> list[int] | None:
     return [own] if own else []
 
 
-def overview(user: User, today: datetime.date | None = None) -> dict:
+def overview(user: User | None, today: datetime.date | None = None) -> dict:
+    """The figures `user` may see; user None: the hall's wall display (every unit, read only)."""
     today = today or timezone.localdate()
-    units = _units(user)
+    units = None if user is None else _units(user)
     cases = Case.objects.all() if units is None else Case.objects.filter(unit_id__in=units)
     stats = DayStat.objects.all() if units is None else DayStat.objects.filter(unit_id__in=units)
     lit = [Light.GREEN, Light.YELLOW, Light.RED, Light.SUSPENDED]
@@ -169,6 +170,21 @@ def overview(user: User, today: datetime.date | None = None) -> dict:
         "trend": trend,
         "anomalies": anomalies.count(),
         "key_projects": cases.filter(key_project=True, state__in=list(OPEN)).count(),
+    }
+
+
+def chart_data(data: dict) -> dict:
+    """The overview's figures in the shape the ECharts code reads (static/onewindow/charts.js)."""
+    return {
+        "lights": [
+            {"name": Light(k).label, "value": v, "light": k} for k, v in data["lights"].items()
+        ],
+        "units": [u["name"] for u in data["per_unit"]],
+        "unit_ids": [u["unit_id"] for u in data["per_unit"]],
+        "yellow": [u["yellow"] for u in data["per_unit"]],
+        "red": [u["red"] for u in data["per_unit"]],
+        "days": [d["day"][5:] for d in data["trend"]],
+        "received": [d["received"] for d in data["trend"]],
     }
 
 

@@ -392,3 +392,54 @@ def cached_yellow_rule() -> YellowRule:
 
 def forget_cached_rule() -> None:
     _cached.clear()
+
+
+class Kiosk(models.Model):
+    """A hall device that works without a person's login: a window's rating tablet (窗口评价器)
+    or the hall's wall display (监察大屏). The hall manager registers it and is shown its token
+    once; the device keeps the token in a cookie of its own and is known by the token's digest
+    alone. Revoking it ends the device's access at its next request."""
+
+    class Purpose(models.TextChoices):
+        RATING = "rating", "窗口评价器"
+        WALL = "wall", "监察大屏"
+
+    name = models.CharField("设备名称", max_length=60)
+    purpose = models.CharField("用途", max_length=10, choices=Purpose.choices)
+    hall = models.ForeignKey("org.Hall", verbose_name="大厅", on_delete=models.PROTECT)
+    window_post = models.ForeignKey(
+        "org.WindowPost",
+        verbose_name="窗口",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    revoked_at = models.DateTimeField("停用时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_seen_at = models.DateTimeField("最近使用", null=True, blank=True)
+    # The case the window's clerk put before the applicant on this tablet (一事一评), if any.
+    offered_case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    offered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "大厅设备"
+        ordering = ["hall_id", "purpose", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(purpose="rating") | models.Q(window_post__isnull=False),
+                name="kiosk_rating_has_window",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}：{self.name}"

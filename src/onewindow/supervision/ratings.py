@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from onewindow.cases.models import Case
+from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.workflow import State
+from onewindow.common.parsing import parse_int
 from onewindow.exchange import services as exchange
 from onewindow.org.models import User
 from onewindow.org.roles import RoleCode
@@ -21,6 +22,27 @@ from onewindow.workdays import add_workdays
 RATEABLE = (State.CLOSED, State.REFUSED, State.TERMINATED)
 HANDLERS = (RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER, RoleCode.DEPT_REVIEWER)
 REVIEWERS = (RoleCode.SUPERVISOR, RoleCode.SYSADMIN)
+
+
+def form_values(data) -> dict[str, Any]:
+    """The rating form's posted values, kept as chosen so a refused form shows them again
+    (no level is ever chosen for the applicant: GB/T 39734 asks for an unbiased choice)."""
+    return {
+        "level": parse_int(data.get("level")),
+        "tags": [t for t in data.getlist("tags") if t in Rating.TAGS],
+        "text": data.get("text", "")[:2000],
+    }
+
+
+def handled_by(case: Case, user: User) -> bool:
+    """Did `user` act on `case` as staff (accepted it, or wrote any of its events)? An applicant's
+    own events (an online submission) do not count."""
+    if not user.is_authenticated or not user.role_codes - {RoleCode.APPLICANT}:
+        return False
+    staff = getattr(user, "staff", None)
+    if staff is not None and case.accepted_by_id == staff.pk:
+        return True
+    return CaseEvent.objects.filter(case=case, actor=user).exists()
 
 
 def channel_open(case: Case, ratings, channel: str) -> bool:
@@ -38,7 +60,10 @@ def rate(
     text: str = "",
     real_name: bool = True,
     today: datetime.date | None = None,
+    by: User | None = None,
 ) -> Rating:
+    """`by`: the signed-in person who submits the rating, when there is one (web, QR, a tablet
+    opened in someone's session); staff who handled the case may not rate it."""
     today = today or timezone.localdate()
     errors: dict[str, Any] = {}
     if channel not in Rating.Channel.values:
@@ -54,6 +79,8 @@ def rate(
         raise ValidationError(errors)
     if case.state not in RATEABLE:
         raise ValidationError("办件办结、不予受理或终止后才能评价。")
+    if by is not None and handled_by(case, by):
+        raise ValidationError("您是该办件的经办人员，不能评价自己经办的办件；请由申请人本人评价。")
     rating = Rating(
         case=case,
         channel=channel,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.supervision import views
+from onewindow.supervision import kiosk_views, views
 
 app_name = "supervision"
 urlpatterns = [
@@ -17,7 +17,15 @@ urlpatterns = [
         views.anomaly_act,
         name="anomaly_act",
     ),
-    path("supervision/rate/<int:case_id>/", views.tablet, name="tablet"),
+    path("supervision/rate/<int:case_id>/", kiosk_views.kiosk_offer, name="tablet"),
+    path("supervision/kiosks/", kiosk_views.kiosk_list, name="kiosks"),
+    path(
+        "supervision/kiosks/<int:kiosk_id>/revoke/",
+        kiosk_views.kiosk_revoke,
+        name="kiosk_revoke",
+    ),
+    path("kiosk/", kiosk_views.device, name="kiosk"),
+    path("kiosk/rate/", kiosk_views.device_rate, name="kiosk_rate"),
     path("supervision/tickets/", views.ticket_list, name="tickets"),
     path("supervision/tickets/<int:ticket_id>/", views.ticket_detail, name="ticket_detail"),
     path("supervision/tickets/<int:ticket_id>/<str:action>/", views.ticket_act, name="ticket_act"),

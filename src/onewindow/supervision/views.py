@@ -5,14 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from onewindow.cases import selectors as case_selectors
 from onewindow.cases.models import Case
 from onewindow.cases.workflow import Light
 from onewindow.common.errors import error_dict, error_text
+from onewindow.common.parsing import parse_int, query_int
 from onewindow.documents import download
 from onewindow.org.access import role_required
 from onewindow.org.models import Unit
@@ -27,7 +26,7 @@ from onewindow.supervision import (
     selectors,
     services,
 )
-from onewindow.supervision.models import Anomaly, Order, Rating, Rules, Ticket, Warning
+from onewindow.supervision.models import Anomaly, Order, Rules, Ticket, Warning
 
 READERS = (*ALL_UNITS, *UNIT_BOUND)
 
@@ -187,7 +186,7 @@ def order_act(request, order_id: int, action: str):
 
 
 def _int(value) -> int:
-    return int(value) if str(value or "").isdigit() else 0
+    return parse_int(value, default=0)
 
 
 # --- 异常办件 ---------------------------------------------------------------------------------
@@ -240,35 +239,6 @@ def anomaly_act(request, anomaly_id: int, action: str):
 # --- 好差评 -----------------------------------------------------------------------------------
 
 WINDOW_ROLES = (RoleCode.WINDOW_CLERK, RoleCode.TEAM_LEADER, RoleCode.WINDOW_SUPERVISOR)
-
-
-@role_required(*WINDOW_ROLES)
-def tablet(request, case_id: int):
-    """The window's rating tablet: the clerk opens it, the applicant taps (窗口评价器)."""
-    case = case_selectors.case_get_for_user(case_id, user=request.user)
-    if request.method == "POST":
-        try:
-            ratings.rate(
-                case=case,
-                channel=Rating.Channel.WINDOW_TABLET,
-                level=_int(request.POST.get("level")),
-                tags=request.POST.getlist("tags"),
-                text=request.POST.get("text", ""),
-            )
-            messages.success(request, "感谢您的评价。")
-            return redirect("cases:detail", case.pk)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-    return render(
-        request,
-        "supervision/tablet.html",
-        {
-            "case": case,
-            "rate_url": reverse("supervision:tablet", args=[case.pk]),
-            "levels": Rating.Level.choices,
-            "tags": Rating.TAGS,
-        },
-    )
 
 
 @role_required(*READERS)
@@ -363,7 +333,7 @@ def appraisal_page(request):
 def appraisal_dispatched(request):
     """派驻人员考核 for the home unit, as XLSX or (`format=pdf`) PDF."""
     own = None if request.user.sees_all_units else user_unit_id(request.user)
-    unit_id = _int(request.GET.get("unit")) if own is None else own
+    unit_id = query_int(request.GET, "unit", label="派出单位") if own is None else own
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:
         raise Http404("请选择派出单位。")
@@ -383,17 +353,7 @@ def appraisal_dispatched(request):
 @role_required(*READERS)
 def dashboard_page(request, wall: bool = False):
     data = dashboard.overview(request.user)
-    chart = {
-        "lights": [
-            {"name": Light(k).label, "value": v, "light": k} for k, v in data["lights"].items()
-        ],
-        "units": [u["name"] for u in data["per_unit"]],
-        "unit_ids": [u["unit_id"] for u in data["per_unit"]],
-        "yellow": [u["yellow"] for u in data["per_unit"]],
-        "red": [u["red"] for u in data["per_unit"]],
-        "days": [d["day"][5:] for d in data["trend"]],
-        "received": [d["received"] for d in data["trend"]],
-    }
+    chart = dashboard.chart_data(data)
     template = "supervision/wall.html" if wall else "supervision/dashboard.html"
     return render(request, template, {**data, "chart": chart})
 
@@ -402,7 +362,7 @@ def dashboard_page(request, wall: bool = False):
 def dashboard_cases(request):
     """Drill-down: the cases behind a figure."""
     light = request.GET.get("light", "")
-    unit_id = _int(request.GET.get("unit")) or None
+    unit_id = query_int(request.GET, "unit", label="单位")
     rows = dashboard.drill(request.user, light, unit_id)[:300]
     return render(
         request,

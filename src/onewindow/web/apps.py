@@ -9,3 +9,6 @@ class WebConfig(AppConfig):
 
     name = "onewindow.web"
     verbose_name = "界面"
+
+    def ready(self):
+        from onewindow.web import middleware  # noqa: F401 - connects the login-time receiver

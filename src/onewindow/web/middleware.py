@@ -1,7 +1,14 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class ChosenLanguageMiddleware:
@@ -58,3 +65,49 @@ class RefuseNulMiddleware:
         if kind == "application/x-www-form-urlencoded" and b"%00" in body:
             return True
         return b"\x00" in body or b"\\u0000" in body.lower()
+
+
+class NoStoreMiddleware:
+    """Nothing we answer may be kept by a browser or a proxy (a shared hall PC's back button, a
+    cached PDF with a name and ID number) unless the view said it is public (a guide's QR code).
+    Applies to pages, PDF/DOCX/XLSX/JSON downloads and the API alike."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "public" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)
+        return response
+
+
+SESSION_STARTED = "onewindow_login_at"
+SESSION_TOO_OLD = "您已连续登录超过{hours}小时，为安全起见请重新登录。"
+
+
+class AbsoluteSessionMiddleware:
+    """A session ends `SESSION_MAX_HOURS` after login however busy it is, as well as after the
+    idle timeout (SESSION_COOKIE_AGE): a wall display or a forgotten tab cannot keep it forever.
+    The login time is stored in the session by the user_logged_in receiver below."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(SESSION_STARTED)
+            now = time.time()
+            if started is None:
+                request.session[SESSION_STARTED] = now  # a session from before this rule
+            elif now - started > settings.SESSION_MAX_HOURS * 3600:
+                logout(request)
+                messages.warning(request, SESSION_TOO_OLD.format(hours=settings.SESSION_MAX_HOURS))
+        return self.get_response(request)
+
+
+@receiver(user_logged_in)
+def _note_login_time(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_STARTED] = time.time()

@@ -79,6 +79,11 @@ NAV = [
         frozenset({RoleCode.HALL_MANAGER, RoleCode.SUPERVISOR, RoleCode.SYSADMIN}),
     ),
     NavEntry(
+        _("大厅设备"),
+        "supervision:kiosks",
+        frozenset({RoleCode.HALL_MANAGER, RoleCode.SUPERVISOR, RoleCode.SYSADMIN}),
+    ),
+    NavEntry(
         _("改革进度"),
         "org:reform_units",
         frozenset({RoleCode.REFORM_OFFICE, RoleCode.SUPERVISOR, RoleCode.SYSADMIN}),

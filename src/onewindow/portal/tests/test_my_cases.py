@@ -36,7 +36,7 @@ def test_my_cases_lists_only_my_identity_and_rates_on_the_web(login):
     assert "提交评价" not in again and "整改情况" in again
     client.post(f"/me/cases/{mine.pk}/", {"level": "1"})
     assert Rating.objects.filter(case=mine).count() == 1  # once per channel
-    assert client.post(f"/me/cases/{open_one.pk}/", {"level": "1"}).status_code == 302
+    assert client.post(f"/me/cases/{open_one.pk}/", {"level": "1"}).status_code == 400
     assert not Rating.objects.filter(case=open_one).exists()  # not ended: refused
 
 

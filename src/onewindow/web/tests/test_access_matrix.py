@@ -70,6 +70,7 @@ EXPECTED_200 = {
     "/cases/key-projects/": HALL_WIDE,
     "/supervision/": HALL_WIDE | UNIT_STAFF,
     "/supervision/wall/": HALL_WIDE | UNIT_STAFF,
+    "/supervision/kiosks/": {"hallmgr", "inspector", "admin"},
     "/supervision/cases/": HALL_WIDE | UNIT_STAFF,
     "/supervision/messages/": HALL_WIDE | UNIT_STAFF,
     "/supervision/warnings/": HALL_WIDE | UNIT_STAFF,
