@@ -3,12 +3,15 @@ refused with a Chinese message otherwise, in the service, on the case page and i
 postage for mailing a result is kept apart from the item's fee."""
 
 import datetime
+import importlib
 from decimal import Decimal
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 
 from onewindow.cases import services
 from onewindow.cases.models import Case
@@ -129,3 +132,33 @@ def test_i15_03_the_case_page_shows_the_refusal_and_keeps_working(login, clerk_p
     assert stored.state == State.CLOSED and stored.postage == 15 and stored.fee == 0
     body = client.get(f"/cases/{case.pk}/").content.decode()
     assert "邮寄费用" in body and "15.00" in body
+
+
+def test_i15_03_the_migration_repairs_fees_stored_out_of_range(clerk_post):
+    """Rows written before the bounds (1E+30 on SQLite, NaN on PostgreSQL) become 0, the value
+    as stored kept in the delivery record."""
+    case = _deliver(_decided(clerk_post), fee="20")
+    table = Case._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+            cursor.execute(f"UPDATE {table} SET fee = 1e30 WHERE id = %s", [case.pk])
+            cursor.execute("PRAGMA ignore_check_constraints = OFF")
+        else:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT case_fee_yuan")
+            cursor.execute(f"UPDATE {table} SET fee = 'NaN' WHERE id = %s", [case.pk])
+        migration = importlib.import_module(
+            "onewindow.cases.migrations.0012_fee_bounds_postage_material_received"
+        )
+        editor = SimpleNamespace(connection=connection, quote_name=connection.ops.quote_name)
+        migration.repair_fees(django_apps, editor)
+        stored = Case.objects.get(pk=case.pk)
+        assert stored.fee == 0
+        assert stored.delivery_detail["fee_out_of_range"].lower() in {"1.0e+30", "1e+30", "nan"}
+        assert stored.delivery_detail["address"] == MAIL["address"]
+        if connection.vendor != "sqlite":
+            cursor.execute(
+                f"ALTER TABLE {table} ADD CONSTRAINT case_fee_yuan "
+                "CHECK (fee >= 0 AND fee <= 99999999.99)"
+            )
