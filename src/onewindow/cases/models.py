@@ -7,7 +7,7 @@ from django.db.models import Q
 from onewindow.cases.workflow import Light, State
 from onewindow.catalog.models import CombinedService, Item, Material
 from onewindow.common import crypto, limits
-from onewindow.common.fields import EncryptedCharField, YuanField, yuan_range
+from onewindow.common.fields import EncryptedCharField, EncryptedJSONField, YuanField, yuan_range
 from onewindow.common.masking import mask_id_number, mask_mobile
 from onewindow.org.models import Unit, WindowPost
 
@@ -116,7 +116,8 @@ class Case(KeyProject):
     delivery_mode = models.CharField(
         "送达方式", max_length=10, choices=DeliveryMode.choices, blank=True
     )
-    delivery_detail = models.JSONField("送达信息", default=dict, blank=True)
+    # The mailing address and the recipient are personal data: stored encrypted, like ID numbers.
+    delivery_detail = EncryptedJSONField("送达信息", default=dict, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
     # The item's fee (收费) only; postage for mailing the result is the applicant's own cost
     # and is kept apart, so it never counts as a fee on a free item.
@@ -338,7 +339,8 @@ class CombinedCase(KeyProject):
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     due_date = models.DateField("一件事承诺办结日期", null=True, blank=True)
     delivery_mode = models.CharField("送达方式", max_length=10, blank=True)
-    delivery_detail = models.JSONField("送达信息", default=dict, blank=True)
+    # The mailing address and the recipient are personal data: stored encrypted, like ID numbers.
+    delivery_detail = EncryptedJSONField("送达信息", default=dict, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
     end_reason = models.TextField(
         "不予受理或撤回理由",

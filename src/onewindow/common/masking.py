@@ -1,4 +1,8 @@
-"""Masked display of personal identifiers for roles that need not see the whole number."""
+"""Masked display of personal identifiers for roles that need not see the whole number, and
+in the logs."""
+
+import logging
+import re
 
 
 def mask_id_number(value: str | None) -> str:
@@ -17,3 +21,24 @@ def mask_mobile(value: str | None) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+# A mainland mobile number, optionally with +86 / 86, not inside a longer run of digits (case
+# numbers, ID numbers and timestamps stay as they are).
+_MOBILE = re.compile(r"(?<![\d])(?:\+?86[ -]?)?(1[3-9]\d)(\d{4})(\d{4})(?![\d])")
+
+
+def mask_mobiles_in(text: str) -> str:
+    """Every mobile number in `text` masked as 138****5678."""
+    return _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+
+
+class MaskMobilesFilter(logging.Filter):
+    """On a log handler: no phone number (staff or applicant) reaches the log, whoever logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_mobiles_in(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True

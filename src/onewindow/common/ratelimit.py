@@ -5,11 +5,14 @@ process counts on its own, so a server with several processes allows up to that 
 limit. A shared cache (e.g. Redis) makes the limits exact.
 """
 
+import hashlib
+
 from django.core.cache import cache
 
 
 def _key(scope: str, name: str) -> str:
-    return f"ow-limit:{scope}:{name}"
+    # Hashed: any text makes a valid cache key, and no phone number is kept in the cache.
+    return f"ow-limit:{scope}:{hashlib.sha256(name.encode()).hexdigest()}"
 
 
 def exceeded(scope: str, names, limit: int) -> bool:

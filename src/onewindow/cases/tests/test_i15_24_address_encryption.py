@@ -1,0 +1,65 @@
+"""Issue 15 item 24: the mailing address (delivery by post) is stored encrypted."""
+
+import importlib
+import json
+
+import pytest
+from django.db import connection
+
+from onewindow.cases import services
+from onewindow.cases.models import Case
+from onewindow.cases.tests.conftest import DAY, submit, user
+from onewindow.org.models import WindowPost
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = "桃江县桃花江镇资江路88号"
+
+
+def _raw(pk):
+    """The column as stored, and as JSON would read it (a JSON column escapes non-ASCII)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT delivery_detail FROM cases_case WHERE id = %s", [pk])
+        raw = cursor.fetchone()[0]
+    try:
+        readable = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        readable = None
+    return f"{raw} {readable}"
+
+
+def _mailed():
+    post = WindowPost.objects.get(staff_a__user__username="clerk", kind="department")
+    case = submit("个体工商户设立登记")
+    case = services.case_accept(acting_user=user("clerk"), case=case, window_post=post, day=DAY)
+    case = services.case_decide_at_window(
+        acting_user=user("clerk"), case=case, result="approved", day=DAY
+    )
+    return services.case_deliver(
+        acting_user=user("clerk"),
+        case=case,
+        mode="mail",
+        day=DAY,
+        detail={"address": ADDRESS, "carrier": "EMS", "tracking": "1234567890"},
+    )
+
+
+def test_i15_24_mailing_address_is_encrypted_at_rest():
+    case = _mailed()
+    assert ADDRESS not in str(_raw(case.pk))
+    assert Case.objects.get(pk=case.pk).delivery_detail["address"] == ADDRESS
+
+
+def test_i15_24_migration_encrypts_existing_addresses():
+    case = _mailed()
+    with connection.cursor() as cursor:  # a row as written before the change
+        cursor.execute(
+            "UPDATE cases_case SET delivery_detail = %s WHERE id = %s",
+            [json.dumps({"address": ADDRESS, "carrier": "EMS"}, ensure_ascii=False), case.pk],
+        )
+    migration = importlib.import_module("onewindow.cases.migrations.0017_encrypt_delivery_detail")
+    migration.encrypt_existing(None, connection.schema_editor())
+    assert ADDRESS not in str(_raw(case.pk))
+    assert Case.objects.get(pk=case.pk).delivery_detail == {"address": ADDRESS, "carrier": "EMS"}
+    migration.encrypt_existing(None, connection.schema_editor())  # twice changes nothing
+    assert Case.objects.get(pk=case.pk).delivery_detail["address"] == ADDRESS
