@@ -6,7 +6,7 @@ import pytest
 
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import submit, user
-from onewindow.documents.tests.pdftext import HOSTILE, assert_verbatim
+from onewindow.documents.tests.pdftext import HOSTILE, SHORT_HOSTILE, assert_verbatim
 from onewindow.org.models import Staff
 from onewindow.supervision import appraisal
 
@@ -25,7 +25,8 @@ def test_i15_06_appraisal_pdf_draws_hostile_names_verbatim():
         closed_on=NOV,
         accepted_by=clerk,
     )
-    Staff.objects.filter(pk=clerk.pk).update(name=HOSTILE)
+    Staff.objects.filter(pk=clerk.pk).update(name=SHORT_HOSTILE)
     unit = clerk.unit
     unit.name = HOSTILE
-    assert_verbatim(appraisal.dispatched_pdf(unit, "2026-11"), expected_images=0)
+    pdf = appraisal.dispatched_pdf(unit, "2026-11")
+    assert_verbatim(pdf, expected_images=0, texts=(HOSTILE, SHORT_HOSTILE))
