@@ -31,6 +31,6 @@ urlpatterns = [
 ]
 
 handler403 = "onewindow.web.views.permission_denied"
-handler404 = "onewindow.web.views.page_not_found"
+handler404 = "onewindow.web.errors.not_found"
 handler400 = "onewindow.web.errors.bad_request"
 handler500 = "onewindow.web.errors.server_error"

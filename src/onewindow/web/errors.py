@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from onewindow.common.parsing import BadParameter
+from onewindow.web.views import page_not_found
 
 UNREADABLE = "无法读取提交的内容（格式不正确或内容不完整），请返回上一页重新提交。"
 TOO_BIG = "提交的内容超过了允许的大小，请减少内容或分批提交。"
@@ -37,6 +38,12 @@ def bad_request(request, exception=None):
     else:
         message = UNREADABLE
     return problem_or_page(request, 400, message, "请求有误")
+
+
+def not_found(request, exception=None):
+    if is_api(request):
+        return problem_or_page(request, 404, "没有找到该资源，请核对接口地址（见 /api/docs）。", "")
+    return page_not_found(request, exception)
 
 
 def server_error(request):

@@ -169,6 +169,8 @@ def test_i15_22_method_not_allowed_is_chinese_on_pages_and_api(login, client):
     page = login("inspector").get("/supervision/messages/read/")
     assert page.status_code == 405 and "POST" in page["Allow"]
     assert "不支持" in page.content.decode()
+    unknown = client.get("/api/no-such-thing")
+    assert unknown.status_code == 404 and "没有找到" in unknown.json()["detail"]
     api = client.delete("/api/catalog/items")
     assert api.status_code == 405
     assert api["Content-Type"].startswith("application/json") and "不支持" in api.json()["detail"]
