@@ -68,10 +68,14 @@ def _ready(model: type[Claimed], now: datetime.datetime) -> QuerySet:
 def _claim(qs: QuerySet, now: datetime.datetime, limit: int) -> tuple[str, list]:
     """Mark the first `limit` rows of `qs` as ours (the caller holds the claim transaction)."""
     token = uuid.uuid4().hex
-    ids = list(qs.order_by("id").values_list("id", flat=True)[:limit])
-    if ids:
-        qs.model.objects.filter(pk__in=ids).update(claimed_at=now, claim_token=token)
-    return token, ids
+    claimed = list(qs.order_by("id")[:limit])
+    if claimed:
+        qs.model.objects.filter(pk__in=[o.pk for o in claimed]).update(
+            claimed_at=now, claim_token=token
+        )
+    for o in claimed:
+        o.claimed_at, o.claim_token = now, token
+    return token, claimed
 
 
 def claim(batch: int = 500) -> tuple[str, list[Outbox]]:
@@ -87,8 +91,7 @@ def claim(batch: int = 500) -> tuple[str, list[Outbox]]:
             key=OuterRef("key"),
             id__lt=OuterRef("id"),
         )
-        token, ids = _claim(_ready(Outbox, now).exclude(Exists(blocked)), now, batch)
-    return token, list(Outbox.objects.filter(pk__in=ids).order_by("id"))
+        return _claim(_ready(Outbox, now).exclude(Exists(blocked)), now, batch)
 
 
 def _mark_sent(model: type[Claimed], token: str, ids: Iterable[int]) -> int:
@@ -208,9 +211,7 @@ def sms_claim(batch: int = 100) -> tuple[str, list[SmsOutbox]]:
     with transaction.atomic():
         _serialise_claims()
         now = timezone.now()
-        qs = _ready(SmsOutbox, now).filter(attempts__lt=SMS_MAX_ATTEMPTS)
-        token, ids = _claim(qs, now, batch)
-    return token, list(SmsOutbox.objects.filter(pk__in=ids).order_by("id"))
+        return _claim(_ready(SmsOutbox, now).filter(attempts__lt=SMS_MAX_ATTEMPTS), now, batch)
 
 
 @dataclass
