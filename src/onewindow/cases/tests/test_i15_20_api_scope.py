@@ -69,3 +69,17 @@ def test_unit_key_reads_and_reports_only_its_units_cases(client):
     assert progress.status_code == 404
     submitted = _post(client, "/api/cases/applications", dict(body, client_key="ZJ-1"), other)
     assert submitted.status_code == 403 and "县住建局" in submitted.json()["detail"]
+
+
+def test_i15_20_sms_right_is_granted_by_the_command_keeping_the_key(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    key = _key("短信网关")
+    call_command("api_client", "短信网关", "--sms-gateway", "--keep-key", stdout=StringIO())
+    gateway = ApiClient.objects.get(name="短信网关")
+    assert gateway.sms_gateway
+    # The old key still works (a wrong case number is a 404, not a 401 or 403).
+    body = {"case_number": "X", "phone": "13807371234", "reply": "1"}
+    assert _post(client, "/api/ratings/sms", body, key).status_code == 404

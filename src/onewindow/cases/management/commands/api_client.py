@@ -17,6 +17,11 @@ class Command(BaseCommand):
             action="store_true",
             help="短信网关：可提交申请人的短信评价（绑定单位时只限本单位的办件）",
         )
+        parser.add_argument(
+            "--keep-key",
+            action="store_true",
+            help="已登记的调用方只修改权限，不签发新密钥（原密钥继续有效）",
+        )
 
     def handle(self, name, unit=None, user=None, **options):
         client = ApiClient.objects.filter(name=name).first() or ApiClient(name=name)
@@ -30,5 +35,11 @@ class Command(BaseCommand):
             client.acting_user = User.objects.filter(username=user).first()
             if client.acting_user is None:
                 raise CommandError(f"找不到账号“{user}”。")
+        if options["keep_key"]:
+            if client.pk is None:
+                raise CommandError(f"“{name}”尚未登记，须签发密钥：去掉 --keep-key 再运行。")
+            client.save()
+            self.stdout.write(f"{name} 的权限已更新，原密钥继续有效。")
+            return
         key = issue_key(client)
         self.stdout.write(f"{name} 的API密钥（请妥善保存，不再显示）：{key}")
