@@ -39,6 +39,7 @@ from onewindow.common.validators import (
     validate_credit_code,
     validate_id_number,
 )
+from onewindow.documents.files import sniff
 from onewindow.exchange import services as exchange
 from onewindow.mandates.powers import Power, may, reviewing_items
 from onewindow.org.models import Region, Staff, Unit, User, WindowPost
@@ -712,6 +713,15 @@ def _decision(result: str, text: str) -> Callable[[Case, datetime.date], None]:
     limits.check_length(text, limit=limits.REASON, label="决定内容或理由", field="result_text")
 
     def apply(c: Case, day: datetime.date) -> None:
+        if c.rongque_open:
+            waiting = "、".join(
+                c.materials.filter(rongque=True, received_at__isnull=True).values_list(
+                    "name", flat=True
+                )
+            )
+            raise ValidationError(
+                f"容缺材料（{waiting}）尚未补齐：请申请人补齐，窗口登记“容缺材料已补齐”后再作出决定。"
+            )
         c.result, c.result_text, c.decided_on = result, text.strip(), day
 
     return apply
@@ -908,7 +918,10 @@ def expire_rongque(today: datetime.date | None = None) -> int:
     """容缺 deadlines passed without the materials: the handling ends (terminated)."""
     today = today or _today()
     count = 0
-    for case in Case.objects.filter(rongque_open=True, rongque_deadline__lt=today):
+    running = MOVES["rongque_expire"].sources
+    for case in Case.objects.filter(
+        rongque_open=True, rongque_deadline__lt=today, state__in=list(running)
+    ):
 
         def apply(c: Case, day: datetime.date) -> None:
             c.rongque_open = False
@@ -1314,20 +1327,8 @@ def open_cases_of(staff: Staff) -> int:
 
 # --- materials ----------------------------------------------------------------------------
 
-# Magic numbers of the accepted kinds: the type is read from the content, never the name.
-SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "jpg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-}
+# The type is read from the content (documents.files.sniff), never the name.
 EXTENSIONS = {"pdf": {"pdf"}, "jpg": {"jpg", "jpeg"}, "png": {"png"}}
-
-
-def sniff(head: bytes) -> str | None:
-    for kind, magics in SIGNATURES.items():
-        if any(head.startswith(m) for m in magics):
-            return kind
-    return None
 
 
 def max_upload_bytes() -> int:
