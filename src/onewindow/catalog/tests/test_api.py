@@ -97,7 +97,7 @@ def test_api_errors_are_chinese_and_specific(login):
     response = client.post(
         f"/api/catalog/items/{item.implementation_code}/withdraw",
         json.dumps(
-            {"doc_no": " ", "approved_on": "2026-11-20", "approver": "县政府", "reason": "x"}
+            {"doc_no": " ", "approved_on": "2026-11-16", "approver": "县政府", "reason": "x"}
         ),
         content_type="application/json",
     )

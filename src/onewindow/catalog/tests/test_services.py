@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 APPROVAL = {
     "doc_no": "桃政函〔2026〕31号",
-    "approved_on": datetime.date(2026, 11, 20),
+    "approved_on": datetime.date(2026, 11, 16),
     "approver": "桃江县人民政府",
     "reason": "职能划转",
 }

@@ -105,7 +105,7 @@ def test_withdraw_page_requires_the_approval_fields(login):
         f"/catalog/items/{item.pk}/withdraw/",
         {
             "doc_no": "桃政函〔2026〕40号",
-            "approved_on": "2026-11-20",
+            "approved_on": "2026-11-16",
             "approver": "县人民政府",
             "reason": "事项取消",
         },
