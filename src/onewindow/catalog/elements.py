@@ -15,6 +15,7 @@ from onewindow.catalog.models import (
     Item,
     Material,
 )
+from onewindow.common.parsing import parse_int
 
 YES, NO = "是", "否"
 
@@ -66,13 +67,12 @@ class Column:
         if self.kind == "int":
             if isinstance(raw, bool):
                 raise CellError(f"应为整数，不能是“{raw}”")
-            if isinstance(raw, int):
-                return raw
             if isinstance(raw, float) and raw.is_integer():
-                return int(raw)
-            if isinstance(raw, str) and raw.isdigit():
-                return int(raw)
-            raise CellError(f"应为不小于0的整数，不能是“{raw}”")
+                raw = int(raw)
+            number = parse_int(raw)  # ASCII digits only ("²" passes isdigit), within 32 bits
+            if number is None:
+                raise CellError(f"应为不小于0的整数，不能是“{raw}”")
+            return number
         if self.kind == "bool":
             if raw in (True, YES, "true", "True", 1):
                 return True
@@ -109,7 +109,7 @@ class Column:
 
 def _parse_procedures(raw: Any) -> list[dict]:
     if isinstance(raw, list):
-        return raw
+        return raw  # the JSON form; models.special_procedure_problem checks it
     by_label = {label: code for code, label in SPECIAL_PROCEDURES.items()}
     result = []
     for part in str(raw).replace(";", "；").split("；"):
@@ -124,9 +124,10 @@ def _parse_procedures(raw: Any) -> list[dict]:
             raise CellError(
                 f"“{label}”不是特别程序，可选：{'、'.join(SPECIAL_PROCEDURES.values())}"
             )
-        if not days.strip().isdigit():
+        number = parse_int(days, maximum=9999)
+        if number is None:
             raise CellError(f"“{part}”应写成“程序:工作日数”，如“专家评审:15”")
-        result.append({"kind": code, "days": int(days)})
+        result.append({"kind": code, "days": number})
     return result
 
 

@@ -123,7 +123,7 @@ def letter_powers(request, letter_id: int):
             if not power:
                 continue
             cut = request.POST.get(f"cut_{item.pk}", "").strip()
-            if cut and not cut.isdigit():
+            if cut and parse_int(cut, maximum=9999) is None:
                 errors.append(f"“{item.name}”压缩后承诺时限应为整数个工作日。")
                 continue
             rows.append(
@@ -133,7 +133,7 @@ def letter_powers(request, letter_id: int):
                     "collective": bool(request.POST.get(f"collective_{item.pk}")),
                     "needs_other": bool(request.POST.get(f"other_{item.pk}")),
                     "needs_other_note": request.POST.get(f"other_note_{item.pk}", ""),
-                    "cut_limit": int(cut) if cut else None,
+                    "cut_limit": parse_int(cut),
                     "cut_reason": request.POST.get(f"reason_{item.pk}", ""),
                 }
             )

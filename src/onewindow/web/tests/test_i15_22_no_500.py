@@ -5,6 +5,7 @@ the API's documented query parameters likewise; the form fields and bodies the i
 pages, the Problem JSON {"detail": 中文, "errors": …} for the API."""
 
 import datetime
+import json
 import re
 from zoneinfo import ZoneInfo
 
@@ -215,3 +216,34 @@ def test_i15_22_api_query_parameters_with_junk(client):
                 if response.status_code >= 400:
                     assert CHINESE.search(response.json()["detail"])
     assert asked
+
+
+def test_i15_22_superscript_digits_in_imports_and_power_cuts_are_refused_in_chinese(login):
+    from onewindow.catalog import elements, transfer
+    from onewindow.catalog.elements import CellError
+    from onewindow.mandates import services as mandates
+    from onewindow.mandates.tests.test_mandates import _draft
+
+    limit = next(c for c in elements.ITEM_COLUMNS if c.key == "promised_limit")
+    procedures = next(c for c in elements.ITEM_COLUMNS if c.key == "special_procedures")
+    for junk in ("²", "١٢", "1e30", "99999999999999999999", 1e30, 10**30, float("inf")):
+        with pytest.raises(CellError, match="整数"):
+            limit.parse(junk)
+    with pytest.raises(CellError, match="工作日数"):
+        procedures.parse("专家评审:²")
+    assert limit.parse(" 15 ") == 15 and procedures.parse("专家评审:15")[0]["days"] == 15
+
+    payload = json.loads(transfer.export_json(Item.objects.filter(unit__short_name="县林业局")))
+    payload["items"][0]["promised_limit"] = "²"
+    response = login("reform").post(
+        "/api/catalog/import", json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code == 400 and "整数" in " ".join(response.json()["errors"])
+
+    letter = _draft(user("reform"))
+    item = mandates.hall_items(letter.unit_id)[0]
+    page = login("reform").post(
+        f"/mandates/{letter.pk}/powers/",
+        {f"power_{item.pk}": "first_review", f"cut_{item.pk}": "²"},
+    )
+    assert page.status_code == 400 and "应为整数个工作日" in page.content.decode()
