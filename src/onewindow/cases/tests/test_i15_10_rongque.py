@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from onewindow import workdays
 from onewindow.cases import notices, services
-from onewindow.cases.models import CaseMaterial
+from onewindow.cases.models import Case, CaseMaterial
 from onewindow.cases.tests.conftest import DAY, submit, user
 from onewindow.catalog.models import Item, Material
 
@@ -86,3 +86,17 @@ def test_i15_10_supplement_marks_them_received_with_the_time(clerk_post, time_ma
     body = login("clerk").get(f"/cases/{case.pk}/").content.decode()
     row = body[body.index("从业人员健康证明") :].split("</tr>")[0]
     assert "缺少" not in row and "已收纸质材料" in row and "2026-12-03 14:05补齐" in row
+
+
+def test_i15_10_no_decision_while_rongque_materials_are_outstanding(clerk_post, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    case = _accept(_two_minor_missing(), clerk_post)
+    case = services.case_transfer(acting_user=user("teamlead"), case=case, day=DAY)
+    with pytest.raises(ValidationError, match=r"从业人员健康证明.*尚未补齐"):
+        services.case_decide(acting_user=user("reviewer"), case=case, result="approved", day=DAY)
+    case = services.case_supplement(acting_user=user("clerk"), case=case, day=DAY)
+    case = services.case_decide(acting_user=user("reviewer"), case=case, result="approved", day=DAY)
+    assert case.result == "approved"
+    # A decided case is past 容缺: the expiry job leaves it alone.
+    Case.objects.filter(pk=case.pk).update(rongque_open=True)
+    assert services.expire_rongque(today=datetime.date(2027, 1, 4)) == 0
