@@ -66,7 +66,10 @@ def validate_id_number(value: str) -> None:
             code="id_length",
             params={"n": len(number)},
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # ASCII digits only: "²" passes str.isdigit() and then breaks int() and the check digit.
+    if not (number.isascii() and number[:17].isdigit()) or not (
+        number[17].isdigit() or number[17] == "X"
+    ):
         raise ValidationError(
             "居民身份证号码前17位应为数字，最后一位为数字或X，请核对。", code="id_format"
         )
@@ -101,7 +104,7 @@ def validate_id_number(value: str) -> None:
 
 def normalize_mobile(value: str) -> str:
     """Digits only, full-width digits folded, a leading +86 or 86 dropped: for comparing."""
-    digits = "".join(ch for ch in _ascii(value or "") if ch.isdigit())
+    digits = "".join(ch for ch in _ascii(value or "") if "0" <= ch <= "9")
     return digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
 
 

@@ -247,3 +247,16 @@ def test_i15_22_superscript_digits_in_imports_and_power_cuts_are_refused_in_chin
         {f"power_{item.pk}": "first_review", f"cut_{item.pk}": "²"},
     )
     assert page.status_code == 400 and "应为整数个工作日" in page.content.decode()
+
+
+def test_i15_22_superscript_digits_in_an_id_number_are_refused_in_chinese(login):
+    from django.core.exceptions import ValidationError
+
+    from onewindow.common.validators import normalize_mobile, validate_id_number
+
+    for number in ("4309221980010112²X", "²30922198001011230", "43092219800101²230"):
+        with pytest.raises(ValidationError, match="前17位应为数字"):
+            validate_id_number(number)
+    assert normalize_mobile("138²0737１２３４") == "1380737１２３４".translate(
+        str.maketrans("１２３４", "1234")
+    )
