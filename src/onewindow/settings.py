@@ -67,6 +67,7 @@ DIGEST_KEY = bytes.fromhex(_key("DIGEST_KEY"))
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ONEWINDOW_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]
+CSRF_FAILURE_VIEW = "onewindow.web.errors.csrf_failure"
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("ONEWINDOW_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

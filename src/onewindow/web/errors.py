@@ -16,6 +16,10 @@ UNREADABLE = "无法读取提交的内容（格式不正确或内容不完整）
 TOO_BIG = "提交的内容超过了允许的大小，请减少内容或分批提交。"
 NOT_ALLOWED = "此地址不支持{method}请求（可用：{allowed}）。请使用页面上的按钮或链接操作。"
 FAILED = "系统暂时无法完成此操作，已记录错误。请稍后重试；如仍不行，请联系系统管理员。"
+CSRF_REFUSED = (
+    "提交未被接受：页面已过期或未通过跨站请求安全校验（CSRF）。"
+    "请刷新页面（必要时重新登录）后再提交一次。"
+)
 
 
 def is_api(request) -> bool:
@@ -38,6 +42,11 @@ def bad_request(request, exception=None):
     else:
         message = UNREADABLE
     return problem_or_page(request, 400, message, "请求有误")
+
+
+def csrf_failure(request, reason=""):
+    """Django's CSRF refusal is an English page; say in Chinese what happened and what to do."""
+    return problem_or_page(request, 403, CSRF_REFUSED, "提交未被接受")
 
 
 def not_found(request, exception=None):

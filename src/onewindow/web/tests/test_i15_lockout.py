@@ -1,5 +1,7 @@
 """Issue 15 item 18: lockout by (account, address) and by address, never by account alone."""
 
+import datetime
+
 import pytest
 
 from onewindow.org.demo import DEMO_PASSWORD
@@ -75,3 +77,12 @@ def test_i15_18_wrong_old_password_on_password_change_counts(client):
     assert client.get("/home/").status_code == 302
     assert _login(client, "reviewer3", DEMO_PASSWORD, HALL).status_code == 429
     assert _login(client, "reviewer3", DEMO_PASSWORD, ELSEWHERE).status_code == 302
+
+
+def test_i15_18_the_lockout_page_names_the_configured_cool_off(client, settings):
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=7)
+    for _ in range(5):
+        _login(client, "winsup", "Wrong2026x", HALL)
+    locked = _login(client, "winsup", DEMO_PASSWORD, HALL)
+    assert locked.status_code == 429
+    assert "暂停从此地址登录7分钟" in locked.content.decode()

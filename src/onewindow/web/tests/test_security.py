@@ -90,7 +90,9 @@ def test_posts_without_csrf_token_are_refused(username, url, data):
     client.force_login(user(username))
     response = client.post(url, data)
     assert response.status_code == 403
-    assert "CSRF" in response.content.decode() or "跨站" in response.content.decode()
+    # Said in Chinese, with what to do next (Django's own page is English).
+    assert "跨站请求安全校验" in response.content.decode()
+    assert "请刷新页面" in response.content.decode()
 
 
 def test_window_form_hostile_names_are_escaped_and_kept_intact(login):
