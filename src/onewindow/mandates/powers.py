@@ -50,9 +50,13 @@ def may(staff: Staff, item: Item, day: datetime.date | None = None) -> Power:
     it grants for the item; staff at a window serving the item's unit (its own, a comprehensive
     or the green-channel window) may accept, and at the unit's own window also decide instant
     items the letter grants decision power for; everyone else nothing. Revoked, expired or
-    unfiled letters grant nothing. One query; nothing cached, so a revocation counts at once."""
+    unfiled letters grant nothing. One query; nothing cached, so a revocation counts at once.
+
+    The item's publication is not asked here: it decides whether a new application may be filed
+    (`cases.services.application_submit`), while an application filed before a withdrawal must
+    still be handled to its end by the same people."""
     day = day or datetime.date.today()
-    if not staff.active or item.status != Item.Status.PUBLISHED:
+    if not staff.active:
         return Power.NOTHING
     params = {
         "staff": staff.pk,

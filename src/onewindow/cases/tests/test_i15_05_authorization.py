@@ -16,6 +16,7 @@ from onewindow.cases import selectors, services
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import APPLICANT, DAY, submit, user
 from onewindow.cases.workflow import MOVES, OPEN, State, Who
+from onewindow.catalog.models import Item
 from onewindow.mandates.models import ItemPower, Letter
 
 INSTANT, PROMISED = "个体工商户设立登记", "食品生产许可"
@@ -32,7 +33,8 @@ TOWARDS = {
     State.SUSPENDED: {State.TRANSFERRED},
     State.DECIDED: {State.CLOSED},
 }
-POWERS = ["decide", "first_review", "none", "revoked", "expired"]
+# "withdrawn": the item itself withdrawn from the catalogue while its cases are open.
+POWERS = ["decide", "first_review", "none", "revoked", "expired", "withdrawn"]
 
 
 def _build(item_name: str, state: str, post) -> Case:
@@ -76,6 +78,8 @@ def _lose(item_name: str, power: str) -> None:
         granted.delete()
     elif power == "revoked":
         Letter.objects.filter(pk=letter.pk).update(status=Letter.Status.REVOKED)
+    elif power == "withdrawn":
+        Item.objects.filter(pk=granted.get().item_id).update(status=Item.Status.WITHDRAWN)
     else:
         Letter.objects.filter(pk=letter.pk).update(valid_until=DAY - datetime.timedelta(days=1))
 
