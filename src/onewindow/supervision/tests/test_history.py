@@ -2,6 +2,7 @@
 clock, across the National Day holiday, consistent with every rule the services keep."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db.models import Sum
@@ -18,7 +19,10 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 10, 20)  # 40 days back reaches 10 September, across 国庆节
 
 
-def test_history_real_cases_feeding_supervision_loaded_once():
+def test_history_real_cases_feeding_supervision_loaded_once(time_machine):
+    # The history ends yesterday: the test runs on its TODAY, whatever the suite's date (the
+    # rollup counts events up to now; on 30 September half of them would lie in the future).
+    time_machine.move_to(datetime.datetime(2026, 10, 20, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     # One load for every check: replaying six weeks takes seconds.
     made = history.load(days=40, per_day=14, today=TODAY)
     assert made["history_cases"] == Case.objects.count() > 200
