@@ -244,6 +244,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "onewindow.web.lockout.LockoutHandler"
 ONEWINDOW_LOGIN_ADDRESS_USERNAMES = int(os.environ.get("ONEWINDOW_LOGIN_ADDRESS_USERNAMES", "10"))
 ONEWINDOW_LOGIN_ADDRESS_FAILURES = int(os.environ.get("ONEWINDOW_LOGIN_ADDRESS_FAILURES", "30"))
+# Behind a reverse proxy REMOTE_ADDR is the proxy's own address: locking it would lock everyone.
+# The client is then the address the nearest of N trusted proxies put in X-Forwarded-For. TLS
+# means a TLS-terminating proxy in front (deploy.md's nginx), so 1 is the default there.
+ONEWINDOW_TRUSTED_PROXIES = int(os.environ.get("ONEWINDOW_TRUSTED_PROXIES", "1" if TLS else "0"))
+AXES_CLIENT_IP_CALLABLE = "onewindow.web.lockout.client_address"
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -7,12 +7,32 @@ cool-off when, within the cool-off, it has failed for too many distinct accounts
 spray) or too often in all. Both rules read the rows axes already keeps.
 """
 
+import ipaddress
+
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Count, Sum
+
+
+def client_address(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind ONEWINDOW_TRUSTED_PROXIES proxies the address
+    the nearest one received from, the N-th from the right of X-Forwarded-For (each proxy appends
+    to it; what a client sends itself stands further left and is never read)."""
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.ONEWINDOW_TRUSTED_PROXIES
+    if count <= 0:
+        return remote
+    chain = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    chain = [a for a in chain if a]
+    if len(chain) < count:
+        return remote  # not through every proxy: only the address we see is known
+    try:
+        return str(ipaddress.ip_address(chain[-count]))
+    except ValueError:
+        return remote
 
 
 def address_locked(request) -> bool:

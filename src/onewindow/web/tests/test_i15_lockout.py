@@ -86,3 +86,39 @@ def test_i15_18_the_lockout_page_names_the_configured_cool_off(client, settings)
     locked = _login(client, "winsup", DEMO_PASSWORD, HALL)
     assert locked.status_code == 429
     assert "暂停从此地址登录7分钟" in locked.content.decode()
+
+
+PROXY = "127.0.0.1"  # deploy.md's nginx: every request arrives from it
+
+
+def _login_through_proxy(client, username, password, address):
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=address,
+    )
+
+
+def test_i15_18_behind_a_proxy_the_client_address_is_locked_not_the_proxy(client, settings):
+    settings.ONEWINDOW_TRUSTED_PROXIES = 1
+    settings.ONEWINDOW_LOGIN_ADDRESS_USERNAMES = 10
+    for i in range(10):  # a spray from one client behind the proxy
+        _login_through_proxy(client, f"nobody{i}", "Spring2026x", HALL)
+    assert _login_through_proxy(client, "clerk", DEMO_PASSWORD, HALL).status_code == 429
+    # Everyone else comes through the same proxy and still signs in.
+    assert _login_through_proxy(client, "clerk", DEMO_PASSWORD, ELSEWHERE).status_code == 302
+
+
+def test_i15_18_without_a_trusted_proxy_a_forged_forwarded_address_changes_nothing(
+    client, settings
+):
+    settings.ONEWINDOW_TRUSTED_PROXIES = 0
+    for i in range(5):  # each guess claims another address; REMOTE_ADDR is what counts
+        client.post(
+            "/accounts/login/",
+            {"username": "winsup", "password": "Wrong2026x"},
+            REMOTE_ADDR=HALL,
+            HTTP_X_FORWARDED_FOR=f"10.99.0.{i}",
+        )
+    assert _login(client, "winsup", DEMO_PASSWORD, HALL).status_code == 429
