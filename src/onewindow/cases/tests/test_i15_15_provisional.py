@@ -57,6 +57,9 @@ def test_i15_15_a_provisional_due_date_is_marked_everywhere(clerk_post, time_mac
 
     services.case_transfer(acting_user=user("teamlead"), case=case, day=LATE_DECEMBER)
     assert "暂定" in login("reviewer").get("/cases/department/").content.decode()
+    # The supervisors' drill-down list of the same unit's cases.
+    drill = login("inspector").get(f"/supervision/cases/?unit={case.unit_id}").content.decode()
+    assert case.number in drill and "暂定" in drill
 
 
 def test_i15_15_the_mark_goes_when_the_year_is_entered(
