@@ -221,9 +221,10 @@ class SmsResult:
 
 
 def sms_send(batch: int = 100, rounds: int = 10) -> SmsResult:
-    """The SMS job: each text is marked the moment the gateway took it, so a worker that dies
-    mid-batch resends at most the one it was sending; a refused text backs off and is tried
-    again later (up to SMS_MAX_ATTEMPTS times)."""
+    """The SMS job: each text's claim is renewed just before it is sent and the text marked the
+    moment the gateway took it, so neither a worker that dies mid-batch nor a slow gateway makes
+    more than the text in flight go twice; a refused text backs off and is tried again later
+    (up to SMS_MAX_ATTEMPTS times)."""
     result = SmsResult()
     sender = sms_sender()
     for _ in range(rounds):
@@ -231,6 +232,13 @@ def sms_send(batch: int = 100, rounds: int = 10) -> SmsResult:
         if not claimed:
             break
         for sms in claimed:
+            # Renew the claim on this text alone before sending it: a batch whose texts add up
+            # past CLAIM_TIMEOUT is taken over by another worker, which then owns the rest.
+            renewed = SmsOutbox.objects.filter(
+                pk=sms.pk, claim_token=token, sent_at__isnull=True
+            ).update(claimed_at=timezone.now())
+            if not renewed:
+                continue
             try:
                 sender.send(sms.mobile, sms.text)
             except Exception as exc:  # any gateway error: the text waits for its next turn

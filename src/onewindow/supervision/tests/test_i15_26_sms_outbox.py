@@ -123,3 +123,30 @@ def test_i15_26_the_push_page_shows_the_sms_queue(yellow_case, login):
     assert "短信队列" in body and f"{failed} 条" in body and "短信发送失败待重试" in body
     number = SmsOutbox.objects.first().mobile
     assert number not in body  # the page shows counts, never a number
+
+
+class SlowGateway:
+    """Takes 100 s over each text (under the claim timeout, but a batch's texts add up): while it
+    sends the second text of the batch, another worker takes over the rest and sends them."""
+
+    sent: list[str] = []
+    traveller = None
+
+    def send(self, mobile: str, text: str) -> None:
+        SlowGateway.sent.append(text)
+        SlowGateway.traveller.shift(datetime.timedelta(seconds=100))
+        if len(SlowGateway.sent) == 2:
+            exchange.sms_send(rounds=1)  # the other worker takes over the rest of the batch
+
+
+@override_settings(
+    ONEWINDOW_SMS_SENDER="onewindow.supervision.tests.test_i15_26_sms_outbox.SlowGateway"
+)
+def test_i15_26_a_batch_taken_over_mid_send_is_not_sent_twice(db):
+    exchange.sms_enqueue([(f"1380000{n:04d}", f"第{n}条") for n in range(4)])
+    SlowGateway.sent = []
+    with time_machine.travel(NOW, tick=False) as traveller:
+        SlowGateway.traveller = traveller
+        exchange.sms_send()
+    assert sorted(SlowGateway.sent) == [f"第{n}条" for n in range(4)]  # each exactly once
+    assert SmsOutbox.objects.filter(sent_at__isnull=True).count() == 0
