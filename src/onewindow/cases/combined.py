@@ -13,7 +13,7 @@ from django.utils import timezone
 from onewindow.cases import services
 from onewindow.cases.models import Case, CaseMaterial, Channel, CombinedCase, Handoff
 from onewindow.cases.workflow import OPEN, State
-from onewindow.catalog.models import CombinedService
+from onewindow.catalog.models import CombinedService, Item
 from onewindow.catalog.selectors import merged_materials
 from onewindow.org.models import User, WindowPost
 from onewindow.org.selectors import posts_serving
@@ -74,6 +74,14 @@ def combined_submit(
     if service.status != CombinedService.Status.PUBLISHED:
         raise ValidationError({"service": f"“{service.name}”未发布，不能申请。"})
     members = _members(service)
+    withdrawn = [m.item.name for m in members if m.item.status != Item.Status.PUBLISHED]
+    if withdrawn:
+        raise ValidationError(
+            {
+                "service": f"“{service.name}”所含事项（{'、'.join(withdrawn)}）未发布或已撤销，"
+                "暂不能申请；请联系审改办调整该一件事。"
+            }
+        )
     if channel == Channel.WINDOW:
         _serving_all(acting_user, service, members)
     lines = merged_materials(service)

@@ -11,7 +11,7 @@ from onewindow.cases import combined, services
 from onewindow.cases.models import Case, CaseMaterial, Channel, CombinedCase, TechReview
 from onewindow.cases.tests.conftest import APPLICANT, DAY, submit, user
 from onewindow.cases.workflow import State
-from onewindow.catalog.models import CombinedService
+from onewindow.catalog.models import CombinedService, Item
 from onewindow.catalog.selectors import merged_materials
 from onewindow.org import services as org_services
 from onewindow.org.models import Staff, WindowPost
@@ -377,3 +377,13 @@ def test_one_time_notice_for_the_whole_then_the_same_application_continues(zh_po
         acting_user=clerk, combined=parent, window_post=zh_post, day=DAY
     )
     assert parent.state == CombinedCase.State.HANDLING
+
+
+def test_i15_05_a_combined_service_with_a_withdrawn_member_takes_no_application():
+    # may() no longer refuses withdrawn items (their open cases must still end), so the filing of
+    # a new application is where a withdrawn member is refused, for a 一件事 as for one item.
+    member = _service(RESTAURANT).members.order_by("-stage").first().item
+    Item.objects.filter(pk=member.pk).update(status=Item.Status.WITHDRAWN)
+    with pytest.raises(ValidationError, match=member.name):
+        _apply(RESTAURANT)
+    assert not Case.objects.filter(item=member).exists()
