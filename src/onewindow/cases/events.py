@@ -107,8 +107,8 @@ def _canon(value) -> str | int | None:
     return str(value)
 
 
-_MONEY = [n for n in SEALED if isinstance(Case._meta.get_field(n), DecimalField)]
-_INTEGRAL = [n for n in SEALED if n not in _MONEY]
+# Sealed as two-place decimals, whatever the database hands back.
+MONEY = tuple(n for n in SEALED if isinstance(Case._meta.get_field(n), DecimalField))
 
 
 def _money(value) -> str | None:
@@ -116,11 +116,12 @@ def _money(value) -> str | None:
     return None if value is None or value == "" else f"{Decimal(str(value)):.2f}"
 
 
-def case_seal(case) -> str:
-    """HMAC-SM3 (chain key) of the row's id, chain head and length and its decisive fields."""
+def case_seal(case, sealed: tuple[str, ...] = SEALED) -> str:
+    """HMAC-SM3 (chain key) of the row's id, chain head and length and its decisive fields
+    (`sealed`: a migration passes the fields as they stood when it was written)."""
     body = ["case", case.pk, case.events_seq, case.last_digest or ""]
-    body += [_canon(getattr(case, name)) for name in _INTEGRAL]
-    body += [_money(getattr(case, name)) for name in _MONEY]
+    body += [_canon(getattr(case, name)) for name in sealed if name not in MONEY]
+    body += [_money(getattr(case, name)) for name in sealed if name in MONEY]
     return crypto.keyed("chain", json.dumps(body, ensure_ascii=False).encode())
 
 

@@ -29,5 +29,5 @@ class Migration(migrations.Migration):
                 to="catalog.material",
             ),
         ),
-        migrations.RunPython(relink, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(relink, migrations.RunPython.noop, elidable=False),
     ]

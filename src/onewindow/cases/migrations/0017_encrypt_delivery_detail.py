@@ -37,12 +37,22 @@ def _rewrite(connection, convert) -> None:
 
 
 def _encrypt(raw):
-    if isinstance(raw, dict):  # a driver that still hands back JSON
-        value = raw
-    elif isinstance(raw, str) and raw.lstrip().startswith("{"):
-        value = json.loads(raw)
+    """Any JSON value stored in the column, encrypted; None for ciphertext (base64 is not JSON)
+    and for empty cells, which are left as they are. A value that is not an object is kept under
+    "legacy", so nothing is lost and every row reads back."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, str):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return None  # already ciphertext
     else:
-        return None  # already ciphertext (base64 never starts with "{"), empty or NULL
+        value = raw  # a driver that still hands back JSON
+    if value in (None, {}, [], ""):
+        return ""
+    if not isinstance(value, dict):
+        value = {"legacy": value}
     return onewindow.common.fields.EncryptedJSONField().get_prep_value(value)
 
 

@@ -63,3 +63,23 @@ def test_i15_24_migration_encrypts_existing_addresses():
     assert Case.objects.get(pk=case.pk).delivery_detail == {"address": ADDRESS, "carrier": "EMS"}
     migration.encrypt_existing(None, connection.schema_editor())  # twice changes nothing
     assert Case.objects.get(pk=case.pk).delivery_detail["address"] == ADDRESS
+
+
+def test_i15_24_migration_encrypts_any_stored_json_not_only_objects():
+    # Every row must read back after the migration: a value left as plain JSON would be taken
+    # for ciphertext on each read of its case.
+    from onewindow.common.fields import EncryptedJSONField
+
+    migration = importlib.import_module("onewindow.cases.migrations.0017_encrypt_delivery_detail")
+    field = EncryptedJSONField()
+    for raw, expected in [
+        ('{"address": "资江路"}', {"address": "资江路"}),
+        ("null", {}),
+        ("[]", {}),
+        ('"桃江县"', {"legacy": "桃江县"}),
+        ('["EMS", "123"]', {"legacy": ["EMS", "123"]}),
+    ]:
+        stored = migration._encrypt(raw)
+        assert stored is not None, raw
+        assert field.from_db_value(stored, None, connection) == expected, raw
+        assert migration._encrypt(stored) is None  # ciphertext is left alone: reruns are safe
