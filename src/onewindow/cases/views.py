@@ -47,9 +47,7 @@ def workbench(request):
         # A 一件事 is taken at a window serving every unit it involves (a comprehensive window).
         services_found = [
             s
-            for s in catalog_selectors.item_search(
-                catalog_selectors.public_combined().prefetch_related("members__item"), query
-            )
+            for s in catalog_selectors.item_search(catalog_selectors.public_combined_list(), query)
             if {m.item.unit_id for m in s.members.all()} <= unit_ids
         ]
     today = timezone.localdate()

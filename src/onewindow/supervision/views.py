@@ -238,8 +238,6 @@ def anomaly_act(request, anomaly_id: int, action: str):
 
 # --- 好差评 -----------------------------------------------------------------------------------
 
-WINDOW_ROLES = (RoleCode.WINDOW_CLERK, RoleCode.TEAM_LEADER, RoleCode.WINDOW_SUPERVISOR)
-
 
 @role_required(*READERS)
 def ticket_list(request):

@@ -6,6 +6,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -62,7 +63,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     that keeps guessing is ended and the account locked at that address, like the login page."""
 
     template_name = "web/password_change.html"
-    success_url = "/home/"
+    success_url = reverse_lazy("home")
 
     def post(self, request, *args, **kwargs):
         credentials = {"username": request.user.get_username()}
