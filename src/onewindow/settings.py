@@ -176,6 +176,16 @@ elif (
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's cache holds the counts of the SMS-rating limits (common/ratelimit.py). Without a URL
+# each process counts in its own memory (N gunicorn workers allow N times the limit); a shared
+# Redis (ONEWINDOW_CACHE_URL=redis://127.0.0.1:6379/1) makes the limits exact.
+CACHE_URL = os.environ.get("ONEWINDOW_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # Background jobs: Celery with a broker in production; none configured → `serve` runs the
 # periodic jobs in-process (onewindow/jobs.py).
 CELERY_BROKER_URL = os.environ.get("ONEWINDOW_BROKER_URL", "")
