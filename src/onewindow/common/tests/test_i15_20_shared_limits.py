@@ -53,4 +53,3 @@ def test_i15_20_a_shared_cache_counts_guesses_across_processes(shared_cache):
     }
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.stdout.split() == ["True", "False"], out.stderr  # another process sees the 3
-
