@@ -106,12 +106,7 @@ class Case(KeyProject):
     rongque_deadline = models.DateField("容缺补齐期限", null=True, blank=True)
     rongque_open = models.BooleanField("容缺待补齐", default=False)
     result = models.CharField("决定", max_length=10, choices=Result.choices, blank=True)
-    result_text = models.TextField(
-        "决定内容或理由",
-        blank=True,
-        max_length=limits.REASON,
-        validators=[limits.max_length(limits.REASON)],
-    )
+    result_text = limits.text_field("决定内容或理由", limits.REASON, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     delivery_mode = models.CharField(
         "送达方式", max_length=10, choices=DeliveryMode.choices, blank=True
@@ -123,12 +118,7 @@ class Case(KeyProject):
     # and is kept apart, so it never counts as a fee on a free item.
     fee = YuanField("收费金额（元）")
     postage = YuanField("邮寄费用（元，申请人承担）")
-    end_reason = models.TextField(
-        "不予受理、撤回或终止理由",
-        blank=True,
-        max_length=limits.REASON,
-        validators=[limits.max_length(limits.REASON)],
-    )
+    end_reason = limits.text_field("不予受理、撤回或终止理由", limits.REASON, blank=True)
     # The head of the event chain, kept on the (locked) case row so a move reads no events, and
     # the anchor `events.verify` checks the chain against (its last events cannot go unseen);
     # the seal binds head, length and the decisive fields (events.SEALED) with the chain key.
@@ -342,12 +332,7 @@ class CombinedCase(KeyProject):
     # The mailing address and the recipient are personal data: stored encrypted, like ID numbers.
     delivery_detail = EncryptedJSONField("送达信息", default=dict, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
-    end_reason = models.TextField(
-        "不予受理或撤回理由",
-        blank=True,
-        max_length=limits.REASON,
-        validators=[limits.max_length(limits.REASON)],
-    )
+    end_reason = limits.text_field("不予受理或撤回理由", limits.REASON, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -392,12 +377,7 @@ class TechReview(models.Model):
     due_on = models.DateField("应完成日期")
     suspends = models.BooleanField("不计入办理时限", default=False)
     finished_on = models.DateField("完成日期", null=True, blank=True)
-    conclusion = models.TextField(
-        "审查结论",
-        blank=True,
-        max_length=limits.REASON,
-        validators=[limits.max_length(limits.REASON)],
-    )
+    conclusion = limits.text_field("审查结论", limits.REASON, blank=True)
     report = models.FileField("审查报告", upload_to="tech-reviews/%Y/", blank=True)
     report_sha256 = models.CharField(max_length=64, blank=True)
 

@@ -118,30 +118,10 @@ class Item(models.Model):
     )
     fee_free = models.BooleanField("不收费", default=True)
     fee_standard = models.CharField("收费标准", max_length=300, blank=True)
-    fee_basis = models.TextField(
-        "收费依据",
-        blank=True,
-        max_length=limits.GUIDE_TEXT,
-        validators=[limits.max_length(limits.GUIDE_TEXT)],
-    )
-    legal_basis = models.TextField(
-        "设定依据",
-        blank=True,
-        max_length=limits.GUIDE_TEXT,
-        validators=[limits.max_length(limits.GUIDE_TEXT)],
-    )
-    conditions = models.TextField(
-        "受理条件",
-        blank=True,
-        max_length=limits.GUIDE_TEXT,
-        validators=[limits.max_length(limits.GUIDE_TEXT)],
-    )
-    process = models.TextField(
-        "办理流程",
-        blank=True,
-        max_length=limits.GUIDE_TEXT,
-        validators=[limits.max_length(limits.GUIDE_TEXT)],
-    )
+    fee_basis = limits.text_field("收费依据", limits.GUIDE_TEXT, blank=True)
+    legal_basis = limits.text_field("设定依据", limits.GUIDE_TEXT, blank=True)
+    conditions = limits.text_field("受理条件", limits.GUIDE_TEXT, blank=True)
+    process = limits.text_field("办理流程", limits.GUIDE_TEXT, blank=True)
     service_objects = models.CharField(
         "服务对象",
         max_length=50,
@@ -158,12 +138,7 @@ class Item(models.Model):
     special_procedures = models.JSONField(
         "特别程序", default=list, blank=True, help_text="[{kind, days}]，听证、检验检测、专家评审等"
     )
-    faq = models.TextField(
-        "常见问题",
-        blank=True,
-        max_length=limits.GUIDE_TEXT,
-        validators=[limits.max_length(limits.GUIDE_TEXT)],
-    )
+    faq = limits.text_field("常见问题", limits.GUIDE_TEXT, blank=True)
     keywords = models.CharField("关键词", max_length=200, blank=True)
     life_events = models.ManyToManyField(
         LifeEvent, verbose_name="所属主题", blank=True, related_name="items"
@@ -408,12 +383,7 @@ class Material(models.Model):
         "来源渠道", max_length=10, choices=Source.choices, default=Source.APPLICANT
     )
     sharing_unit = models.CharField("共享提供部门", max_length=100, blank=True)
-    standard = models.TextField(
-        "受理标准",
-        blank=True,
-        max_length=limits.GUIDE_TEXT,
-        validators=[limits.max_length(limits.GUIDE_TEXT)],
-    )
+    standard = limits.text_field("受理标准", limits.GUIDE_TEXT, blank=True)
     is_main = models.BooleanField("主要材料", default=True)
     rongque = models.BooleanField("可容缺后补", default=False)
     # PDF, DOCX, XLSX, PNG or JPG by content, size- and pixel-limited (documents.files).
@@ -508,9 +478,7 @@ class HallApproval(models.Model):
     doc_no = models.CharField("批准文号", max_length=100)
     approved_on = models.DateField("批准日期")
     approver = models.CharField("批准机关（人）", max_length=100)
-    reason = models.TextField(
-        "理由", max_length=limits.REASON, validators=[limits.max_length(limits.REASON)]
-    )
+    reason = limits.text_field("理由", limits.REASON)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL
     )
@@ -545,23 +513,13 @@ class CombinedService(models.Model):
     lead_unit = models.ForeignKey(
         Unit, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="led_services"
     )
-    description = models.TextField(
-        "说明",
-        blank=True,
-        max_length=limits.GUIDE_TEXT,
-        validators=[limits.max_length(limits.GUIDE_TEXT)],
-    )
+    description = limits.text_field("说明", limits.GUIDE_TEXT, blank=True)
     promised_limit = models.PositiveSmallIntegerField(
         "承诺办结时限（工作日）",
         validators=[MaxValueValidator(JOINT_STATUTORY_LIMIT)],
         error_messages={"max_value": "一件事承诺时限不能超过联合办理的法定时限45个工作日。"},
     )
-    conditions = models.TextField(
-        "办理条件",
-        blank=True,
-        max_length=limits.GUIDE_TEXT,
-        validators=[limits.max_length(limits.GUIDE_TEXT)],
-    )
+    conditions = limits.text_field("办理条件", limits.GUIDE_TEXT, blank=True)
     place = models.CharField("办理地点", max_length=200, blank=True)
     consult_phone = models.CharField("咨询电话", max_length=50, blank=True)
     life_events = models.ManyToManyField(

@@ -4,6 +4,7 @@ single notice take 115 s to render. The figures are documented in docs/REQUIREME
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import models
 
 NAME = 100  # applicants, agents, approvers: the longest legal names of organisations fit
 NOTE = 200  # what is wrong with one material, short notes
@@ -30,3 +31,8 @@ def max_length(limit: int) -> MaxLengthValidator:
     return MaxLengthValidator(
         limit, message=f"最多{limit}字，现有%(show_value)d字，请精简后再提交。"
     )
+
+
+def text_field(label: str, limit: int, **kwargs) -> models.TextField:
+    """A TextField of at most `limit` characters, checked by forms and by model validation."""
+    return models.TextField(label, max_length=limit, validators=[max_length(limit)], **kwargs)

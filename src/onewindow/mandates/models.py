@@ -62,12 +62,7 @@ class Letter(models.Model):
         Staff, verbose_name="窗口组长", on_delete=models.PROTECT, related_name="+"
     )
     clauses = models.JSONField("授权条款", default=list, help_text="附件4第一至六条的序号")
-    other_tasks = models.TextField(
-        "其他交办事项",
-        blank=True,
-        max_length=limits.REASON,
-        validators=[limits.max_length(limits.REASON)],
-    )
+    other_tasks = limits.text_field("其他交办事项", limits.REASON, blank=True)
     valid_from = models.DateField("有效期自")
     valid_until = models.DateField("有效期至")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -172,18 +167,8 @@ class Seal(models.Model):
         validators=[validate_seal_image],
         help_text="PNG或JPG图片，大小和像素有上限",
     )
-    reason_not_enabled = models.TextField(
-        "未启用原因说明",
-        blank=True,
-        max_length=limits.REASON,
-        validators=[limits.max_length(limits.REASON)],
-    )
-    plan = models.TextField(
-        "整改计划及措施",
-        blank=True,
-        max_length=limits.REASON,
-        validators=[limits.max_length(limits.REASON)],
-    )
+    reason_not_enabled = limits.text_field("未启用原因说明", limits.REASON, blank=True)
+    plan = limits.text_field("整改计划及措施", limits.REASON, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "行政审批专用章"
