@@ -50,6 +50,10 @@ def fill() -> None:
         for i in range(EVENTS)
     ]
     Outbox.objects.bulk_create(rows, batch_size=5000)
+    # Statistics as autovacuum keeps them on a live table: planned on the empty table's, each
+    # claim would read every unsent row (166 ms instead of 6 ms at 30,000 rows on PostgreSQL).
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Outbox._meta.db_table}")
 
 
 def main() -> None:
