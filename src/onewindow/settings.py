@@ -80,9 +80,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django_htmx",
     "axes",
     "ninja",
+    "rules",
     "onewindow.workdays",
     "onewindow.org",
     "onewindow.catalog",
@@ -109,7 +109,6 @@ MIDDLEWARE = [
     "onewindow.web.middleware.AbsoluteSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "onewindow.workdays.middleware.CalendarFreshnessMiddleware",
 ]
