@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "rules",
+    "onewindow.documents",
     "onewindow.workdays",
     "onewindow.org",
     "onewindow.catalog",
@@ -92,7 +93,6 @@ INSTALLED_APPS = [
     "onewindow.supervision",
     "onewindow.portal",
     "onewindow.web",
-    "onewindow.demo",
 ]
 
 MIDDLEWARE = [
