@@ -12,7 +12,7 @@ from django.conf import settings
 
 from onewindow.org.roles import RoleCode
 
-# One demo login per role (see onewindow.org.demo.DEMO_LOGINS).
+# One demo login per role (see onewindow.demo.county.DEMO_LOGINS).
 ROLE_LOGIN = {
     RoleCode.SYSADMIN: "admin",
     RoleCode.SUPERVISOR: "inspector",
@@ -66,14 +66,12 @@ def _fast_hashing():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The Taojiang demo organisation, loaded once into each worker's test database."""
-    from onewindow.catalog import demo as catalog_demo
-    from onewindow.mandates import demo as mandates_demo
-    from onewindow.org import demo
+    from onewindow.demo import catalogue, county, letters
 
     with django_db_blocker.unblock():
-        demo.load()
-        catalog_demo.load()
-        mandates_demo.load()
+        county.load()
+        catalogue.load()
+        letters.load()
 
 
 @pytest.fixture

@@ -39,10 +39,10 @@ from stdnum.cn import ric  # noqa: E402
 from onewindow.cases import selectors, services  # noqa: E402
 from onewindow.cases.models import Case, CaseEvent, CaseMaterial  # noqa: E402
 from onewindow.cases.workflow import State  # noqa: E402
-from onewindow.catalog import demo as catalog_demo  # noqa: E402
 from onewindow.catalog.models import Item  # noqa: E402
-from onewindow.mandates import demo as mandates_demo  # noqa: E402
-from onewindow.org import demo as org_demo  # noqa: E402
+from onewindow.demo import catalogue as catalog_demo  # noqa: E402
+from onewindow.demo import county as org_demo  # noqa: E402
+from onewindow.demo import letters as mandates_demo  # noqa: E402
 from onewindow.org.models import User, WindowPost  # noqa: E402
 
 LIFECYCLES = int(os.environ.get("BENCH_LIFECYCLES", "2000"))

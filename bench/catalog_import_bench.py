@@ -31,8 +31,8 @@ from django.db import connection  # noqa: E402
 from onewindow.catalog import transfer  # noqa: E402
 from onewindow.catalog.elements import ITEM_COLUMNS, MATERIAL_COLUMNS  # noqa: E402
 from onewindow.catalog.models import CombinedMember, HallApproval, Item  # noqa: E402
+from onewindow.demo import county as demo  # noqa: E402
 from onewindow.mandates.models import Letter  # noqa: E402
-from onewindow.org import demo  # noqa: E402
 from onewindow.org.models import Unit, User  # noqa: E402
 
 N = int(os.environ.get("BENCH_ITEMS", "5000"))

@@ -48,13 +48,13 @@ from onewindow.cases import events  # noqa: E402
 from onewindow.cases.models import Case, CaseCounter, CaseEvent, CaseMaterial  # noqa: E402
 from onewindow.cases.services import yellow_rule  # noqa: E402
 from onewindow.cases.workflow import State  # noqa: E402
-from onewindow.catalog import demo as catalog_demo  # noqa: E402
 from onewindow.catalog.models import Item  # noqa: E402
 from onewindow.common import crypto  # noqa: E402
+from onewindow.demo import catalogue as catalog_demo  # noqa: E402
+from onewindow.demo import county as org_demo  # noqa: E402
+from onewindow.demo import letters as mandates_demo  # noqa: E402
 from onewindow.exchange.models import Outbox  # noqa: E402
-from onewindow.mandates import demo as mandates_demo  # noqa: E402
 from onewindow.mandates.models import Letter  # noqa: E402
-from onewindow.org import demo as org_demo  # noqa: E402
 from onewindow.org.models import User, WindowPost  # noqa: E402
 from onewindow.workdays.deadlines import due_date, yellow_from  # noqa: E402
 

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "onewindow.supervision",
     "onewindow.portal",
     "onewindow.web",
+    "onewindow.demo",
 ]
 
 MIDDLEWARE = [

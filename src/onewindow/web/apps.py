@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class WebConfig(AppConfig):
-    """The UI shell (login, navigation, role homes), health check, and the serve/demo commands.
+    """The UI shell (login, navigation, role homes), health check, and the serve command.
 
     It sits above every domain app: it may import any of them, none imports it.
     """

@@ -9,7 +9,7 @@ import time_machine
 
 from onewindow.cases import notices
 from onewindow.cases.tests.conftest import APPLICANT
-from onewindow.org.demo import DEMO_APPLICANT_ID
+from onewindow.demo.county import DEMO_APPLICANT_ID
 from onewindow.supervision.tests.test_ratings import closed_case
 
 pytestmark = pytest.mark.django_db

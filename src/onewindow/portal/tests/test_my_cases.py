@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from onewindow.cases.tests.conftest import APPLICANT, id_number, submit, user
+from onewindow.demo.county import DEMO_APPLICANT_ID
 from onewindow.org import services as org_services
-from onewindow.org.demo import DEMO_APPLICANT_ID
 from onewindow.supervision.models import Rating, Ticket
 from onewindow.supervision.tests.test_ratings import closed_case
 

@@ -15,7 +15,7 @@ from django.test import Client
 
 from onewindow.cases.notices import SALT
 from onewindow.cases.tests.conftest import APPLICANT, user
-from onewindow.org.demo import DEMO_APPLICANT_ID
+from onewindow.demo.county import DEMO_APPLICANT_ID
 from onewindow.org.models import Hall
 from onewindow.supervision import kiosks, ratings
 from onewindow.supervision.models import Kiosk, Rating

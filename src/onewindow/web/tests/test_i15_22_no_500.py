@@ -21,7 +21,7 @@ from onewindow.cases.models import Case
 from onewindow.cases.notices import SALT
 from onewindow.cases.tests.conftest import APPLICANT, DAY, submit, user
 from onewindow.catalog.models import Item
-from onewindow.org.demo import DEMO_APPLICANT_ID
+from onewindow.demo.county import DEMO_APPLICANT_ID
 from onewindow.org.models import WindowPost
 from onewindow.supervision.tests.test_ratings import closed_case
 from onewindow.web.tests.test_access_matrix import ALL, EXPECTED_200, _url

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from onewindow.org.demo import DEMO_PASSWORD
+from onewindow.demo.county import DEMO_PASSWORD
 from onewindow.org.models import User
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from onewindow.org.demo import DEMO_PASSWORD
+from onewindow.demo.county import DEMO_PASSWORD
 from onewindow.org.models import User
 
 pytestmark = pytest.mark.django_db

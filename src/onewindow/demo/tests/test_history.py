@@ -11,8 +11,8 @@ from onewindow import workdays
 from onewindow.cases import events
 from onewindow.cases.models import Case, CaseEvent, CaseMaterial
 from onewindow.cases.workflow import RUNNING
+from onewindow.demo import history
 from onewindow.org.models import User
-from onewindow.supervision import history
 from onewindow.supervision.models import Anomaly, DayStat, Message, Rating, Ticket, Warning
 
 pytestmark = pytest.mark.django_db

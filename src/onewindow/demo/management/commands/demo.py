@@ -3,10 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from onewindow.catalog import demo as catalog_demo
-from onewindow.mandates import demo as mandates_demo
-from onewindow.org import demo as org_demo
-from onewindow.supervision import history
+from onewindow.demo import catalogue, county, history, letters
 
 
 class Command(BaseCommand):
@@ -31,9 +28,9 @@ class Command(BaseCommand):
                 "/ Refusing to load demo data with ONEWINDOW_ENV=production: the demo accounts "
                 "have a published password."
             )
-        counts = org_demo.load()
-        counts.update(catalog_demo.load())
-        counts.update(mandates_demo.load())
+        counts = county.load()
+        counts.update(catalogue.load())
+        counts.update(letters.load())
         self.stdout.write(
             self.style.SUCCESS(
                 "演示数据就绪：{units}个单位、{staff}名工作人员、{halls}个大厅、{window_posts}个窗口、{items}个事项、{combined}个一件事、{letters}份授权委托书".format(
@@ -50,6 +47,6 @@ class Command(BaseCommand):
                     f"（用时{time.perf_counter() - started:.0f}秒）"
                 )
             )
-        self.stdout.write(f"演示账号（密码均为 {org_demo.DEMO_PASSWORD}）：")
-        for username, role, where in org_demo.DEMO_LOGINS:
+        self.stdout.write(f"演示账号（密码均为 {county.DEMO_PASSWORD}）：")
+        for username, role, where in county.DEMO_LOGINS:
             self.stdout.write(f"  {username:<10} {role.label}  {where}")
