@@ -1,7 +1,5 @@
-"""The item catalogue: items (事项 / 实施清单), materials, versions, withdrawal approvals, life
-events and combined services (一件事)."""
-
-from collections.abc import Iterable
+"""Items (事项 / 实施清单) with the rules one row must keep, their versions, and the life
+events by which applicants browse them."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,11 +15,7 @@ from onewindow.catalog.codes import (
     validate_implementation_code,
 )
 from onewindow.common import limits
-from onewindow.documents.files import validate_material_file
 from onewindow.org.models import Unit
-
-# 行政许可法 art. 42: joint or centralised handling is decided within 45 working days.
-JOINT_STATUTORY_LIMIT = 45
 
 
 class LifeEvent(models.Model):
@@ -343,100 +337,6 @@ def special_procedure_problem(value) -> str:
     return ""
 
 
-def material_upload_path(instance, filename: str) -> str:
-    return f"catalog/materials/{instance.item_id}/{filename}"
-
-
-class CurrentMaterials(models.Manager):
-    """Materials an item lists today; retired ones stay for the cases that name them."""
-
-    def get_queryset(self):
-        return super().get_queryset().filter(retired_at__isnull=True)
-
-
-class Material(models.Model):
-    """One material of an item's list. A material keeps its row (and id) across every edit of
-    the item, because case checklists point at it: a changed material is updated in place, a
-    removed one is retired (hidden from guides, forms and new checklists), never deleted."""
-
-    class Form(models.TextChoices):
-        PAPER = "paper", "纸质"
-        ELECTRONIC = "electronic", "电子"
-        BOTH = "both", "纸质或电子"
-
-    class Source(models.TextChoices):
-        APPLICANT = "applicant", "申请人自备"
-        SHARING = "sharing", "部门间共享获取"
-        ISSUED = "issued", "政府部门核发"
-
-    item = models.ForeignKey(
-        Item, verbose_name="事项", on_delete=models.CASCADE, related_name="materials"
-    )
-    order = models.PositiveSmallIntegerField("序号", default=1)
-    name = models.CharField("材料名称", max_length=200)
-    issuer = models.CharField("出具单位", max_length=100, blank=True)
-    originals = models.PositiveSmallIntegerField("原件份数", default=0)
-    copies = models.PositiveSmallIntegerField("复印件份数", default=0)
-    required = models.BooleanField("必要", default=True)
-    form = models.CharField("材料形式", max_length=10, choices=Form.choices, default=Form.PAPER)
-    source = models.CharField(
-        "来源渠道", max_length=10, choices=Source.choices, default=Source.APPLICANT
-    )
-    sharing_unit = models.CharField("共享提供部门", max_length=100, blank=True)
-    standard = limits.text_field("受理标准", limits.GUIDE_TEXT, blank=True)
-    is_main = models.BooleanField("主要材料", default=True)
-    rongque = models.BooleanField("可容缺后补", default=False)
-    # PDF, DOCX, XLSX, PNG or JPG by content, size- and pixel-limited (documents.files).
-    blank_form = models.FileField(
-        "空白表格",
-        upload_to=material_upload_path,
-        blank=True,
-        validators=[validate_material_file],
-        help_text="PDF、Word（.docx）、Excel（.xlsx）或PNG、JPG图片",
-    )
-    sample = models.FileField(
-        "示例样表",
-        upload_to=material_upload_path,
-        blank=True,
-        validators=[validate_material_file],
-        help_text="PDF、Word（.docx）、Excel（.xlsx）或PNG、JPG图片",
-    )
-    retired_at = models.DateTimeField("停用时间", null=True, blank=True, editable=False)
-
-    # The default manager (and so `item.materials`) lists current materials only; a case's
-    # `material` link reads through the plain base manager and still finds a retired one.
-    objects = CurrentMaterials()
-    all_objects = models.Manager()  # noqa: DJ012 (a manager; ruff reads models.* as a field)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "申请材料"
-        ordering = ["item_id", "order", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(is_main=True, rongque=True),
-                name="material_main_never_rongque",
-                violation_error_message="主要材料不能容缺后补，只有次要材料可以容缺。",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        errors = {}
-        if self.is_main and self.rongque:
-            errors["rongque"] = (
-                f"“{self.name}”是主要材料，不能设为可容缺后补；只有次要材料可以容缺。"
-            )
-        if self.source == self.Source.SHARING and not self.sharing_unit.strip():
-            errors["sharing_unit"] = f"“{self.name}”通过部门共享获取，请填写提供数据的部门。"
-        paper = self.form != self.Form.ELECTRONIC and self.source == self.Source.APPLICANT
-        if paper and self.originals == 0 and self.copies == 0:
-            errors["originals"] = f"“{self.name}”需申请人提交纸质材料，原件和复印件份数不能都为0。"
-        if errors:
-            raise ValidationError(errors)
-
-
 class ItemVersion(models.Model):
     """One change to an item: who, when, what changed (old and new values), and the snapshot."""
 
@@ -461,112 +361,3 @@ class ItemVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} v{self.number}"
-
-
-class HallApproval(models.Model):
-    """The approval a hall departure needs (S13): withdrawing a published item, or taking an
-    item out of the physical hall (closing it at the window)."""
-
-    class Kind(models.TextChoices):
-        WITHDRAW = "withdraw", "撤销已发布事项"
-        LEAVE_HALL = "leave_hall", "事项撤出实体大厅（窗口停办）"
-
-    item = models.ForeignKey(
-        Item, verbose_name="事项", on_delete=models.PROTECT, related_name="hall_approvals"
-    )
-    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
-    doc_no = models.CharField("批准文号", max_length=100)
-    approved_on = models.DateField("批准日期")
-    approver = models.CharField("批准机关（人）", max_length=100)
-    reason = limits.text_field("理由", limits.REASON)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL
-    )
-    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "撤出审批记录"
-        ordering = ["-recorded_at"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}：{self.doc_no}"
-
-
-def slowest_path(members: Iterable[tuple[int, int]]) -> dict[int, int]:
-    """The longest promised limit of each stage, from (stage, promised limit) pairs. Stages run
-    one after another and the members of a stage in parallel, so a combined service needs at
-    least the sum of these."""
-    longest: dict[int, int] = {}
-    for stage, days in members:
-        longest[stage] = max(longest.get(stage, 0), days)
-    return dict(sorted(longest.items()))
-
-
-class CombinedService(models.Model):
-    """一件事 (S11): several items of several units handled as one, led by one unit."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
-
-    name = models.CharField("一件事名称", max_length=100, unique=True)
-    lead_unit = models.ForeignKey(
-        Unit, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="led_services"
-    )
-    description = limits.text_field("说明", limits.GUIDE_TEXT, blank=True)
-    promised_limit = models.PositiveSmallIntegerField(
-        "承诺办结时限（工作日）",
-        validators=[MaxValueValidator(JOINT_STATUTORY_LIMIT)],
-        error_messages={"max_value": "一件事承诺时限不能超过联合办理的法定时限45个工作日。"},
-    )
-    conditions = limits.text_field("办理条件", limits.GUIDE_TEXT, blank=True)
-    place = models.CharField("办理地点", max_length=200, blank=True)
-    consult_phone = models.CharField("咨询电话", max_length=50, blank=True)
-    life_events = models.ManyToManyField(
-        LifeEvent, verbose_name="所属主题", blank=True, related_name="combined_services"
-    )
-    items = models.ManyToManyField(
-        Item, verbose_name="包含事项", through="CombinedMember", related_name="combined_services"
-    )
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    pinyin = models.CharField(max_length=300, blank=True, editable=False)
-    initials = models.CharField(max_length=100, blank=True, editable=False)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "一件事"
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def minimum_limit(self, members=None) -> int:
-        """The working days the members need at least (their slowest stage path)."""
-        members = self.members.all() if members is None else members
-        return sum(slowest_path((m.stage, m.item.promised_limit) for m in members).values())
-
-    @property
-    def promise_days(self) -> int:
-        """The promise in force: the declared limit, or the members' slowest stage path when a
-        member item's own limit has grown past it since (the item's unit may change its limit;
-        the applicant is never promised less time than the members need)."""
-        return max(self.promised_limit, self.minimum_limit())
-
-
-class CombinedMember(models.Model):
-    service = models.ForeignKey(CombinedService, on_delete=models.CASCADE, related_name="members")
-    item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.PROTECT)
-    order = models.PositiveSmallIntegerField("顺序", default=1)
-    # Members of one stage are approved in parallel; a later stage starts when every member of
-    # the earlier ones has a result (where one result feeds another, e.g. a licence needs the
-    # business registration first).
-    stage = models.PositiveSmallIntegerField("并联阶段", default=1)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "一件事包含的事项"
-        ordering = ["service_id", "order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["service", "item"], name="combined_member_unique")
-        ]
-
-    def __str__(self) -> str:
-        return str(self.item)

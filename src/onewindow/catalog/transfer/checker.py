@@ -1,0 +1,309 @@
+"""Checking an import: every row parsed and validated as the forms would (codes, units,
+parents, materials, the status moves an import may not make), every error named by sheet, row
+and column; only a file with no error is written. Also the catalogue check report's sheet."""
+
+import datetime
+import io
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from onewindow.catalog import elements
+from onewindow.catalog.codes import implementation_code
+from onewindow.catalog.elements import (
+    ITEM_COLUMNS,
+    ITEM_SHEET,
+    MATERIAL_COLUMNS,
+    MATERIAL_SHEET,
+    CellError,
+)
+from onewindow.catalog.models import Item, LifeEvent, Material
+from onewindow.catalog.search import pinyin_keys
+from onewindow.catalog.services import can_govern_catalogue, leaves_hall, publish_problems
+from onewindow.catalog.transfer.reader import FORMULA, ImportRefused, RowError
+from onewindow.catalog.transfer.writer import ImportResult, write_import
+from onewindow.documents import xlsx
+from onewindow.org.models import Unit, User
+
+
+def _parse(rows, columns, sheet: str, errors: list[RowError]) -> list[tuple[int, dict]]:
+    parsed = []
+    for number, raw in rows:
+        record, ok = {}, True
+        for col in columns:
+            if raw.get(col.key) is FORMULA:
+                ok = False
+                continue
+            try:
+                record[col.key] = col.parse(raw.get(col.key))
+            except CellError as exc:
+                errors.append(RowError(sheet, number, col.header, str(exc)))
+                ok = False
+        if ok:
+            parsed.append((number, record))
+    return parsed
+
+
+ITEM_HEADERS = {c.key: c.header for c in ITEM_COLUMNS}
+MATERIAL_HEADERS = {c.key: c.header for c in MATERIAL_COLUMNS}
+
+
+def _field_errors(exc: ValidationError, sheet: str, number: int, headers: dict) -> list[RowError]:
+    found = []
+    for key, messages in exc.message_dict.items():
+        column = headers.get(key, "")
+        for message in messages:
+            found.append(RowError(sheet, number, column, message))
+    return found
+
+
+def _apply(item: Item, record: dict) -> None:
+    for key in elements.ITEM_FIELDS:
+        value = record[key]
+        if key == "online_depth":
+            value = int(value) if value else 1
+        elif key == "exempt_date" and value:
+            value = datetime.date.fromisoformat(value)
+        elif key == "visits" and value is None:
+            value = 1
+        elif key == "handling_forms" and not value:
+            value = "1"
+        elif key == "service_objects" and not value:
+            value = "自然人"
+        setattr(item, key, value)
+
+
+def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None) -> ImportResult:
+    """Check every row; if all are right, create or update the items and replace their
+    materials in one transaction. Otherwise raise ImportRefused with every error."""
+    if not can_govern_catalogue(acting_user):
+        raise PermissionDenied("只有审改办可以导入事项。")
+    errors = list(errors or [])
+    items = _parse(item_rows, ITEM_COLUMNS, ITEM_SHEET, errors)
+    materials = _parse(material_rows, MATERIAL_COLUMNS, MATERIAL_SHEET, errors)
+    if not item_rows and not errors:
+        errors.append(RowError(ITEM_SHEET, 0, "", "没有可导入的事项：事项表除表头外是空的。"))
+
+    units = {
+        u.credit_code: u for u in Unit.objects.filter(credit_code__in={r["unit"] for _, r in items})
+    }
+    events = {e.name: e for e in LifeEvent.objects.all()}
+    # Derive each row's implementation code so that blank codes match existing items too.
+    for number, record in items:
+        unit = units.get(record["unit"])
+        if unit is None:
+            errors.append(
+                RowError(
+                    ITEM_SHEET,
+                    number,
+                    ITEM_HEADERS["unit"],
+                    f"找不到统一社会信用代码为“{record['unit']}”的单位。",
+                )
+            )
+            continue
+        if record["unit_name"] and record["unit_name"] != unit.name:
+            errors.append(
+                RowError(
+                    ITEM_SHEET,
+                    number,
+                    ITEM_HEADERS["unit_name"],
+                    f"“{record['unit_name']}”与信用代码对应的单位“{unit.name}”不一致。",
+                )
+            )
+        if not record["implementation_code"]:
+            record["implementation_code"] = implementation_code(
+                credit_code=unit.credit_code, level=record["level"], basic_code=record["basic_code"]
+            )
+    codes = [r["implementation_code"] for _, r in items]
+    existing = {
+        i.implementation_code: i
+        for i in Item.objects.select_related("unit", "parent").filter(implementation_code__in=codes)
+    }
+    seen: dict[str, int] = {}
+    for number, record in items:
+        code = record["implementation_code"]
+        if code in seen:
+            errors.append(
+                RowError(
+                    ITEM_SHEET,
+                    number,
+                    ITEM_HEADERS["implementation_code"],
+                    f"与第{seen[code]}行的实施编码重复。",
+                )
+            )
+        seen.setdefault(code, number)
+
+    # Rows that failed to parse still name their item; their materials are not "orphans".
+    mentioned = {str(raw.get("implementation_code") or "") for _, raw in item_rows}
+    # Materials grouped by item, each checked on its own.
+    by_item: dict[str, list[Material]] = defaultdict(list)
+    for number, record in materials:
+        code = record.pop("item")
+        if code not in seen and code not in mentioned:
+            errors.append(
+                RowError(
+                    MATERIAL_SHEET,
+                    number,
+                    MATERIAL_HEADERS["item"],
+                    f"实施编码“{code}”不在事项表中。",
+                )
+            )
+            continue
+        # Blank counts take the model's defaults, as the form does.
+        material = Material(**{k: v for k, v in record.items() if v is not None})
+        try:
+            material.full_clean(exclude=["item"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            errors.extend(_field_errors(exc, MATERIAL_SHEET, number, MATERIAL_HEADERS))
+        if any(m.name == material.name for m in by_item[code]):
+            errors.append(
+                RowError(
+                    MATERIAL_SHEET,
+                    number,
+                    MATERIAL_HEADERS["name"],
+                    f"同一事项的材料“{material.name}”重复。",
+                )
+            )
+        by_item[code].append(material)
+
+    # Items: build, resolve parents (in the file or already stored), validate.
+    built: dict[str, tuple[int, Item, dict]] = {}
+    for number, record in items:
+        code = record["implementation_code"]
+        unit = units.get(record["unit"])
+        if unit is None or code in built:
+            continue
+        item = existing.get(code) or Item()
+        before_state = (
+            {
+                "status": item.status,
+                "online_hall": item.online_hall,
+                "hall_status": item.hall_status,
+            }
+            if item.pk
+            else None
+        )
+        _apply(item, record)
+        item.unit = unit
+        item.pinyin, item.initials = pinyin_keys(item.name)
+        built[code] = (number, item, {"record": record, "before": before_state})
+    stored_parents = {
+        i.implementation_code: i
+        for i in Item.objects.filter(
+            implementation_code__in={r["parent"] for _, r in items if r["parent"]} - set(built)
+        )
+    }
+    for code, (number, item, extra) in built.items():
+        record = extra["record"]
+        parent_code = record["parent"]
+        if parent_code:
+            parent = (
+                built[parent_code][1] if parent_code in built else stored_parents.get(parent_code)
+            )
+            if parent is None:
+                errors.append(
+                    RowError(
+                        ITEM_SHEET,
+                        number,
+                        ITEM_HEADERS["parent"],
+                        f"找不到实施编码为“{parent_code}”的上级事项。",
+                    )
+                )
+                continue
+            item.parent = parent
+        else:
+            item.parent = None
+        try:
+            item.full_clean(
+                exclude=["unit", "parent"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            errors.extend(_field_errors(exc, ITEM_SHEET, number, ITEM_HEADERS))
+        errors.extend(_status_errors(number, item, extra["before"], by_item.get(code, [])))
+        unknown = [e for e in record["life_events"] if e not in events]
+        if unknown:
+            errors.append(
+                RowError(
+                    ITEM_SHEET,
+                    number,
+                    ITEM_HEADERS["life_events"],
+                    f"主题“{'、'.join(unknown)}”不存在，可选：{'、'.join(events)}。",
+                )
+            )
+    if errors:
+        raise ImportRefused(errors)
+    return write_import(acting_user, built, by_item, events)
+
+
+def _status_errors(number, item: Item, before, materials) -> list[RowError]:
+    """Status moves an import may not make (withdrawal, un-publishing, leaving a hall), and
+    what publishing a row needs."""
+    column = ITEM_HEADERS["status"]
+    found = []
+    was = before["status"] if before else None
+    if item.status == Item.Status.WITHDRAWN and was != Item.Status.WITHDRAWN:
+        found.append(
+            RowError(
+                ITEM_SHEET,
+                number,
+                column,
+                "撤销事项须登记批准文件，请在事项页面办理，不能通过导入撤销。",
+            )
+        )
+    if was == Item.Status.PUBLISHED and item.status == Item.Status.DRAFT:
+        found.append(RowError(ITEM_SHEET, number, column, "已发布事项不能改回草稿。"))
+    if was == Item.Status.WITHDRAWN and item.status != Item.Status.WITHDRAWN:
+        found.append(
+            RowError(ITEM_SHEET, number, column, "已撤销事项不能通过导入恢复，请新建事项。")
+        )
+    if before and leaves_hall(
+        before, {"online_hall": item.online_hall, "hall_status": item.hall_status}
+    ):
+        found.append(
+            RowError(
+                ITEM_SHEET,
+                number,
+                ITEM_HEADERS["hall_status"],
+                "已发布事项撤出网上或实体大厅须经批准（S13），请在事项页面登记批准文件后调整。",
+            )
+        )
+    if item.status == Item.Status.PUBLISHED and was != Item.Status.PUBLISHED:
+        headers = ITEM_HEADERS | {"materials": column}
+        for field, message in publish_problems(item, has_materials=bool(materials)):
+            found.append(RowError(ITEM_SHEET, number, headers[field], message))
+    return found
+
+
+def check_xlsx(findings) -> bytes:
+    """The catalogue check report as a workbook: one row per finding."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "事项核查报告"
+    ws.append(["序号", "单位", "事项名称", "实施编码", "状态", "问题", "原因及整改要求"])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    n = 0
+    for unit, rows in findings.items():
+        for f in rows:
+            n += 1
+            ws.append(
+                xlsx.row(
+                    ws,
+                    [
+                        n,
+                        unit.name,
+                        f.item.name,
+                        f.item.implementation_code,
+                        f.item.get_status_display(),
+                        f.rule,
+                        f.reason,
+                    ],
+                )
+            )
+    for letter, width in zip("ABCDEFG", (6, 26, 30, 34, 8, 34, 50), strict=True):
+        ws.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
