@@ -13,6 +13,18 @@ def material_upload_path(instance, filename: str) -> str:
     return f"catalog/materials/{instance.item_id}/{filename}"
 
 
+def material_file_field(label: str) -> models.FileField:
+    """A material's file: PDF, DOCX, XLSX, PNG or JPG by content, size- and pixel-limited
+    (documents.files)."""
+    return models.FileField(
+        label,
+        upload_to=material_upload_path,
+        blank=True,
+        validators=[validate_material_file],
+        help_text="PDF、Word（.docx）、Excel（.xlsx）或PNG、JPG图片",
+    )
+
+
 class CurrentMaterials(models.Manager):
     """Materials an item lists today; retired ones stay for the cases that name them."""
 
@@ -52,21 +64,8 @@ class Material(models.Model):
     standard = limits.text_field("受理标准", limits.GUIDE_TEXT, blank=True)
     is_main = models.BooleanField("主要材料", default=True)
     rongque = models.BooleanField("可容缺后补", default=False)
-    # PDF, DOCX, XLSX, PNG or JPG by content, size- and pixel-limited (documents.files).
-    blank_form = models.FileField(
-        "空白表格",
-        upload_to=material_upload_path,
-        blank=True,
-        validators=[validate_material_file],
-        help_text="PDF、Word（.docx）、Excel（.xlsx）或PNG、JPG图片",
-    )
-    sample = models.FileField(
-        "示例样表",
-        upload_to=material_upload_path,
-        blank=True,
-        validators=[validate_material_file],
-        help_text="PDF、Word（.docx）、Excel（.xlsx）或PNG、JPG图片",
-    )
+    blank_form = material_file_field("空白表格")
+    sample = material_file_field("示例样表")
     retired_at = models.DateTimeField("停用时间", null=True, blank=True, editable=False)
 
     # The default manager (and so `item.materials`) lists current materials only; a case's
