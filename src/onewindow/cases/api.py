@@ -10,12 +10,16 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import APIKeyHeader, django_auth
+from pydantic import create_model
 
-from onewindow.cases import clients, combined, selectors, services
+from onewindow.cases import clients, selectors, services
+from onewindow.cases.actions import Action, perform
+from onewindow.cases.actions.case_actions import ACTIONS
 from onewindow.cases.models import ApiClient, Case, Channel, CombinedCase
+from onewindow.cases.services import combined
 from onewindow.catalog.models import CombinedService, Item
 from onewindow.common import crypto, limits
-from onewindow.common.schemas import Id, Pages, Problem
+from onewindow.common.schemas import Id, Pages, Problem, validated
 
 router = Router(tags=["办件"])
 # Mounted before `router`: its paths would otherwise be taken for a case id.
@@ -212,37 +216,51 @@ def progress(request, case_id: Id, payload: ProgressIn):
 
 
 def _progress(client: ApiClient, case: Case, payload: ProgressIn):
-    common = {
-        "acting_user": client.acting_user,
-        "case": case,
-        "expected_version": payload.version,
-    }
+    action = REPORTABLE.get(payload.action)
+    if action is None:
+        *names, last = REPORTABLE
+        return Status(400, {"detail": f"action 应为 {'、'.join(names)} 或 {last}。"})
+    data = validated(action.schema, payload.dict())
     try:
-        if payload.action == "decide":
-            services.case_decide(result=payload.result, text=payload.text, **common)
-        else:
-            if payload.action == "suspend":
-                services.case_suspend(
-                    procedure=payload.procedure,
-                    expected_days=payload.expected_days,
-                    reason=payload.reason,
-                    **common,
-                )
-            elif payload.action == "resume":
-                services.case_resume(**common)
-            elif payload.action == "extend":
-                services.case_extend(
-                    days=payload.days, approver=payload.approver, reason=payload.reason, **common
-                )
-            elif payload.action == "terminate":
-                services.case_end(action="terminate", reason=payload.reason, **common)
-            else:
-                return Status(
-                    400, {"detail": "action 应为 decide、suspend、resume、extend 或 terminate。"}
-                )
+        perform(action, user=client.acting_user, subject=case, data=data, version=payload.version)
     except services.Conflict as exc:
         return Status(409, {"detail": exc.messages[0]})
-    return Case.objects.select_related("item").get(pk=case.pk)
+    return selectors.case_with_item(case.pk)
+
+
+def _staff_route(action: Action) -> None:
+    """`POST /api/cases/{id}/actions/<name>`: staff take a move with their session, with the
+    same schema, authority and service as the case page's form."""
+
+    Body = create_model(
+        f"{action.name.title().replace('_', '')}In",
+        __base__=action.schema,
+        version=(int | None, Field(None, description="读取办件时的版本号，防止覆盖他人的操作")),
+    )
+
+    def take(request, case_id: Id, payload: Body):
+        case = selectors.case_get_for_user(case_id, user=request.auth)
+        data = action.schema.model_validate(payload.dict(exclude={"version"}))
+        try:
+            perform(action, user=request.auth, subject=case, data=data, version=payload.version)
+        except services.Conflict as exc:
+            return Status(409, {"detail": exc.messages[0]})
+        return selectors.case_with_item(case.pk)
+
+    router.post(
+        f"/{{case_id}}/actions/{action.name}",
+        response={200: CaseDetail, 400: Problem, 403: Problem, 404: Problem, 409: Problem},
+        auth=django_auth,
+        summary=f"{action.label}（工作人员）",
+        operation_id=f"case_action_{action.name}",
+    )(take)
+
+
+# Moves without an upload, from the registry: the page's form and the API share schema and rules.
+for _action in ACTIONS:
+    if not _action.files:
+        _staff_route(_action)
+REPORTABLE = {a.name: a for a in ACTIONS if a.api}
 
 
 # --- 一件事 ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from onewindow import workdays
-from onewindow.cases.models import Case, CombinedCase
+from onewindow.cases.models import Case, CaseMaterial, CombinedCase
 from onewindow.cases.workflow import ENDED, MOVES, OPEN, RUNNING, State
 from onewindow.mandates.powers import reviewing_items
 from onewindow.org.models import User, WindowPost
@@ -45,6 +45,11 @@ def case_get_for_user(case_id: int, *, user: User) -> Case:
     if case is None:
         raise Http404("没有找到该办件，或您无权查看。")
     return case
+
+
+def case_with_item(case_id: int) -> Case:
+    """The case as it stands now, with its item (an API answer after a move)."""
+    return Case.objects.select_related("item").get(pk=case_id)
 
 
 def applicant_cases(*, user: User) -> QuerySet[Case]:
@@ -272,6 +277,17 @@ def combined_queue(*, user: User) -> QuerySet[CombinedCase]:
         .select_related("service", "lead_unit")
         .order_by("-key_project", "received_on", "id")
     )
+
+
+def combined_child(parent: CombinedCase, case_id: int | None) -> Case | None:
+    """One child case of the 一件事 (None when the id is not one of its children)."""
+    return parent.children.select_related("item", "unit", "parent").filter(pk=case_id or 0).first()
+
+
+def short_material_ids(parent: CombinedCase) -> set[int]:
+    """Catalogue materials some child of the 一件事 is missing or holds defective."""
+    rows = CaseMaterial.objects.filter(case__parent=parent, status__in=["missing", "defective"])
+    return set(rows.values_list("material_id", flat=True))
 
 
 def combined_overview(parent: CombinedCase, today: datetime.date) -> dict:

@@ -1,4 +1,5 @@
-"""Page access by role: anonymous users go to the login page, users without the role get 403."""
+"""Page access by permission: anonymous users go to the login page, everyone else without the
+permission gets 403."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -6,14 +7,14 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from onewindow.org.roles import RoleCode
-
-STAFF_ROLES = tuple(c for c in RoleCode if c != RoleCode.APPLICANT)
+from onewindow.org.permissions import allows
 
 
-def role_required(*codes: str) -> Callable:
-    """Allow the view to users holding any of `codes`. The system administrator passes too."""
-    allowed = frozenset(codes) | {RoleCode.SYSADMIN}
+def permission_required(perm: str, *, fn: Callable | None = None) -> Callable:
+    """Allow the view to users who have the named permission (`rules`, see org.permissions);
+    anonymous users go to the login page. With `fn`, the permission is tested on the object
+    `fn(request, *args, **kwargs)` returns. The rule alone decides (`permissions.allows`, no
+    blanket yes for a Django superuser), as it does for the navigation and the services."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -21,11 +22,12 @@ def role_required(*codes: str) -> Callable:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not user.role_codes & allowed:
+            target = fn(request, *args, **kwargs) if fn is not None else None
+            if not allows(user, perm, target):
                 raise PermissionDenied("您的角色无权访问此页面。")
             return view(request, *args, **kwargs)
 
-        wrapper.allowed_roles = allowed  # read by the navigation and by the access tests
+        wrapper.permission = perm  # read by the navigation and by the access tests
         return wrapper
 
     return decorator

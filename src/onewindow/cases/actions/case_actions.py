@@ -1,0 +1,423 @@
+"""Every action on a single case, declared once. The transition and the power each needs are in
+`workflow.MOVES`; here is what a person sees and types to make it, and which service makes it."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Schema
+
+from onewindow.cases import selectors, services
+from onewindow.cases.actions.registry import Action
+from onewindow.cases.models import Case, Handoff
+from onewindow.cases.permissions import Actor, refusal
+from onewindow.cases.workflow import MOVES, State
+from onewindow.common import limits
+from onewindow.common.parsing import parse_int
+from onewindow.org.models import WindowPost
+
+COMPREHENSIVE = (WindowPost.Kind.COMPREHENSIVE, WindowPost.Kind.GREEN_CHANNEL)
+PROBLEM_STATES = ("missing", "defective")
+
+
+def _who(move: str):
+    """The authority check of the workflow move `move` (cases.permissions.refusal)."""
+    step = MOVES[move]
+    return lambda actor, case: refusal(actor, case, step)
+
+
+def _common(actor: Actor, case: Case, version: int | None) -> dict:
+    return {"acting_user": actor.user, "case": case, "expected_version": version, "day": actor.day}
+
+
+def _date(text: str) -> str | None:
+    return text.strip() or None
+
+
+# --- schemas: one per action, read by the page form and the API alike -----------------------
+
+
+class AcceptIn(Schema):
+    window_post: int | None = Field(None, title="受理窗口")
+    rongque: bool = Field(False, title="容缺受理")
+    commitment: str = Field("", title="申请人承诺", max_length=limits.REASON)
+    deadline: datetime.date | None = Field(None, title="容缺补齐期限")
+
+
+class ProblemsIn(Schema):
+    problems: dict[int, str] = Field(title="需补正的材料")
+
+
+class ReceivedIn(Schema):
+    received: list[int] = Field(default_factory=list, title="已补交的材料")
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", title="理由", max_length=limits.REASON)
+
+
+class DecisionIn(Schema):
+    result: str = Field("", title="决定", description="approved 准予 / denied 不予")
+    text: str = Field("", title="决定内容或理由", max_length=limits.REASON)
+
+
+class OpinionIn(Schema):
+    opinion: str = Field("", title="意见", max_length=limits.REASON)
+
+
+class ForwardIn(OpinionIn):
+    handoff: str = Field(Handoff.ONLINE, title="转办方式", description="online / paper")
+
+
+class KeyProjectIn(Schema):
+    project_name: str = Field("", title="项目名称", max_length=limits.NAME)
+    project_doc: str = Field("", title="认定文件文号", max_length=limits.NAME)
+
+
+class TechReviewIn(Schema):
+    kind: str = Field("", title="技术审查类型")
+    assignee_org: str = Field("", title="承担机构", max_length=limits.NAME)
+    assignee_name: str = Field("", title="负责人")
+    limit_days: int = Field(0, title="时限（工作日）")
+
+
+class TechReportIn(Schema):
+    conclusion: str = Field("", title="审查结论")
+    file: object | None = Field(None, title="审查报告")
+
+
+class SuspendIn(ReasonIn):
+    procedure: str = Field("", title="特别程序")
+    expected_days: int = Field(0, title="预计工作日")
+
+
+class ExtendIn(ReasonIn):
+    days: int = Field(0, title="延期工作日")
+    approver: str = Field("", title="批准人", max_length=limits.NAME)
+
+
+class AttachIn(Schema):
+    material: int = Field(0, title="材料")
+    file: object | None = Field(None, title="文件")
+
+
+class DeliverIn(Schema):
+    mode: str = Field("", title="送达方式", description="collect 窗口领取 / mail 邮寄送达")
+    recipient: str = Field("", title="领取人", max_length=limits.NAME)
+    recipient_id: str = Field("", title="领取人身份证号", max_length=18)
+    receipt_signed: str = Field("", title="已在送达回证签字")
+    address: str = Field("", title="邮寄地址")
+    carrier: str = Field("", title="快递公司", max_length=limits.NAME)
+    tracking: str = Field("", title="运单号", max_length=limits.NAME)
+    fee: str = Field("", title="收费金额（元）")
+    postage: str = Field("", title="邮寄费用（元）")
+
+
+# --- page forms that are more than one field a name -----------------------------------------
+
+
+def _accept_form(post, case) -> dict:
+    return {
+        "window_post": parse_int(post.get("window_post")),
+        "rongque": bool(post.get("rongque")),
+        "commitment": post.get("commitment", ""),
+        "deadline": _date(post.get("deadline", "")),
+    }
+
+
+def _problems_form(post, case) -> dict:
+    return {
+        "problems": {
+            m.pk: post.get(f"problem_{m.pk}", "").strip() or "未提供"
+            for m in case.materials.all()
+            if post.get(f"pick_{m.pk}")
+        }
+    }
+
+
+def _received_form(post, case) -> dict:
+    return {"received": [m.pk for m in case.materials.all() if post.get(f"got_{m.pk}")]}
+
+
+def _days_form(*names: str):
+    """Whole-number fields read leniently (blank or junk: 0), so the service's own sentence
+    about the allowed range is what the person reads."""
+
+    def read(post, case) -> dict:
+        data = {k: post.get(k, "") for k in ("reason", "procedure", "approver", "kind")}
+        data |= {k: post.get(k, "") for k in ("assignee_org", "assignee_name")}
+        data |= {n: parse_int(post.get(n), default=0) for n in names}
+        return data
+
+    return read
+
+
+def _attach_form(post, case) -> dict:
+    return {"material": parse_int(post.get("material"), default=0)}
+
+
+# --- the services behind them ---------------------------------------------------------------
+
+
+def _accept(actor, case, data: AcceptIn, version, files):
+    post = None
+    if data.window_post is not None and actor.staff is not None:
+        post = selectors.posts_of(actor.user).filter(pk=data.window_post).first()
+    rongque = None
+    if data.rongque:
+        rongque = {"commitment": data.commitment, "deadline": data.deadline}
+    return services.case_accept(window_post=post, rongque=rongque, **_common(actor, case, version))
+
+
+def _notify(actor, case, data: ProblemsIn, version, files):
+    return services.case_notify_correction(problems=data.problems, **_common(actor, case, version))
+
+
+def _resubmit(actor, case, data: ReceivedIn, version, files):
+    received = dict.fromkeys(data.received, "paper")
+    return services.case_resubmit(received=received, **_common(actor, case, version))
+
+
+def _refuse(actor, case, data: ReasonIn, version, files):
+    return services.case_refuse(reason=data.reason, **_common(actor, case, version))
+
+
+def _decide_at_window(actor, case, data: DecisionIn, version, files):
+    return services.case_decide_at_window(
+        result=data.result, text=data.text, **_common(actor, case, version)
+    )
+
+
+def _decide(actor, case, data: DecisionIn, version, files):
+    return services.case_decide(result=data.result, text=data.text, **_common(actor, case, version))
+
+
+def _transfer(actor, case, data: OpinionIn, version, files):
+    return services.case_transfer(opinion=data.opinion, **_common(actor, case, version))
+
+
+def _take_over(actor, case, data: OpinionIn, version, files):
+    return services.case_take_over(opinion=data.opinion, **_common(actor, case, version))
+
+
+def _forward(actor, case, data: ForwardIn, version, files):
+    return services.case_forward(
+        handoff=data.handoff, opinion=data.opinion, **_common(actor, case, version)
+    )
+
+
+def _papers(actor, case, data, version, files):
+    return services.case_papers_collected(**_common(actor, case, version))
+
+
+def _mark_key(actor, case, data: KeyProjectIn, version, files):
+    return services.case_mark_key(
+        name=data.project_name, doc=data.project_doc, **_common(actor, case, version)
+    )
+
+
+def _tech_review(actor, case, data: TechReviewIn, version, files):
+    return services.case_tech_review(
+        kind=data.kind,
+        assignee_org=data.assignee_org,
+        assignee_name=data.assignee_name,
+        limit_days=data.limit_days,
+        **_common(actor, case, version),
+    )
+
+
+def _tech_report(actor, case, data: TechReportIn, version, files):
+    return services.case_tech_report(
+        conclusion=data.conclusion, upload=data.file, **_common(actor, case, version)
+    )
+
+
+def _suspend(actor, case, data: SuspendIn, version, files):
+    return services.case_suspend(
+        procedure=data.procedure,
+        expected_days=data.expected_days,
+        reason=data.reason,
+        **_common(actor, case, version),
+    )
+
+
+def _resume(actor, case, data, version, files):
+    return services.case_resume(**_common(actor, case, version))
+
+
+def _extend(actor, case, data: ExtendIn, version, files):
+    return services.case_extend(
+        days=data.days, approver=data.approver, reason=data.reason, **_common(actor, case, version)
+    )
+
+
+def _supplement(actor, case, data, version, files):
+    return services.case_supplement(**_common(actor, case, version))
+
+
+def _attach(actor, case, data: AttachIn, version, files):
+    if data.file is None:
+        raise ValidationError({"file": "请选择要上传的文件。"})
+    return services.case_attach(
+        material_id=data.material, upload=data.file, **_common(actor, case, version)
+    )
+
+
+def _deliver(actor, case, data: DeliverIn, version, files):
+    detail = data.model_dump(exclude={"mode"})
+    return services.case_deliver(mode=data.mode, detail=detail, **_common(actor, case, version))
+
+
+def _ender(action: str):
+    def run(actor, case, data: ReasonIn, version, files):
+        return services.case_end(action=action, reason=data.reason, **_common(actor, case, version))
+
+    return run
+
+
+# --- when an action applies to the case at all ------------------------------------------------
+
+
+def _by_comprehensive(actor, case) -> bool:
+    return case.window_post_id is not None and case.window_post.kind in COMPREHENSIVE
+
+
+def _strandable(actor, case) -> bool:
+    """部门接办 applies when no one at the window may review the item (cases.services)."""
+    return (
+        not case.parent_id
+        and not _by_comprehensive(actor, case)
+        and case.item_id not in actor.reviewing(case.unit_id)
+    )
+
+
+def _open_review(actor, case) -> bool:
+    return any(r.finished_on is None for r in case.tech_reviews.all())
+
+
+def _action(name, run, *, move=None, **kw) -> Action:
+    move = move or name
+    step = MOVES[move]
+    kw.setdefault("refusal", _who(move))
+    kw.setdefault("partial", f"cases/actions/{name}.html")
+    return Action(name=name, label=kw.pop("label", step.label), sources=step.sources, run=run, **kw)
+
+
+S = State
+ACTIONS: list[Action] = [
+    _action(
+        "accept", _accept, schema=AcceptIn, form=_accept_form, notice="accept", show_refused=False
+    ),
+    _action(
+        "notify_correction",
+        _notify,
+        schema=ProblemsIn,
+        form=_problems_form,
+        notice="correction",
+        show_refused=False,
+    ),
+    _action("resubmit", _resubmit, schema=ReceivedIn, form=_received_form, show_refused=False),
+    _action("refuse", _refuse, schema=ReasonIn, notice="refuse", show_refused=False),
+    _action(
+        "decide_at_window",
+        _decide_at_window,
+        schema=DecisionIn,
+        applies=lambda actor, case: case.item.is_instant,
+        notice="decision",
+    ),
+    _action("transfer", _transfer, schema=OpinionIn),
+    _action(
+        "take_over",
+        _take_over,
+        schema=OpinionIn,
+        applies=_strandable,
+        hint="窗口的授权委托书已撤销、过期或未授予该事项审核权时，由部门审查人员接办并决定。",
+    ),
+    _action(
+        "forward",
+        _forward,
+        schema=ForwardIn,
+        applies=_by_comprehensive,
+    ),
+    _action("decide", _decide, schema=DecisionIn, notice="decision", api=True),
+    _action(
+        "papers_collected",
+        _papers,
+        applies=lambda actor, case: case.handoff == Handoff.PAPER and not case.papers_collected_on,
+    ),
+    _action(
+        "suspend",
+        _suspend,
+        schema=SuspendIn,
+        form=_days_form("expected_days"),
+        notice="suspend",
+        api=True,
+    ),
+    _action("resume", _resume, api=True),
+    _action(
+        "extend",
+        _extend,
+        schema=ExtendIn,
+        form=_days_form("days"),
+        applies=lambda actor, case: not case.extended_days,
+        notice="extend",
+        api=True,
+    ),
+    _action(
+        "tech_review",
+        _tech_review,
+        schema=TechReviewIn,
+        form=_days_form("limit_days"),
+        applies=lambda actor, case: not _open_review(actor, case),
+    ),
+    # The report's transition depends on the open review (tech_report or tech_report_resume):
+    # both are the department's and leave it to the service.
+    Action(
+        name="tech_report",
+        label="登记技术审查报告",
+        sources=frozenset({S.TRANSFERRED, S.SUSPENDED}),
+        run=_tech_report,
+        schema=TechReportIn,
+        refusal=_who("tech_report"),
+        applies=_open_review,
+        partial="cases/actions/tech_report.html",
+        files=("file",),
+    ),
+    _action(
+        "supplement",
+        _supplement,
+        applies=lambda actor, case: case.rongque_open,
+        label="登记容缺材料已补齐",
+        done="已登记：容缺材料已补齐。",
+        show_refused=False,
+    ),
+    _action(
+        "attach",
+        _attach,
+        schema=AttachIn,
+        form=_attach_form,
+        files=("file",),
+        show_refused=False,
+    ),
+    _action(
+        "deliver",
+        _deliver,
+        schema=DeliverIn,
+        applies=lambda actor, case: not case.parent_id,
+        notice="receipt",
+        show_refused=False,
+    ),
+    _action(
+        "mark_key", _mark_key, schema=KeyProjectIn, applies=lambda actor, case: not case.key_project
+    ),
+    _action(
+        "withdraw",
+        _ender("withdraw"),
+        schema=ReasonIn,
+        applies=lambda actor, case: not case.parent_id,
+        show_refused=False,
+    ),
+    _action("terminate", _ender("terminate"), schema=ReasonIn, api=True),
+]
+# tech_review's transition depends on the review's kind; both are the department's.
+assert MOVES["tech_review"].who == MOVES["tech_review_suspend"].who
+BY_NAME = {a.name: a for a in ACTIONS}

@@ -1,0 +1,119 @@
+"""The move registry (issue 16): every move a person makes is declared once, and the case page,
+the page's endpoint and the API all read it, so the page offers exactly what the user may do."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.template import engines
+
+from onewindow.cases import services
+from onewindow.cases.actions import case_actions, combined_actions, offers, perform
+from onewindow.cases.permissions import Actor
+from onewindow.cases.tests.conftest import DAY, submit, user
+from onewindow.cases.workflow import MOVES, State, Who
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATES = Path(case_actions.__file__).resolve().parents[1] / "templates"
+# Moves made from the 一件事's page or a report form whose transition the service picks.
+MADE_ELSEWHERE = {"prompt": "combined", "tech_review_suspend": "tech_review"}
+MADE_ELSEWHERE |= {"tech_report_resume": "tech_report"}
+
+
+def _names(template: str) -> set[str]:
+    """The field names a partial's form posts, its includes followed."""
+    text = (TEMPLATES / template).read_text()
+    for included in re.findall(r'{% include "([^"]+)" %}', text):
+        text += (TEMPLATES / included).read_text()
+    return set(re.findall(r'name="([a-z_]+)"', text))
+
+
+def test_every_move_a_person_makes_is_declared_once():
+    person_moves = {name for name, m in MOVES.items() if m.who != Who.SYSTEM}
+    declared = {a.name for a in case_actions.ACTIONS}
+    assert person_moves - declared == set(MADE_ELSEWHERE)
+    assert len(declared) == len(case_actions.ACTIONS)
+    for action in case_actions.ACTIONS:
+        move = MOVES.get(action.name) or MOVES["tech_report"]
+        assert action.sources <= move.sources | MOVES.get("tech_report_resume").sources
+
+
+@pytest.mark.parametrize("action", case_actions.ACTIONS, ids=lambda a: a.name)
+def test_each_forms_fields_are_its_schemas(action):
+    """The page form and the API take the same input: every field of the schema is on the form
+    (where the form is read field by field) and the form posts nothing the schema lacks."""
+    names = _names(action.partial) if action.partial else set()
+    if action.form is None:
+        assert names == set(action.schema.model_fields) | set(action.files)
+    else:
+        assert set(action.files) <= names
+    engines["django"].engine.get_template(action.partial)  # it parses
+
+
+def _accepted_at_department_window(clerk_post):
+    case = submit("食品生产许可")
+    return services.case_accept(
+        acting_user=user("clerk"), case=case, window_post=clerk_post, day=DAY
+    )
+
+
+def test_the_case_page_offers_only_what_its_user_may_do_now(login, clerk_post):
+    case = _accepted_at_department_window(clerk_post)
+    clerk = login("clerk").get(f"/cases/{case.pk}/").content.decode()
+    assert f"/cases/{case.pk}/act/transfer/" not in clerk  # the team leader's
+    assert f"/cases/{case.pk}/act/forward/" not in clerk  # comprehensive windows only
+    assert f"/cases/{case.pk}/act/mark_key/" not in clerk  # the hall manager's
+    assert "需由他人办理" in clerk and "组长审核并转部门" in clerk  # who can, for a colleague
+    leader = login("teamlead").get(f"/cases/{case.pk}/").content.decode()
+    assert f"/cases/{case.pk}/act/transfer/" in leader
+    assert f"/cases/{case.pk}/act/decide/" not in leader  # not yet the department's
+    manager = login("hallmgr").get(f"/cases/{case.pk}/").content.decode()
+    assert f"/cases/{case.pk}/act/mark_key/" in manager
+    assert f"/cases/{case.pk}/act/transfer/" not in manager and "需由他人办理" not in manager
+
+
+def test_an_offer_is_what_the_service_allows_and_its_reason_is_the_services(clerk_post):
+    case = _accepted_at_department_window(clerk_post)
+    transfer = case_actions.BY_NAME["transfer"]
+    data = transfer.schema(opinion="同意")
+    clerk_offer = next(o for o in offers([transfer], Actor(user("clerk"), DAY), case))
+    assert not clerk_offer.allowed
+    with pytest.raises(PermissionDenied) as refused:
+        perform(transfer, user=user("clerk"), subject=case, data=data, day=DAY)
+    assert str(refused.value.args[0]) == clerk_offer.reason
+    leader_offer = next(o for o in offers([transfer], Actor(user("teamlead"), DAY), case))
+    assert leader_offer.allowed
+    moved = perform(transfer, user=user("teamlead"), subject=case, data=data, day=DAY)
+    assert moved.state == State.TRANSFERRED
+
+
+def test_ended_case_offers_nothing(login, clerk_post):
+    case = submit("食品生产许可")
+    services.case_refuse(acting_user=user("clerk"), case=case, reason="不符合条件", day=DAY)
+    body = login("clerk").get(f"/cases/{case.pk}/").content.decode()
+    assert "该办件已结束" in body and "/act/" not in body
+
+
+def test_staff_api_takes_a_move_with_the_same_schema_and_rules(login, clerk_post):
+    case = _accepted_at_department_window(clerk_post)
+    url = f"/api/cases/{case.pk}/actions/transfer"
+    body = json.dumps({"opinion": "同意", "version": case.version})
+    refused = login("clerk").post(url, body, content_type="application/json")
+    assert refused.status_code == 403 and "需要" in refused.json()["detail"]
+    done = login("teamlead").post(url, body, content_type="application/json")
+    assert done.status_code == 200 and done.json()["state"] == State.TRANSFERRED
+    stale = login("teamlead").post(url, body, content_type="application/json")
+    assert stale.status_code in (400, 409)
+    schema = login("teamlead").get("/api/openapi.json").json()
+    assert f"/api/cases/{{case_id}}/actions/{'transfer'}" in schema["paths"]
+
+
+def test_combined_page_reads_the_same_registry():
+    names = {a.name for a in combined_actions.ACTIONS}
+    assert {"accept", "refuse", "deliver", "withdraw", "mark_key", "prompt"} <= names
+    for action in combined_actions.ACTIONS:
+        if action.partial:
+            engines["django"].engine.get_template(action.partial)

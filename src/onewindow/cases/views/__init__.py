@@ -1,0 +1,32 @@
+"""Case pages: the window, the team leader's queue, the department, the case page with the
+moves its user may make now (from the registry in `cases.actions`), and the 一件事 pages."""
+
+from onewindow.cases.views.case import case_act, case_detail, case_notice
+from onewindow.cases.views.combined import (
+    combined_act,
+    combined_detail,
+    combined_list,
+    combined_new,
+)
+from onewindow.cases.views.window import (
+    application_new,
+    department,
+    key_projects,
+    review_queue,
+    workbench,
+)
+
+__all__ = [
+    "application_new",
+    "case_act",
+    "case_detail",
+    "case_notice",
+    "combined_act",
+    "combined_detail",
+    "combined_list",
+    "combined_new",
+    "department",
+    "key_projects",
+    "review_queue",
+    "workbench",
+]

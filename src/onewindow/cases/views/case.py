@@ -1,0 +1,100 @@
+"""The case page and its one action endpoint: both read the move registry, so the page offers
+exactly the moves its user may make now and the endpoint takes exactly those."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from onewindow.cases import notices, selectors
+from onewindow.cases.actions import offers, perform, read_form
+from onewindow.cases.actions.case_actions import ACTIONS, BY_NAME
+from onewindow.cases.models import CaseMaterial, TechReview
+from onewindow.cases.permissions import Actor
+from onewindow.cases.workflow import ENDED
+from onewindow.catalog.models import SPECIAL_PROCEDURES
+from onewindow.common.errors import error_text
+from onewindow.common.parsing import parse_int
+from onewindow.documents import download
+from onewindow.org.access import permission_required
+from onewindow.org.permissions import allows
+from onewindow.supervision.ratings import RATEABLE
+
+
+def case_offers(user, case, day) -> tuple[list, list]:
+    """The moves the user may make now, and those the state allows that others must make (shown,
+    with who may, to the staff of the case's own unit)."""
+    found = offers(ACTIONS, Actor(user, day), case)
+    mine = [o for o in found if o.allowed]
+    staff = getattr(user, "staff", None)
+    colleague = staff is not None and staff.unit_id == case.unit_id
+    others = [o for o in found if not o.allowed and o.action.show_refused and colleague]
+    return mine, others
+
+
+@permission_required("cases.view_case")
+def case_detail(request, case_id: int):
+    case = selectors.case_get_for_user(case_id, user=request.user)
+    today = timezone.localdate()
+    reviews = list(case.tech_reviews.all())
+    mine, others = case_offers(request.user, case, today)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "materials": case.materials.select_related("material"),
+            "problem_states": (CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE),
+            "events": selectors.timeline(case),
+            "offers": mine,
+            "others": others,
+            "notices": [(k, notices.TITLES[k]) for k in notices.available(case)],
+            "posts": selectors.posts_of(request.user),
+            "standing": selectors.time_left(case, today),
+            "procedures": SPECIAL_PROCEDURES.items(),
+            "today": today,
+            "reviews": reviews,
+            "review_kinds": TechReview.Kind.choices,
+            "ended_states": ENDED,
+            # The tablet at the window asks the applicant to rate a case that has ended there.
+            "rateable": case.state in RATEABLE and allows(request.user, "supervision.offer_rating"),
+        },
+    )
+
+
+@require_POST
+@permission_required("cases.act")
+def case_act(request, case_id: int, action: str):
+    """Every action form of the case page posts here; the service decides whether it may."""
+    case = selectors.case_get_for_user(case_id, user=request.user)
+    chosen = BY_NAME.get(action)
+    if chosen is None:
+        raise Http404("没有这个操作。")
+    try:
+        data = read_form(chosen, request.POST, request.FILES, case)
+        before = set(notices.available(case))
+        moved = perform(
+            chosen,
+            user=request.user,
+            subject=case,
+            data=data,
+            version=parse_int(request.POST.get("version")),
+            files=request.FILES,
+        )
+        made = [notices.TITLES[k] for k in notices.available(moved) if k not in before]
+        printable = "".join(f"《{t}》" for t in made)
+        messages.success(request, chosen.done_text + (f"可打印{printable}。" if made else ""))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, f"未能{chosen.label}：{error_text(exc)}")
+    return redirect("cases:detail", case.pk)
+
+
+@permission_required("cases.read_notice")
+def case_notice(request, case_id: int, kind: str):
+    case = selectors.case_get_for_reader(case_id, user=request.user)
+    if kind not in notices.available(case):
+        raise Http404("该办件目前没有这种文书。")
+    content = notices.render(case, kind, base_url=request.build_absolute_uri("/"))
+    return download(content, f"{notices.TITLES[kind]}-{case.number or case.pk}.pdf", "pdf")

@@ -1,0 +1,142 @@
+"""The window (find an item, the online queue, today's receipts, a new application), the team
+leader's queue, the department's cases and the key projects."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from onewindow.cases import selectors, services
+from onewindow.cases.models import CaseMaterial, Channel
+from onewindow.catalog import selectors as catalog_selectors
+from onewindow.common.errors import error_dict
+from onewindow.common.parsing import parse_int
+from onewindow.org.access import permission_required
+from onewindow.org.selectors import user_unit_id
+
+STATUS_CHOICES = [
+    (CaseMaterial.Status.PAPER, "已收纸质"),
+    (CaseMaterial.Status.SHARED, "共享获取"),
+    (CaseMaterial.Status.MISSING, "缺少"),
+    (CaseMaterial.Status.DEFECTIVE, "不符合要求"),
+]
+
+
+def _date(text: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@permission_required("cases.use_workbench")
+def workbench(request):
+    """The window: find an item (name or pinyin initials), the online queue, today's cases."""
+    query = request.GET.get("q", "").strip()[:50]
+    posts = list(selectors.posts_of(request.user))
+    unit_ids = {u.pk for p in posts for u in p.units.all()}
+    items, services_found = [], []
+    if query:
+        qs = catalog_selectors.public_items().filter(unit_id__in=unit_ids)
+        items = catalog_selectors.item_search(qs, query)[:20]
+        # A 一件事 is taken at a window serving every unit it involves (a comprehensive window).
+        services_found = [
+            s
+            for s in catalog_selectors.item_search(catalog_selectors.public_combined_list(), query)
+            if {m.item.unit_id for m in s.members.all()} <= unit_ids
+        ]
+    today = timezone.localdate()
+    mine = selectors.case_list_for_user(user=request.user).filter(received_on=today)[:50]
+    return render(
+        request,
+        "cases/workbench.html",
+        {
+            "query": query,
+            "items": items,
+            "services_found": services_found,
+            "queue": selectors.online_queue(user=request.user)[:50],
+            "combined_queue": selectors.combined_queue(user=request.user)[:50],
+            "today_cases": mine,
+            "posts": posts,
+        },
+    )
+
+
+@permission_required("cases.use_workbench")
+def application_new(request, item_id: int):
+    item = catalog_selectors.item_for_application(item_id)
+    errors: dict = {}
+    if request.method == "POST":
+        applicant = {k: request.POST.get(k, "") for k in services.APPLICANT_FIELDS}
+        materials = [
+            {"material_id": m.pk, "status": request.POST.get(f"m_{m.pk}", "missing")}
+            for m in item.materials.all()
+        ]
+        try:
+            case = services.application_submit(
+                acting_user=request.user,
+                item=item,
+                channel=Channel.WINDOW,
+                applicant=applicant,
+                materials=materials,
+            )
+            messages.success(request, "已收件。请核对材料后受理、一次性告知或不予受理。")
+            return redirect("cases:detail", case.pk)
+        except (ValidationError, PermissionDenied) as exc:
+            errors = error_dict(exc)
+    return render(
+        request,
+        "cases/application_new.html",
+        {
+            "item": item,
+            "errors": errors,
+            "post": request.POST,
+            "statuses": STATUS_CHOICES,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@permission_required("cases.view_review_queue")
+def review_queue(request):
+    return render(
+        request, "cases/review_queue.html", {"cases": selectors.review_queue(user=request.user)}
+    )
+
+
+@permission_required("cases.view_department")
+def department(request):
+    """The unit's cases under review, by due date, 50 a page (keyset: ?after=<date>,<id>)."""
+    unit_id = user_unit_id(request.user)
+    if unit_id is None:
+        return render(request, "org/no_unit.html", status=403)
+    after = None
+    raw = request.GET.get("after", "")
+    if "," in raw:
+        due, _, last = raw.partition(",")
+        if _date(due) and parse_int(last) is not None:
+            after = (_date(due), parse_int(last))
+    rows = selectors.department_page(unit_id=unit_id, after=after)
+    today = timezone.localdate()
+    more = f"{rows[-1].due_date.isoformat()},{rows[-1].pk}" if len(rows) == 50 else ""
+    key = selectors.department_key_projects(unit_id=unit_id) if after is None else []
+    take_over = [] if after else selectors.awaiting_take_over(unit_id=unit_id, day=today)
+    return render(
+        request,
+        "cases/department.html",
+        {"cases": rows, "more": more, "today": today, "key": key, "take_over": take_over},
+    )
+
+
+@permission_required("cases.view_key_projects")
+def key_projects(request):
+    """重点项目绿色通道: every open key project and where it stands (hall manager)."""
+    today = timezone.localdate()
+    cases = list(selectors.key_projects())
+    return render(
+        request,
+        "cases/key_projects.html",
+        {"cases": cases, "combined": selectors.key_combined(), "today": today},
+    )
