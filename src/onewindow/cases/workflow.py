@@ -32,6 +32,9 @@ OPEN = frozenset(
     }
 )
 ENDED = frozenset({State.CLOSED, State.REFUSED, State.WITHDRAWN, State.TERMINATED})
+# States in which the applicant is asked to rate the service (好差评): ended at the hall, not
+# withdrawn by the applicant.
+RATEABLE = (State.CLOSED, State.REFUSED, State.TERMINATED)
 # States in which the working-day clock runs against the due date.
 RUNNING = frozenset({State.ACCEPTED, State.TRANSFERRED})
 

@@ -11,17 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from onewindow.cases.models import Case, CaseEvent
-from onewindow.cases.workflow import State
+from onewindow.cases.workflow import RATEABLE
 from onewindow.common.parsing import parse_int
 from onewindow.exchange import services as exchange
 from onewindow.org.models import User
+from onewindow.org.permissions import allows
 from onewindow.org.roles import RoleCode
 from onewindow.supervision.models import Rating, Rules, Ticket
 from onewindow.workdays import add_workdays
-
-RATEABLE = (State.CLOSED, State.REFUSED, State.TERMINATED)
-HANDLERS = (RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER, RoleCode.DEPT_REVIEWER)
-REVIEWERS = (RoleCode.SUPERVISOR, RoleCode.SYSADMIN)
 
 
 def form_values(data) -> dict[str, Any]:
@@ -126,8 +123,7 @@ def rate(
 
 
 def _unit_staff(user: User, ticket: Ticket) -> None:
-    staff = getattr(user, "staff", None)
-    if staff is None or staff.unit_id != ticket.unit_id or not user.has_role(*HANDLERS):
+    if not allows(user, "supervision.handle_ticket", ticket):
         raise PermissionDenied(f"只有{ticket.unit}的窗口主管、组长或审核人员可以处理该差评。")
 
 
@@ -197,7 +193,7 @@ def appeal(*, acting_user: User, ticket: Ticket, reason: str) -> Ticket:
 def decide_appeal(*, acting_user: User, ticket: Ticket, agree: bool, note: str) -> Ticket:
     """A supervisor reviews the appeal: agreed, the rating is excluded from appraisal;
     rejected, the ticket continues where it was (back to verification)."""
-    if not acting_user.has_role(*REVIEWERS):
+    if not allows(acting_user, "supervision.review_appeal"):
         raise PermissionDenied("只有电子监察人员可以复核申诉。")
     ticket = _locked(ticket, (Ticket.State.APPEALED,), "复核")
     if not note.strip():

@@ -13,14 +13,13 @@ from onewindow.cases.actions import offers, perform, read_form
 from onewindow.cases.actions.case_actions import ACTIONS, BY_NAME
 from onewindow.cases.models import CaseMaterial, TechReview
 from onewindow.cases.permissions import Actor
-from onewindow.cases.workflow import ENDED
+from onewindow.cases.workflow import ENDED, RATEABLE
 from onewindow.catalog.models import SPECIAL_PROCEDURES
 from onewindow.common.errors import error_text
 from onewindow.common.parsing import parse_int
 from onewindow.documents import download
 from onewindow.org.access import permission_required
 from onewindow.org.permissions import allows
-from onewindow.supervision.ratings import RATEABLE
 
 
 def case_offers(user, case, day) -> tuple[list, list]:
