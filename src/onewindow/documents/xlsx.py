@@ -124,19 +124,17 @@ def write_table(
     for n, col in enumerate(columns, start=1):
         if col.width:
             ws.column_dimensions[get_column_letter(n)].width = col.width
-    top = 1
+    top = 1 + bool(title) + bool(subtitle)
+    if freeze:  # before the first row: a write-only sheet writes its view first
+        levels = 2 if any(c.group for c in columns) else 1
+        ws.freeze_panes = f"A{top + levels}"
     if title:
         c = cell(ws, title)
         c.font, c.alignment = Font(bold=True, size=14), Alignment(horizontal="center")
         ws.append([c])
         _merge(ws, 1, 1, 1, len(columns))
-        top += 1
     if subtitle:
         ws.append([cell(ws, subtitle)])
-        top += 1
-    if freeze:
-        levels = 2 if any(c.group for c in columns) else 1
-        ws.freeze_panes = f"A{top + levels}"
     _header_rows(ws, columns, top, ruled)
     for values in rows:
         cells = row(ws, values)

@@ -2,7 +2,6 @@
 
 import datetime
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -24,7 +23,8 @@ from onewindow.catalog.codes import ItemType
 from onewindow.catalog.models import LifeEvent, Material
 from onewindow.common.errors import error_text
 from onewindow.common.parsing import query_int
-from onewindow.documents import files
+from onewindow.documents import files, qr
+from onewindow.documents.dates import cn_date
 from onewindow.org import selectors as org_selectors
 from onewindow.org.access import role_required
 from onewindow.org.roles import RoleCode
@@ -91,7 +91,7 @@ def guide_item(request, code: str):
     return render(
         request,
         "portal/guide_item.html",
-        {"item": item, "qr_svg": segno.make(url, error="m").svg_inline(scale=3), "url": url},
+        {"item": item, "qr_svg": qr.svg_inline(url), "url": url},
     )
 
 
@@ -100,9 +100,7 @@ def guide_item_qr(request, code: str):
     """The item page's QR code as an SVG file, to print on hall signs and leaflets."""
     item = selectors.public_item_get(code)
     url = request.build_absolute_uri(reverse("portal:item", args=[item.implementation_code]))
-    response = HttpResponse(content_type="image/svg+xml")
-    segno.make(url, error="m").save(response, kind="svg", scale=8, border=2)
-    return response
+    return HttpResponse(qr.svg(url), content_type="image/svg+xml")
 
 
 def guide_combined(request, service_id: int):
@@ -201,7 +199,7 @@ def _expired(request, exc: ProgressLinkExpired):
         "web/error.html",
         {
             "title": "查询码已过期",
-            "message": f"该办件已办结，通知书上的查询码有效期至{expires:%Y年%m月%d日}，现已过期。"
+            "message": f"该办件已办结，通知书上的查询码有效期至{cn_date(expires)}，现已过期。"
             "如需查询办理结果，请登录“我的办事”，或携带身份证件到政务服务中心总咨询台查询。",
         },
         status=410,

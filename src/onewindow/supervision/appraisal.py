@@ -6,14 +6,13 @@ cases (the dashboards drill down the same way)."""
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
-from openpyxl import Workbook
 
 from onewindow.cases.models import Case
-from onewindow.documents import xlsx
+from onewindow.documents import pdf, xlsx
+from onewindow.documents.dates import cn_date
 from onewindow.org.models import Staff, Unit, WindowPost
 from onewindow.supervision.models import Anomaly, Order, Rating, Rules, Ticket, Warning
 
@@ -247,63 +246,37 @@ def table(rows: list[Row], level: str) -> list[list]:
 def dispatched_xlsx(unit: Unit, period: str) -> bytes:
     """The appraisal of the staff a unit dispatched to the hall, for the home unit (S12)."""
     rows = appraise(period, "staff", keys=dispatched_staff(unit))
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "派驻人员考核"
-    sheet.append(xlsx.row(sheet, [f"{unit.name} 派驻政务服务大厅人员考核（{period}）"]))
-    sheet.append(HEADERS)
-    for line in table(rows, "staff"):
-        sheet.append(xlsx.row(sheet, [float(v) if isinstance(v, Decimal) else v for v in line]))
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    book, sheet = xlsx.book("派驻人员考核")
+    xlsx.write_table(
+        sheet,
+        [xlsx.Column(h, 30 if n == 0 else 12) for n, h in enumerate(HEADERS)],
+        [
+            [float(v) if isinstance(v, Decimal) else v for v in line]
+            for line in table(rows, "staff")
+        ],
+        title=f"{unit.name} 派驻政务服务大厅人员考核（{period}）",
+    )
+    return xlsx.save(book)
 
 
 def dispatched_pdf(unit: Unit, period: str) -> bytes:
     """The same report as a landscape A4 PDF with the embedded CJK font, to sign and file."""
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Spacer
 
-    from onewindow.documents import cjk_font
-    from onewindow.documents.pdf import paragraph
-
-    font = cjk_font()
-    title = ParagraphStyle("t", fontName=font, fontSize=16, leading=24, alignment=TA_CENTER)
-    plain = ParagraphStyle("p", fontName=font, fontSize=10, leading=16)
-    cell = ParagraphStyle("c", fontName=font, fontSize=8, leading=11)
+    s = pdf.styles(10, cell=8)
     rows = appraise(period, "staff", keys=dispatched_staff(unit))
-    data = [[paragraph(h, cell) for h in HEADERS]]
-    data += [[paragraph(str(v), cell) for v in line] for line in table(rows, "staff")]
+    data = [HEADERS] + [[str(v) for v in line] for line in table(rows, "staff")]
     if len(data) == 1:
-        data.append(
-            [paragraph("该考核期没有派驻人员的考核记录。", cell)] + [""] * (len(HEADERS) - 1)
-        )
-    grid = Table(data, repeatRows=1)
-    grid.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-        )
-    )
+        data.append(["该考核期没有派驻人员的考核记录。"] + [""] * (len(HEADERS) - 1))
     first, last = period_bounds(period)
-    out = BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm)
-    doc.build(
-        [
-            paragraph(f"{unit.name}派驻政务服务大厅人员考核情况", title),
-            Spacer(1, 3 * mm),
-            paragraph(f"考核期：{first:%Y年%m月%d日}至{last:%Y年%m月%d日}（{period}）", plain),
-            Spacer(1, 3 * mm),
-            grid,
-            Spacer(1, 6 * mm),
-            paragraph("县政务服务中心（电子监察）　　　　年　　月　　日", plain),
-        ]
-    )
-    return out.getvalue()
+    story = [
+        pdf.paragraph(f"{unit.name}派驻政务服务大厅人员考核情况", s.title),
+        Spacer(1, 3 * mm),
+        pdf.paragraph(f"考核期：{cn_date(first)}至{cn_date(last)}（{period}）", s.plain),
+        Spacer(1, 3 * mm),
+        pdf.grid(data, style=s.cell),
+        Spacer(1, 6 * mm),
+        pdf.paragraph("县政务服务中心（电子监察）　　　　年　　月　　日", s.plain),
+    ]
+    return pdf.build(story, landscape=True, margin_mm=12)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from onewindow.documents.dates import cn_date
 from onewindow.org.access import STAFF_ROLES, role_required
 from onewindow.org.roles import RoleCode
 from onewindow.workdays import selectors, services
@@ -83,6 +84,6 @@ def day_correct(request):
             for message in exc.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, f"{d['date']:%Y年%m月%d日}已更正并记录。")
+            messages.success(request, f"{cn_date(d['date'])}已更正并记录。")
             return redirect("workdays:year_view", year=d["date"].year)
     return render(request, "workdays/day_correct.html", {"form": form})
