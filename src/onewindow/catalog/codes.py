@@ -70,15 +70,6 @@ def validate_basic_code(value: str, *, item_type: str | None = None) -> None:
         )
 
 
-def main_part(basic_code: str) -> str:
-    """The source, type and main-item digits: what a main item shares with its children."""
-    return basic_code[:9]
-
-
-def sub_part(basic_code: str) -> str:
-    return basic_code[9:12]
-
-
 def implementation_code(*, credit_code: str, level: str, basic_code: str) -> str:
     """实施编码: the unit's 18-character credit code + exercise level + basic code."""
     return f"{credit_code}{level}{basic_code}"

@@ -249,15 +249,6 @@ def leave_request(
 
 
 @transaction.atomic
-def leave_cancel(*, acting_user: User, leave: Leave) -> Leave:
-    if leave.status != Leave.Status.APPROVED:
-        raise ValidationError("只有已批准的请假可以撤回。")
-    leave.status = Leave.Status.CANCELLED
-    leave.save(update_fields=["status"])
-    return leave
-
-
-@transaction.atomic
 def staff_change_notify(
     *,
     acting_user: User,

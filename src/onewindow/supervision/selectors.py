@@ -13,10 +13,6 @@ def messages_of(user: User) -> QuerySet[Message]:
     return Message.objects.filter(user=user).select_related("warning__case")
 
 
-def unread_count(user: User) -> int:
-    return Message.objects.filter(user=user, read_at__isnull=True).count()
-
-
 def _scoped(qs: QuerySet, user: User) -> QuerySet:
     """Supervisors and hall-wide roles read everything; unit staff their own unit's records."""
     if user.sees_all_units:

@@ -62,17 +62,3 @@ def suspended_days(suspended_on: dt.date, resumed_on: dt.date) -> int:
             f"恢复日期{resumed_on.isoformat()}早于中止日期{suspended_on.isoformat()}。"
         )
     return workdays.workdays_between(suspended_on, resumed_on)
-
-
-def after_suspension(due: dt.date, suspended_on: dt.date, resumed_on: dt.date) -> Deadline:
-    """The due date moved by the working days suspended (行政许可法 art. 45)."""
-    result = workdays.add_workdays_checked(due, suspended_days(suspended_on, resumed_on))
-    return Deadline(result.date, result.provisional)
-
-
-def after_extension(due: dt.date, days: int) -> Deadline:
-    """The due date extended by `days` working days (art. 42: e.g. +10 with the head's approval)."""
-    if days <= 0:
-        raise CalendarRangeError(f"延期天数必须是正整数（收到{days}）。")
-    result = workdays.add_workdays_checked(due, days)
-    return Deadline(result.date, result.provisional)

@@ -33,18 +33,10 @@ def test_yellow_rule_is_configurable():
     assert deadlines.yellow_from(D(2026, 9, 21), D(2026, 10, 26), rule) == D(2026, 10, 21)
 
 
-def test_suspension_across_national_day_moves_the_due_date():
+def test_suspension_across_national_day_counts_only_working_days():
     # Suspended 29 Sep, resumed 12 Oct: (29 Sep, 12 Oct] holds 30 Sep, 8, 9, 10 (adjusted
     # Saturday) and 12 Oct: five working days; the holiday week itself costs nothing.
     assert deadlines.suspended_days(D(2026, 9, 29), D(2026, 10, 12)) == 5
-    moved = deadlines.after_suspension(D(2026, 10, 26), D(2026, 9, 29), D(2026, 10, 12))
-    assert moved.due == D(2026, 11, 2)
-
-
-def test_extension():
-    assert deadlines.after_extension(D(2026, 10, 26), 10).due == D(2026, 11, 9)
-    with pytest.raises(CalendarRangeError, match="正整数"):
-        deadlines.after_extension(D(2026, 10, 26), 0)
 
 
 def test_bad_input():
