@@ -1,6 +1,7 @@
 """Periodic jobs. With a broker (`ONEWINDOW_BROKER_URL`), Celery beat schedules them and a
-worker runs them (`onewindow.celery`); without one, `onewindow serve` runs the same functions in
-a thread of its master process, so `make run` has them too. Either way, one registry."""
+worker runs them (`onewindow.celery`); without one, `onewindow serve` starts `run_jobs_forever`,
+a process of its own beside gunicorn, which runs the same functions one after another in an
+`InProcessScheduler` thread, so `make run` has them too. Either way, one registry."""
 
 import logging
 import threading
@@ -13,7 +14,7 @@ from onewindow import workdays
 
 log = logging.getLogger("onewindow.jobs")
 
-# name: (every so many seconds, the function)
+# name: (every so many seconds, the dotted path of the function)
 JOBS: dict[str, tuple[int, str]] = {
     "supervision-scan": (60, "onewindow.supervision.services.scan"),
     "supervision-sweep": (3600, "onewindow.supervision.services.sweep"),
