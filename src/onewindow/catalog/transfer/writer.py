@@ -1,7 +1,6 @@
 """Writing: the catalogue exported as XLSX (the import template, filled) or JSON, and the
 checked rows of an import written in one transaction."""
 
-import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -10,9 +9,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from onewindow.catalog import elements
 from onewindow.catalog.elements import ITEM_COLUMNS, ITEM_SHEET, MATERIAL_COLUMNS, MATERIAL_SHEET
@@ -26,6 +22,8 @@ from onewindow.catalog.services import (
 )
 from onewindow.catalog.transfer.reader import JSON_FORMAT
 from onewindow.documents import xlsx
+
+REQUIRED_FILL = "FDE8E8"  # the header of a column an import needs
 
 # Parents before children: main and independent items, then sub-items, then the rest.
 DEPTH = {Item.Relation.MAIN: 0, Item.Relation.INDEPENDENT: 0, Item.Relation.SUB: 1}
@@ -68,21 +66,11 @@ def export_json(items) -> bytes:
 
 def write_sheet(wb: Workbook, title: str, columns, rows) -> None:
     """One sheet in a write-only workbook: bold header (required columns shaded), rows."""
-    ws = wb.create_sheet(title)
-    for n, col in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(n)].width = col.width
-    ws.freeze_panes = "A2"
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="FDE8E8")
-    header = []
-    for col in columns:
-        cell = WriteOnlyCell(ws, value=col.header)
-        cell.font = bold
-        if col.required:
-            cell.fill = fill
-        header.append(cell)
-    ws.append(header)
-    for row in rows:
-        ws.append(xlsx.row(ws, [c.to_cell(row.get(c.key)) for c in columns]))
+    header = [
+        xlsx.Column(c.header, c.width, fill=REQUIRED_FILL if c.required else "") for c in columns
+    ]
+    values = ([c.to_cell(row.get(c.key)) for c in columns] for row in rows)
+    xlsx.write_table(wb.create_sheet(title), header, values, ruled=False, freeze=True)
 
 
 def _write_notes(wb: Workbook) -> None:
@@ -120,9 +108,7 @@ def export_xlsx(items=None) -> bytes:
     write_sheet(wb, ITEM_SHEET, ITEM_COLUMNS, item_rows)
     write_sheet(wb, MATERIAL_SHEET, MATERIAL_COLUMNS, material_rows)
     _write_notes(wb)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.save(wb)
 
 
 # --- the import's write -------------------------------------------------------------------
