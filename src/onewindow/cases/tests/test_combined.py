@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onewindow import workdays
-from onewindow.cases import combined, services
+from onewindow.cases import services
 from onewindow.cases.models import Case, CaseMaterial, Channel, CombinedCase, TechReview
+from onewindow.cases.services import combined
 from onewindow.cases.tests.conftest import APPLICANT, DAY, submit, user
 from onewindow.cases.workflow import State
 from onewindow.catalog.models import CombinedService, Item

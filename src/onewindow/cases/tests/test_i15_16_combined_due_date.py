@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from onewindow import workdays
-from onewindow.cases import combined
+from onewindow.cases.services import combined
 from onewindow.cases.tests.conftest import APPLICANT, DAY, user
 from onewindow.catalog import services as catalog_services
 from onewindow.catalog.models import CombinedService, Item

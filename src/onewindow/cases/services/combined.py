@@ -1,7 +1,7 @@
 """一件事一次办 (S11, S14): one form, one merged set of materials, one acceptance at one window,
 a child case per member item handled by its unit in parallel (stage by stage where one result
-feeds another), one joint delivery. Every change of a child still goes through `services.move`;
-the parent follows (`services.sync_parent`)."""
+feeds another), one joint delivery. Every change of a child still goes through `move` (core);
+the parent follows (`core.sync_parent`)."""
 
 import datetime
 from typing import Any
@@ -10,8 +10,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from onewindow.cases import services
 from onewindow.cases.models import Case, CaseMaterial, Channel, CombinedCase, Handoff
+from onewindow.cases.services.acceptance import (
+    case_accept,
+    case_notify_correction,
+    case_refuse,
+    case_resubmit,
+)
+from onewindow.cases.services.clock import case_number
+from onewindow.cases.services.core import check_texts, move, sync_parent
+from onewindow.cases.services.delivery import case_deliver
+from onewindow.cases.services.handling import case_end, case_forward
+from onewindow.cases.services.intake import check_applicant, create_case
+from onewindow.cases.services.special import case_mark_key, key_fields
 from onewindow.cases.workflow import OPEN, State
 from onewindow.catalog.models import CombinedService, Item
 from onewindow.catalog.selectors import merged_materials
@@ -94,7 +105,7 @@ def combined_submit(
     bad = [name for name, status in materials.items() if status not in STATUSES]
     if bad:
         raise ValidationError({"materials": f"材料“{bad[0]}”的状态无效。"})
-    data = services.check_applicant(dict(applicant))
+    data = check_applicant(dict(applicant))
     parent = CombinedCase(
         service=service,
         lead_unit=service.lead_unit,
@@ -119,7 +130,7 @@ def combined_submit(
             if status:
                 given[m.pk] = {"material_id": m.pk, "status": status}
     for member in members:
-        services.create_case(
+        create_case(
             acting_user,
             member.item,
             channel,
@@ -167,14 +178,12 @@ def combined_accept(
     if missing:
         raise ValidationError(f"材料不齐全，不能受理：{'；'.join(missing)}。请出具一次性告知书。")
     for child in children:
-        child = services.case_accept(
-            acting_user=acting_user, case=child, window_post=window_post, day=day
-        )
+        child = case_accept(acting_user=acting_user, case=child, window_post=window_post, day=day)
         if child.stage == 1:
-            services.case_forward(
+            case_forward(
                 acting_user=acting_user, case=child, handoff=handoff, opinion=opinion, day=day
             )
-    parent.number = services.case_number(parent.lead_unit, day)
+    parent.number = case_number(parent.lead_unit, day)
     parent.window_post, parent.accepted_on = window_post, day
     # Never less than the members' slowest stage path, even if a member's limit grew since.
     limit = max(parent.service.promised_limit, parent.service.minimum_limit(members))
@@ -182,7 +191,7 @@ def combined_accept(
     parent.state = CombinedCase.State.HANDLING
     parent.version += 1
     parent.save()
-    services.sync_parent(parent.pk, day)  # a one-stage 一件事 of instant items may be done
+    sync_parent(parent.pk, day)  # a one-stage 一件事 of instant items may be done
     return parent
 
 
@@ -229,7 +238,7 @@ def combined_notify_correction(
     for child in parent.children.all():
         rows = listed.get(child.pk, [])
         if rows:
-            services.case_notify_correction(
+            case_notify_correction(
                 acting_user=acting_user,
                 case=child,
                 problems={r.pk: problems[by_line[r.material_id]] or "未提供" for r in rows},
@@ -254,7 +263,7 @@ def combined_resubmit(
     for child in parent.children.filter(state=State.CORRECTING):
         got = {r.pk: CaseMaterial.Status.PAPER for r in rows.get(child.pk, [])}
         if got:
-            services.case_resubmit(acting_user=acting_user, case=child, received=got, day=day)
+            case_resubmit(acting_user=acting_user, case=child, received=got, day=day)
     if not parent.children.filter(state=State.CORRECTING).exists():
         parent.state = CombinedCase.State.RECEIVED
         parent.version += 1
@@ -266,12 +275,12 @@ def combined_resubmit(
 def combined_refuse(*, acting_user: User, combined: CombinedCase, reason: str, day=None):
     if not reason.strip():
         raise ValidationError({"reason": "不予受理须写明理由。"})
-    services.check_texts({"reason": reason})
+    check_texts({"reason": reason})
     parent = _lock(
         combined, (CombinedCase.State.RECEIVED, CombinedCase.State.CORRECTING), "不予受理"
     )
     for child in parent.children.all():
-        services.case_refuse(acting_user=acting_user, case=child, reason=reason, day=day)
+        case_refuse(acting_user=acting_user, case=child, reason=reason, day=day)
     parent.state, parent.end_reason = CombinedCase.State.REFUSED, reason.strip()
     parent.version += 1
     parent.save()
@@ -286,7 +295,7 @@ def combined_deliver(
     day = day or timezone.localdate()
     parent = _lock(combined, (CombinedCase.State.READY,), "一并送达")
     for child in parent.children.filter(state=State.DECIDED):
-        services.case_deliver(
+        case_deliver(
             acting_user=acting_user, case=child, mode=mode, detail=detail, day=day, together=True
         )
     parent.state, parent.closed_on = CombinedCase.State.CLOSED, day
@@ -301,10 +310,10 @@ def combined_withdraw(*, acting_user: User, combined: CombinedCase, reason: str,
     """The applicant withdraws the whole 一件事: every child still being handled ends with it."""
     if not reason.strip():
         raise ValidationError({"reason": "撤回须写明理由。"})
-    services.check_texts({"reason": reason})
+    check_texts({"reason": reason})
     parent = _lock(combined, (CombinedCase.State.RECEIVED, CombinedCase.State.HANDLING), "撤回")
     for child in parent.children.filter(state__in=list(OPEN)).exclude(state=State.DECIDED):
-        services.case_end(
+        case_end(
             acting_user=acting_user,
             case=child,
             action="withdraw",
@@ -324,7 +333,7 @@ def combined_prompt(*, acting_user: User, case: Case, note: str, day=None) -> Ca
     def apply(c: Case, today: datetime.date) -> None:
         c.prompted_on = today
 
-    return services.move(
+    return move(
         acting_user=acting_user,
         case=case,
         action="prompt",
@@ -339,7 +348,7 @@ def combined_mark_key(
     *, acting_user: User, combined: CombinedCase, name: str, doc: str, day=None
 ) -> CombinedCase:
     """A 一件事 as a key project: the parent and every child still being handled."""
-    name, doc = services.key_fields(name, doc)
+    name, doc = key_fields(name, doc)
     open_states = (
         CombinedCase.State.RECEIVED,
         CombinedCase.State.CORRECTING,
@@ -347,7 +356,7 @@ def combined_mark_key(
     )
     parent = _lock(combined, open_states, "标记重点项目")
     for child in parent.children.filter(state__in=list(OPEN)):
-        services.case_mark_key(acting_user=acting_user, case=child, name=name, doc=doc, day=day)
+        case_mark_key(acting_user=acting_user, case=child, name=name, doc=doc, day=day)
     parent.key_project, parent.project_name, parent.project_doc = True, name, doc
     parent.save(update_fields=["key_project", "project_name", "project_doc"])
     return parent
