@@ -21,6 +21,10 @@ VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 with contextlib.suppress(PermissionError):  # a directory given us, owned by someone else
     VAR_DIR.chmod(0o700)
 
+# The county's own wording of notices and letters: a template here (e.g.
+# cases/notices/accept.txt) is used instead of the product's (docs/deploy.md).
+WORDING_DIR = Path(os.environ.get("ONEWINDOW_WORDING_DIR", VAR_DIR / "wording")).resolve()
+
 PRODUCTION = os.environ.get("ONEWINDOW_ENV", "development") == "production"
 # Production serves behind TLS (secure cookies, HSTS; see below) unless plain HTTP is chosen
 # explicitly, e.g. on a hall's closed network: passwords and sessions must not cross in clear.
@@ -121,7 +125,7 @@ WSGI_APPLICATION = "onewindow.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [WORDING_DIR, BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

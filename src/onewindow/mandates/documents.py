@@ -5,6 +5,7 @@ mandates/letter.docx (docxtpl), which scripts/letter_docx_template.py regenerate
 import io
 from pathlib import Path
 
+from django.conf import settings
 from docxtpl import DocxTemplate, RichText
 
 from onewindow.documents import pdf, wording, xlsx
@@ -91,9 +92,15 @@ def _annex_rows(letter: Letter) -> list[list[str]]:
     ]
 
 
+def _docx_template() -> Path:
+    """The county's own Word layout (ONEWINDOW_WORDING_DIR) when it has one, else the product's."""
+    own = Path(settings.WORDING_DIR) / "mandates" / "letter.docx"
+    return own if own.is_file() else DOCX_TEMPLATE
+
+
 def letter_docx(letter: Letter) -> bytes:
     """The letter in Word: the wording's paragraphs in the template's styles, then the annex."""
-    doc = DocxTemplate(DOCX_TEMPLATE)
+    doc = DocxTemplate(_docx_template())
     context = {
         "paragraphs": [
             {"style": p.style, "text": RichText(p.text)} for p in letter_paragraphs(letter)

@@ -76,3 +76,15 @@ def test_a_changed_letter_template_changes_the_pdf_the_docx_and_the_page(setting
         assert "四、负责管理、使用本部门“行政审批专用章”。" in text
         assert "授权委托人负责对被授权人实施的审批服务工作" not in text
     assert documents.paragraphs(letter)[0] == f"兹授权{names}同志办理下列事项："
+
+
+def test_the_countys_own_word_layout_is_used_when_it_has_one(settings, tmp_path):
+    own = Document(str(documents.DOCX_TEMPLATE))
+    own.add_paragraph("（县政府办公室监制）")
+    (tmp_path / "mandates").mkdir()
+    own.save(str(tmp_path / "mandates" / "letter.docx"))
+    letter = _letter()
+    assert "（县政府办公室监制）" not in _docx_text(documents.letter_docx(letter))[0]
+    settings.WORDING_DIR = tmp_path
+    text, _ = _docx_text(documents.letter_docx(letter))
+    assert "（县政府办公室监制）" in text and f"授权委托机关：{letter.unit.name}" in text
