@@ -2,7 +2,7 @@
 moves the children through `services.move`: the parent's authority is that of its children's
 moves, asked here of all of them at once."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, Schema
 
 from onewindow.cases import selectors
@@ -20,20 +20,13 @@ C = CombinedCase.State
 OPEN = frozenset({C.RECEIVED, C.CORRECTING, C.HANDLING})
 
 
-def _posts_serving_all(actor: Actor, parent: CombinedCase) -> set[int]:
-    held: set[int] | None = None
-    for unit_id in {child.unit_id for child in parent.children.all()}:
-        ids = actor.hall_posts(unit_id)
-        held = ids if held is None else held & ids
-    return held or set()
-
-
 def _window(actor: Actor, parent: CombinedCase) -> str | None:
-    """A 一件事 is taken at one window serving every unit it involves (a comprehensive window)."""
-    if actor.staff is None:
-        return "只有在岗的窗口工作人员可以办理一件事。"
-    if not _posts_serving_all(actor, parent):
-        return f"只有服务“{parent.service.name}”全部相关单位的综合受理窗口可以办理。"
+    """A 一件事 is taken at one window serving every unit it involves (a comprehensive window):
+    the service's own check (`services.combined.serving_all`), asked before the click."""
+    try:
+        combined.serving_all(actor.user, parent.service, combined.members_of(parent.service))
+    except PermissionDenied as exc:
+        return str(exc.args[0])
     return None
 
 

@@ -28,8 +28,6 @@ from onewindow.cases.services.core import (
     Conflict,
     acting_system,
     check_texts,
-    green_channel_staff,
-    hall_posts,
     move,
     sync_parent,
 )
@@ -102,8 +100,6 @@ __all__ = [
     "create_case",
     "deem_overdue",
     "expire_rongque",
-    "green_channel_staff",
-    "hall_posts",
     "key_fields",
     "max_upload_bytes",
     "move",

@@ -12,11 +12,10 @@ from onewindow.cases.models import (
     Case,
     CaseMaterial,
 )
+from onewindow.cases.permissions import Actor
 from onewindow.cases.services.clock import _start_clock
 from onewindow.cases.services.core import (
-    _staff,
     _today,
-    hall_posts,
     move,
 )
 from onewindow.cases.workflow import MOVES, State
@@ -44,8 +43,9 @@ def case_accept(
     with the applicant's commitment and a deadline within the promised limit."""
 
     def apply(c: Case, today: datetime.date) -> None:
-        staff = _staff(acting_user)
-        at_window = window_post is not None and window_post.pk in hall_posts(staff, c.item)
+        actor = Actor(acting_user, today)
+        held = actor.hall_posts(c.unit_id)
+        at_window = window_post is not None and window_post.pk in held
         if not at_window:
             message = f"大厅事项只能在服务{c.unit}的窗口受理（S13），请选择您所在的窗口。"
             raise ValidationError({"window_post": message})
@@ -57,7 +57,7 @@ def case_accept(
         if missing and not rongque:
             names = "、".join(m.name for m in missing)
             raise ValidationError(f"材料不齐全（{names}），请出具一次性告知书或按容缺受理。")
-        c.window_post, c.accepted_by = window_post, staff
+        c.window_post, c.accepted_by = window_post, actor.staff
         _start_clock(c, today, today)
         if rongque:
             main = [m for m in missing if m not in minor]

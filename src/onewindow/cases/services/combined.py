@@ -39,11 +39,11 @@ STATUSES = {
 }
 
 
-def _members(service: CombinedService) -> list:
+def members_of(service: CombinedService) -> list:
     return list(service.members.select_related("item__unit").order_by("stage", "order", "id"))
 
 
-def _serving_all(acting_user: User | None, service: CombinedService, members) -> set[int]:
+def serving_all(acting_user: User | None, service: CombinedService, members) -> set[int]:
     """Posts of the user that serve every member unit: a 一件事 is taken at one window."""
     staff = getattr(acting_user, "staff", None) if acting_user is not None else None
     if staff is None or not staff.active:
@@ -84,7 +84,7 @@ def combined_submit(
             return existing
     if service.status != CombinedService.Status.PUBLISHED:
         raise ValidationError({"service": f"“{service.name}”未发布，不能申请。"})
-    members = _members(service)
+    members = members_of(service)
     withdrawn = [m.item.name for m in members if m.item.status != Item.Status.PUBLISHED]
     if withdrawn:
         raise ValidationError(
@@ -94,7 +94,7 @@ def combined_submit(
             }
         )
     if channel == Channel.WINDOW:
-        _serving_all(acting_user, service, members)
+        serving_all(acting_user, service, members)
     lines = merged_materials(service)
     known = {line.name for line in lines}
     unknown = [name for name in materials if name not in known]
@@ -164,8 +164,8 @@ def combined_accept(
     its units at once; the parent gets its number and the combined promised limit."""
     day = day or timezone.localdate()
     parent = _lock(combined, (CombinedCase.State.RECEIVED,), "受理")
-    members = _members(parent.service)
-    held = _serving_all(acting_user, parent.service, members)
+    members = members_of(parent.service)
+    held = serving_all(acting_user, parent.service, members)
     if window_post is None or window_post.pk not in held:
         raise ValidationError({"window_post": "请选择您所在的、服务全部相关单位的综合受理窗口。"})
     children = list(parent.children.select_related("item").order_by("stage", "id"))
@@ -217,7 +217,7 @@ def combined_notify_correction(
     """一次性告知 for the whole: one list of every missing or defective line of the merged
     materials (`problems`: line name → what is wrong); each child gets its part."""
     parent = _lock(combined, (CombinedCase.State.RECEIVED,), "一次性告知补正")
-    _serving_all(acting_user, parent.service, _members(parent.service))
+    serving_all(acting_user, parent.service, members_of(parent.service))
     if not problems:
         raise ValidationError("请在告知书中列出需补正的材料。")
     lines = {line.name: line for line in merged_materials(parent.service)}

@@ -23,15 +23,13 @@ from onewindow.cases.models import (
     CombinedCase,
     TechReview,
 )
-from onewindow.cases.workflow import ENDED, MOVES, OPEN, Move, State, Who, light_after_move
+from onewindow.cases.permissions import Actor, refusal
+from onewindow.cases.workflow import ENDED, MOVES, OPEN, Move, State, light_after_move
 from onewindow.catalog.models import Item
 from onewindow.common import limits, rows
 from onewindow.common.fields import EncryptedCharField
 from onewindow.exchange import services as exchange
-from onewindow.mandates.powers import Power, may, reviewing_items
-from onewindow.org.models import Region, Staff, Unit, User, WindowPost
-from onewindow.org.roles import RoleCode
-from onewindow.org.selectors import posts_serving
+from onewindow.org.models import Region, Unit, User
 from onewindow.workdays import add_workdays
 
 
@@ -43,66 +41,12 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _staff(user: User | None) -> Staff | None:
-    staff = getattr(user, "staff", None) if user is not None else None
-    return staff if staff is not None and staff.active else None
-
-
-def hall_posts(staff: Staff, item: Item) -> set[int]:
-    """Ids of the active window posts `staff` holds (A or B) that serve the item's unit."""
-    return posts_serving(staff_id=staff.pk, unit_id=item.unit_id)
-
-
-def green_channel_staff(staff: Staff, item: Item) -> bool:
-    ids = hall_posts(staff, item)
-    return WindowPost.objects.filter(pk__in=ids, kind=WindowPost.Kind.GREEN_CHANNEL).exists()
-
-
 def _authorize(user: User | None, case: Case, move: Move, day: datetime.date) -> None:
-    if move.who == Who.SYSTEM:
-        if user is not None:
-            raise PermissionDenied(f"“{move.label}”由系统按时限自动处理。")
-        return
-    staff = _staff(user)
-    if staff is None:
-        raise PermissionDenied("只有在岗工作人员可以办理办件。")
-    if move.who == Who.DEPARTMENT:
-        ok = staff.unit_id == case.unit_id and user.has_role(
-            RoleCode.DEPT_REVIEWER, RoleCode.WINDOW_SUPERVISOR
-        )
-        if not ok:
-            raise PermissionDenied(f"只有{case.unit}的审查人员可以{move.label}。")
-        return
-    if move.who == Who.LEAD:
-        lead = case.parent.lead_unit if case.parent_id else None
-        ok = (
-            lead is not None
-            and staff.unit_id == lead.pk
-            and staff.unit_id != case.unit_id
-            and user.has_role(
-                RoleCode.DEPT_REVIEWER, RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER
-            )
-        )
-        if not ok:
-            raise PermissionDenied("只有一件事牵头部门的审查人员可以催办其他部门的事项。")
-        return
-    if move.who == Who.HALL:
-        if user.has_role(RoleCode.HALL_MANAGER) or green_channel_staff(staff, case.item):
-            return
-        raise PermissionDenied("只有大厅管理人员或重点项目绿色通道窗口可以标记重点项目。")
-    power = may(staff, case.item, day)
-    if power < move.power:
-        hint = ""
-        if move.power >= Power.FIRST_REVIEW and case.item_id not in reviewing_items(
-            case.unit_id, day
-        ):
-            hint = (
-                f"授权委托书未授予窗口该事项的审核权，请由{case.unit}的审查人员“部门接办”后决定。"
-            )
-        raise PermissionDenied(
-            f"您对“{case.item.name}”的权限为“{power.label}”，不能{move.label}"
-            f"（需要“{move.power.label}”）。{hint}"
-        )
+    """The one authority check of a move: the same predicate the case page asks before it
+    offers the move (cases.permissions.refusal)."""
+    reason = refusal(Actor(user, day), case, move)
+    if reason:
+        raise PermissionDenied(reason)
 
 
 # The encrypted applicant columns stay deferred: no move reads or writes them, and each would cost a

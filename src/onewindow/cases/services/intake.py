@@ -18,12 +18,11 @@ from onewindow.cases.models import (
     Channel,
     CombinedCase,
 )
+from onewindow.cases.permissions import Actor
 from onewindow.cases.services.core import (
     _event,
     _report,
-    _staff,
     _today,
-    hall_posts,
     move,
 )
 from onewindow.catalog.models import Item
@@ -104,10 +103,8 @@ def application_submit(
             return existing
     if item.status != Item.Status.PUBLISHED:
         raise ValidationError({"item": f"“{item.name}”未发布或已撤销，不能申请。"})
-    if channel == Channel.WINDOW:
-        staff = _staff(acting_user)
-        if staff is None or not hall_posts(staff, item):
-            raise PermissionDenied(f"只有服务{item.unit}的窗口工作人员可以在窗口收件。")
+    if channel == Channel.WINDOW and not Actor(acting_user, day).hall_posts(item.unit_id):
+        raise PermissionDenied(f"只有服务{item.unit}的窗口工作人员可以在窗口收件。")
     data = check_applicant(dict(applicant))
     return create_case(
         acting_user, item, channel, data, day, materials, source=source, client_key=client_key
