@@ -95,18 +95,15 @@ def _body(case: Case, kind: str) -> list[str]:
 
 
 def render(case: Case, kind: str, *, base_url: str) -> bytes:
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Spacer
-
     s = pdf.styles(13)
     story = [
         pdf.paragraph(case.unit.name, s.title),
         pdf.paragraph(TITLES[kind], s.title),
         pdf.paragraph(f"编号：{case.number or '（未受理）'}", s.right),
-        Spacer(1, 6 * mm),
+        pdf.gap(6),
     ]
     story += [pdf.paragraph(p.text, getattr(s, p.style)) for p in _paragraphs(case, kind)]
-    story.append(Spacer(1, 12 * mm))
+    story.append(pdf.gap(12))
     day = case.decided_on if kind == "decision" else None
     signature = [
         pdf.paragraph(f"{case.unit.name}（行政审批专用章）", s.right),
@@ -114,5 +111,5 @@ def render(case: Case, kind: str, *, base_url: str) -> bytes:
     ]
     story += pdf.signed(signature, case.unit)
     url = base_url.rstrip("/") + progress_path(case)
-    story += [Spacer(1, 10 * mm), qr.flowable(url, 28), pdf.paragraph("扫码查询办理进度", s.small)]
+    story += [pdf.gap(10), qr.flowable(url, 28), pdf.paragraph("扫码查询办理进度", s.small)]
     return pdf.build(story, title=TITLES[kind], margin_mm=25)

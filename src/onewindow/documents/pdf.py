@@ -68,6 +68,20 @@ def styles(size: float = 13, cell: float = 9) -> Styles:
     )
 
 
+def gap(mm_: float):
+    """Empty space of `mm_` millimetres between flowables."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    return Spacer(1, mm_ * mm)
+
+
+def page_break():
+    from reportlab.platypus import PageBreak
+
+    return PageBreak()
+
+
 def grid(rows, *, style, widths_mm=None, header=True):
     """A table of plain-text cells with ruled lines; the first row is the header, shaded and
     repeated on every page when `header`."""

@@ -115,18 +115,15 @@ def letter_docx(letter: Letter) -> bytes:
 
 
 def letter_pdf(letter: Letter) -> bytes:
-    from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, Spacer
-
     s = pdf.styles(12)
     story = []
     for p in letter_paragraphs(letter):
         if p.style == "annex":
-            story.append(PageBreak())
+            story.append(pdf.page_break())
         style = s.plain if p.style == "annex" else getattr(s, p.style)
         story.append(pdf.paragraph(p.text, style))
         if p.gap:
-            story.append(Spacer(1, p.gap * mm))
+            story.append(pdf.gap(p.gap))
     rows = [ANNEX_HEADERS, *_annex_rows(letter)]
     story.append(pdf.grid(rows, style=s.cell, widths_mm=(10, 50, 27, 18, 20, 22, 24)))
     return pdf.build(story, title="审批服务授权委托书", margin_mm=20)

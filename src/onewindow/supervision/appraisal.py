@@ -261,9 +261,6 @@ def dispatched_xlsx(unit: Unit, period: str) -> bytes:
 
 def dispatched_pdf(unit: Unit, period: str) -> bytes:
     """The same report as a landscape A4 PDF with the embedded CJK font, to sign and file."""
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Spacer
-
     s = pdf.styles(10, cell=8)
     rows = appraise(period, "staff", keys=dispatched_staff(unit))
     data = [HEADERS] + [[str(v) for v in line] for line in table(rows, "staff")]
@@ -272,11 +269,11 @@ def dispatched_pdf(unit: Unit, period: str) -> bytes:
     first, last = period_bounds(period)
     story = [
         pdf.paragraph(f"{unit.name}派驻政务服务大厅人员考核情况", s.title),
-        Spacer(1, 3 * mm),
+        pdf.gap(3),
         pdf.paragraph(f"考核期：{cn_date(first)}至{cn_date(last)}（{period}）", s.plain),
-        Spacer(1, 3 * mm),
+        pdf.gap(3),
         pdf.grid(data, style=s.cell),
-        Spacer(1, 6 * mm),
+        pdf.gap(6),
         pdf.paragraph("县政务服务中心（电子监察）　　　　年　　月　　日", s.plain),
     ]
     return pdf.build(story, landscape=True, margin_mm=12)
