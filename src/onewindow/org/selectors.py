@@ -8,26 +8,17 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from onewindow.org.models import Hall, Section, Staff, Unit, User, WindowPost
-from onewindow.org.roles import UNIT_BOUND
+from onewindow.org.models import Hall, Leave, Section, Staff, StaffChange, Unit, User, WindowPost
 
-
-def user_unit_id(user: User) -> int | None:
-    """The unit a unit-bound user works for, or None."""
-    staff = getattr(user, "staff", None)
-    if staff is None or not staff.active or not user.role_codes & UNIT_BOUND:
-        return None
-    return staff.unit_id
+# user_unit_id lives with the permissions; many readers import it from here.
+from onewindow.org.permissions import scope_to_unit, user_unit_id  # noqa: F401
 
 
 def unit_list_for_user(*, user: User) -> QuerySet[Unit]:
     qs = Unit.objects.select_related("region", "leader_in_charge", "lead_section").annotate(
         staff_count=Count("staff", filter=Q(staff__active=True), distinct=True),
     )
-    if user.sees_all_units:
-        return qs
-    unit_id = user_unit_id(user)
-    return qs.filter(pk=unit_id) if unit_id else qs.none()
+    return scope_to_unit(qs, user, field="pk")
 
 
 def unit_get_for_user(unit_id: int, *, user: User) -> Unit:
@@ -42,20 +33,14 @@ def section_list_for_user(*, user: User, unit_id: int | None = None) -> QuerySet
     qs = Section.objects.select_related("unit", "head")
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
-    if user.sees_all_units:
-        return qs
-    own = user_unit_id(user)
-    return qs.filter(unit_id=own) if own else qs.none()
+    return scope_to_unit(qs, user)
 
 
 def staff_list_for_user(*, user: User, unit_id: int | None = None) -> QuerySet[Staff]:
     qs = Staff.objects.select_related("unit", "section", "user")
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
-    if user.sees_all_units:
-        return qs
-    own = user_unit_id(user)
-    return qs.filter(unit_id=own) if own else qs.none()
+    return scope_to_unit(qs, user)
 
 
 def window_post_list_for_user(*, user: User, unit_id: int | None = None) -> QuerySet[WindowPost]:
@@ -67,14 +52,7 @@ def window_post_list_for_user(*, user: User, unit_id: int | None = None) -> Quer
     )
     if unit_id is not None:
         qs = qs.filter(units__id=unit_id)
-    if user.sees_all_units:
-        return qs
-    own = user_unit_id(user)
-    if not own:
-        return qs.none()
-    return qs.filter(
-        Q(units__id=own) | Q(staff_a__unit_id=own) | Q(staff_b__unit_id=own)
-    ).distinct()
+    return scope_to_unit(qs, user, "units__id", also=("staff_a__unit_id", "staff_b__unit_id"))
 
 
 def window_posts_held(*, staff: Staff) -> QuerySet[WindowPost]:
@@ -120,3 +98,59 @@ def units_missing_s1(*, user: User) -> QuerySet[Unit]:
     return unit_list_for_user(user=user).filter(
         Q(leader_in_charge__isnull=True) | Q(lead_section__isnull=True), in_reform=True
     )
+
+
+def leaves_on(day) -> QuerySet[Leave]:
+    """The approved leaves covering `day`, by unit (the hall's cover page)."""
+    return (
+        Leave.objects.filter(status=Leave.Status.APPROVED, start__lte=day, end__gte=day)
+        .select_related("staff__unit")
+        .order_by("staff__unit_id")
+    )
+
+
+def staff_change_list_for_user(*, user: User) -> QuerySet[StaffChange]:
+    qs = StaffChange.objects.select_related("staff__unit", "successor", "decided_by")
+    return scope_to_unit(qs, user, field="staff__unit_id")
+
+
+def staff_change_get(change_id: int) -> StaffChange:
+    change = StaffChange.objects.filter(pk=change_id).first()
+    if change is None:
+        raise Http404("没有找到该报备。")
+    return change
+
+
+# --- plain look-ups for pages whose permission already covers every row -------------------
+
+
+def unit_by_pk(pk: int | None) -> Unit | None:
+    return Unit.objects.filter(pk=pk).first() if pk else None
+
+
+def units_in_reform() -> QuerySet[Unit]:
+    return Unit.objects.filter(in_reform=True).order_by("id")
+
+
+def hall_by_pk(pk: int | None) -> Hall | None:
+    return Hall.objects.filter(pk=pk).first() if pk else None
+
+
+def halls() -> QuerySet[Hall]:
+    return Hall.objects.order_by("id")
+
+
+def window_post_by_pk(pk: int | None) -> WindowPost | None:
+    return WindowPost.objects.filter(pk=pk).first() if pk else None
+
+
+def active_window_posts() -> QuerySet[WindowPost]:
+    return WindowPost.objects.filter(active=True).select_related("hall")
+
+
+def units_by_pks(pks) -> QuerySet[Unit]:
+    return Unit.objects.filter(pk__in=list(pks)).order_by("id")
+
+
+def unit_by_credit_code(code: str) -> Unit | None:
+    return Unit.objects.filter(credit_code=code).first()

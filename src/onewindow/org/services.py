@@ -30,6 +30,7 @@ from onewindow.org.models import (
     User,
     WindowPost,
 )
+from onewindow.org.permissions import allows
 from onewindow.org.roles import RoleCode
 
 
@@ -190,7 +191,7 @@ def applicant_verify(*, user: User, kind: str, number: str) -> User:
     """Record an applicant's verified identity (in production from the province's unified
     identity authentication). Only its digest is kept."""
     digest = identity_digest(kind=kind, number=number)
-    if not user.has_role(RoleCode.APPLICANT):
+    if not allows(user, "org.verify_identity"):
         raise ValidationError("只有申请人账号可以登记实名认证信息。")
     user.identity_digest = digest
     user.save(update_fields=["identity_digest"])
@@ -301,7 +302,7 @@ def staff_change_decide(
     *, acting_user: User, change: StaffChange, confirm: bool, decision: str = ""
 ) -> StaffChange:
     """The hall manager confirms the handover (the successor takes the posts) or rejects it."""
-    if not acting_user.has_role(RoleCode.HALL_MANAGER, RoleCode.SYSADMIN):
+    if not allows(acting_user, "org.decide_staff_change"):
         raise PermissionDenied("只有政务服务中心管理员可以确认人员调整。")
     change = StaffChange.objects.select_for_update().get(pk=change.pk)
     if change.status != StaffChange.Status.NOTIFIED:

@@ -5,18 +5,15 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from onewindow.org import cover, selectors, services
-from onewindow.org.access import role_required
+from onewindow.org.access import permission_required
 from onewindow.org.forms import LeaveForm, StaffChangeForm
-from onewindow.org.models import Leave, StaffChange
-from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
-
-UNIT_READERS = (*ALL_UNITS, *UNIT_BOUND)
+from onewindow.org.models import Leave
+from onewindow.org.permissions import allows
 
 
 def form_errors(form, exc: ValidationError) -> list[str]:
@@ -33,7 +30,7 @@ def form_errors(form, exc: ValidationError) -> list[str]:
     return loose
 
 
-@role_required(*UNIT_READERS)
+@permission_required("org.view_org")
 def unit_list(request):
     units = selectors.unit_list_for_user(user=request.user)
     query = request.GET.get("q", "").strip()
@@ -42,7 +39,7 @@ def unit_list(request):
     return render(request, "org/unit_list.html", {"units": units, "query": query})
 
 
-@role_required(*UNIT_READERS)
+@permission_required("org.view_org")
 def unit_detail(request, unit_id: int):
     unit = selectors.unit_get_for_user(unit_id, user=request.user)
     return render(
@@ -57,9 +54,7 @@ def unit_detail(request, unit_id: int):
     )
 
 
-@role_required(
-    RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER, RoleCode.DEPT_REVIEWER, RoleCode.WINDOW_CLERK
-)
+@permission_required("org.view_own_unit")
 def my_unit(request):
     unit_id = selectors.user_unit_id(request.user)
     if unit_id is None:
@@ -67,25 +62,25 @@ def my_unit(request):
     return unit_detail(request, unit_id)
 
 
-@role_required(*UNIT_READERS)
+@permission_required("org.view_org")
 def staff_list(request):
     staff = selectors.staff_list_for_user(user=request.user)
     return render(request, "org/staff_list.html", {"staff_list": staff})
 
 
-@role_required(*UNIT_READERS)
+@permission_required("org.view_org")
 def window_list(request):
     posts = selectors.window_post_list_for_user(user=request.user)
     return render(request, "org/window_list.html", {"posts": posts})
 
 
-@role_required(*UNIT_BOUND)
+@permission_required("org.view_own_windows")
 def my_windows(request):
     """The window workbench's home: the posts I hold and who backs me up."""
     staff = getattr(request.user, "staff", None)
     held = selectors.window_posts_held(staff=staff) if staff else []
     unit_posts = []
-    if request.user.has_role(RoleCode.TEAM_LEADER, RoleCode.WINDOW_SUPERVISOR):
+    if allows(request.user, "org.view_unit_posts"):
         unit_posts = selectors.window_post_list_for_user(
             user=request.user, unit_id=selectors.user_unit_id(request.user)
         )
@@ -94,7 +89,7 @@ def my_windows(request):
     )
 
 
-@role_required(RoleCode.HALL_MANAGER, RoleCode.SUPERVISOR)
+@permission_required("org.view_hall")
 def hall_overview(request):
     posts = list(selectors.window_post_list_for_user(user=request.user))
     return render(
@@ -109,7 +104,7 @@ def hall_overview(request):
     )
 
 
-@role_required(RoleCode.REFORM_OFFICE, RoleCode.SUPERVISOR)
+@permission_required("org.view_reform")
 def reform_units(request):
     """S1 at a glance: which units have named their leader in charge and lead section."""
     units = selectors.unit_list_for_user(user=request.user).filter(in_reform=True)
@@ -120,7 +115,7 @@ def reform_units(request):
 # --- leave, cover and staff changes (S12) -------------------------------------------------
 
 
-@role_required(*UNIT_BOUND)
+@permission_required("org.request_leave")
 def my_leave(request):
     """A window person asks for leave; it is decided at once by the AB cover rule."""
     staff = getattr(request.user, "staff", None)
@@ -152,17 +147,13 @@ def my_leave(request):
     )
 
 
-@role_required(RoleCode.HALL_MANAGER, RoleCode.SUPERVISOR)
+@permission_required("org.view_hall")
 def hall_cover(request):
     """Today's cover per window post: who is on duty, and the posts with nobody present."""
     day = _day(request.GET.get("day")) or timezone.localdate()
     posts = selectors.window_post_list_for_user(user=request.user).filter(active=True)
     rows = cover.cover_on(day, posts)
-    leaves = (
-        Leave.objects.filter(status=Leave.Status.APPROVED, start__lte=day, end__gte=day)
-        .select_related("staff__unit")
-        .order_by("staff__unit_id")
-    )
+    leaves = selectors.leaves_on(day)
     return render(
         request,
         "org/hall_cover.html",
@@ -182,11 +173,11 @@ def _day(text):
         return None
 
 
-@role_required(RoleCode.WINDOW_SUPERVISOR, RoleCode.HALL_MANAGER, RoleCode.REFORM_OFFICE)
+@permission_required("org.view_staff_changes")
 def staff_changes(request):
     """Units notify transfers and withdrawals in advance; the hall manager confirms handovers."""
     staff_qs = selectors.staff_list_for_user(user=request.user).filter(active=True)
-    can_notify = request.user.has_role(RoleCode.WINDOW_SUPERVISOR, RoleCode.SYSADMIN)
+    can_notify = allows(request.user, "org.notify_staff_change")
     form = StaffChangeForm(request.POST or None, staff_qs=staff_qs) if can_notify else None
     loose: list[str] = []
     if request.method == "POST" and form is not None and form.is_valid():
@@ -196,9 +187,7 @@ def staff_changes(request):
             return redirect("org:staff_changes")
         except ValidationError as exc:
             loose = form_errors(form, exc)
-    changes = StaffChange.objects.select_related("staff__unit", "successor", "decided_by")
-    if not request.user.sees_all_units:
-        changes = changes.filter(staff__unit_id=selectors.user_unit_id(request.user))
+    changes = selectors.staff_change_list_for_user(user=request.user)
     return render(
         request,
         "org/staff_changes.html",
@@ -206,18 +195,15 @@ def staff_changes(request):
             "form": form,
             "changes": changes[:100],
             "loose_errors": loose,
-            "can_decide": request.user.has_role(RoleCode.HALL_MANAGER, RoleCode.SYSADMIN),
         },
         status=400 if request.method == "POST" else 200,
     )
 
 
 @require_POST
-@role_required(RoleCode.HALL_MANAGER)
+@permission_required("org.decide_staff_change")
 def staff_change_decide(request, change_id: int):
-    change = StaffChange.objects.filter(pk=change_id).first()
-    if change is None:
-        raise Http404("没有找到该报备。")
+    change = selectors.staff_change_get(change_id)
     try:
         services.staff_change_decide(
             acting_user=request.user,
