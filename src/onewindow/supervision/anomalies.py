@@ -13,12 +13,11 @@ from onewindow.cases.models import Case, CaseEvent, Channel
 from onewindow.cases.workflow import State
 from onewindow.catalog.models import Item
 from onewindow.org.models import User
-from onewindow.org.roles import RoleCode
+from onewindow.org.permissions import allows
 from onewindow.supervision.models import Anomaly, Rules
 from onewindow.workdays import workdays_between
 
 Rule = Anomaly.Rule
-RESPONDERS = (RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER, RoleCode.DEPT_REVIEWER)
 
 
 def detect(today: datetime.date | None = None, days: int = 3) -> int:
@@ -117,8 +116,7 @@ def detect(today: datetime.date | None = None, days: int = 3) -> int:
 @transaction.atomic
 def anomaly_explain(*, acting_user: User, anomaly: Anomaly, text: str) -> Anomaly:
     anomaly = Anomaly.objects.select_for_update().get(pk=anomaly.pk)
-    staff = getattr(acting_user, "staff", None)
-    if staff is None or staff.unit_id != anomaly.unit_id or not acting_user.has_role(*RESPONDERS):
+    if not allows(acting_user, "supervision.explain_anomaly", anomaly):
         raise PermissionDenied(f"只有{anomaly.unit}的窗口主管、组长或审核人员可以说明。")
     if anomaly.state != Anomaly.State.OPEN:
         raise ValidationError(f"该记录当前为“{anomaly.get_state_display()}”，不能再说明。")
@@ -131,7 +129,7 @@ def anomaly_explain(*, acting_user: User, anomaly: Anomaly, text: str) -> Anomal
 
 @transaction.atomic
 def anomaly_confirm(*, acting_user: User, anomaly: Anomaly) -> Anomaly:
-    if not acting_user.has_role(RoleCode.SUPERVISOR, RoleCode.SYSADMIN):
+    if not allows(acting_user, "supervision.confirm_anomaly"):
         raise PermissionDenied("只有电子监察人员可以认定异常。")
     anomaly = Anomaly.objects.select_for_update().get(pk=anomaly.pk)
     if anomaly.state == Anomaly.State.CONFIRMED:

@@ -8,6 +8,7 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from onewindow.cases import services as cases
+        from onewindow.supervision import permissions  # noqa: F401 - registers the app's permissions
         from onewindow.supervision.models import cached_yellow_rule
 
         if not cases.YELLOW_RULES:

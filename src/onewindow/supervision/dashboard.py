@@ -12,7 +12,7 @@ from django.utils import timezone
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.workflow import OPEN, Light
 from onewindow.org.models import Unit, User
-from onewindow.org.selectors import user_unit_id
+from onewindow.org.permissions import visible_unit_ids
 from onewindow.supervision.models import Anomaly, DayStat, Rating, RollupCursor
 
 SETTLE = datetime.timedelta(seconds=60)  # events younger than this may still be committing
@@ -89,10 +89,7 @@ def _add(counts: dict[tuple, dict[str, int]]) -> None:
 
 def _units(user: User) -> list[int] | None:
     """None: every unit (supervisors and hall-wide roles); else the user's own."""
-    if user.sees_all_units:
-        return None
-    own = user_unit_id(user)
-    return [own] if own else []
+    return visible_unit_ids(user)
 
 
 def overview(user: User | None, today: datetime.date | None = None) -> dict:

@@ -5,7 +5,6 @@ never by a person's session."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,14 +12,13 @@ from django.views.decorators.http import require_POST
 from onewindow.cases import selectors as case_selectors
 from onewindow.common.errors import error_dict, error_text
 from onewindow.common.parsing import parse_int
-from onewindow.org.access import role_required
-from onewindow.org.models import Hall, WindowPost
-from onewindow.org.roles import RoleCode
+from onewindow.org import selectors as org_selectors
+from onewindow.org.access import permission_required
 from onewindow.supervision import dashboard, kiosks, ratings
 from onewindow.supervision.models import Kiosk, Rating
 
 
-@role_required(RoleCode.HALL_MANAGER, RoleCode.SUPERVISOR)
+@permission_required("supervision.view_kiosks")
 def kiosk_list(request):
     """The hall's devices; the hall manager registers one (its token shown once) or revokes it."""
     errors: dict = {}
@@ -32,10 +30,10 @@ def kiosk_list(request):
                 acting_user=request.user,
                 name=p.get("name", ""),
                 purpose=p.get("purpose", ""),
-                hall=Hall.objects.filter(pk=parse_int(p.get("hall"), default=0)).first(),
-                window_post=WindowPost.objects.filter(
-                    pk=parse_int(p.get("window_post"), default=0)
-                ).first(),
+                hall=org_selectors.hall_by_pk(parse_int(p.get("hall"), default=0)),
+                window_post=org_selectors.window_post_by_pk(
+                    parse_int(p.get("window_post"), default=0)
+                ),
             )
             issued = {"kiosk": kiosk, "token": token}
         except (ValidationError, PermissionDenied) as exc:
@@ -45,31 +43,28 @@ def kiosk_list(request):
         "supervision/kiosks.html",
         {
             "rows": kiosks.kiosk_list(user=request.user),
-            "halls": Hall.objects.order_by("id"),
-            "posts": WindowPost.objects.filter(active=True).select_related("hall"),
+            "halls": org_selectors.halls(),
+            "posts": org_selectors.active_window_posts(),
             "purposes": Kiosk.Purpose.choices,
             "errors": errors,
             "issued": issued,
             "post": request.POST if errors else {},
-            "can_manage": request.user.has_role(*kiosks.MANAGERS),
         },
         status=400 if errors else 200,
     )
 
 
 @require_POST
-@role_required(RoleCode.HALL_MANAGER)
+@permission_required("supervision.manage_kiosks")
 def kiosk_revoke(request, kiosk_id: int):
-    kiosk = kiosks.kiosk_list(user=request.user).filter(pk=kiosk_id).first()
-    if kiosk is None:
-        raise Http404("没有找到该设备。")
+    kiosk = kiosks.kiosk_get(kiosk_id, user=request.user)
     kiosks.kiosk_revoke(acting_user=request.user, kiosk=kiosk)
     messages.success(request, f"已停用“{kiosk.name}”，该设备须重新登记才能使用。")
     return redirect("supervision:kiosks")
 
 
 @require_POST
-@role_required(*kiosks.WINDOW_ROLES)
+@permission_required("supervision.open_offer")
 def kiosk_offer(request, case_id: int):
     """窗口评价器: the clerk puts the ended case on the tablet of its window for the applicant."""
     case = case_selectors.case_get_for_user(case_id, user=request.user)

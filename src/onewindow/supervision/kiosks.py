@@ -9,19 +9,18 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from onewindow.cases.models import Case
 from onewindow.common import crypto
 from onewindow.org.models import Hall, User, WindowPost
-from onewindow.org.roles import RoleCode
+from onewindow.org.permissions import allows
 from onewindow.supervision import ratings
 from onewindow.supervision.models import Kiosk, Rating
 
 COOKIE = "onewindow_kiosk"
 COOKIE_DAYS = 400  # browsers cap cookies at about this; the manager revokes, not the calendar
-MANAGERS = (RoleCode.HALL_MANAGER, RoleCode.SYSADMIN)
-WINDOW_ROLES = (RoleCode.WINDOW_CLERK, RoleCode.TEAM_LEADER, RoleCode.WINDOW_SUPERVISOR)
 
 
 def token_digest(token: str) -> str:
@@ -30,11 +29,18 @@ def token_digest(token: str) -> str:
 
 
 def kiosk_list(*, user: User):
-    if not user.has_role(*MANAGERS, RoleCode.SUPERVISOR):
+    if not allows(user, "supervision.view_kiosks"):
         raise PermissionDenied("只有政务服务中心管理员可以管理大厅设备。")
     return Kiosk.objects.select_related("hall", "window_post", "created_by").order_by(
         "revoked_at", "hall_id", "purpose", "name", "id"
     )
+
+
+def kiosk_get(kiosk_id: int, *, user: User) -> Kiosk:
+    kiosk = kiosk_list(user=user).filter(pk=kiosk_id).first()
+    if kiosk is None:
+        raise Http404("没有找到该设备。")
+    return kiosk
 
 
 @transaction.atomic
@@ -47,7 +53,7 @@ def kiosk_register(
     window_post: WindowPost | None = None,
 ) -> tuple[Kiosk, str]:
     """A new device and its token, shown once; only the token's digest is kept."""
-    if not acting_user.has_role(*MANAGERS):
+    if not allows(acting_user, "supervision.manage_kiosks"):
         raise PermissionDenied("只有政务服务中心管理员可以登记大厅设备。")
     errors = {}
     name = (name or "").strip()
@@ -80,7 +86,7 @@ def kiosk_register(
 
 @transaction.atomic
 def kiosk_revoke(*, acting_user: User, kiosk: Kiosk) -> Kiosk:
-    if not acting_user.has_role(*MANAGERS):
+    if not allows(acting_user, "supervision.manage_kiosks"):
         raise PermissionDenied("只有政务服务中心管理员可以停用大厅设备。")
     kiosk = Kiosk.objects.select_for_update().get(pk=kiosk.pk)
     if kiosk.revoked_at is None:
@@ -109,7 +115,7 @@ def kiosk_for_token(token: str | None) -> Kiosk | None:
 @transaction.atomic
 def kiosk_offer(*, acting_user: User, case: Case) -> Kiosk:
     """The clerk puts an ended case before the applicant on the tablet of the case's window."""
-    if not acting_user.has_role(*WINDOW_ROLES):
+    if not allows(acting_user, "supervision.offer_rating"):
         raise PermissionDenied("只有窗口工作人员可以请申请人在评价器上评价。")
     if case.state not in ratings.RATEABLE:
         raise ValidationError("办件办结、不予受理或终止后才能请申请人评价。")

@@ -10,12 +10,10 @@ from django.utils import timezone
 from onewindow.cases.models import Case
 from onewindow.mandates.models import Letter
 from onewindow.org.models import Staff, Unit, User
+from onewindow.org.permissions import allows
 from onewindow.org.roles import RoleCode
 from onewindow.supervision.models import Message, Order, Warning
 from onewindow.workdays import add_workdays
-
-ISSUERS = (RoleCode.SUPERVISOR, RoleCode.SYSADMIN)
-RESPONDERS = (RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER, RoleCode.DEPT_REVIEWER)
 
 
 def _people(unit: Unit, today: datetime.date) -> dict[int, str]:
@@ -56,7 +54,7 @@ def order_issue(
     warning: Warning | None = None,
     today: datetime.date | None = None,
 ) -> Order:
-    if not acting_user.has_role(*ISSUERS):
+    if not allows(acting_user, "supervision.issue_order"):
         raise PermissionDenied("只有电子监察人员可以督办。")
     today = today or timezone.localdate()
     errors = {}
@@ -92,8 +90,7 @@ def order_issue(
 
 
 def _own(user: User, order: Order) -> None:
-    staff = getattr(user, "staff", None)
-    if staff is None or staff.unit_id != order.unit_id or not user.has_role(*RESPONDERS):
+    if not allows(user, "supervision.respond_order", order):
         raise PermissionDenied(f"只有{order.unit}的窗口主管、组长或审核人员可以反馈该督办。")
 
 
@@ -118,7 +115,7 @@ def order_respond(
 def order_close(
     *, acting_user: User, order: Order, result: str, today: datetime.date | None = None
 ) -> Order:
-    if not acting_user.has_role(*ISSUERS):
+    if not allows(acting_user, "supervision.issue_order"):
         raise PermissionDenied("只有电子监察人员可以办结督办。")
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.state != Order.State.ANSWERED:

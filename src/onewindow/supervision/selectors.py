@@ -4,8 +4,9 @@ unit staff their own unit's."""
 from django.db.models import QuerySet
 from django.http import Http404
 
+from onewindow.cases.models import Case
 from onewindow.org.models import User
-from onewindow.org.selectors import user_unit_id
+from onewindow.org.permissions import scope_to_unit
 from onewindow.supervision.models import Anomaly, Message, Order, Rating, Ticket, Warning
 
 
@@ -13,20 +14,12 @@ def messages_of(user: User) -> QuerySet[Message]:
     return Message.objects.filter(user=user).select_related("warning__case")
 
 
-def _scoped(qs: QuerySet, user: User) -> QuerySet:
-    """Supervisors and hall-wide roles read everything; unit staff their own unit's records."""
-    if user.sees_all_units:
-        return qs
-    own = user_unit_id(user)
-    return qs.filter(unit_id=own) if own else qs.none()
-
-
 def warning_list_for_user(*, user: User) -> QuerySet[Warning]:
-    return _scoped(Warning.objects.select_related("case__item", "unit"), user)
+    return scope_to_unit(Warning.objects.select_related("case__item", "unit"), user)
 
 
 def order_list_for_user(*, user: User) -> QuerySet[Order]:
-    return _scoped(Order.objects.select_related("case", "unit", "issued_by", "warning"), user)
+    return scope_to_unit(Order.objects.select_related("case", "unit", "issued_by", "warning"), user)
 
 
 def order_get_for_user(order_id: int, *, user: User) -> Order:
@@ -37,11 +30,28 @@ def order_get_for_user(order_id: int, *, user: User) -> Order:
 
 
 def anomaly_list_for_user(*, user: User) -> QuerySet[Anomaly]:
-    return _scoped(Anomaly.objects.select_related("case__item", "unit"), user)
+    return scope_to_unit(Anomaly.objects.select_related("case__item", "unit"), user)
+
+
+def anomaly_get_for_user(anomaly_id: int, *, user: User) -> Anomaly:
+    anomaly = anomaly_list_for_user(user=user).filter(pk=anomaly_id).first()
+    if anomaly is None:
+        raise Http404("没有找到该记录，或您无权查看。")
+    return anomaly
+
+
+def warning_by_pk(pk: int | None) -> Warning | None:
+    """A warning and its case, for the supervisor's new order (every unit's)."""
+    return Warning.objects.select_related("case").filter(pk=pk).first() if pk else None
+
+
+def case_by_pk(pk: int | None) -> Case | None:
+    """A case, for the supervisor's new order (every unit's)."""
+    return Case.objects.filter(pk=pk).first() if pk else None
 
 
 def ticket_list_for_user(*, user: User) -> QuerySet[Ticket]:
-    return _scoped(Ticket.objects.select_related("rating__case__item", "unit"), user)
+    return scope_to_unit(Ticket.objects.select_related("rating__case__item", "unit"), user)
 
 
 def ticket_get_for_user(ticket_id: int, *, user: User) -> Ticket:

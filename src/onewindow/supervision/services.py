@@ -18,6 +18,7 @@ from onewindow.common.masking import mask_mobile
 from onewindow.exchange import services as exchange
 from onewindow.mandates.models import Letter
 from onewindow.org.models import Staff, Unit
+from onewindow.org.permissions import allows
 from onewindow.org.roles import RoleCode
 from onewindow.supervision.models import RULE_TTL, Message, Rules, Warning, forget_cached_rule
 
@@ -260,7 +261,7 @@ RULE_FIELDS = (
 def rules_save(*, acting_user, data: dict) -> Rules:
     """The supervision thresholds; a change of the yellow thresholds recomputes the yellow-from
     date of every open case at once."""
-    if not acting_user.has_role(RoleCode.SUPERVISOR, RoleCode.SYSADMIN):
+    if not allows(acting_user, "supervision.edit_rules"):
         raise PermissionDenied("只有电子监察人员或系统管理员可以修改监察规则。")
     rules = Rules.current()
     before = rules.yellow_rule()

@@ -8,15 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from onewindow.cases.models import Case
 from onewindow.cases.workflow import Light
 from onewindow.common.errors import error_dict, error_text
 from onewindow.common.parsing import parse_int, query_int
 from onewindow.documents import download
-from onewindow.org.access import role_required
-from onewindow.org.models import Unit
-from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
-from onewindow.org.selectors import user_unit_id
+from onewindow.org import selectors as org_selectors
+from onewindow.org.access import permission_required
+from onewindow.org.permissions import visible_unit_ids
 from onewindow.supervision import (
     anomalies,
     appraisal,
@@ -28,23 +26,21 @@ from onewindow.supervision import (
 )
 from onewindow.supervision.models import Anomaly, Order, Rules, Ticket, Warning
 
-READERS = (*ALL_UNITS, *UNIT_BOUND)
 
-
-@role_required(*READERS)
+@permission_required("supervision.view_messages")
 def my_messages(request):
     rows = selectors.messages_of(request.user)[:200]
     return render(request, "supervision/messages.html", {"rows": rows})
 
 
 @require_POST
-@role_required(*READERS)
+@permission_required("supervision.view_messages")
 def messages_read(request):
     selectors.messages_of(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("supervision:messages")
 
 
-@role_required(*READERS)
+@permission_required("supervision.view_warnings")
 def warnings(request):
     qs = selectors.warning_list_for_user(user=request.user)
     kind = request.GET.get("kind", "")
@@ -57,7 +53,6 @@ def warnings(request):
             "rows": qs[:300],
             "kind": kind,
             "kinds": Warning.Kind.choices,
-            "can_issue": request.user.has_role(*orders.ISSUERS),
         },
     )
 
@@ -75,9 +70,7 @@ class RulesForm(forms.ModelForm):
         fields = services.RULE_FIELDS
 
 
-@role_required(
-    RoleCode.SUPERVISOR, RoleCode.SYSADMIN, RoleCode.HALL_MANAGER, RoleCode.REFORM_OFFICE
-)
+@permission_required("supervision.view_rules")
 def rules(request):
     current = Rules.current()
     form = RulesForm(instance=current)
@@ -94,16 +87,13 @@ def rules(request):
             except (ValidationError, PermissionDenied) as exc:
                 form.add_error(None, "；".join(getattr(exc, "messages", [str(exc)])))
         status = 400
-    can_edit = request.user.has_role(RoleCode.SUPERVISOR, RoleCode.SYSADMIN)
-    return render(
-        request, "supervision/rules.html", {"form": form, "can_edit": can_edit}, status=status
-    )
+    return render(request, "supervision/rules.html", {"form": form}, status=status)
 
 
 # --- 督办 -----------------------------------------------------------------------------------
 
 
-@role_required(*READERS)
+@permission_required("supervision.view_orders")
 def order_list(request):
     rows = selectors.order_list_for_user(user=request.user)
     state = request.GET.get("state", "")
@@ -116,15 +106,15 @@ def order_list(request):
     )
 
 
-@role_required(*orders.ISSUERS)
+@permission_required("supervision.issue_order")
 def order_new(request):
     """A new order, from a warning, a case or for a unit."""
     src = request.POST if request.method == "POST" else request.GET
-    warning = Warning.objects.select_related("case").filter(pk=_int(src.get("warning"))).first()
-    case = warning.case if warning else Case.objects.filter(pk=_int(src.get("case"))).first()
+    warning = selectors.warning_by_pk(_int(src.get("warning")))
+    case = warning.case if warning else selectors.case_by_pk(_int(src.get("case")))
     errors: dict = {}
     if request.method == "POST":
-        unit = Unit.objects.filter(pk=_int(src.get("unit"))).first() if not case else None
+        unit = org_selectors.unit_by_pk(_int(src.get("unit"))) if not case else None
         try:
             order = orders.order_issue(
                 acting_user=request.user,
@@ -145,7 +135,7 @@ def order_new(request):
         {
             "warning": warning,
             "case": case,
-            "units": Unit.objects.filter(in_reform=True).order_by("id"),
+            "units": org_selectors.units_in_reform(),
             "errors": errors,
             "post": src,
         },
@@ -153,18 +143,18 @@ def order_new(request):
     )
 
 
-@role_required(*READERS)
+@permission_required("supervision.view_orders")
 def order_detail(request, order_id: int):
     order = selectors.order_get_for_user(order_id, user=request.user)
     return render(
         request,
         "supervision/order_detail.html",
-        {"order": order, "can_issue": request.user.has_role(*orders.ISSUERS)},
+        {"order": order},
     )
 
 
 @require_POST
-@role_required(*READERS)
+@permission_required("supervision.view_orders")
 def order_act(request, order_id: int, action: str):
     order = selectors.order_get_for_user(order_id, user=request.user)
     try:
@@ -192,7 +182,7 @@ def _int(value) -> int:
 # --- 异常办件 ---------------------------------------------------------------------------------
 
 
-@role_required(*READERS)
+@permission_required("supervision.view_anomalies")
 def anomaly_list(request):
     rows = selectors.anomaly_list_for_user(user=request.user)
     rule, state = request.GET.get("rule", ""), request.GET.get("state", "")
@@ -209,17 +199,14 @@ def anomaly_list(request):
             "state": state,
             "rules": Anomaly.Rule.choices,
             "states": Anomaly.State.choices,
-            "can_confirm": request.user.has_role(RoleCode.SUPERVISOR, RoleCode.SYSADMIN),
         },
     )
 
 
 @require_POST
-@role_required(*READERS)
+@permission_required("supervision.view_anomalies")
 def anomaly_act(request, anomaly_id: int, action: str):
-    anomaly = selectors.anomaly_list_for_user(user=request.user).filter(pk=anomaly_id).first()
-    if anomaly is None:
-        raise Http404("没有找到该记录，或您无权查看。")
+    anomaly = selectors.anomaly_get_for_user(anomaly_id, user=request.user)
     try:
         if action == "explain":
             anomalies.anomaly_explain(
@@ -239,7 +226,7 @@ def anomaly_act(request, anomaly_id: int, action: str):
 # --- 好差评 -----------------------------------------------------------------------------------
 
 
-@role_required(*READERS)
+@permission_required("supervision.view_tickets")
 def ticket_list(request):
     tickets = selectors.ticket_list_for_user(user=request.user)
     return render(
@@ -249,7 +236,7 @@ def ticket_list(request):
     )
 
 
-@role_required(*READERS)
+@permission_required("supervision.view_tickets")
 def ticket_detail(request, ticket_id: int):
     ticket = selectors.ticket_get_for_user(ticket_id, user=request.user)
     return render(
@@ -258,13 +245,12 @@ def ticket_detail(request, ticket_id: int):
         {
             "ticket": ticket,
             "outcomes": Ticket.Outcome.choices,
-            "can_review": request.user.has_role(*ratings.REVIEWERS),
         },
     )
 
 
 @require_POST
-@role_required(*READERS)
+@permission_required("supervision.view_tickets")
 def ticket_act(request, ticket_id: int, action: str):
     ticket = selectors.ticket_get_for_user(ticket_id, user=request.user)
     p, user = request.POST, request.user
@@ -296,7 +282,7 @@ def ticket_act(request, ticket_id: int, action: str):
 # --- 考核 -------------------------------------------------------------------------------------
 
 
-@role_required(*READERS)
+@permission_required("supervision.view_appraisal")
 def appraisal_page(request):
     today = timezone.localdate()
     period = request.GET.get("period") or f"{today:%Y-%m}"
@@ -306,9 +292,9 @@ def appraisal_page(request):
         rows = appraisal.appraise(period, level)
     except ValidationError as exc:
         error = "；".join(exc.messages)
-    own = None if request.user.sees_all_units else user_unit_id(request.user)
-    if own is not None:
-        mine = appraisal.keys_of_unit(own, level)
+    scope = visible_unit_ids(request.user)
+    if scope is not None:
+        mine = {k for unit_id in scope for k in appraisal.keys_of_unit(unit_id, level)}
         rows = [r for r in rows if r.key in mine]
     return render(
         request,
@@ -319,20 +305,23 @@ def appraisal_page(request):
             "period": period,
             "level": level,
             "error": error,
-            "units": Unit.objects.filter(in_reform=True).order_by("id")
-            if own is None
-            else Unit.objects.filter(pk=own),
+            "units": org_selectors.units_in_reform()
+            if scope is None
+            else org_selectors.units_by_pks(scope),
         },
         status=400 if error else 200,
     )
 
 
-@role_required(*READERS)
+@permission_required("supervision.view_appraisal")
 def appraisal_dispatched(request):
     """派驻人员考核 for the home unit, as XLSX or (`format=pdf`) PDF."""
-    own = None if request.user.sees_all_units else user_unit_id(request.user)
-    unit_id = query_int(request.GET, "unit", label="派出单位") if own is None else own
-    unit = Unit.objects.filter(pk=unit_id).first()
+    scope = visible_unit_ids(request.user)
+    if scope is None:
+        unit_id = query_int(request.GET, "unit", label="派出单位")
+    else:
+        unit_id = scope[0] if scope else None
+    unit = org_selectors.unit_by_pk(unit_id)
     if unit is None:
         raise Http404("请选择派出单位。")
     period = request.GET.get("period", "")
@@ -348,7 +337,7 @@ def appraisal_dispatched(request):
 # --- 看板 -------------------------------------------------------------------------------------
 
 
-@role_required(*READERS)
+@permission_required("supervision.view_dashboard")
 def dashboard_page(request, wall: bool = False):
     data = dashboard.overview(request.user)
     chart = dashboard.chart_data(data)
@@ -356,7 +345,7 @@ def dashboard_page(request, wall: bool = False):
     return render(request, template, {**data, "chart": chart})
 
 
-@role_required(*READERS)
+@permission_required("supervision.view_dashboard")
 def dashboard_cases(request):
     """Drill-down: the cases behind a figure."""
     light = request.GET.get("light", "")
