@@ -17,6 +17,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from onewindow.documents.docx import paragraph_loop
+
 TARGET = (
     Path(__file__).resolve().parent.parent / "src/onewindow/mandates/templates/mandates/letter.docx"
 )
@@ -49,17 +51,7 @@ def build() -> Document:
         "annex": _style(doc, "OW Annex", bold=True, page_break=True),
         "plain": _style(doc, "OW Plain"),
     }
-    doc.add_paragraph("{%p for p in paragraphs %}")
-    first = True
-    for name, style in styles.items():
-        if name == "plain":
-            doc.add_paragraph("{%p else %}")
-        else:
-            doc.add_paragraph(("{%p if " if first else "{%p elif ") + f'p.style == "{name}" %}}')
-        first = False
-        doc.add_paragraph("{{r p.text }}", style=style)
-    doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph("{%p endfor %}")
+    paragraph_loop(doc, styles)
     table = doc.add_table(rows=4, cols=COLUMNS)
     table.style = "Table Grid"
     for n in range(COLUMNS):

@@ -2,13 +2,9 @@
 letter's wording is the template mandates/letter/letter.txt; the DOCX takes its layout from
 mandates/letter.docx (docxtpl), which scripts/letter_docx_template.py regenerates."""
 
-import io
 from pathlib import Path
 
-from django.conf import settings
-from docxtpl import DocxTemplate, RichText
-
-from onewindow.documents import pdf, wording, xlsx
+from onewindow.documents import docx, pdf, wording, xlsx
 from onewindow.documents.dates import BLANK
 from onewindow.mandates.models import CLAUSES, ItemPower, Letter
 
@@ -92,26 +88,14 @@ def _annex_rows(letter: Letter) -> list[list[str]]:
     ]
 
 
-def _docx_template() -> Path:
-    """The county's own Word layout (ONEWINDOW_WORDING_DIR) when it has one, else the product's."""
-    own = Path(settings.WORDING_DIR) / "mandates" / "letter.docx"
-    return own if own.is_file() else DOCX_TEMPLATE
-
-
 def letter_docx(letter: Letter) -> bytes:
-    """The letter in Word: the wording's paragraphs in the template's styles, then the annex."""
-    doc = DocxTemplate(_docx_template())
+    """The letter in Word: the wording's paragraphs in the layout's styles, then the annex."""
     context = {
-        "paragraphs": [
-            {"style": p.style, "text": RichText(p.text)} for p in letter_paragraphs(letter)
-        ],
+        "paragraphs": docx.styled(letter_paragraphs(letter)),
         "headers": ANNEX_HEADERS,
         "rows": _annex_rows(letter),
     }
-    doc.render(context, autoescape=True)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return docx.render(docx.template_path("mandates/letter.docx", DOCX_TEMPLATE), context)
 
 
 def letter_pdf(letter: Letter) -> bytes:
