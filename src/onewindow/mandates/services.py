@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from onewindow.catalog.models import Item
 from onewindow.common import limits
@@ -19,8 +18,7 @@ from onewindow.mandates.models import (
     default_cut_limit,
 )
 from onewindow.org.models import Staff, Unit, User, WindowPost
-from onewindow.org.roles import RoleCode
-from onewindow.org.selectors import user_unit_id
+from onewindow.org.permissions import allows
 
 LETTER_FIELDS = [
     "legal_representative",
@@ -35,9 +33,7 @@ LETTER_FIELDS = [
 
 def can_manage_unit(user: User, unit_id: int) -> bool:
     """The unit's window supervisor (its leader in charge) or the reform office."""
-    if user.has_role(RoleCode.REFORM_OFFICE, RoleCode.SYSADMIN):
-        return True
-    return user.has_role(RoleCode.WINDOW_SUPERVISOR) and user_unit_id(user) == unit_id
+    return allows(user, "mandates.manage_unit", unit_id)
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -204,7 +200,7 @@ def letter_sign(*, acting_user: User, letter: Letter, signed_on: datetime.date) 
 def letter_file(*, acting_user: User, letter: Letter, filed_on: datetime.date) -> Letter:
     """The hall (service centre) files the signed letter (备案); from then it grants powers."""
     _require(
-        acting_user.has_role(RoleCode.HALL_MANAGER, RoleCode.SYSADMIN),
+        allows(acting_user, "mandates.file_letter"),
         "授权委托书由政务服务中心备案。",
     )
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
@@ -222,7 +218,7 @@ def letter_file(*, acting_user: User, letter: Letter, filed_on: datetime.date) -
 def letter_revoke(*, acting_user: User, letter: Letter, reason: str) -> Letter:
     """Revoking removes every power the letter granted, at once."""
     _require(
-        can_manage_unit(acting_user, letter.unit_id) or acting_user.has_role(RoleCode.HALL_MANAGER),
+        allows(acting_user, "mandates.revoke_letter", letter.unit_id),
         "您无权撤销该授权委托书。",
     )
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
@@ -293,22 +289,3 @@ def enquiry_record(
     enquiry.full_clean()
     enquiry.save()
     return enquiry
-
-
-def letters_for_user(user: User):
-    qs = Letter.objects.select_related("unit", "supervisor", "team_leader")
-    if user.sees_all_units:
-        return qs
-    own = user_unit_id(user)
-    return qs.filter(unit_id=own) if own else qs.none()
-
-
-def enquiry_counts(since: datetime.date):
-    from django.db.models import Count
-
-    return (
-        Staff.objects.filter(enquiries__at__date__gte=since)
-        .annotate(n=Count("enquiries", filter=Q(enquiries__at__date__gte=since)))
-        .select_related("unit")
-        .order_by("-n")
-    )

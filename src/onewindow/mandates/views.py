@@ -12,29 +12,23 @@ from django.views.decorators.http import require_POST
 
 from onewindow.common.parsing import parse_int, query_int
 from onewindow.documents import download
-from onewindow.mandates import documents, services
+from onewindow.mandates import documents, selectors, services
 from onewindow.mandates.forms import EnquiryForm, LetterForm, SealForm
-from onewindow.mandates.models import Enquiry, ItemPower, Letter, Seal, default_cut_limit
-from onewindow.org.access import role_required
-from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
+from onewindow.mandates.models import ItemPower, Letter, default_cut_limit
+from onewindow.org.access import permission_required
+from onewindow.org.permissions import allows
 from onewindow.org.selectors import unit_get_for_user, unit_list_for_user, user_unit_id
 from onewindow.org.views import form_errors
 
-READERS = (*ALL_UNITS, *UNIT_BOUND)
-MANAGERS = (RoleCode.WINDOW_SUPERVISOR, RoleCode.REFORM_OFFICE)
-
 
 def _letter(request, letter_id: int) -> Letter:
-    letter = services.letters_for_user(request.user).filter(pk=letter_id).first()
-    if letter is None:
-        raise Http404("没有找到该授权委托书，或您无权查看。")
-    return letter
+    return selectors.letter_get_for_user(letter_id, user=request.user)
 
 
-@role_required(*READERS)
+@permission_required("mandates.view_letters")
 def letter_list(request):
     today = timezone.localdate()
-    letters = list(services.letters_for_user(request.user).annotate(n=Count("powers")))
+    letters = list(selectors.letters_for_user(request.user).annotate(n=Count("powers")))
     for letter in letters:
         letter.shown = letter.shown_status(today)
     units = unit_list_for_user(user=request.user).filter(in_reform=True)
@@ -45,13 +39,11 @@ def letter_list(request):
         {
             "letters": letters,
             "missing": [u for u in units if u.pk not in with_letter],
-            "can_create": request.user.has_role(*MANAGERS, RoleCode.SYSADMIN)
-            and (request.user.sees_all_units or user_unit_id(request.user)),
         },
     )
 
 
-@role_required(*READERS)
+@permission_required("mandates.view_letters")
 def letter_detail(request, letter_id: int):
     letter = _letter(request, letter_id)
     today = timezone.localdate()
@@ -64,13 +56,12 @@ def letter_detail(request, letter_id: int):
             "powers": letter.powers.select_related("item").order_by("item__basic_code"),
             "paragraphs": documents.paragraphs(letter),
             "can_manage": services.can_manage_unit(request.user, letter.unit_id),
-            "can_file": request.user.has_role(RoleCode.HALL_MANAGER, RoleCode.SYSADMIN),
             "today": today,
         },
     )
 
 
-@role_required(*MANAGERS)
+@permission_required("mandates.edit_letter")
 def letter_edit(request, letter_id: int | None = None):
     letter = _letter(request, letter_id) if letter_id else None
     if letter is None:
@@ -109,7 +100,7 @@ def letter_edit(request, letter_id: int | None = None):
     )
 
 
-@role_required(*MANAGERS)
+@permission_required("mandates.edit_letter")
 def letter_powers(request, letter_id: int):
     """One row per hall item of the unit: power, S5 flags, the cut limit and its reason."""
     letter = _letter(request, letter_id)
@@ -166,7 +157,7 @@ def letter_powers(request, letter_id: int):
 
 
 @require_POST
-@role_required(*MANAGERS, RoleCode.HALL_MANAGER)
+@permission_required("mandates.act_on_letter")
 def letter_action(request, letter_id: int, action: str):
     letter = _letter(request, letter_id)
     today = timezone.localdate()
@@ -189,7 +180,7 @@ def letter_action(request, letter_id: int, action: str):
     return redirect("mandates:letter_detail", letter.pk)
 
 
-@role_required(*READERS)
+@permission_required("mandates.view_letters")
 def letter_document(request, letter_id: int, kind: str):
     letter = _letter(request, letter_id)
     name = f"{letter.unit.short_name or letter.unit.name}授权委托书"
@@ -208,13 +199,13 @@ def letter_document(request, letter_id: int, kind: str):
     raise Http404("没有这种文档。")
 
 
-@role_required(*READERS)
+@permission_required("mandates.view_seal")
 def seal_page(request, unit_id: int | None = None):
     unit_id = unit_id or user_unit_id(request.user)
     if not unit_id:
         return redirect("mandates:seal_list")
     unit = unit_get_for_user(unit_id, user=request.user)
-    seal = Seal.objects.filter(unit=unit).first()
+    seal = selectors.seal_of(unit)
     can_manage = services.can_manage_unit(request.user, unit.pk)
     form = SealForm(request.POST or None, request.FILES or None, instance=seal, unit=unit)
     loose: list[str] = []
@@ -236,13 +227,13 @@ def seal_page(request, unit_id: int | None = None):
     )
 
 
-@role_required(*ALL_UNITS)
+@permission_required("mandates.view_seals")
 def seal_list(request):
     units = unit_list_for_user(user=request.user).filter(in_reform=True).select_related("seal")
     return render(request, "mandates/seal_list.html", {"units": units})
 
 
-@role_required(*READERS)
+@permission_required("mandates.view_enquiries")
 def enquiries(request):
     """The window person's quick form and their records; hall-wide roles see counts per person."""
     form = EnquiryForm(request.POST or None)
@@ -256,12 +247,7 @@ def enquiries(request):
             loose = form_errors(form, exc)
         except PermissionDenied as exc:
             loose = [str(exc)]
-    staff = getattr(request.user, "staff", None)
-    mine = (
-        Enquiry.objects.filter(staff=staff).select_related("item", "guided_to")[:50]
-        if staff
-        else []
-    )
+    mine = selectors.enquiries_of(getattr(request.user, "staff", None))
     since = timezone.localdate() - datetime.timedelta(days=30)
     return render(
         request,
@@ -269,7 +255,9 @@ def enquiries(request):
         {
             "form": form,
             "mine": mine,
-            "counts": services.enquiry_counts(since) if request.user.sees_all_units else [],
+            "counts": selectors.enquiry_counts(since)
+            if allows(request.user, "mandates.view_enquiry_counts")
+            else [],
             "since": since,
             "loose_errors": loose,
         },

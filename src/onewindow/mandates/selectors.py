@@ -1,0 +1,41 @@
+"""Reads of letters, seals and first-asked records, each scoped to what the user may see."""
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from onewindow.mandates.models import Enquiry, Letter, Seal
+from onewindow.org.models import Staff, User
+from onewindow.org.permissions import scope_to_unit
+
+
+def letters_for_user(user: User) -> QuerySet[Letter]:
+    return scope_to_unit(Letter.objects.select_related("unit", "supervisor", "team_leader"), user)
+
+
+def letter_get_for_user(letter_id: int, *, user: User) -> Letter:
+    letter = letters_for_user(user).filter(pk=letter_id).first()
+    if letter is None:
+        raise Http404("没有找到该授权委托书，或您无权查看。")
+    return letter
+
+
+def seal_of(unit) -> Seal | None:
+    return Seal.objects.filter(unit=unit).first()
+
+
+def enquiries_of(staff):
+    """A window person's own first-asked records, the latest first (at most 50)."""
+    if staff is None:
+        return []
+    return Enquiry.objects.filter(staff=staff).select_related("item", "guided_to")[:50]
+
+
+def enquiry_counts(since: datetime.date):
+    return (
+        Staff.objects.filter(enquiries__at__date__gte=since)
+        .annotate(n=Count("enquiries", filter=Q(enquiries__at__date__gte=since)))
+        .select_related("unit")
+        .order_by("-n")
+    )
