@@ -5,7 +5,6 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
@@ -13,7 +12,8 @@ from ninja.security import django_auth
 from onewindow.catalog import selectors, services, transfer
 from onewindow.catalog.models import Item, LifeEvent
 from onewindow.common.schemas import Id, Pages, Problem
-from onewindow.org.models import Unit
+from onewindow.org import selectors as org_selectors
+from onewindow.org.permissions import allows
 
 router = Router(tags=["事项库"])
 
@@ -236,7 +236,7 @@ class Approval(Schema):
 
 
 def _events(names: list[str]) -> list[LifeEvent]:
-    found = {e.name: e for e in LifeEvent.objects.filter(name__in=names)}
+    found = selectors.life_events_named(names)
     unknown = [n for n in names if n not in found]
     if unknown:
         raise ValidationError({"life_events": [f"主题“{'、'.join(unknown)}”不存在。"]})
@@ -244,10 +244,7 @@ def _events(names: list[str]) -> list[LifeEvent]:
 
 
 def _staff_item(request, code: str) -> Item:
-    item = selectors.item_list_for_user(user=request.user).filter(implementation_code=code).first()
-    if item is None:
-        raise Http404("没有找到该事项，或您无权查看。")
-    return item
+    return selectors.item_get_by_code_for_user(code, user=request.user)
 
 
 @router.post(
@@ -258,7 +255,7 @@ def _staff_item(request, code: str) -> Item:
 )
 def create_item(request, payload: ItemCreate):
     data = payload.dict()
-    unit = Unit.objects.filter(credit_code=data.pop("unit")).first()
+    unit = org_selectors.unit_by_credit_code(data.pop("unit"))
     if unit is None:
         return Status(400, {"detail": "找不到该统一社会信用代码对应的单位。"})
     parent_code = data.pop("parent")
@@ -365,7 +362,7 @@ class FindingOut(Schema):
     "/check", response={200: list[FindingOut], 403: Problem}, auth=django_auth, summary="事项核查"
 )
 def check(request):
-    if not request.user.has_role("reform_office", "supervisor", "sysadmin", "window_supervisor"):
+    if not allows(request.user, "catalog.view_check"):
         return Status(403, {"detail": "您的角色无权查看核查报告。"})
     findings = selectors.catalogue_check(user=request.user)
     return [

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from onewindow.catalog import search
 from onewindow.catalog.codes import (
@@ -17,15 +18,19 @@ from onewindow.catalog.elements import LABELS
 from onewindow.catalog.models import CombinedMember, CombinedService, Item, LifeEvent, Material
 from onewindow.common.parsing import query_int
 from onewindow.org.models import Unit, User
-from onewindow.org.selectors import user_unit_id
+from onewindow.org.permissions import scope_to_unit
 
 
 def item_list_for_user(*, user: User) -> QuerySet[Item]:
-    qs = Item.objects.select_related("unit", "parent")
-    if user.sees_all_units:
-        return qs
-    own = user_unit_id(user)
-    return qs.filter(unit_id=own) if own else qs.none()
+    return scope_to_unit(Item.objects.select_related("unit", "parent"), user)
+
+
+def item_get_by_code_for_user(code: str, *, user: User) -> Item:
+    """An item the user may read, by its implementation code (404 otherwise)."""
+    item = item_list_for_user(user=user).filter(implementation_code=code).first()
+    if item is None:
+        raise Http404("没有找到该事项，或您无权查看。")
+    return item
 
 
 def item_get_for_user(item_id: int, *, user: User) -> Item:
@@ -142,6 +147,28 @@ def units_with_public_items() -> QuerySet[Unit]:
         )
         .filter(published__gt=0)
         .order_by("id")
+    )
+
+
+def life_event_by_code(code: str) -> LifeEvent | None:
+    return LifeEvent.objects.filter(code=code).first()
+
+
+def public_material_get(material_id: int) -> Material:
+    """A published item's material, for its blank form or sample file (404 otherwise)."""
+    return get_object_or_404(
+        Material.objects.select_related("item"), pk=material_id, item__status="published"
+    )
+
+
+def life_events_named(names: list[str]) -> dict[str, LifeEvent]:
+    return {e.name: e for e in LifeEvent.objects.filter(name__in=names)}
+
+
+def combined_list() -> QuerySet[CombinedService]:
+    """Every 一件事 with its lead unit and members (the staff list)."""
+    return CombinedService.objects.select_related("lead_unit").prefetch_related(
+        "members__item__unit"
     )
 
 
@@ -339,3 +366,45 @@ def _material_changes(old: list[dict], new: list[dict]) -> list[tuple]:
         ("修改材料", None, name) for name in after if name in before and after[name] != before[name]
     ]
     return rows
+
+
+def item_for_application(item_id: int) -> Item:
+    """The item a window files an application for, with its material list (404 if unknown)."""
+    item = Item.objects.prefetch_related("materials").filter(pk=item_id).first()
+    if item is None:
+        raise Http404("没有这个事项。")
+    return item
+
+
+def combined_for_application(service_id: int) -> CombinedService:
+    """A published 一件事 a window files an application for (404 otherwise)."""
+    service = CombinedService.objects.filter(pk=service_id, status="published").first()
+    if service is None:
+        raise Http404("没有这个一件事，或尚未发布。")
+    return service
+
+
+def item_by_implementation_code(code: str) -> Item | None:
+    return Item.objects.filter(implementation_code=code).first()
+
+
+def combined_service(service_id: int) -> CombinedService | None:
+    return CombinedService.objects.filter(pk=service_id).first()
+
+
+def member_unit_ids(service: CombinedService) -> list[int]:
+    return list(service.members.values_list("item__unit_id", flat=True))
+
+
+def window_items(unit_ids, query: str) -> list[Item]:
+    """Published items of the units a window serves that match a name or pinyin initials."""
+    return list(item_search(public_items().filter(unit_id__in=unit_ids), query)[:20])
+
+
+def window_combined(unit_ids, query: str) -> list[CombinedService]:
+    """一件事 whose every member unit the window serves (a comprehensive window takes them)."""
+    return [
+        s
+        for s in item_search(public_combined_list(), query)
+        if {m.item.unit_id for m in s.members.all()} <= set(unit_ids)
+    ]

@@ -18,19 +18,18 @@ from onewindow.catalog.forms import (
     ItemForm,
     MaterialFormSet,
 )
-from onewindow.catalog.models import CombinedService, Item
+from onewindow.catalog.models import Item
 from onewindow.common.parsing import query_int
 from onewindow.documents import download
-from onewindow.org.access import role_required
-from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
+from onewindow.org.access import permission_required
 from onewindow.org.selectors import unit_list_for_user
 from onewindow.org.views import form_errors
 
-READERS = (*ALL_UNITS, *UNIT_BOUND)
-GOVERN = (RoleCode.REFORM_OFFICE,)
+READ = "catalog.view_catalogue"
+GOVERN = "catalog.govern"
 
 
-@role_required(*READERS)
+@permission_required(READ)
 def item_list(request):
     qs = selectors.item_filter(selectors.item_list_for_user(user=request.user), params=request.GET)
     query = request.GET.get("q", "").strip()
@@ -47,13 +46,11 @@ def item_list(request):
             "statuses": Item.Status.choices,
             "halls": Item.HallStatus.choices,
             "params": request.GET,
-            "can_create": services.can_create_item(request.user),
-            "can_govern": services.can_govern_catalogue(request.user),
         },
     )
 
 
-@role_required(*READERS)
+@permission_required(READ)
 def item_detail(request, item_id: int):
     item = selectors.item_get_for_user(item_id, user=request.user)
     return render(
@@ -64,7 +61,6 @@ def item_detail(request, item_id: int):
             "history": selectors.item_history(item),
             "approvals": item.hall_approvals.select_related("recorded_by"),
             "can_edit": services.can_edit_item(request.user, item),
-            "can_govern": services.can_govern_catalogue(request.user),
             "publish_problems": [m for _f, m in services.publish_problems(item)]
             if item.status == Item.Status.DRAFT
             else [],
@@ -85,7 +81,7 @@ def _material_rows(formset) -> list[dict]:
     return rows
 
 
-@role_required(RoleCode.REFORM_OFFICE, RoleCode.WINDOW_SUPERVISOR)
+@permission_required("catalog.edit_items")
 def item_edit(request, item_id: int | None = None):
     item = selectors.item_get_for_user(item_id, user=request.user) if item_id else Item()
     if item.pk and not services.can_edit_item(request.user, item):
@@ -128,7 +124,7 @@ def item_edit(request, item_id: int | None = None):
 
 
 @require_POST
-@role_required(*GOVERN)
+@permission_required(GOVERN)
 def item_publish(request, item_id: int):
     item = selectors.item_get_for_user(item_id, user=request.user)
     try:
@@ -139,7 +135,7 @@ def item_publish(request, item_id: int):
     return redirect("catalog:item_detail", item.pk)
 
 
-@role_required(*GOVERN)
+@permission_required(GOVERN)
 def item_hall(request, item_id: int):
     """Online hall, physical hall and supervision; leaving a hall needs the approval (S13)."""
     item = selectors.item_get_for_user(item_id, user=request.user)
@@ -170,7 +166,7 @@ def _is_approval(exc: ValidationError) -> bool:
     return hasattr(exc, "error_dict") and set(exc.message_dict) <= set(ApprovalForm.Meta.fields)
 
 
-@role_required(*GOVERN)
+@permission_required(GOVERN)
 def item_withdraw(request, item_id: int):
     item = selectors.item_get_for_user(item_id, user=request.user)
     form = ApprovalForm(request.POST or None)
@@ -190,7 +186,7 @@ def item_withdraw(request, item_id: int):
     )
 
 
-@role_required(RoleCode.REFORM_OFFICE, RoleCode.SUPERVISOR, RoleCode.WINDOW_SUPERVISOR)
+@permission_required("catalog.view_check")
 def catalogue_check(request):
     """The 核查 report (S3): every problem with its reason, per unit; XLSX on request."""
     unit = query_int(request.GET, "unit", label="单位")
@@ -212,7 +208,7 @@ def catalogue_check(request):
     )
 
 
-@role_required(*GOVERN)
+@permission_required(GOVERN)
 def catalogue_import(request):
     errors, result = [], None
     if request.method == "POST":
@@ -233,7 +229,7 @@ def catalogue_import(request):
     )
 
 
-@role_required(*READERS)
+@permission_required(READ)
 def catalogue_export(request, fmt: str):
     if fmt not in ("xlsx", "json"):
         raise Http404("只支持导出XLSX或JSON格式。")
@@ -244,7 +240,7 @@ def catalogue_export(request, fmt: str):
     return download(transfer.export_xlsx(qs), f"事项库-{day}.xlsx", "xlsx")
 
 
-@role_required(*READERS)
+@permission_required(READ)
 def catalogue_template(request):
     return download(transfer.export_xlsx(None), "事项导入模板.xlsx", "xlsx")
 
@@ -252,22 +248,12 @@ def catalogue_template(request):
 # --- combined services --------------------------------------------------------------------
 
 
-@role_required(*READERS)
+@permission_required(READ)
 def combined_list(request):
-    services_qs = CombinedService.objects.select_related("lead_unit").prefetch_related(
-        "members__item__unit"
-    )
-    return render(
-        request,
-        "catalog/combined_list.html",
-        {
-            "services": services_qs,
-            "can_govern": services.can_govern_catalogue(request.user),
-        },
-    )
+    return render(request, "catalog/combined_list.html", {"services": selectors.combined_list()})
 
 
-@role_required(*READERS)
+@permission_required(READ)
 def combined_detail(request, service_id: int):
     service = selectors.combined_get(service_id, public=False)
     return render(
@@ -276,12 +262,11 @@ def combined_detail(request, service_id: int):
         {
             "service": service,
             "merged": selectors.merged_materials(service),
-            "can_govern": services.can_govern_catalogue(request.user),
         },
     )
 
 
-@role_required(*GOVERN)
+@permission_required(GOVERN)
 def combined_edit(request, service_id: int | None = None):
     service = selectors.combined_get(service_id, public=False) if service_id else None
     form = CombinedForm(request.POST or None, instance=service)
@@ -309,7 +294,7 @@ def combined_edit(request, service_id: int | None = None):
 
 
 @require_POST
-@role_required(*GOVERN)
+@permission_required(GOVERN)
 def combined_publish(request, service_id: int):
     service = selectors.combined_get(service_id, public=False)
     try:
