@@ -252,6 +252,11 @@ def sms_send(batch: int = 100, rounds: int = 10) -> SmsResult:
     return result
 
 
+def failing(limit: int = 100) -> QuerySet[Outbox]:
+    """The oldest unsent events that have failed at least once."""
+    return Outbox.objects.filter(sent_at__isnull=True, attempts__gt=0).order_by("id")[:limit]
+
+
 def backlog() -> dict[str, Any]:
     unsent = Outbox.objects.filter(sent_at__isnull=True)
     oldest = unsent.order_by("id").values_list("created_at", flat=True).first()

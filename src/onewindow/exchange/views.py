@@ -3,20 +3,17 @@
 from django.shortcuts import render
 
 from onewindow.exchange import services
-from onewindow.exchange.models import Outbox
-from onewindow.org.access import role_required
-from onewindow.org.roles import ALL_UNITS
+from onewindow.org.access import permission_required
 
 
-@role_required(*ALL_UNITS)
+@permission_required("exchange.view_outbox")
 def outbox(request):
-    failing = Outbox.objects.filter(sent_at__isnull=True, attempts__gt=0).order_by("id")[:100]
     return render(
         request,
         "exchange/outbox.html",
         {
             "backlog": services.backlog(),
-            "failing": failing,
+            "failing": services.failing(),
             "url": services.endpoint(),
             "sms": services.sms_backlog(),
         },

@@ -8,7 +8,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
@@ -26,8 +26,8 @@ from onewindow.common.parsing import query_int
 from onewindow.documents import files, qr
 from onewindow.documents.dates import cn_date
 from onewindow.org import selectors as org_selectors
-from onewindow.org.access import role_required
-from onewindow.org.roles import RoleCode
+from onewindow.org.access import permission_required
+from onewindow.portal import selectors as portal_selectors
 from onewindow.supervision import ratings as ratings_service
 from onewindow.supervision import selectors as supervision_selectors
 from onewindow.supervision.models import Rating
@@ -74,7 +74,7 @@ def guide_search(request):
 
 def _heading(params) -> str:
     if params.get("event"):
-        event = LifeEvent.objects.filter(code=params["event"]).first()
+        event = selectors.life_event_by_code(params["event"])
         return f"主题：{event.name}" if event else "主题"
     unit_id = query_int(params, "unit", label="部门")
     if unit_id is not None:
@@ -116,9 +116,7 @@ def material_file(request, material_id: int, which: str):
     """A published item's blank form or sample file."""
     if which not in ("blank_form", "sample"):
         raise Http404("没有这种文件。")
-    material = get_object_or_404(
-        Material.objects.select_related("item"), pk=material_id, item__status="published"
-    )
+    material = selectors.public_material_get(material_id)
     field = getattr(material, which)
     if not field:
         raise Http404("该材料没有上传此文件。")
@@ -183,7 +181,7 @@ def _case_of_token(token: str) -> Case:
         case_id = signing.loads(token, salt=SALT)
     except signing.BadSignature:
         raise Http404("查询码无效，请扫描通知书上的二维码。") from None
-    case = get_object_or_404(Case.objects.select_related("item", "unit__region"), pk=case_id)
+    case = portal_selectors.progress_case(case_id)
     ended = case_selectors.ended_on(case)
     if ended is not None:
         expires = ended + datetime.timedelta(days=settings.PROGRESS_LINK_DAYS)
@@ -243,7 +241,7 @@ def rate(request, token: str):
     )
 
 
-@role_required(RoleCode.APPLICANT)
+@permission_required("portal.view_my_cases")
 def my_cases(request):
     """我的办事: the signed-in applicant's cases (by verified identity) and where to apply."""
     page = Paginator(case_selectors.applicant_cases(user=request.user), 20).get_page(
@@ -264,7 +262,7 @@ def my_cases(request):
     )
 
 
-@role_required(RoleCode.APPLICANT)
+@permission_required("portal.view_my_cases")
 def my_case(request, case_id: int):
     """One of the applicant's cases, rated here on the web channel (网上评价, 一事一评)."""
     case = case_selectors.applicant_case_get(case_id, user=request.user)

@@ -4,13 +4,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from onewindow.documents.dates import cn_date
-from onewindow.org.access import STAFF_ROLES, role_required
-from onewindow.org.roles import RoleCode
+from onewindow.org.access import permission_required
 from onewindow.workdays import selectors, services
 from onewindow.workdays.calendar import FIRST_YEAR, LAST_YEAR
 from onewindow.workdays.forms import DayForm, ScheduleForm
-
-CALENDAR_ADMINS = (RoleCode.REFORM_OFFICE, RoleCode.SYSADMIN)
 
 
 def _year(year: int) -> int:
@@ -19,7 +16,7 @@ def _year(year: int) -> int:
     return year
 
 
-@role_required(*STAFF_ROLES)
+@permission_required("workdays.view_calendar")
 def year_list(request):
     return render(
         request,
@@ -27,12 +24,11 @@ def year_list(request):
         {
             "years": selectors.year_list(),
             "revisions": selectors.revisions(),
-            "can_edit": request.user.has_role(*CALENDAR_ADMINS),
         },
     )
 
 
-@role_required(*STAFF_ROLES)
+@permission_required("workdays.view_calendar")
 def year_view(request, year: int):
     year = _year(year)
     return render(
@@ -43,12 +39,11 @@ def year_view(request, year: int):
             "months": selectors.year_months(year),
             "official": selectors.is_official(year),
             "revisions": selectors.revisions(year),
-            "can_edit": request.user.has_role(*CALENDAR_ADMINS),
         },
     )
 
 
-@role_required(*CALENDAR_ADMINS)
+@permission_required("workdays.edit_calendar")
 def year_enter(request, year: int):
     year = _year(year)
     form = ScheduleForm(request.POST or None, request.FILES or None)
@@ -67,7 +62,7 @@ def year_enter(request, year: int):
     return render(request, "workdays/year_enter.html", {"year": year, "form": form})
 
 
-@role_required(*CALENDAR_ADMINS)
+@permission_required("workdays.edit_calendar")
 def day_correct(request):
     form = DayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
