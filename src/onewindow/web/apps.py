@@ -11,4 +11,7 @@ class WebConfig(AppConfig):
     verbose_name = "界面"
 
     def ready(self):
-        from onewindow.web import middleware  # noqa: F401 - connects the login-time receiver
+        from onewindow.web import (
+            middleware,  # noqa: F401 - connects the login-time receiver
+            permissions,  # noqa: F401 - registers the app's permissions
+        )

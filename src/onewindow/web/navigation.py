@@ -1,10 +1,14 @@
-"""Each role's home page and navigation entries, in one table."""
+"""Each role's home page, and the navigation: one entry per page, shown to exactly the users
+the page's own permission admits (read from the view the entry links to), so the menu and the
+pages cannot disagree."""
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.org.permissions import allows
 from onewindow.org.roles import HOME_ORDER, RoleCode
 
 
@@ -12,7 +16,7 @@ from onewindow.org.roles import HOME_ORDER, RoleCode
 class NavEntry:
     label: str  # lazily translated
     url_name: str
-    roles: frozenset[str]
+    permission: str | None = None  # only for pages outside the project's views (the admin)
 
 
 HOME = {
@@ -27,97 +31,53 @@ HOME = {
     RoleCode.APPLICANT: "portal:my_cases",
 }
 
-_unit_roles = frozenset(
-    {
-        RoleCode.WINDOW_SUPERVISOR,
-        RoleCode.TEAM_LEADER,
-        RoleCode.DEPT_REVIEWER,
-        RoleCode.WINDOW_CLERK,
-    }
-)
-_hall_wide = frozenset(
-    {RoleCode.HALL_MANAGER, RoleCode.REFORM_OFFICE, RoleCode.SUPERVISOR, RoleCode.SYSADMIN}
-)
-
 NAV = [
-    NavEntry(_("我的办事"), "portal:my_cases", frozenset({RoleCode.APPLICANT})),
-    NavEntry(_("我的窗口"), "org:my_windows", _unit_roles - {RoleCode.DEPT_REVIEWER}),
-    NavEntry(
-        _("窗口工作台"),
-        "cases:workbench",
-        frozenset({RoleCode.WINDOW_CLERK, RoleCode.TEAM_LEADER, RoleCode.WINDOW_SUPERVISOR}),
-    ),
-    NavEntry(
-        _("组长审核"),
-        "cases:review",
-        frozenset({RoleCode.TEAM_LEADER, RoleCode.WINDOW_SUPERVISOR}),
-    ),
-    NavEntry(
-        _("部门工作台"),
-        "cases:department",
-        frozenset({RoleCode.DEPT_REVIEWER, RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER}),
-    ),
-    NavEntry(_("一件事"), "cases:combined_list", _hall_wide | _unit_roles),
-    NavEntry(
-        _("重点项目"),
-        "cases:key_projects",
-        frozenset(
-            {RoleCode.HALL_MANAGER, RoleCode.SUPERVISOR, RoleCode.REFORM_OFFICE, RoleCode.SYSADMIN}
-        ),
-    ),
-    NavEntry(_("监察看板"), "supervision:dashboard", _hall_wide | _unit_roles),
-    NavEntry(_("我的消息"), "supervision:messages", _hall_wide | _unit_roles),
-    NavEntry(_("预警"), "supervision:warnings", _hall_wide | _unit_roles),
-    NavEntry(_("督办"), "supervision:orders", _hall_wide | _unit_roles),
-    NavEntry(_("异常办件"), "supervision:anomalies", _hall_wide | _unit_roles),
-    NavEntry(_("差评整改"), "supervision:tickets", _hall_wide | _unit_roles),
-    NavEntry(_("绩效考核"), "supervision:appraisal", _hall_wide | _unit_roles),
-    NavEntry(_("本单位"), "org:my_unit", _unit_roles),
-    NavEntry(
-        _("大厅窗口"),
-        "org:hall_overview",
-        frozenset({RoleCode.HALL_MANAGER, RoleCode.SUPERVISOR, RoleCode.SYSADMIN}),
-    ),
-    NavEntry(
-        _("大厅设备"),
-        "supervision:kiosks",
-        frozenset({RoleCode.HALL_MANAGER, RoleCode.SUPERVISOR, RoleCode.SYSADMIN}),
-    ),
-    NavEntry(
-        _("改革进度"),
-        "org:reform_units",
-        frozenset({RoleCode.REFORM_OFFICE, RoleCode.SUPERVISOR, RoleCode.SYSADMIN}),
-    ),
-    NavEntry(_("涉改单位"), "org:unit_list", _hall_wide),
-    NavEntry(_("监察规则"), "supervision:rules", _hall_wide),
-    NavEntry(_("省平台推送"), "exchange:outbox", _hall_wide),
-    NavEntry(_("工作人员"), "org:staff_list", _hall_wide | _unit_roles),
-    NavEntry(_("窗口设置"), "org:window_list", _hall_wide | _unit_roles),
-    NavEntry(_("事项库"), "catalog:item_list", _hall_wide | _unit_roles),
-    NavEntry(_("授权"), "mandates:letter_list", _hall_wide | _unit_roles),
-    NavEntry(
-        _("在岗情况"),
-        "org:hall_cover",
-        frozenset({RoleCode.HALL_MANAGER, RoleCode.SUPERVISOR, RoleCode.SYSADMIN}),
-    ),
-    NavEntry(_("请假"), "org:my_leave", _unit_roles),
-    NavEntry(
-        _("人员调整"),
-        "org:staff_changes",
-        frozenset(
-            {
-                RoleCode.WINDOW_SUPERVISOR,
-                RoleCode.HALL_MANAGER,
-                RoleCode.REFORM_OFFICE,
-                RoleCode.SYSADMIN,
-            }
-        ),
-    ),
-    NavEntry(_("首问记录"), "mandates:enquiries", _unit_roles),
-    NavEntry(_("办事指南"), "portal:home", frozenset(RoleCode)),
-    NavEntry(_("工作日历"), "workdays:year_list", _hall_wide | _unit_roles),
-    NavEntry(_("系统管理"), "admin:index", frozenset({RoleCode.SYSADMIN})),
+    NavEntry(_("我的办事"), "portal:my_cases"),
+    NavEntry(_("我的窗口"), "org:my_windows"),
+    NavEntry(_("窗口工作台"), "cases:workbench"),
+    NavEntry(_("组长审核"), "cases:review"),
+    NavEntry(_("部门工作台"), "cases:department"),
+    NavEntry(_("一件事"), "cases:combined_list"),
+    NavEntry(_("重点项目"), "cases:key_projects"),
+    NavEntry(_("监察看板"), "supervision:dashboard"),
+    NavEntry(_("我的消息"), "supervision:messages"),
+    NavEntry(_("预警"), "supervision:warnings"),
+    NavEntry(_("督办"), "supervision:orders"),
+    NavEntry(_("异常办件"), "supervision:anomalies"),
+    NavEntry(_("差评整改"), "supervision:tickets"),
+    NavEntry(_("绩效考核"), "supervision:appraisal"),
+    NavEntry(_("本单位"), "org:my_unit"),
+    NavEntry(_("大厅窗口"), "org:hall_overview"),
+    NavEntry(_("大厅设备"), "supervision:kiosks"),
+    NavEntry(_("改革进度"), "org:reform_units"),
+    NavEntry(_("涉改单位"), "org:unit_list"),
+    NavEntry(_("监察规则"), "supervision:rules"),
+    NavEntry(_("省平台推送"), "exchange:outbox"),
+    NavEntry(_("工作人员"), "org:staff_list"),
+    NavEntry(_("窗口设置"), "org:window_list"),
+    NavEntry(_("事项库"), "catalog:item_list"),
+    NavEntry(_("授权"), "mandates:letter_list"),
+    NavEntry(_("在岗情况"), "org:hall_cover"),
+    NavEntry(_("请假"), "org:my_leave"),
+    NavEntry(_("人员调整"), "org:staff_changes"),
+    NavEntry(_("首问记录"), "mandates:enquiries"),
+    NavEntry(_("办事指南"), "portal:home"),
+    NavEntry(_("工作日历"), "workdays:year_list"),
+    NavEntry(_("系统管理"), "admin:index", permission="web.open_admin"),
 ]
+
+
+@cache
+def page_permission(entry: NavEntry) -> str | None:
+    """The permission of the page the entry links to; None for a public page."""
+    if entry.permission is not None:
+        return entry.permission
+    return getattr(resolve(reverse(entry.url_name)).func, "permission", None)
+
+
+def sees(user, entry: NavEntry) -> bool:
+    permission = page_permission(entry)
+    return permission is None or allows(user, permission)
 
 
 def home_url_for(user) -> str:
@@ -128,5 +88,4 @@ def home_url_for(user) -> str:
 
 
 def nav_for(user) -> list[tuple[str, str]]:
-    codes = user.role_codes
-    return [(e.label, reverse(e.url_name)) for e in NAV if e.roles & codes]
+    return [(e.label, reverse(e.url_name)) for e in NAV if sees(user, e)]
