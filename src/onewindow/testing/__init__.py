@@ -1,0 +1,1 @@
+"""Test support: factories that make valid objects through the product's own services."""
