@@ -420,8 +420,10 @@ class DeskFactory(factory.Factory):
             hall=o.hall, staff_a=o.clerk.staff, staff_b=o.clerk_b.staff, units=[o.unit]
         )
     )
-    item = factory.LazyAttribute(lambda o: ItemFactory(unit=o.unit))
-    instant_item = factory.LazyAttribute(lambda o: ItemFactory(unit=o.unit, instant=True))
+    item = factory.SubFactory(ItemFactory, unit=factory.SelfAttribute("..unit"))
+    instant_item = factory.SubFactory(
+        ItemFactory, unit=factory.SelfAttribute("..unit"), instant=True
+    )
     letter = factory.Maybe(
         "with_letter",
         factory.LazyAttribute(

@@ -10,7 +10,15 @@ from onewindow.catalog.models import Item
 from onewindow.mandates import documents, services
 from onewindow.mandates.models import ItemPower, Letter, default_cut_limit
 from onewindow.mandates.powers import Power, may
-from onewindow.org.models import Staff, Unit, User
+from onewindow.org.models import WindowPost
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import (
+    DeskFactory,
+    ItemFactory,
+    StaffFactory,
+    UserFactory,
+    WindowPostFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,19 +27,26 @@ DAY = datetime.date(2026, 12, 1)
 
 @pytest.fixture
 def reform():
-    return User.objects.get(username="reform")
+    return UserFactory(roles=[RoleCode.REFORM_OFFICE])
 
 
 @pytest.fixture
-def letter():
-    return Letter.objects.get(unit__short_name="县市监局")
+def desk():
+    """A unit with a filed letter granting the powers S5 suggests: decision for its instant
+    item, first review for its promised one (10 working days)."""
+    return DeskFactory(item__promised_limit=10)
 
 
-def _data(unit, **overrides):
+@pytest.fixture
+def letter(desk):
+    return desk.letter
+
+
+def _data(desk, **overrides):
     data = {
         "legal_representative": "张局长",
-        "supervisor": unit.leader_in_charge,
-        "team_leader": unit.lead_section.head,
+        "supervisor": desk.winsup.staff,
+        "team_leader": desk.teamlead.staff,
         "clauses": [1, 2, 3, 4, 5, 6],
         "valid_from": datetime.date(2030, 1, 1),
         "valid_until": datetime.date(2031, 12, 31),
@@ -47,38 +62,39 @@ def test_default_cut_is_ten_percent_down_and_at_least_one_day(promised, cut):
     assert default_cut_limit(promised) == cut
 
 
-def test_demo_letter_is_in_force_and_grants_per_s5(letter):
+def test_letter_is_in_force_and_grants_per_s5(desk, letter):
     assert letter.in_force(DAY)
-    instant = ItemPower.objects.get(letter=letter, item__name="个体工商户设立登记")
+    instant = ItemPower.objects.get(letter=letter, item=desk.instant_item)
     assert instant.power == ItemPower.Power.DECISION and instant.cut_limit == 0
-    promised = ItemPower.objects.get(letter=letter, item__name="食品生产许可")
+    promised = ItemPower.objects.get(letter=letter, item=desk.item)
     assert promised.power == ItemPower.Power.FIRST_REVIEW and promised.cut_limit == 9
 
 
-def test_what_each_person_may_do(letter):
-    instant = Item.objects.get(name="个体工商户设立登记")
-    promised = Item.objects.get(name="食品生产许可")
+def test_what_each_person_may_do(desk, letter):
+    instant, promised = desk.instant_item, desk.item
     assert may(letter.supervisor, instant, DAY) == Power.DECIDE
     assert may(letter.team_leader, promised, DAY) == Power.FIRST_REVIEW
-    clerk = Staff.objects.get(user__username="clerk")
+    clerk = desk.clerk.staff
     assert may(clerk, instant, DAY) == Power.DECIDE  # S7: instant items finish at the window
     assert may(clerk, promised, DAY) == Power.ACCEPT
-    other_clerk = Staff.objects.get(user__username="clerk2")
+    other_clerk = DeskFactory(with_letter=False).clerk.staff
     assert may(other_clerk, instant, DAY) == Power.NOTHING
-    comprehensive = Staff.objects.filter(a_posts__kind="comprehensive").first()
+    comprehensive = WindowPostFactory(
+        kind=WindowPost.Kind.COMPREHENSIVE, units=[desk.unit, other_clerk.unit]
+    ).staff_a
     assert may(comprehensive, instant, DAY) == Power.ACCEPT
 
 
-def test_revoking_removes_the_powers_at_once(letter, reform):
-    instant = Item.objects.get(name="个体工商户设立登记")
+def test_revoking_removes_the_powers_at_once(desk, letter, reform):
+    instant = desk.instant_item
     services.letter_revoke(acting_user=reform, letter=letter, reason="人员调整")
     assert may(letter.supervisor, instant, DAY) == Power.NOTHING
     # the window may still accept, but no longer decide
-    assert may(Staff.objects.get(user__username="clerk"), instant, DAY) == Power.ACCEPT
+    assert may(desk.clerk.staff, instant, DAY) == Power.ACCEPT
 
 
-def test_expired_and_unfiled_letters_grant_nothing(letter):
-    instant = Item.objects.get(name="个体工商户设立登记")
+def test_expired_and_unfiled_letters_grant_nothing(desk, letter):
+    instant = desk.instant_item
     after = letter.valid_until + datetime.timedelta(days=1)
     assert may(letter.supervisor, instant, after) == Power.NOTHING
     assert letter.shown_status(after) == "已过期"
@@ -87,37 +103,35 @@ def test_expired_and_unfiled_letters_grant_nothing(letter):
 
 
 def test_a_letter_naming_staff_of_another_unit_is_refused(reform):
-    unit = Unit.objects.get(short_name="县教育局")
-    stranger = Staff.objects.filter(unit__short_name="县住建局").first()
-    Letter.objects.filter(unit=unit).delete()
+    desk = DeskFactory(with_letter=False)
+    unit = desk.unit
+    stranger = StaffFactory()
     with pytest.raises(ValidationError) as exc:
-        services.letter_create(acting_user=reform, unit=unit, data=_data(unit, supervisor=stranger))
+        services.letter_create(acting_user=reform, unit=unit, data=_data(desk, supervisor=stranger))
     assert f"窗口主管{stranger.name}不是本单位" in str(exc.value)
     assert not Letter.objects.filter(unit=unit).exists()
 
 
-def test_overlapping_valid_letters_are_refused(letter, reform):
+def test_overlapping_valid_letters_are_refused(desk, letter, reform):
+    assert letter.valid_until > datetime.date(2029, 1, 1)
     with pytest.raises(ValidationError, match="有效期重叠"):
         services.letter_create(
             acting_user=reform,
             unit=letter.unit,
-            data=_data(letter.unit, valid_from=datetime.date(2029, 1, 1)),
+            data=_data(desk, valid_from=datetime.date(2029, 1, 1)),
         )
-    follow_on = services.letter_create(
-        acting_user=reform, unit=letter.unit, data=_data(letter.unit)
-    )
+    follow_on = services.letter_create(acting_user=reform, unit=letter.unit, data=_data(desk))
     assert follow_on.status == Letter.Status.DRAFT
 
 
-def _draft(reform, unit_short="县市监局"):
-    unit = Unit.objects.get(short_name=unit_short)
-    return services.letter_create(acting_user=reform, unit=unit, data=_data(unit))
+def _draft(reform, desk):
+    return services.letter_create(acting_user=reform, unit=desk.unit, data=_data(desk))
 
 
-def test_powers_for_items_of_another_unit_or_outside_the_hall_are_refused(reform):
-    draft = _draft(reform)
-    foreign = Item.objects.get(name="建筑工程施工许可")
-    draft_item = Item.objects.get(name="人力资源服务许可")
+def test_powers_for_items_of_another_unit_or_outside_the_hall_are_refused(reform, desk):
+    draft = _draft(reform, desk)
+    foreign = ItemFactory()
+    draft_item = ItemFactory(unit=desk.unit, status=Item.Status.DRAFT)
     with pytest.raises(ValidationError) as exc:
         services.letter_set_powers(
             acting_user=reform,
@@ -128,13 +142,13 @@ def test_powers_for_items_of_another_unit_or_outside_the_hall_are_refused(reform
             ],
         )
     text = " ".join(exc.value.messages)
-    assert "是县住建局的事项" in text
+    assert f"是{foreign.unit}的事项" in text and "未发布或未进驻实体大厅" in text
     assert not draft.powers.exists()
 
 
-def test_s5_collective_items_get_first_review_only_and_cuts_need_reasons(reform):
-    draft = _draft(reform)
-    item = Item.objects.get(name="食品生产许可")
+def test_s5_collective_items_get_first_review_only_and_cuts_need_reasons(reform, desk):
+    draft = _draft(reform, desk)
+    item = desk.item
     with pytest.raises(ValidationError) as exc:
         services.letter_set_powers(
             acting_user=reform,
@@ -153,18 +167,18 @@ def test_s5_collective_items_get_first_review_only_and_cuts_need_reasons(reform)
     assert draft.powers.get().cut_limit == 10
 
 
-def test_sign_and_file_order(reform):
-    draft = _draft(reform)
+def test_sign_and_file_order(reform, desk):
+    draft = _draft(reform, desk)
     with pytest.raises(ValidationError, match="尚未列明授权事项"):
         services.letter_sign(acting_user=reform, letter=draft, signed_on=DAY)
     with pytest.raises(ValidationError, match="只有已签署"):
         services.letter_file(
-            acting_user=User.objects.get(username="hallmgr"), letter=draft, filed_on=DAY
+            acting_user=UserFactory(roles=[RoleCode.HALL_MANAGER]), letter=draft, filed_on=DAY
         )
 
 
-def test_seal_rules(reform):
-    unit = Unit.objects.get(short_name="县市监局")
+def test_seal_rules(reform, desk):
+    unit = desk.unit
     with pytest.raises(ValidationError) as exc:
         services.seal_save(
             acting_user=reform,
@@ -172,7 +186,7 @@ def test_seal_rules(reform):
             data={"enabled": False, "reason_not_enabled": "", "plan": ""},
         )
     assert {"reason_not_enabled", "plan"} <= set(exc.value.message_dict)
-    stranger = Staff.objects.filter(unit__short_name="县住建局").first()
+    stranger = StaffFactory()
     with pytest.raises(ValidationError, match="保管人须为本单位"):
         services.seal_save(
             acting_user=reform,
@@ -207,10 +221,10 @@ def test_attachment5_has_the_seed_columns_and_footer(letter):
     assert footer[0].startswith("审核领导") and footer[2] == "填报人：李四"
 
 
-def test_enquiry_guided_needs_the_window(reform):
+def test_enquiry_guided_needs_the_window(desk):
     from onewindow.mandates.models import Enquiry
 
-    clerk = User.objects.get(username="clerk")
+    clerk = desk.clerk
     with pytest.raises(ValidationError, match="请选择窗口"):
         services.enquiry_record(
             acting_user=clerk, question="在哪办？", outcome=Enquiry.Outcome.GUIDED
@@ -219,14 +233,16 @@ def test_enquiry_guided_needs_the_window(reform):
 
     with pytest.raises(PermissionDenied):
         services.enquiry_record(
-            acting_user=User.objects.get(username="applicant"), question="x", outcome="handled"
+            acting_user=UserFactory(roles=[RoleCode.APPLICANT]), question="x", outcome="handled"
         )
 
 
-def test_letter_pages(login, letter):
-    body = login("winsup").get(f"/mandates/{letter.pk}/").content.decode()
-    assert "已备案" in body and "个体工商户设立登记" in body
-    response = login("clerk").get(f"/mandates/{letter.pk}/doc/pdf")
+def test_letter_pages(client, desk, letter):
+    client.force_login(desk.winsup)
+    body = client.get(f"/mandates/{letter.pk}/").content.decode()
+    assert "已备案" in body and desk.instant_item.name in body
+    client.force_login(desk.clerk)
+    response = client.get(f"/mandates/{letter.pk}/doc/pdf")
     assert response["Content-Type"] == "application/pdf"
-    other = Letter.objects.get(unit__short_name="县住建局")
-    assert login("clerk").get(f"/mandates/{other.pk}/").status_code == 404
+    other = DeskFactory().letter
+    assert client.get(f"/mandates/{other.pk}/").status_code == 404
