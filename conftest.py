@@ -95,6 +95,7 @@ DATE_SENSITIVE = (
     "src/onewindow/cases/tests/test_combined.py",
     "src/onewindow/cases/tests/test_i15_",
     "src/onewindow/supervision/tests/",
+    "src/onewindow/demo/tests/test_history.py",
     "src/onewindow/portal/tests/test_my_cases.py",
     "src/onewindow/mandates/tests/",
     "src/onewindow/org/tests/test_leave_and_changes.py",
