@@ -15,9 +15,9 @@ from pydantic import create_model
 from onewindow.cases import clients, selectors, services
 from onewindow.cases.actions import Action, perform
 from onewindow.cases.actions.case_actions import ACTIONS
-from onewindow.cases.models import ApiClient, Case, Channel, CombinedCase
+from onewindow.cases.models import ApiClient, Case, Channel
 from onewindow.cases.services import combined
-from onewindow.catalog.models import CombinedService, Item
+from onewindow.catalog import selectors as catalog_selectors
 from onewindow.common import crypto, limits
 from onewindow.common.schemas import Id, Pages, Problem, validated
 
@@ -35,11 +35,7 @@ class ClientKey(APIKeyHeader):
         # Keys issued before the purpose keys carry the old digest (master key, upper-cased);
         # the first use moves such a row to the API-key digest.
         new, legacy = key_digest(key), crypto.digest(key)
-        client = ApiClient.objects.filter(key_digest__in=[new, legacy], active=True).first()
-        if client is not None and client.key_digest != new:
-            ApiClient.objects.filter(pk=client.pk).update(key_digest=new)
-            client.key_digest = new
-        return client
+        return clients.by_key(new, legacy)
 
 
 def key_digest(key: str) -> str:
@@ -148,11 +144,11 @@ def submit(request, payload: ApplicationIn):
     client: ApiClient = request.auth
     if payload.channel == Channel.WINDOW or payload.channel not in Channel.values:
         return Status(400, {"detail": "渠道应为 online、dept_system、dept_hall 或 township。"})
-    item = Item.objects.filter(implementation_code=payload.item).first()
+    item = catalog_selectors.item_by_implementation_code(payload.item)
     if item is None:
         return Status(400, {"detail": f"找不到实施编码为“{payload.item}”的事项。"})
     clients.require(client, clients.Act.SUBMIT, unit_ids=[item.unit_id])
-    existed = Case.objects.filter(source=client.name, client_key=payload.client_key).exists()
+    existed = clients.submitted_before(client, payload.client_key)
     with services.acting_system(client.name):
         case = services.application_submit(
             acting_user=None,
@@ -167,8 +163,7 @@ def submit(request, payload: ApplicationIn):
 
 
 def _client_case(client: ApiClient, case_id: int, act=clients.Act.READ) -> Case:
-    qs = clients.cases(client, act).select_related("item", "unit")
-    case = qs.filter(pk=case_id).first()
+    case = clients.case_for(client, case_id, act)
     if case is None:
         raise Http404("没有找到该办件，或不属于本系统。")
     return case
@@ -186,8 +181,7 @@ def get_case(request, case_id: Id):
 @router.get("", response=list[CaseOut], auth=django_auth, summary="办件列表（按用户范围）")
 @paginate(Pages, page_size=50)
 def list_cases(request, state: str | None = None):
-    qs = selectors.case_list_for_user(user=request.auth)
-    return qs.filter(state=state) if state else qs
+    return selectors.case_list_for_user(user=request.auth, state=state)
 
 
 class ProgressIn(Schema):
@@ -233,7 +227,7 @@ def _staff_route(action: Action) -> None:
     same schema, authority and service as the case page's form."""
 
     Body = create_model(
-        f"{action.name.title().replace('_', '')}In",
+        f"Case{action.name.title().replace('_', '')}Body",
         __base__=action.schema,
         version=(int | None, Field(None, description="读取办件时的版本号，防止覆盖他人的操作")),
     )
@@ -319,15 +313,13 @@ def submit_combined(request, payload: CombinedIn):
     client: ApiClient = request.auth
     if payload.channel == Channel.WINDOW or payload.channel not in Channel.values:
         return Status(400, {"detail": "渠道应为 online、dept_system、dept_hall 或 township。"})
-    service = CombinedService.objects.filter(pk=payload.service).first()
+    service = catalog_selectors.combined_service(payload.service)
     if service is None:
         return Status(400, {"detail": f"找不到编号为{payload.service}的一件事。"})
     # Every member becomes a case of its own unit: a unit's system may submit only its own.
-    member_units = service.members.values_list("item__unit_id", flat=True)
+    member_units = catalog_selectors.member_unit_ids(service)
     clients.require(client, clients.Act.SUBMIT, unit_ids=member_units)
-    existed = CombinedCase.objects.filter(
-        source=client.name, client_key=payload.client_key
-    ).exists()
+    existed = clients.submitted_before(client, payload.client_key, combined=True)
     with services.acting_system(client.name):
         parent = combined.combined_submit(
             acting_user=None,
@@ -349,7 +341,7 @@ def submit_combined(request, payload: CombinedIn):
 )
 def get_combined(request, combined_id: Id):
     if isinstance(request.auth, ApiClient):
-        found = clients.combined_cases(request.auth).filter(pk=combined_id).first()
+        found = clients.combined_for(request.auth, combined_id)
         if found is None:
             raise Http404("没有找到该一件事办件，或不属于本系统。")
         return found

@@ -57,3 +57,30 @@ def combined_cases(client: ApiClient) -> QuerySet[CombinedCase]:
     """The 一件事 `client` may read: the ones it submitted."""
     require(client, Act.READ)
     return CombinedCase.objects.filter(source=client.name)
+
+
+def by_key(new_digest: str, legacy_digest: str) -> ApiClient | None:
+    """The active client holding a key; a key issued before the purpose keys carries the old
+    digest, and its first use moves the row to the new one."""
+    client = ApiClient.objects.filter(
+        key_digest__in=[new_digest, legacy_digest], active=True
+    ).first()
+    if client is not None and client.key_digest != new_digest:
+        ApiClient.objects.filter(pk=client.pk).update(key_digest=new_digest)
+        client.key_digest = new_digest
+    return client
+
+
+def case_for(client: ApiClient, case_id: int, act: Act = Act.READ) -> Case | None:
+    """One case `client` may act on, with its item and unit; None when it may not."""
+    return cases(client, act).select_related("item", "unit").filter(pk=case_id).first()
+
+
+def combined_for(client: ApiClient, combined_id: int) -> CombinedCase | None:
+    return combined_cases(client).filter(pk=combined_id).first()
+
+
+def submitted_before(client: ApiClient, client_key: str, *, combined: bool = False) -> bool:
+    """Whether the client already submitted under this key (the answer is then 200, not 201)."""
+    model = CombinedCase if combined else Case
+    return model.objects.filter(source=client.name, client_key=client_key).exists()

@@ -24,8 +24,14 @@ def posts_of(user: User) -> QuerySet[WindowPost]:
     return window_posts_held(staff=staff) if staff is not None else WindowPost.objects.none()
 
 
-def case_list_for_user(*, user: User) -> QuerySet[Case]:
+def case_list_for_user(
+    *, user: User, state: str | None = None, received_on: datetime.date | None = None
+) -> QuerySet[Case]:
     qs = Case.objects.select_related("item", "unit", "window_post")
+    if state:
+        qs = qs.filter(state=state)
+    if received_on:
+        qs = qs.filter(received_on=received_on)
     if user.sees_all_units:
         return qs
     own = user_unit_id(user)
@@ -277,6 +283,11 @@ def combined_queue(*, user: User) -> QuerySet[CombinedCase]:
         .select_related("service", "lead_unit")
         .order_by("-key_project", "received_on", "id")
     )
+
+
+def post_of(user: User, post_id: int | None) -> WindowPost | None:
+    """One of the user's active window posts (None when the id is not one of them)."""
+    return posts_of(user).filter(pk=post_id or 0).first()
 
 
 def combined_child(parent: CombinedCase, case_id: int | None) -> Case | None:

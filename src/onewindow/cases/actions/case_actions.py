@@ -161,7 +161,7 @@ def _attach_form(post, case) -> dict:
 def _accept(actor, case, data: AcceptIn, version, files):
     post = None
     if data.window_post is not None and actor.staff is not None:
-        post = selectors.posts_of(actor.user).filter(pk=data.window_post).first()
+        post = selectors.post_of(actor.user, data.window_post)
     rongque = None
     if data.rongque:
         rongque = {"commitment": data.commitment, "deadline": data.deadline}

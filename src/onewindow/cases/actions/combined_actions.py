@@ -47,7 +47,7 @@ def _lead(actor: Actor, parent: CombinedCase) -> str | None:
     return "只有一件事牵头部门的审查人员可以催办其他部门的事项。"
 
 
-class AcceptIn(Schema):
+class CombinedAcceptIn(Schema):
     window_post: int | None = Field(None, title="受理窗口")
     handoff: str = Field(Handoff.ONLINE, title="转办方式", description="online / paper")
     opinion: str = Field("", title="初审意见", max_length=limits.REASON)
@@ -76,10 +76,10 @@ def _lines_form(post, parent) -> dict:
     }
 
 
-def _accept(actor, parent, data: AcceptIn, version, files):
+def _accept(actor, parent, data: CombinedAcceptIn, version, files):
     post = None
     if data.window_post is not None:
-        post = selectors.posts_of(actor.user).filter(pk=data.window_post).first()
+        post = selectors.post_of(actor.user, data.window_post)
     return combined.combined_accept(
         acting_user=actor.user,
         combined=parent,
@@ -151,7 +151,7 @@ ACTIONS: list[Action] = [
         "受理",
         [C.RECEIVED],
         _accept,
-        schema=AcceptIn,
+        schema=CombinedAcceptIn,
         refusal=_window,
         form=lambda post, parent: {
             "window_post": parse_int(post.get("window_post")),

@@ -39,16 +39,10 @@ def workbench(request):
     unit_ids = {u.pk for p in posts for u in p.units.all()}
     items, services_found = [], []
     if query:
-        qs = catalog_selectors.public_items().filter(unit_id__in=unit_ids)
-        items = catalog_selectors.item_search(qs, query)[:20]
-        # A 一件事 is taken at a window serving every unit it involves (a comprehensive window).
-        services_found = [
-            s
-            for s in catalog_selectors.item_search(catalog_selectors.public_combined_list(), query)
-            if {m.item.unit_id for m in s.members.all()} <= unit_ids
-        ]
+        items = catalog_selectors.window_items(unit_ids, query)
+        services_found = catalog_selectors.window_combined(unit_ids, query)
     today = timezone.localdate()
-    mine = selectors.case_list_for_user(user=request.user).filter(received_on=today)[:50]
+    mine = selectors.case_list_for_user(user=request.user, received_on=today)[:50]
     return render(
         request,
         "cases/workbench.html",
