@@ -1,4 +1,4 @@
-"""The Taojiang demo catalogue: 101 items of 22 units (instant and promised, main items with sub
+"""The Taojiang demo catalogue: 101 items of 23 units (instant and promised, main items with sub
 items and business-handling items, exemptions, drafts still to be corrected) and three combined
 services (一件事).
 
