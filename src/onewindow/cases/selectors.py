@@ -137,14 +137,17 @@ def review_queue(*, user: User) -> QuerySet[Case]:
     )
 
 
+def under_review(*, unit_id: int) -> QuerySet[Case]:
+    """The unit's cases under review or suspended (the department's queue)."""
+    return Case.objects.filter(unit_id=unit_id, state__in=[State.TRANSFERRED, State.SUSPENDED])
+
+
 def department_page(
     *, unit_id: int, after: tuple[datetime.date, int] | None = None, size: int = 50
 ) -> list[Case]:
     """One page of the unit's cases under review or suspended, by due date then id; `after` is
     the last row of the previous page (keyset pagination: no OFFSET, one index range scan)."""
-    qs = Case.objects.filter(
-        unit_id=unit_id, state__in=[State.TRANSFERRED, State.SUSPENDED]
-    ).select_related("item")
+    qs = under_review(unit_id=unit_id).select_related("item")
     if after is not None:
         due, last_id = after
         qs = qs.filter(Q(due_date__gt=due) | Q(due_date=due, id__gt=last_id))

@@ -21,7 +21,6 @@ from onewindow.cases.services.clock import (
     yellow_rule,
 )
 from onewindow.cases.services.core import (
-    _LOCKED,
     ACTING_SYSTEM,
     DETAIL_LIMITS,
     KEY_STEP_DAYS,
@@ -69,7 +68,6 @@ __all__ = [
     "EXTENSIONS",
     "KEY_STEP_DAYS",
     "YELLOW_RULES",
-    "_LOCKED",
     "Conflict",
     "acting_system",
     "application_submit",

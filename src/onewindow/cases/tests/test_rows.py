@@ -7,6 +7,7 @@ from django.db import connection
 
 from onewindow.cases import services
 from onewindow.cases.models import Case, CaseEvent, CaseMaterial
+from onewindow.cases.services import core
 from onewindow.cases.tests.conftest import APPLICANT, DAY, submit, user
 from onewindow.catalog.models import Item
 from onewindow.common import rows
@@ -67,7 +68,7 @@ def test_insert_many_sets_each_primary_key_in_order():
 
 def test_joined_read_matches_the_orm_and_defers_the_rest():
     case = submit(INSTANT)
-    read = services._LOCKED.get(case.pk)
+    read = core._LOCKED.get(case.pk)
     orm = Case.objects.select_related("item", "unit__region").get(pk=case.pk)
     assert _fields(read) == _fields(orm)
     assert read.item.name == orm.item.name and read.item.status == orm.item.status
@@ -76,7 +77,7 @@ def test_joined_read_matches_the_orm_and_defers_the_rest():
     assert deferred and not {"name", "status", "promised_limit"} & deferred  # the rest waits
     some = sorted(deferred)[0]
     assert getattr(read.item, some) == getattr(orm.item, some)  # and then load
-    assert services._LOCKED.get(10**9) is None
+    assert core._LOCKED.get(10**9) is None
 
 
 def test_update_columns_writes_only_those_columns_and_stamps_updated_at():
