@@ -25,6 +25,11 @@ def item_list_for_user(*, user: User) -> QuerySet[Item]:
     return scope_to_unit(Item.objects.select_related("unit", "parent"), user)
 
 
+def hall_approvals(item: Item):
+    """The approvals recorded for the item's withdrawal or hall departures."""
+    return item.hall_approvals.select_related("recorded_by")
+
+
 def item_get_by_code_for_user(code: str, *, user: User) -> Item:
     """An item the user may read, by its implementation code (404 otherwise)."""
     item = item_list_for_user(user=user).filter(implementation_code=code).first()

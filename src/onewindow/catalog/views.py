@@ -59,7 +59,7 @@ def item_detail(request, item_id: int):
         {
             "item": item,
             "history": selectors.item_history(item),
-            "approvals": item.hall_approvals.select_related("recorded_by"),
+            "approvals": selectors.hall_approvals(item),
             "can_edit": services.can_edit_item(request.user, item),
             "publish_problems": [m for _f, m in services.publish_problems(item)]
             if item.status == Item.Status.DRAFT

@@ -21,6 +21,11 @@ def letter_get_for_user(letter_id: int, *, user: User) -> Letter:
     return letter
 
 
+def letter_powers(letter: Letter):
+    """The letter's item powers with their items, by basic code."""
+    return letter.powers.select_related("item").order_by("item__basic_code")
+
+
 def seal_of(unit) -> Seal | None:
     return Seal.objects.filter(unit=unit).first()
 

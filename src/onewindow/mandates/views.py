@@ -53,7 +53,7 @@ def letter_detail(request, letter_id: int):
         {
             "letter": letter,
             "shown": letter.shown_status(today),
-            "powers": letter.powers.select_related("item").order_by("item__basic_code"),
+            "powers": selectors.letter_powers(letter),
             "paragraphs": documents.paragraphs(letter),
             "can_manage": services.can_manage_unit(request.user, letter.unit_id),
             "today": today,
@@ -104,7 +104,7 @@ def letter_edit(request, letter_id: int | None = None):
 def letter_powers(request, letter_id: int):
     """One row per hall item of the unit: power, S5 flags, the cut limit and its reason."""
     letter = _letter(request, letter_id)
-    existing = {p.item_id: p for p in letter.powers.all()}
+    existing = {p.item_id: p for p in selectors.letter_powers(letter)}
     items = list(services.hall_items(letter.unit_id))
     errors: list[str] = []
     if request.method == "POST":

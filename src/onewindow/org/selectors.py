@@ -109,6 +109,11 @@ def leaves_on(day) -> QuerySet[Leave]:
     )
 
 
+def leaves_of(staff: Staff, limit: int = 30) -> QuerySet[Leave]:
+    """A staff member's own leaves, the latest first (at most `limit`)."""
+    return staff.leaves.all()[:limit]
+
+
 def staff_change_list_for_user(*, user: User) -> QuerySet[StaffChange]:
     qs = StaffChange.objects.select_related("staff__unit", "successor", "decided_by")
     return scope_to_unit(qs, user, field="staff__unit_id")

@@ -140,7 +140,7 @@ def my_leave(request):
             "form": form,
             "gaps": gaps,
             "loose_errors": loose,
-            "leaves": staff.leaves.all()[:30],
+            "leaves": selectors.leaves_of(staff),
             "posts": selectors.window_posts_held(staff=staff),
         },
         status=400 if request.method == "POST" else 200,

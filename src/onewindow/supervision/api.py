@@ -10,7 +10,7 @@ from onewindow.cases.api import api_key
 from onewindow.common import ratelimit
 from onewindow.common.schemas import Problem
 from onewindow.common.validators import normalize_mobile
-from onewindow.supervision import ratings
+from onewindow.supervision import ratings, selectors
 from onewindow.supervision.models import Rating
 
 router = Router(tags=["好差评"])
@@ -46,12 +46,7 @@ def sms_reply(request, payload: SmsReplyIn, response: HttpResponse):
     if any(ratelimit.exceeded(scope, names, limit) for scope, names, limit in guesses):
         response["Retry-After"] = str(window)
         return Status(429, {"detail": "短信评价的号码或办件编号核对失败次数过多，请稍后再试。"})
-    case = (
-        clients.cases(client, clients.Act.RATE_SMS)
-        .select_related("unit__region", "window_post")
-        .filter(number=number)
-        .first()
-    )
+    case = selectors.sms_rated_case(clients.cases(client, clients.Act.RATE_SMS), number)
     if case is None or not phone or phone != normalize_mobile(case.phone):
         for scope, names, _ in guesses:
             ratelimit.count(scope, names, window)

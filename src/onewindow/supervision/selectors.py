@@ -67,3 +67,8 @@ def ratings_by_case(case_ids) -> dict[int, list[Rating]]:
     for rating in Rating.objects.filter(case_id__in=list(case_ids)).select_related("ticket"):
         found.setdefault(rating.case_id, []).append(rating)
     return found
+
+
+def sms_rated_case(cases: QuerySet[Case], number: str) -> Case | None:
+    """The case an SMS rating reply names, among those the gateway's key may rate."""
+    return cases.select_related("unit__region", "window_post").filter(number=number).first()
