@@ -3,11 +3,28 @@ import json
 import pytest
 
 from onewindow.catalog.models import HallApproval, Item
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import (
+    CombinedServiceFactory,
+    DeskFactory,
+    ItemFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def reform(client):
+    """The test client signed in as the reform office."""
+    client.force_login(UserFactory(roles=[RoleCode.REFORM_OFFICE]))
+    return client
+
+
 def test_public_list_searches_and_pages(client):
+    # Paging needs more than 50 published items: the demo catalogue the suite loads has them.
+    ItemFactory(name="建筑工程施工许可")
     response = client.get("/api/catalog/items", {"q": "jzxk"})
     assert response.status_code == 200
     data = response.json()
@@ -18,17 +35,19 @@ def test_public_list_searches_and_pages(client):
 
 
 def test_public_item_detail_has_materials_and_hides_drafts(client):
-    item = Item.objects.get(name="食品经营许可（新办）")
+    parent = ItemFactory(relation=Item.Relation.MAIN)
+    item = ItemFactory(unit=parent.unit, relation=Item.Relation.SUB, parent=parent)
     data = client.get(f"/api/catalog/items/{item.implementation_code}").json()
     assert data["parent"] == item.parent.implementation_code
-    assert data["materials"][0]["name"] == "食品经营许可（新办）申请表"
-    draft = Item.objects.get(name="人力资源服务许可")
+    assert data["materials"][0]["name"] == "申请表"
+    draft = ItemFactory(status=Item.Status.DRAFT)
     assert client.get(f"/api/catalog/items/{draft.implementation_code}").status_code == 404
 
 
 def test_combined_detail_merges_materials(client):
+    made = CombinedServiceFactory()  # both items ask for 营业执照
     services = client.get("/api/catalog/combined").json()
-    target = next(s for s in services if s["name"] == "企业开办一件事")
+    target = next(s for s in services if s["name"] == made.name)
     data = client.get(f"/api/catalog/combined/{target['id']}").json()
     names = [m["name"] for m in data["materials"]]
     assert len(names) == len(set(names)) and "营业执照" in names
@@ -45,7 +64,7 @@ def test_openapi_documents_the_catalogue_and_docs_use_no_cdn(client):
 
 def _payload(**overrides):
     data = {
-        "unit": Item.objects.get(name="食品生产许可").unit.credit_code,
+        "unit": UnitFactory().credit_code,
         "name": "接口新增事项",
         "basic_code": "000122555000",
         "item_type": "01",
@@ -68,8 +87,8 @@ def test_writes_need_a_login(client):
     assert response.status_code == 401
 
 
-def test_reform_office_creates_patches_and_publishes(login):
-    client = login("reform")
+def test_reform_office_creates_patches_and_publishes(reform):
+    client = reform
     response = client.post(
         "/api/catalog/items", json.dumps(_payload()), content_type="application/json"
     )
@@ -84,8 +103,8 @@ def test_reform_office_creates_patches_and_publishes(login):
     assert client.post(f"/api/catalog/items/{code}/publish").json()["status"] == "published"
 
 
-def test_api_errors_are_chinese_and_specific(login):
-    client = login("reform")
+def test_api_errors_are_chinese_and_specific(reform):
+    client = reform
     response = client.post(
         "/api/catalog/items",
         json.dumps(_payload(promised_limit=30)),
@@ -93,7 +112,7 @@ def test_api_errors_are_chinese_and_specific(login):
     )
     assert response.status_code == 400
     assert "不能超过法定办结时限" in response.json()["errors"]["promised_limit"][0]
-    item = Item.objects.get(name="食品生产许可")
+    item = ItemFactory()
     response = client.post(
         f"/api/catalog/items/{item.implementation_code}/withdraw",
         json.dumps(
@@ -105,16 +124,19 @@ def test_api_errors_are_chinese_and_specific(login):
     assert not HallApproval.objects.exists()
 
 
-def test_clerk_cannot_write_and_unknown_patch_fields_are_refused(login):
-    item = Item.objects.get(name="食品生产许可")
-    clerk = login("clerk")
+def test_clerk_cannot_write_and_unknown_patch_fields_are_refused(client):
+    desk = DeskFactory(with_letter=False)
+    item = desk.item
+    clerk = client
+    clerk.force_login(desk.clerk)
     response = clerk.patch(
         f"/api/catalog/items/{item.implementation_code}",
         json.dumps({"promised_limit": 1}),
         content_type="application/json",
     )
     assert response.status_code == 403
-    reform = login("reform")
+    reform = client
+    reform.force_login(UserFactory(roles=[RoleCode.REFORM_OFFICE]))
     response = reform.patch(
         f"/api/catalog/items/{item.implementation_code}",
         json.dumps({"status": "withdrawn"}),
@@ -125,12 +147,15 @@ def test_clerk_cannot_write_and_unknown_patch_fields_are_refused(login):
     assert "status" in response.json()["detail"]
 
 
-def test_import_endpoint_is_all_or_nothing(login):
+def test_import_endpoint_is_all_or_nothing(reform):
     from onewindow.catalog import transfer
 
-    payload = json.loads(transfer.export_json(Item.objects.filter(unit__short_name="县林业局")))
+    unit = UnitFactory()
+    ItemFactory(unit=unit)
+    ItemFactory(unit=unit)
+    payload = json.loads(transfer.export_json(Item.objects.filter(unit=unit)))
     payload["items"][1]["promised_limit"] = 99
-    response = login("reform").post(
+    response = reform.post(
         "/api/catalog/import", json.dumps(payload), content_type="application/json"
     )
     assert response.status_code == 400
