@@ -1,18 +1,19 @@
 import pytest
 
-from onewindow.catalog.models import Item
-from onewindow.org.models import Unit, User
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import ItemFactory, UnitFactory, UserFactory
 
 
 @pytest.fixture
 def reform(db):
-    return User.objects.get(username="reform")
+    """An account of the reform office, which governs every unit's catalogue."""
+    return UserFactory(roles=[RoleCode.REFORM_OFFICE])
 
 
 @pytest.fixture
 def smj(db):
-    """县市监局, where the demo's unit-bound logins work."""
-    return Unit.objects.get(short_name="县市监局")
+    """A reform unit (the 县市监局 of the tests), with no items yet."""
+    return UnitFactory(name="测试县市场监督管理局", short_name="测试市监局")
 
 
 def item_data(**overrides):
@@ -46,5 +47,6 @@ def draft(reform, smj):
 
 
 @pytest.fixture
-def published(db):
-    return Item.objects.get(name="食品生产许可")
+def published(smj):
+    """A published item of `smj`, entered in the hall, with a main and a minor material."""
+    return ItemFactory(unit=smj, name="食品生产许可")

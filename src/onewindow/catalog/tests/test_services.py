@@ -6,7 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from onewindow.catalog import selectors, services
 from onewindow.catalog.models import CombinedService, HallApproval, Item, ItemVersion, Material
 from onewindow.catalog.tests.conftest import MATERIALS, item_data
-from onewindow.org.models import Unit, User
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import (
+    CombinedServiceFactory,
+    ItemFactory,
+    UnitFactory,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,8 +81,8 @@ def test_a_shared_material_names_its_source_department(reform, smj):
 
 
 def test_window_supervisor_edits_own_unit_only(smj):
-    winsup = User.objects.get(username="winsup")
-    other = Unit.objects.get(short_name="县住建局")
+    winsup = staff_user(RoleCode.WINDOW_SUPERVISOR, unit=smj)
+    other = UnitFactory()
     item = services.item_create(acting_user=winsup, unit=smj, data=item_data())
     assert item.unit == smj
     with pytest.raises(PermissionDenied):
@@ -148,7 +154,8 @@ def test_withdrawal_with_approval_keeps_the_record(reform, published):
 
 
 def test_a_parent_with_published_children_cannot_be_withdrawn(reform):
-    parent = Item.objects.get(name="食品经营许可")
+    parent = ItemFactory(relation=Item.Relation.MAIN)
+    ItemFactory(unit=parent.unit, relation=Item.Relation.SUB, parent=parent)
     with pytest.raises(ValidationError, match="仍有已发布的下级事项"):
         services.item_withdraw(acting_user=reform, item=parent, **APPROVAL)
 
@@ -187,8 +194,9 @@ def test_an_exemption_needs_reason_document_and_date(reform, draft):
     assert Item.objects.get(pk=draft.pk).hall_status == Item.HallStatus.EXEMPT
 
 
-def _members(*names):
-    return [Item.objects.get(name=n) for n in names]
+def _members(*units):
+    """A published item of each unit given (of a new unit where None)."""
+    return [ItemFactory(**({"unit": u} if u else {})) for u in units]
 
 
 def test_combined_service_limit_is_at_most_45_working_days(reform, smj):
@@ -196,7 +204,7 @@ def test_combined_service_limit_is_at_most_45_working_days(reform, smj):
         services.combined_save(
             acting_user=reform,
             data={"name": "开办药店", "lead_unit": smj, "promised_limit": 46},
-            items=_members("药品零售企业经营许可", "设置大型户外广告审批"),
+            items=_members(smj, None),
         )
     assert "45个工作日" in str(exc.value)
 
@@ -206,21 +214,22 @@ def test_combined_service_spans_departments_and_the_lead_takes_part(reform, smj)
         services.combined_save(
             acting_user=reform,
             data={"name": "开办药店", "lead_unit": smj, "promised_limit": 10},
-            items=_members("药品零售企业经营许可", "食品生产许可"),
+            items=_members(smj, smj),
         )
     assert "两个以上部门" in str(exc.value)
-    other = Unit.objects.get(short_name="县教育局")
+    other = UnitFactory()
     with pytest.raises(ValidationError, match="牵头单位必须承担"):
         services.combined_save(
             acting_user=reform,
             data={"name": "开办药店", "lead_unit": other, "promised_limit": 10},
-            items=_members("药品零售企业经营许可", "设置大型户外广告审批"),
+            items=_members(smj, None),
         )
     assert not CombinedService.objects.filter(name="开办药店").exists()
 
 
 def test_merged_materials_ask_once_for_a_shared_material():
-    service = CombinedService.objects.get(name="企业开办一件事")
+    # Every factory item asks for 申请表 and 营业执照: three items, each material listed once.
+    service = CombinedServiceFactory(items=[ItemFactory(), ItemFactory(), ItemFactory()])
     merged = selectors.merged_materials(selectors.combined_get(service.pk, public=True))
     licence = next(m for m in merged if m.name == "营业执照")
     assert len(licence.item_names) >= 3

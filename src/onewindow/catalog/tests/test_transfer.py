@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from onewindow.catalog import elements, transfer
 from onewindow.catalog.models import Item, ItemVersion, Material
 from onewindow.catalog.transfer import ImportRefused
+from onewindow.testing.factories import ItemFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +73,14 @@ def test_json_round_trip_into_an_empty_catalogue_rebuilds_it(reform):
 
 
 def test_an_edited_row_updates_the_item_and_records_a_version(reform):
-    wb = _workbook(transfer.export_xlsx(Item.objects.filter(name="食品生产许可")))
+    item = ItemFactory(promised_limit=10)
+    wb = _workbook(transfer.export_xlsx(Item.objects.filter(pk=item.pk)))
     ws = wb["事项"]
     header = [c.value for c in ws[1]]
     ws.cell(row=2, column=header.index("承诺办结时限（工作日）") + 1, value=8)
     result = _import_xlsx(reform, _save(wb))
     assert result.updated == 1
-    item = Item.objects.get(name="食品生产许可")
+    item = Item.objects.get(pk=item.pk)
     assert item.promised_limit == 8
     assert item.versions.first().changes["promised_limit"] == [10, 8]
     assert item.versions.first().action == "导入修改"
@@ -91,7 +93,10 @@ def _refused(user, data: bytes) -> list[str]:
 
 
 def test_every_bad_row_is_listed_and_nothing_is_imported(reform):
-    wb = _workbook(transfer.export_xlsx(Item.objects.filter(unit__short_name="县住建局")))
+    unit = UnitFactory()
+    for _ in range(4):
+        ItemFactory(unit=unit)
+    wb = _workbook(transfer.export_xlsx(Item.objects.filter(unit=unit)))
     ws = wb["事项"]
     header = [c.value for c in ws[1]]
     col = {h: n + 1 for n, h in enumerate(header)}
@@ -119,8 +124,8 @@ def test_wrong_header_is_refused_by_name(reform):
     assert "缺少列：事项名称" in errors[0] and "无法识别的列：事项名" in errors[0]
 
 
-def test_formula_cells_are_refused(reform):
-    wb = _workbook(transfer.export_xlsx(Item.objects.filter(name="食品生产许可")))
+def test_formula_cells_are_refused(reform, published):
+    wb = _workbook(transfer.export_xlsx(Item.objects.filter(pk=published.pk)))
     ws = wb["事项"]
     header = [c.value for c in ws[1]]
     ws.cell(row=2, column=header.index("法定办结时限（工作日）") + 1, value="=10+10")
@@ -141,8 +146,8 @@ def test_not_an_xlsx_file(reform):
     assert "不是有效的XLSX文件" in errors[0]
 
 
-def test_a_material_row_for_an_item_not_in_the_file(reform):
-    wb = _workbook(transfer.export_xlsx(Item.objects.filter(name="食品生产许可")))
+def test_a_material_row_for_an_item_not_in_the_file(reform, published):
+    wb = _workbook(transfer.export_xlsx(Item.objects.filter(pk=published.pk)))
     sheet = wb["申请材料"]
     row = [c.value for c in sheet[2]]
     row[0], row[2] = "9143092200000000XX4000122999000", "多余材料"
@@ -151,8 +156,8 @@ def test_a_material_row_for_an_item_not_in_the_file(reform):
     assert any("不在事项表中" in e for e in errors)
 
 
-def test_unknown_unit_and_duplicate_rows(reform):
-    wb = _workbook(transfer.export_xlsx(Item.objects.filter(name="食品生产许可")))
+def test_unknown_unit_and_duplicate_rows(reform, published):
+    wb = _workbook(transfer.export_xlsx(Item.objects.filter(pk=published.pk)))
     ws = wb["事项"]
     row = [c.value for c in ws[2]]
     ws.append(row)
@@ -167,8 +172,8 @@ def test_unknown_unit_and_duplicate_rows(reform):
     assert "事项第4行“实施主体统一社会信用代码”列：找不到" in errors
 
 
-def test_withdrawal_through_import_is_refused(reform):
-    payload = json.loads(transfer.export_json(Item.objects.filter(name="食品生产许可")))
+def test_withdrawal_through_import_is_refused(reform, published):
+    payload = json.loads(transfer.export_json(Item.objects.filter(pk=published.pk)))
     payload["items"][0]["status"] = "withdrawn"
     items, materials, errors = transfer.read_json(json.dumps(payload).encode())
     with pytest.raises(ImportRefused) as exc:
@@ -191,12 +196,13 @@ def test_import_keeps_the_sample_files_of_unchanged_materials(reform, published)
     assert Material.objects.get(item=published, name=material.name).sample.name.endswith(".pdf")
 
 
-def test_only_the_reform_office_imports(login):
+def test_only_the_reform_office_imports():
     from django.core.exceptions import PermissionDenied
 
-    from onewindow.org.models import User
+    from onewindow.org.roles import RoleCode
+    from onewindow.testing.factories import staff_user
 
     with pytest.raises(PermissionDenied):
         transfer.import_catalogue(
-            acting_user=User.objects.get(username="winsup"), item_rows=[], material_rows=[]
+            acting_user=staff_user(RoleCode.WINDOW_SUPERVISOR), item_rows=[], material_rows=[]
         )
