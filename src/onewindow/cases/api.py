@@ -3,6 +3,7 @@ progress with their API key (header X-API-Key); staff read cases with their sess
 
 import datetime
 import secrets
+from functools import partial
 from typing import Any
 
 from django.http import Http404
@@ -141,25 +142,33 @@ class CaseDetail(CaseOut):
     summary="提交申请（网上、部门系统、部门大厅、乡镇中心）",
 )
 def submit(request, payload: ApplicationIn):
-    client: ApiClient = request.auth
     if payload.channel == Channel.WINDOW or payload.channel not in Channel.values:
-        return Status(400, {"detail": "渠道应为 online、dept_system、dept_hall 或 township。"})
+        return Status(400, {"detail": CHANNELS})
     item = catalog_selectors.item_by_implementation_code(payload.item)
     if item is None:
         return Status(400, {"detail": f"找不到实施编码为“{payload.item}”的事项。"})
-    clients.require(client, clients.Act.SUBMIT, unit_ids=[item.unit_id])
-    existed = clients.submitted_before(client, payload.client_key)
+    materials = [m.dict() for m in payload.materials]
+    submit = partial(services.application_submit, item=item, materials=materials)
+    return _system_submit(request.auth, payload, [item.unit_id], submit)
+
+
+CHANNELS = "渠道应为 online、dept_system、dept_hall 或 township。"
+
+
+def _system_submit(client: ApiClient, payload, unit_ids, submit, *, combined=False) -> Status:
+    """An application from another system, for the given units: within the key's scope, under
+    the system's name, idempotent by its key (200 with the earlier one, 201 when new)."""
+    clients.require(client, clients.Act.SUBMIT, unit_ids=unit_ids)
+    existed = clients.submitted_before(client, payload.client_key, combined=combined)
     with services.acting_system(client.name):
-        case = services.application_submit(
+        made = submit(
             acting_user=None,
-            item=item,
             channel=payload.channel,
             applicant=payload.applicant.dict(),
-            materials=[m.dict() for m in payload.materials],
             source=client.name,
             client_key=payload.client_key,
         )
-    return Status(200 if existed else 201, case)
+    return Status(200 if existed else 201, made)
 
 
 def _client_case(client: ApiClient, case_id: int, act=clients.Act.READ) -> Case:
@@ -310,27 +319,16 @@ class CombinedOut(Schema):
     summary="提交一件事申请（一张表单、一套材料；在综合受理窗口一次受理）",
 )
 def submit_combined(request, payload: CombinedIn):
-    client: ApiClient = request.auth
     if payload.channel == Channel.WINDOW or payload.channel not in Channel.values:
-        return Status(400, {"detail": "渠道应为 online、dept_system、dept_hall 或 township。"})
+        return Status(400, {"detail": CHANNELS})
     service = catalog_selectors.combined_service(payload.service)
     if service is None:
         return Status(400, {"detail": f"找不到编号为{payload.service}的一件事。"})
     # Every member becomes a case of its own unit: a unit's system may submit only its own.
     member_units = catalog_selectors.member_unit_ids(service)
-    clients.require(client, clients.Act.SUBMIT, unit_ids=member_units)
-    existed = clients.submitted_before(client, payload.client_key, combined=True)
-    with services.acting_system(client.name):
-        parent = combined.combined_submit(
-            acting_user=None,
-            service=service,
-            channel=payload.channel,
-            applicant=payload.applicant.dict(),
-            materials={m.name: m.status for m in payload.materials},
-            source=client.name,
-            client_key=payload.client_key,
-        )
-    return Status(200 if existed else 201, parent)
+    materials = {m.name: m.status for m in payload.materials}
+    submit = partial(combined.combined_submit, service=service, materials=materials)
+    return _system_submit(request.auth, payload, member_units, submit, combined=True)
 
 
 @combined_router.get(
