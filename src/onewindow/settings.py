@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "onewindow.exchange",
     "onewindow.cases",
     "onewindow.supervision",
+    "onewindow.reform",
     "onewindow.portal",
     "onewindow.web",
     "onewindow.demo",

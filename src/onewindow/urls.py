@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("onewindow.mandates.urls")),
     path("", include("onewindow.cases.urls")),
     path("", include("onewindow.supervision.urls")),
+    path("", include("onewindow.reform.urls")),
     path("", include("onewindow.exchange.urls")),
     path("", include("onewindow.portal.urls")),
     path("api/", api.urls),
