@@ -5,9 +5,24 @@ import pytest
 from onewindow.catalog import selectors, services
 from onewindow.catalog.models import Item
 from onewindow.catalog.tests.conftest import item_data
-from onewindow.org.models import User
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import DeskFactory, ItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(db):
+    """A few items to search: names, a keyword, and initials that match scattered or in a row."""
+    made = [
+        ItemFactory(name="建筑工程施工许可", keywords="施工许可证"),
+        ItemFactory(name="建筑起重机械使用登记许可"),  # j-z … x-k, scattered
+        ItemFactory(name="食品经营许可"),
+        ItemFactory(name="食品生产许可"),
+        ItemFactory(name="个体工商户设立登记"),
+        ItemFactory(name="药品零售企业经营许可"),
+    ]
+    return Item.objects.filter(pk__in=[i.pk for i in made])
 
 
 @pytest.mark.parametrize(
@@ -20,21 +35,24 @@ pytestmark = pytest.mark.django_db
         ("施工许可证", "建筑工程施工许可"),  # a keyword
     ],
 )
-def test_search_by_name_keyword_and_pinyin(query, expected):
-    hits = [i.name for i in selectors.item_search(Item.objects.all(), query)]
+def test_search_by_name_keyword_and_pinyin(catalogue, query, expected):
+    hits = [i.name for i in selectors.item_search(catalogue, query)]
     assert expected in hits[:5], hits[:5]
 
 
-def test_contiguous_initials_rank_before_scattered_ones():
-    hits = [i.name for i in selectors.item_search(Item.objects.all(), "jzxk")]
-    assert hits[0] == "建筑工程施工许可"
+def test_contiguous_initials_rank_before_scattered_ones(catalogue):
+    hits = [i.name for i in selectors.item_search(catalogue, "jzxk")]
+    assert hits[:2] == ["建筑工程施工许可", "建筑起重机械使用登记许可"]
 
 
 def test_unit_staff_see_only_their_units_items():
-    clerk = User.objects.get(username="clerk")
-    units = set(selectors.item_list_for_user(user=clerk).values_list("unit__short_name", flat=True))
-    assert units == {"县市监局"}
-    applicant = User.objects.get(username="applicant")
+    desk = DeskFactory(with_letter=False)
+    ItemFactory()  # another unit's
+    units = set(
+        selectors.item_list_for_user(user=desk.clerk).values_list("unit__short_name", flat=True)
+    )
+    assert units == {desk.unit.short_name}
+    applicant = UserFactory(roles=[RoleCode.APPLICANT])
     assert not selectors.item_list_for_user(user=applicant).exists()
 
 
@@ -61,22 +79,31 @@ def test_catalogue_check_reports_each_rule_with_a_reason(reform, smj):
     )
     assert "编码重复" in _reasons(reform, twin)
 
-    online = Item.objects.get(name="采矿权新立登记")
+    online = ItemFactory(unit=smj, hall_status=Item.HallStatus.NOT_YET)
     assert "已在网上大厅发布但未进驻实体大厅，也未经批准不进驻" in _reasons(reform, online)
 
-    exempt = Item.objects.get(name="国家秘密载体复制许可")
+    exempt = services.item_set_hall_status(
+        acting_user=reform,
+        item=ItemFactory(unit=smj, hall_status=Item.HallStatus.NOT_YET),
+        data={
+            "hall_status": Item.HallStatus.EXEMPT,
+            "exempt_reason": Item.ExemptReason.SECRECY,
+            "exempt_doc_no": "桃政函〔2026〕8号",
+            "exempt_date": datetime.date(2026, 6, 1),
+        },
+    )
     assert _reasons(reform, exempt) == set()
     Item.objects.filter(pk=exempt.pk).update(exempt_doc_no="")
     assert "不进驻但无批准文件" in _reasons(reform, exempt)
 
-    unsupervised = Item.objects.get(name="大型群众性活动安全许可")
+    unsupervised = ItemFactory(unit=smj, supervised=False)
     assert "未纳入电子监察" in _reasons(reform, unsupervised)
 
 
 def test_catalogue_check_reports_children_of_withdrawn_parents(reform):
-    parent = Item.objects.get(name="户口登记")
+    parent = ItemFactory(relation=Item.Relation.MAIN)
+    child = ItemFactory(unit=parent.unit, relation=Item.Relation.SUB, parent=parent)
     Item.objects.filter(pk=parent.pk).update(status=Item.Status.WITHDRAWN)
-    child = Item.objects.get(name="户口登记（迁入登记）")
     assert "上级事项缺失" in _reasons(reform, child)
 
 
@@ -87,7 +114,7 @@ def test_promised_above_legal_cannot_even_be_stored(draft):
         Item.objects.filter(pk=draft.pk).update(promised_limit=99)
 
 
-def test_a_clean_demo_item_has_no_findings(reform):
-    item = Item.objects.get(name="建筑工程施工许可")
+def test_a_clean_item_has_no_findings(reform):
+    item = ItemFactory()
     assert _reasons(reform, item) == set()
     assert item.exempt_date is None and isinstance(datetime.date.today(), datetime.date)
