@@ -6,10 +6,12 @@ from django.core.exceptions import ValidationError
 
 from onewindow.catalog import services
 from onewindow.catalog.models import CombinedService, Item, slowest_path
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import CombinedServiceFactory, ItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-RESTAURANT = "开办餐饮店"
+RESTAURANT = "开办餐饮店（测试）"  # the demo has its own 开办餐饮店
 MEMBERS = [
     "企业设立登记",
     "食品经营许可（新办）",
@@ -18,8 +20,23 @@ MEMBERS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def restaurant(db):
+    """开办餐饮店: business registration first (1 day), then three licences of three units in
+    parallel (7, 5 and 6 days); it promises 10 working days, the slowest path needing 8."""
+    limits = dict(zip(MEMBERS, (1, 7, 5, 6), strict=True))
+    items = [ItemFactory(name=name, promised_limit=days) for name, days in limits.items()]
+    return CombinedServiceFactory(
+        name=RESTAURANT,
+        items=items,
+        lead_unit=items[1].unit,
+        promised_limit=10,
+        stages=_stages(items),
+    )
+
+
 def _items():
-    return [Item.objects.get(name=n) for n in MEMBERS]
+    return [Item.objects.get(name=n, combined_services__name=RESTAURANT) for n in MEMBERS]
 
 
 def _stages(items):
@@ -62,8 +79,8 @@ def test_i15_16_a_promise_shorter_than_the_members_need_is_refused(reform):
     assert saved.promised_limit == longest
 
 
-def test_i15_16_the_edit_page_names_the_minimum(login):
-    client = login("reform")
+def test_i15_16_the_edit_page_names_the_minimum(client):
+    client.force_login(UserFactory(roles=[RoleCode.REFORM_OFFICE]))
     service = CombinedService.objects.get(name=RESTAURANT)
     needed = service.minimum_limit()
     response = client.post(
@@ -95,18 +112,20 @@ def test_i15_16_members_beyond_the_joint_statutory_limit_are_refused(reform):
         )
 
 
-def test_i15_16_a_member_limit_raised_later_raises_the_promise_in_force(reform, login):
+def test_i15_16_a_member_limit_raised_later_raises_the_promise_in_force(reform, client):
     service = CombinedService.objects.get(name=RESTAURANT)
     declared = service.promised_limit
     assert service.promise_days == declared
-    licence = Item.objects.get(name="食品经营许可（新办）")
+    licence = _items()[1]
     services.item_update(
         acting_user=reform, item=licence, data={"promised_limit": licence.promised_limit + 5}
     )
     service = CombinedService.objects.get(name=RESTAURANT)
     assert service.promised_limit == declared  # the unit's change is not refused ...
     assert service.promise_days == service.minimum_limit() > declared  # ... nor hidden
-    page = login("reform").get(f"/catalog/combined/{service.pk}/").content.decode()
+    client.force_login(reform)
+    page = client.get(f"/catalog/combined/{service.pk}/").content.decode()
     assert f"改为不少于{service.promise_days}个工作日" in page
-    guide = login("applicant").get(f"/guide/combined/{service.pk}/").content.decode()
+    client.force_login(UserFactory(roles=[RoleCode.APPLICANT]))
+    guide = client.get(f"/guide/combined/{service.pk}/").content.decode()
     assert f"承诺{service.promise_days}个工作日办结" in guide
