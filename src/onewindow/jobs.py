@@ -26,6 +26,9 @@ JOBS: dict[str, tuple[int, str]] = {
     "case-checkpoint": (600, "onewindow.cases.checkpoints.take"),
     "province-push": (5, "onewindow.exchange.services.push"),
     "sms-send": (5, "onewindow.exchange.services.sms_send"),
+    # Daily in effect (once per unit, task and day; spot checks past their day become overdue).
+    "reform-remind": (3600, "onewindow.reform.jobs.remind"),
+    "reform-spot-checks": (3600, "onewindow.reform.jobs.spot_checks_overdue"),
 }
 
 
