@@ -117,6 +117,23 @@ def attachment5_xlsx(
     letter: Letter, *, reviewer: str = "", preparer: str = "", phone: str = ""
 ) -> bytes:
     """Attachment 5 with the seed's exact columns: the items granted decision power."""
+    wb, ws = xlsx.book("附件5")
+    columns = [
+        xlsx.Column(h, w) for h, w in zip(ATTACHMENT5_HEADERS, ATTACHMENT5_WIDTHS, strict=True)
+    ]
+    xlsx.write_table(
+        ws,
+        columns,
+        attachment5_rows(letter),
+        title=ATTACHMENT5_TITLE,
+        subtitle=f"填报单位（盖章）：{letter.unit.name}",
+        footer=[f"审核领导：{reviewer}", "", f"填报人：{preparer}", "", f"联系电话：{phone}"],
+    )
+    return xlsx.save(wb)
+
+
+def attachment5_rows(letter: Letter) -> list[list]:
+    """Attachment 5's rows: the letter's items granted decision power, in the seed's columns."""
     rows = []
     decided = [p for p in _powers(letter) if p.power == ItemPower.Power.DECISION]
     for n, p in enumerate(decided, start=1):
@@ -134,16 +151,4 @@ def attachment5_xlsx(
                 f"是：{p.needs_other_note}" if p.needs_other else "否",
             ]
         )
-    wb, ws = xlsx.book("附件5")
-    columns = [
-        xlsx.Column(h, w) for h, w in zip(ATTACHMENT5_HEADERS, ATTACHMENT5_WIDTHS, strict=True)
-    ]
-    xlsx.write_table(
-        ws,
-        columns,
-        rows,
-        title=ATTACHMENT5_TITLE,
-        subtitle=f"填报单位（盖章）：{letter.unit.name}",
-        footer=[f"审核领导：{reviewer}", "", f"填报人：{preparer}", "", f"联系电话：{phone}"],
-    )
-    return xlsx.save(wb)
+    return rows
