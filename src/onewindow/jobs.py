@@ -29,6 +29,7 @@ JOBS: dict[str, tuple[int, str]] = {
     # Daily in effect (once per unit, task and day; spot checks past their day become overdue).
     "reform-remind": (3600, "onewindow.reform.jobs.remind"),
     "reform-spot-checks": (3600, "onewindow.reform.jobs.spot_checks_overdue"),
+    "reform-checks": (3600, "onewindow.reform.jobs.record_checks"),
 }
 
 

@@ -15,3 +15,11 @@ def remind(day: datetime.date | None = None) -> int:
 def spot_checks_overdue(day: datetime.date | None = None) -> int:
     """Open spot checks past their rectification day become overdue (inspection.mark_overdue)."""
     return inspection.mark_overdue(day)
+
+
+def record_checks(day: datetime.date | None = None) -> int:
+    """The daily reform scan (checks.record.record_checks): the first day each unit's check
+    passed, and whether it passes now."""
+    from onewindow.reform.checks.record import record_checks as record
+
+    return record(day)

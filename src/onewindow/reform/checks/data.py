@@ -144,10 +144,15 @@ def load(ids: list[int], day: datetime.date, period: tuple[datetime.date, dateti
     )
     d.enquiries = {r["staff__unit_id"]: r["n"] for r in asked}
 
-    members = CombinedMember.objects.filter(
+    involved_services = CombinedMember.objects.filter(
         Q(item__unit_id__in=ids) | Q(service__lead_unit_id__in=ids),
         service__status="published",
-    ).select_related("service", "item")
+    ).values("service_id")
+    members = (
+        CombinedMember.objects.filter(service_id__in=involved_services)
+        .select_related("service", "item")
+        .order_by("service_id", "order", "id")
+    )
     rows = list(members)
     by_service = defaultdict(list)
     for m in rows:
