@@ -3,6 +3,8 @@ import datetime as dt
 import pytest
 
 from onewindow import workdays
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import UserFactory, staff_user
 from onewindow.workdays.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
@@ -13,15 +15,27 @@ def fresh_calendar(db):
     workdays.reload()
 
 
-def test_year_view_marks_holidays_and_status(login):
-    body = login("clerk").get("/calendar/2026/").content.decode()
+@pytest.fixture
+def clerk(client):
+    client.force_login(staff_user(RoleCode.WINDOW_CLERK))
+    return client
+
+
+@pytest.fixture
+def reform(client):
+    client.force_login(UserFactory(roles=[RoleCode.REFORM_OFFICE]))
+    return client
+
+
+def test_year_view_marks_holidays_and_status(clerk):
+    body = clerk.get("/calendar/2026/").content.decode()
     assert "正式" in body and 'title="2026-02-14 调休上班 春节"' in body
-    assert "暂定" in login("clerk").get("/calendar/2027/").content.decode()
-    assert login("clerk").get("/calendar/2050/").status_code == 404
+    assert "暂定" in clerk.get("/calendar/2027/").content.decode()
+    assert clerk.get("/calendar/2050/").status_code == 404
 
 
-def test_entering_a_year_on_the_page(login, django_capture_on_commit_callbacks):
-    client = login("reform")
+def test_entering_a_year_on_the_page(reform, django_capture_on_commit_callbacks):
+    client = reform
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/calendar/2027/enter/",
@@ -35,8 +49,8 @@ def test_entering_a_year_on_the_page(login, django_capture_on_commit_callbacks):
     assert workdays.is_workday(dt.date(2027, 9, 26))
 
 
-def test_bad_schedule_on_the_page_lists_errors_and_saves_nothing(login):
-    response = login("reform").post(
+def test_bad_schedule_on_the_page_lists_errors_and_saves_nothing(reform):
+    response = reform.post(
         "/calendar/2027/enter/",
         {"source": "x", "text": "2027-10-01,休\n2027-10-01,班\n2027-13-01,休\n"},
     )
@@ -46,8 +60,8 @@ def test_bad_schedule_on_the_page_lists_errors_and_saves_nothing(login):
     assert not CalendarDay.objects.filter(date__year=2027).exists()
 
 
-def test_single_day_correction_page(login, django_capture_on_commit_callbacks):
-    client = login("reform")
+def test_single_day_correction_page(reform, django_capture_on_commit_callbacks):
+    client = reform
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/calendar/day/",
