@@ -99,6 +99,8 @@ DATE_SENSITIVE = (
     "src/onewindow/portal/tests/test_my_cases.py",
     "src/onewindow/mandates/tests/",
     "src/onewindow/org/tests/test_leave_and_changes.py",
+    "src/onewindow/reform/tests/test_timetable.py",
+    "src/onewindow/reform/tests/test_inspection.py",
     "tests/test_clock.py",
 )
 

@@ -213,6 +213,9 @@ ONEWINDOW_SMS_RATING_MISSES_PER_CASE = int(
 ONEWINDOW_SMS_RATING_WINDOW_MINUTES = int(
     os.environ.get("ONEWINDOW_SMS_RATING_WINDOW_MINUTES", "60")
 )
+# Reform timetable (S18): remind a unit's leader in charge this many working days before a
+# task's deadline.
+ONEWINDOW_REFORM_REMIND_DAYS = int(os.environ.get("ONEWINDOW_REFORM_REMIND_DAYS", "3"))
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
