@@ -2,7 +2,7 @@
 
 import rules
 
-from onewindow.org.permissions import has_unit, page, role, user_unit_id
+from onewindow.org.permissions import has_unit, in_own_unit, page, role, user_unit_id
 from onewindow.org.roles import RoleCode
 
 # The reform office and the inspection office (supervisors) read every unit's standing.
@@ -28,6 +28,17 @@ def answers_for_unit(user, unit) -> bool:
 rules.add_perm(
     "reform.view_own_report",
     role(RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER) & has_unit,
+)
+# A report or a filing: the office and the inspectors, or the unit's own supervisor and leader.
+rules.add_perm(
+    "reform.view_submission",
+    page(RoleCode.REFORM_OFFICE, RoleCode.SUPERVISOR)
+    | (role(RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER) & in_own_unit),
+)
+rules.add_perm(
+    "reform.view_filings",
+    page(RoleCode.REFORM_OFFICE, RoleCode.SUPERVISOR)
+    | (role(RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER) & has_unit),
 )
 rules.add_perm("reform.submit_report", answers_for_unit)  # object: the unit
 rules.add_perm("reform.file_with_office", answers_for_unit)  # object: the unit

@@ -64,7 +64,12 @@ def facts_snapshot(results: Mapping) -> dict[str, dict]:
             "label": check.label,
             "passed": bool(result.passed),
             "facts": [
-                {"text": str(f.text), "passed": bool(f.passed), "url": str(f.url or "")}
+                {
+                    "text": str(f.text),
+                    "passed": bool(f.passed),
+                    "url": str(f.url or ""),
+                    "applicable": bool(getattr(f, "applicable", True)),
+                }
                 for f in result.facts
             ],
         }

@@ -17,3 +17,25 @@ urlpatterns += [
     path("reform/spot-checks/<int:spot_id>/", inspection_views.spot_check, name="spot_check"),
     path("reform/weights/", inspection_views.weights, name="weights"),
 ]
+
+# Self-inspection report workflow (S17) and filings (S2(5), S1).
+from onewindow.reform import filing_views, submission_views  # noqa: E402
+
+urlpatterns += [
+    path("self-inspection/report/", submission_views.my_report, name="my_report"),
+    path("self-inspection/reports/", submission_views.submission_list, name="submissions"),
+    path(
+        "self-inspection/reports/<int:submission_id>/",
+        submission_views.submission_detail,
+        name="submission_detail",
+    ),
+    path(
+        "self-inspection/reports/<int:submission_id>/decide/",
+        submission_views.submission_decide,
+        name="submission_decide",
+    ),
+    path("reform/filings/", filing_views.filing_list, name="filings"),
+    path(
+        "reform/filings/<int:filing_id>/decide/", filing_views.filing_decide, name="filing_decide"
+    ),
+]
