@@ -101,6 +101,8 @@ DATE_SENSITIVE = (
     "src/onewindow/org/tests/test_leave_and_changes.py",
     "src/onewindow/reform/tests/test_timetable.py",
     "src/onewindow/reform/tests/test_inspection.py",
+    "src/onewindow/reform/tests/test_checks.py",
+    "src/onewindow/reform/tests/test_scorecard.py",
     "tests/test_clock.py",
 )
 
