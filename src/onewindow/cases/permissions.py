@@ -14,7 +14,7 @@ from django.utils import timezone
 from onewindow.cases.workflow import Move, Who
 from onewindow.mandates.powers import Power, may, reviewing_items
 from onewindow.org.models import Staff, User, WindowPost
-from onewindow.org.permissions import page
+from onewindow.org.permissions import page, role
 from onewindow.org.roles import ALL_UNITS, UNIT_BOUND, RoleCode
 from onewindow.org.selectors import posts_serving
 
@@ -29,7 +29,8 @@ rules.add_perm("cases.view_case", page(*READERS))
 rules.add_perm("cases.read_notice", page(*READERS, RoleCode.APPLICANT))
 rules.add_perm("cases.act", page(*UNIT_BOUND, RoleCode.HALL_MANAGER))
 rules.add_perm("cases.view_review_queue", page(RoleCode.TEAM_LEADER, RoleCode.WINDOW_SUPERVISOR))
-rules.add_perm("cases.view_department", page(*LEAD_ROLES))
+# A unit's own page: the administrator, who has no unit, is not let in to be refused there.
+rules.add_perm("cases.view_department", role(*LEAD_ROLES))
 rules.add_perm("cases.view_key_projects", page(*ALL_UNITS))
 
 

@@ -83,7 +83,7 @@ def case_get_for_reader(case_id: int, *, user: User) -> Case:
         try:
             return case_get_for_user(case_id, user=user)
         except Http404:
-            if not user.has_role(RoleCode.APPLICANT):
+            if RoleCode.APPLICANT not in user.role_codes:
                 raise
     return applicant_case_get(case_id, user=user)
 

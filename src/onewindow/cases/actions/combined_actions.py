@@ -151,6 +151,7 @@ ACTIONS: list[Action] = [
         "受理",
         [C.RECEIVED],
         _accept,
+        heading="一次受理",
         schema=CombinedAcceptIn,
         refusal=_window,
         form=lambda post, parent: {
@@ -189,6 +190,7 @@ ACTIONS: list[Action] = [
         "撤回",
         [C.RECEIVED, C.HANDLING],
         _withdraw,
+        heading="整体撤回",
         schema=ReasonIn,
         refusal=_window,
     ),

@@ -44,6 +44,11 @@ class Action:
     hint: str = ""  # one line under the form's title
     done: str = ""  # the sentence shown after it succeeded (default: 已<label>。)
     button: str = ""  # the submit button's words (default: the label)
+    heading: str = ""  # the form's title (default: the label)
+
+    @property
+    def heading_text(self) -> str:
+        return self.heading or self.label
 
     @property
     def button_text(self) -> str:

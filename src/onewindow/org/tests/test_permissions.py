@@ -13,11 +13,6 @@ from onewindow.web.navigation import NAV, nav_for, page_permission, sees
 
 pytestmark = pytest.mark.django_db
 
-# Pages whose permission admits a user the page itself then refuses (no unit of their own):
-# cases.view_department lets the system administrator past its decorator. Owned by the cases
-# permissions (issue 16); remove the pair once that permission names the unit-bound roles only.
-KNOWN_GAPS = {("admin", "cases:department")}
-
 DEMO = ["admin", "inspector", "reform", "hallmgr", "winsup", "teamlead", "clerk", "reviewer"]
 
 
@@ -119,8 +114,6 @@ def test_a_user_sees_an_entry_exactly_when_its_page_opens(login, username):
     for entry in NAV:
         url = reverse(entry.url_name)
         assert sees(user, entry) == (url in shown)
-        if (username, entry.url_name) in KNOWN_GAPS:
-            continue
         status = client.get(url).status_code
         if (url in shown) != (status == 200):
             disagree.append((entry.url_name, url in shown, status))
