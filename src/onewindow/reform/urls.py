@@ -39,3 +39,11 @@ urlpatterns += [
         "reform/filings/<int:filing_id>/decide/", filing_views.filing_decide, name="filing_decide"
     ),
 ]
+
+# The scorecard of the six checks (S15, S16).
+from onewindow.reform import scorecard_views  # noqa: E402
+
+urlpatterns += [
+    path("reform/scorecard/", scorecard_views.scorecard, name="scorecard"),
+    path("reform/scorecard/<int:unit_id>/", scorecard_views.scorecard_unit, name="scorecard_unit"),
+]
