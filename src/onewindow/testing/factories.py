@@ -269,12 +269,19 @@ class ItemFactory(DjangoModelFactory):
     status = Item.Status.PUBLISHED
     hall_status = Item.HallStatus.ENTERED
     supervised = True
+    life_events = ()
 
     @classmethod
-    def _create(cls, model_class, unit, materials, status, hall_status, supervised, **data):
+    def _create(
+        cls, model_class, unit, materials, status, hall_status, supervised, life_events, **data
+    ):
         who = office()
         item = catalog_services.item_create(
-            acting_user=who, unit=unit, data=data, materials=[dict(m) for m in materials]
+            acting_user=who,
+            unit=unit,
+            data=data,
+            materials=[dict(m) for m in materials],
+            life_events=life_events,
         )
         if status == Item.Status.PUBLISHED:
             item = catalog_services.item_publish(acting_user=who, item=item)
@@ -300,12 +307,13 @@ class CombinedServiceFactory(DjangoModelFactory):
     description = "测试用一件事"
     stages = None
     published = True
+    life_events = ()
 
     @classmethod
-    def _create(cls, model_class, items, stages, published, **data):
+    def _create(cls, model_class, items, stages, published, life_events, **data):
         who = office()
         service = catalog_services.combined_save(
-            acting_user=who, data=data, items=list(items), stages=stages
+            acting_user=who, data=data, items=list(items), stages=stages, life_events=life_events
         )
         if published:
             service = catalog_services.combined_publish(acting_user=who, service=service)
