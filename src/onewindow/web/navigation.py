@@ -8,6 +8,7 @@ from functools import cache
 from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.cases.actions import queues
 from onewindow.org.permissions import allows
 from onewindow.org.roles import HOME_ORDER, RoleCode
 
@@ -22,7 +23,7 @@ class NavEntry:
 HOME = {
     RoleCode.SYSADMIN: "admin:index",
     RoleCode.SUPERVISOR: "org:unit_list",
-    RoleCode.REFORM_OFFICE: "org:reform_units",
+    RoleCode.REFORM_OFFICE: "reform:scorecard",
     RoleCode.HALL_MANAGER: "org:hall_overview",
     RoleCode.WINDOW_SUPERVISOR: "org:my_unit",
     RoleCode.TEAM_LEADER: "org:my_windows",
@@ -49,6 +50,7 @@ NAV = [
     NavEntry(_("本单位"), "org:my_unit"),
     NavEntry(_("大厅窗口"), "org:hall_overview"),
     NavEntry(_("大厅设备"), "supervision:kiosks"),
+    NavEntry(_("六个到位"), "reform:scorecard"),
     NavEntry(_("改革进度"), "org:reform_units"),
     NavEntry(_("涉改单位"), "org:unit_list"),
     NavEntry(_("监察规则"), "supervision:rules"),
@@ -87,5 +89,9 @@ def home_url_for(user) -> str:
     return reverse("no_role")
 
 
-def nav_for(user) -> list[tuple[str, str]]:
-    return [(e.label, reverse(e.url_name)) for e in NAV if sees(user, e)]
+def nav_for(user) -> list[tuple[str, str, int | None]]:
+    """The entries the user sees, each with the number of cases waiting there for a move of the
+    registry (cases.actions.queues), where the entry is a work queue."""
+    entries = [e for e in NAV if sees(user, e)]
+    waiting = queues.counts(user, {e.url_name for e in entries})
+    return [(e.label, reverse(e.url_name), waiting.get(e.url_name)) for e in entries]

@@ -117,3 +117,16 @@ def test_combined_page_reads_the_same_registry():
     for action in combined_actions.ACTIONS:
         if action.partial:
             engines["django"].engine.get_template(action.partial)
+
+
+def test_the_navigation_counts_the_cases_waiting_for_a_registry_move(login, clerk_post):
+    from onewindow.cases.actions.queues import QUEUES
+    from onewindow.web.navigation import nav_for
+
+    assert {q.action for q in QUEUES} <= set(case_actions.BY_NAME)
+    before = {url: n for _label, url, n in nav_for(user("teamlead"))}
+    _accepted_at_department_window(clerk_post)
+    after = {url: n for _label, url, n in nav_for(user("teamlead"))}
+    assert after["/cases/review/"] == (before["/cases/review/"] or 0) + 1
+    body = login("teamlead").get("/cases/review/").content.decode()
+    assert f"待办{after['/cases/review/']}件" in body

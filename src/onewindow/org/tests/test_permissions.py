@@ -109,7 +109,7 @@ def test_every_nav_entry_shows_by_its_pages_permission(entry):
 def test_a_user_sees_an_entry_exactly_when_its_page_opens(login, username):
     client = login(username)
     user = _user(username)
-    shown = {url for _label, url in nav_for(user)}
+    shown = {url for _label, url, _waiting in nav_for(user)}
     disagree = []
     for entry in NAV:
         url = reverse(entry.url_name)
