@@ -2,7 +2,7 @@
 
 import rules
 
-from onewindow.org.permissions import has_unit, in_own_unit, page, role, user_unit_id
+from onewindow.org.permissions import has_unit, in_own_unit, own_unit_id, page, role, user_unit_id
 from onewindow.org.roles import RoleCode
 
 # The reform office and the inspection office (supervisors) read every unit's standing.
@@ -49,3 +49,10 @@ rules.add_perm("reform.decide_filing", page(RoleCode.REFORM_OFFICE))
 rules.add_perm("reform.manage_rounds", page(RoleCode.REFORM_OFFICE))
 rules.add_perm("reform.set_weights", page(RoleCode.REFORM_OFFICE))
 rules.add_perm("reform.record_spot_check", page(RoleCode.REFORM_OFFICE, RoleCode.SUPERVISOR))
+# Self-inspection files (report, attachments, PDF; object: the unit's id): the unit's own
+# window supervisor and team leader for their unit; the reform office and supervisors for any.
+own_files = role(RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_LEADER) & own_unit_id
+rules.add_perm("reform.download_own", own_files)
+rules.add_perm(
+    "reform.download_unit_files", page(RoleCode.REFORM_OFFICE, RoleCode.SUPERVISOR) | own_files
+)

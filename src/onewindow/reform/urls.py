@@ -18,6 +18,25 @@ urlpatterns += [
     path("reform/weights/", inspection_views.weights, name="weights"),
 ]
 
+# Self-inspection files (S17): the report, attachments 1, 2, 3 and 5, the PDF, the ZIP.
+from onewindow.reform import file_views  # noqa: E402
+
+urlpatterns += [
+    path("self-inspection/<int:unit_id>/files/", file_views.unit_files, name="unit_files"),
+    path(
+        "self-inspection/<int:unit_id>/attachment/<int:number>/",
+        file_views.attachment,
+        name="attachment",
+    ),
+    path(
+        "self-inspection/<int:unit_id>/report.docx",
+        file_views.report_docx,
+        name="report_docx",
+    ),
+    path("self-inspection/<int:unit_id>/report.pdf", file_views.report_pdf, name="report_pdf"),
+    path("self-inspection/all.zip", file_views.zip_all, name="zip"),
+]
+
 # Self-inspection report workflow (S17) and filings (S2(5), S1).
 from onewindow.reform import filing_views, submission_views  # noqa: E402
 
