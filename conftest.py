@@ -103,6 +103,8 @@ DATE_SENSITIVE = (
     "src/onewindow/reform/tests/test_inspection.py",
     "src/onewindow/reform/tests/test_checks.py",
     "src/onewindow/reform/tests/test_scorecard.py",
+    "src/onewindow/reform/tests/test_report.py",
+    "src/onewindow/reform/tests/test_attachments.py",
     "tests/test_clock.py",
 )
 
