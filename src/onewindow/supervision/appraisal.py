@@ -14,6 +14,7 @@ from onewindow.cases.models import Case
 from onewindow.documents import pdf, xlsx
 from onewindow.documents.dates import cn_date
 from onewindow.org.models import Staff, Unit, WindowPost
+from onewindow.reform.inspection import deductions as spot_deductions
 from onewindow.supervision.models import Anomaly, Order, Rating, Rules, Ticket, Warning
 
 LEVELS = {"unit": "unit_id", "window": "window_post_id", "staff": "accepted_by_id"}
@@ -55,6 +56,7 @@ class Row:
     anomalies: int = 0
     tickets: int = 0
     rectified: int = 0
+    spot_deduction: Decimal = Decimal(0)  # reform spot checks (S16), units only
     rates: dict = field(default_factory=dict)
     score: Decimal = Decimal(0)
     grade: str = ""
@@ -130,6 +132,11 @@ def appraise(period: str, level: str = "unit", keys=None) -> list[Row]:
     ):
         r = row(k)
         r.tickets, r.rectified = tickets, done
+    # S16: the deductions of the reform office's and supervisors' spot checks made in the
+    # period count against the unit (a unit with only a spot check gets a row too).
+    if level == "unit":
+        for k, points in spot_deductions(first, last).items():
+            row(k).spot_deduction = points
     rules = Rules.current()
     for r in rows.values():
         _score(r, rules)
@@ -165,6 +172,7 @@ def _score(r: Row, rules: Rules) -> None:
         r.reds * rules.deduct_red
         + r.orders * rules.deduct_order
         + r.anomalies * rules.deduct_anomaly
+        + r.spot_deduction  # S16 spot checks, already in points
     )
     r.score = max(Decimal(0), weighted - deductions).quantize(Decimal("0.1"))
     if r.score >= rules.grade_excellent:

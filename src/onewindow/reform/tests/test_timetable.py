@@ -2,6 +2,7 @@
 written, completion from the first day the checks passed, overdue tasks, and reminders."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,8 @@ from onewindow.supervision.models import Message
 from onewindow.testing.factories import StaffFactory, UnitFactory, staff_user
 
 pytestmark = pytest.mark.django_db
+# The pages read today: the suite's ordinary Wednesday, whatever clock the run is on.
+NOW = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 D = datetime.date
 NOV = {"starts_on": D(2026, 11, 1), "ends_on": D(2026, 12, 31), "report_due": D(2026, 12, 20)}
@@ -248,7 +251,8 @@ def test_the_reminder_day_follows_the_setting():
     assert Message.objects.filter(user=leader.user).count() == 1
 
 
-def test_timetable_page_and_round_form(login):
+def test_timetable_page_and_round_form(login, time_machine):
+    time_machine.move_to(NOW, tick=False)
     unit = UnitFactory()
     _round(tasks=[_task("明确牵头股室", D(2026, 11, 10))], units=[unit])
     page = login(RoleCode.REFORM_OFFICE).get("/reform/timetable/")
