@@ -10,7 +10,7 @@ from onewindow.cases import selectors, services
 from onewindow.cases.actions.registry import Action
 from onewindow.cases.models import Case, Handoff
 from onewindow.cases.permissions import Actor, refusal
-from onewindow.cases.workflow import MOVES, State
+from onewindow.cases.workflow import MOVES, State, Who
 from onewindow.common import limits
 from onewindow.common.parsing import parse_int
 from onewindow.org.models import WindowPost
@@ -299,6 +299,7 @@ def _action(name, run, *, move=None, **kw) -> Action:
     step = MOVES[move]
     kw.setdefault("refusal", _who(move))
     kw.setdefault("partial", f"cases/actions/{name}.html")
+    kw.setdefault("who", Who(step.who).label)
     return Action(name=name, label=kw.pop("label", step.label), sources=step.sources, run=run, **kw)
 
 
@@ -378,6 +379,7 @@ ACTIONS: list[Action] = [
         run=_tech_report,
         schema=TechReportIn,
         refusal=_who("tech_report"),
+        who=Who.DEPARTMENT.label,
         applies=_open_review,
         partial="cases/actions/tech_report.html",
         files=("file",),

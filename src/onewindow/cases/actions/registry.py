@@ -45,6 +45,7 @@ class Action:
     done: str = ""  # the sentence shown after it succeeded (default: 已<label>。)
     button: str = ""  # the submit button's words (default: the label)
     heading: str = ""  # the form's title (default: the label)
+    who: str = ""  # who makes it, in words (窗口组长, 部门审查人员…), for those who may not
 
     @property
     def heading_text(self) -> str:
