@@ -16,6 +16,7 @@ def scorecard(request):
     day = timezone.localdate()
     filters = selectors.Filters.from_query(request.GET)
     rows = selectors.scorecard(day, filters)
+    points = selectors.weights()
     return render(
         request,
         "reform/scorecard.html",
@@ -26,7 +27,8 @@ def scorecard(request):
             "sorts": selectors.SORTS,
             "kinds": Unit.Kind.choices,
             "checks": Check.choices,
-            "weights": selectors.weights(),
+            # (label, points): a dict would not do, its key "items" hides .items in templates
+            "weights": [(label, points[code]) for code, label in Check.choices],
             "round": selectors.active_round(day),
         },
     )
@@ -40,5 +42,5 @@ def scorecard_unit(request, unit_id: int):
     return render(
         request,
         "reform/scorecard_unit.html",
-        {"day": day, "row": row, "unit": unit, "weights": selectors.weights()},
+        {"day": day, "row": row, "unit": unit},
     )

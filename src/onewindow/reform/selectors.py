@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from pypinyin import lazy_pinyin
 
 from onewindow.org.models import Unit
 from onewindow.reform.checks import CheckResult, checks_for_units, period
@@ -14,7 +15,7 @@ from onewindow.reform.models import Check, CheckPassed, Round, SpotCheck
 
 # The scorecard's orders (GET `sort`); a leading "-" reverses.
 SORTS = {
-    "name": "单位名称",
+    "name": "单位名称（拼音）",
     "score": "得分",
     "failing": "未到位检查数",
 }
@@ -129,7 +130,8 @@ class Filters:
 
 
 def scorecard(day: datetime.date, filters: Filters | None = None) -> list[Row]:
-    """The scorecard's rows, filtered and sorted (ties by unit name, then id)."""
+    """The scorecard's rows, filtered and sorted (names in pinyin order, which also orders
+    ties)."""
     filters = filters or Filters()
     units = scorecard_units()
     if filters.kind:
@@ -141,7 +143,7 @@ def scorecard(day: datetime.date, filters: Filters | None = None) -> list[Row]:
         rows = [r for r in rows if not r.results[filters.failing].passed]
     key = filters.sort.lstrip("-")
     reverse = filters.sort.startswith("-")
-    rows.sort(key=lambda r: (r.unit.name, r.unit.pk))
+    rows.sort(key=lambda r: (lazy_pinyin(r.unit.name), r.unit.name, r.unit.pk))
     if key == "score":
         rows.sort(key=lambda r: r.score, reverse=reverse)
     elif key == "failing":
