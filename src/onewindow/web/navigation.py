@@ -8,6 +8,7 @@ from functools import cache
 from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.cases.actions import queues
 from onewindow.org.permissions import allows
 from onewindow.org.roles import HOME_ORDER, RoleCode
 
@@ -88,5 +89,9 @@ def home_url_for(user) -> str:
     return reverse("no_role")
 
 
-def nav_for(user) -> list[tuple[str, str]]:
-    return [(e.label, reverse(e.url_name)) for e in NAV if sees(user, e)]
+def nav_for(user) -> list[tuple[str, str, int | None]]:
+    """The entries the user sees, each with the number of cases waiting there for a move of the
+    registry (cases.actions.queues), where the entry is a work queue."""
+    entries = [e for e in NAV if sees(user, e)]
+    waiting = queues.counts(user, {e.url_name for e in entries})
+    return [(e.label, reverse(e.url_name), waiting.get(e.url_name)) for e in entries]
