@@ -9,6 +9,7 @@ from onewindow.catalog.models import CombinedMember, CombinedService, Item, Item
 from onewindow.demo import catalogue
 from onewindow.mandates.models import ItemPower, Letter, Seal
 from onewindow.org.models import Hall, Region, Section, Staff, Unit, User, WindowPost
+from onewindow.reform.models import Filing, Round, Submission, SubmissionVersion, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +20,12 @@ def test_demo_is_idempotent():
     models = [Region, Unit, Section, Hall, Staff, WindowPost, User]
     models += [Item, Material, ItemVersion, CombinedService, CombinedMember]
     models += [Letter, ItemPower, Seal]
+    models += [Round, Task, Submission, SubmissionVersion, Filing]
 
     def snapshot():
         return {m.__name__: sorted(map(repr, m.objects.values().order_by("pk"))) for m in models}
 
+    call_command("demo", history_days=0, stdout=io.StringIO())  # the reform round: not in conftest
     before = snapshot()
     out = io.StringIO()
     call_command("demo", history_days=0, stdout=out)

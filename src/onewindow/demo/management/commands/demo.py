@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from onewindow.demo import catalogue, county, history, letters
+from onewindow.demo import catalogue, county, history, letters, reform
 
 
 class Command(BaseCommand):
@@ -31,6 +31,7 @@ class Command(BaseCommand):
         counts = county.load()
         counts.update(catalogue.load())
         counts.update(letters.load())
+        counts.update(reform.load())
         self.stdout.write(
             self.style.SUCCESS(
                 "演示数据就绪：{units}个单位、{staff}名工作人员、{halls}个大厅、{window_posts}个窗口、{items}个事项、{combined}个一件事、{letters}份授权委托书".format(
