@@ -105,6 +105,9 @@ DATE_SENSITIVE = (
     "src/onewindow/reform/tests/test_scorecard.py",
     "src/onewindow/reform/tests/test_report.py",
     "src/onewindow/reform/tests/test_attachments.py",
+    "src/onewindow/reform/tests/test_submissions.py",
+    "src/onewindow/reform/tests/test_filings.py",
+    "src/onewindow/demo/tests/test_reform.py",
     "tests/test_clock.py",
 )
 
