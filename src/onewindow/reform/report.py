@@ -13,7 +13,7 @@ from django.utils import timezone
 from onewindow.documents import docx, pdf, wording
 from onewindow.org.models import Unit
 from onewindow.reform import attachments
-from onewindow.reform.models import Check, Submission
+from onewindow.reform.models import Check, Submission, SubmissionVersion
 from onewindow.reform.submissions import check_field_keys
 
 
@@ -28,6 +28,7 @@ WORDING = "reform/report/report.txt"
 DOCX_TEMPLATE = Path(__file__).parent / "templates" / "reform" / "report.docx"
 NUMERALS = "一二三四五六"
 BLANK = "（未填写）"
+FILED_STATES = (Submission.State.SUBMITTED, Submission.State.ACCEPTED)
 
 # The unit's free text: REPORT_FIELDS (summary / experience / rectification) and, per failing
 # check, reason_<check> / plan_<check> (reform.submissions). reviewer / preparer / phone, when
@@ -89,13 +90,28 @@ def _numbered(views: list[CheckView]) -> list[CheckView]:
     return [CheckView(**{**v.__dict__, "numeral": NUMERALS[n]}) for n, v in enumerate(views)]
 
 
+def filed_version(submission: Submission | None) -> SubmissionVersion | None:
+    """The version the unit filed, while its report stands submitted or accepted: the report
+    then says what was filed that day, not what the data says now."""
+    if submission is None or submission.state not in FILED_STATES:
+        return None
+    versions = submission.versions.filter(state=Submission.State.SUBMITTED)
+    return versions.order_by("-number", "-id").first()
+
+
 def context(unit: Unit, submission: Submission | None = None, results=None) -> dict:
+    """The wording's values: the live checks and texts, or those of the filed version."""
     fields = dict(submission.fields) if submission is not None else {}
+    day = timezone.localdate()
+    version = filed_version(submission)
+    if version is not None:
+        fields, results = dict(version.fields), version.facts
+        day = timezone.localtime(version.at).date()
     views = check_views(unit, fields, results)
     return {
         "unit": unit,
         "round": submission.round if submission is not None else None,
-        "today": timezone.localdate(),
+        "today": day,
         "passed": _numbered([v for v in views if v.passed]),
         "failed": _numbered([v for v in views if not v.passed]),
         "summary": attachments.entry(fields, "summary"),

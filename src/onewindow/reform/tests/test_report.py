@@ -18,6 +18,7 @@ from onewindow.org.roles import RoleCode
 from onewindow.reform import bundle, report
 from onewindow.reform.checks import unit_checks
 from onewindow.reform.models import Check, Round, Submission
+from onewindow.reform.submissions import submission_submit
 from onewindow.testing.factories import DeskFactory, UnitFactory, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,28 @@ def test_report_docx_holds_every_fact_and_the_units_texts():
     assert "总体推进顺利" in text and "6月底前全部整改" in text
     assert "一窗受理经验" + HOSTILE in text  # markup and template tags stay text
     assert "（未填写）" not in text
+
+
+def test_a_filed_report_says_what_was_filed_not_what_changed_since():
+    desk, _results, failing, submission = _failing_unit()
+    submission.round.units.add(desk.unit)
+    fields = dict(submission.fields)
+    submission_submit(
+        acting_user=desk.winsup, round=submission.round, unit=desk.unit, fields=fields
+    )
+    # Later the stored texts and the data change; the filed version is what the report shows.
+    Submission.objects.filter(pk=submission.pk).update(fields={"summary": "之后的草稿"})
+    everything_passes = {c.value: {"passed": True, "facts": []} for c in Check}
+    submission.refresh_from_db()
+    text = _docx_text(report.report_docx(desk.unit, submission, everything_passes))
+    assert "总体推进顺利" in text and "之后的草稿" not in text
+    assert f"未到位原因：{failing[0].label}原因说明" in text
+    # Returned for changes: the report is live again.
+    Submission.objects.filter(pk=submission.pk).update(state=Submission.State.RETURNED)
+    submission.refresh_from_db()
+    text = _docx_text(report.report_docx(desk.unit, submission, everything_passes))
+    assert "之后的草稿" in text and "三、未到位情况及原因" in text
+    assert "六项要求均已到位。" in text
 
 
 def test_report_without_submission_marks_the_blanks():
