@@ -4,19 +4,33 @@ from django.db import IntegrityError, connection, transaction
 
 from onewindow.common import crypto
 from onewindow.org import services
-from onewindow.org.models import Hall, Region, Staff, Unit, WindowPost
+from onewindow.org.models import Hall, Staff, Unit, WindowPost
+from onewindow.testing.factories import (
+    HallFactory,
+    RegionFactory,
+    StaffFactory,
+    UnitFactory,
+    WindowPostFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def unit():
-    return Unit.objects.get(short_name="县市监局")
+    """A unit with three staff members."""
+    unit = UnitFactory()
+    for _ in range(3):
+        StaffFactory(unit=unit)
+    return unit
 
 
 @pytest.fixture
 def hall():
-    return Hall.objects.get(kind=Hall.Kind.COUNTY)
+    """The county hall, with one window post."""
+    hall = HallFactory(kind=Hall.Kind.COUNTY)
+    WindowPostFactory(hall=hall)
+    return hall
 
 
 def test_unit_with_bad_credit_code_is_refused_and_not_saved():
@@ -25,7 +39,7 @@ def test_unit_with_bad_credit_code_is_refused_and_not_saved():
         services.unit_create(
             name="测试单位",
             credit_code="11430922MB00000010",
-            region=Region.objects.get(code="430922000000"),
+            region=RegionFactory(),
             kind=Unit.Kind.COUNTY_DEPT,
         )
     assert "校验位不正确" in str(exc.value.message_dict["credit_code"])
@@ -62,7 +76,8 @@ def test_duplicate_window_number_is_refused_with_message(unit, hall):
 
 
 def test_same_number_in_another_hall_is_fine(unit):
-    other = Hall.objects.filter(kind=Hall.Kind.TOWNSHIP).first()
+    other = HallFactory(kind=Hall.Kind.TOWNSHIP)
+    WindowPostFactory(hall=HallFactory(), number="9")  # the same number in the county hall
     staff = list(unit.staff.all()[:2])
     post = services.window_post_create(
         hall=other,
