@@ -9,21 +9,15 @@ import pytest
 import time_machine
 from django.core.files.base import ContentFile
 
-from onewindow.cases import services
-from onewindow.cases.tests.conftest import DAY, submit, user
-from onewindow.catalog.models import Material
-from onewindow.mandates.models import Letter
-from onewindow.org.models import WindowPost
+from onewindow.cases.tests.conftest import DAY
+from onewindow.cases.workflow import State
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import CaseFactory, DeskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 HEADER = re.compile(r"^attachment; filename=\"([\x20-\x7e]+)\"; filename\*=UTF-8''([\x21-\x7e]+)$")
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def clerk_post():
-    return WindowPost.objects.get(staff_a__user__username="clerk", kind="department")
 
 
 def _assert_named(response, name: str) -> None:
@@ -50,35 +44,31 @@ def test_i15_08_header_shape_for_awkward_names():
 
 
 @time_machine.travel(NOW, tick=False)
-def test_i15_08_every_download_endpoint_sends_rfc6266_headers(
-    login, clerk_post, settings, tmp_path
-):
+def test_i15_08_every_download_endpoint_sends_rfc6266_headers(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    case = submit("食品生产许可")
-    case = services.case_accept(
-        acting_user=user("clerk"), case=case, window_post=clerk_post, day=DAY
-    )
-    client = login("clerk")
+    desk = DeskFactory()
+    case = CaseFactory(desk=desk, state=State.ACCEPTED, day=DAY)
+    client.force_login(desk.clerk)
     _assert_named(
         client.get(f"/cases/{case.pk}/notice/accept.pdf"), f"受理通知书-{case.number}.pdf"
     )
 
-    letter = Letter.objects.get(unit__short_name="县市监局")
+    letter = desk.letter
     name = f"{letter.unit.short_name}授权委托书"
-    client = login("winsup")
+    client.force_login(desk.winsup)
     _assert_named(client.get(f"/mandates/{letter.pk}/doc/pdf"), f"{name}.pdf")
     _assert_named(client.get(f"/mandates/{letter.pk}/doc/docx"), f"{name}.docx")
     _assert_named(client.get(f"/mandates/{letter.pk}/doc/attachment5.xlsx"), f"附件5-{name}.xlsx")
 
-    client = login("reform")
+    client.force_login(UserFactory(roles=[RoleCode.REFORM_OFFICE]))
     day = DAY.isoformat()
     _assert_named(client.get("/catalog/export.xlsx"), f"事项库-{day}.xlsx")
     _assert_named(client.get("/catalog/export.json"), f"事项库-{day}.json")
     _assert_named(client.get("/catalog/template.xlsx"), "事项导入模板.xlsx")
     _assert_named(client.get("/catalog/check/", {"format": "xlsx"}), f"事项核查报告-{day}.xlsx")
 
-    client = login("winsup")
-    unit = user("winsup").staff.unit
+    client.force_login(desk.winsup)
+    unit = desk.unit
     short = unit.short_name or unit.name
     for fmt in ("xlsx", "pdf"):
         response = client.get(
@@ -86,7 +76,8 @@ def test_i15_08_every_download_endpoint_sends_rfc6266_headers(
         )
         _assert_named(response, f"{short}派驻人员考核-2026-11.{fmt}")
 
-    material = Material.objects.filter(item__status="published").first()
+    material = desk.item.materials.first()
     material.blank_form.save("申请表.pdf", ContentFile(PDF), save=True)
-    response = login("applicant").get(f"/guide/materials/{material.pk}/blank_form/")
+    client.force_login(UserFactory(roles=[RoleCode.APPLICANT]))
+    response = client.get(f"/guide/materials/{material.pk}/blank_form/")
     _assert_named(response, f"{material.name}-空白表格.pdf")
