@@ -4,23 +4,23 @@ import json
 
 import pytest
 
-from onewindow.cases.api import issue_key
 from onewindow.cases.models import ApiClient, Case, CombinedCase
-from onewindow.cases.tests.conftest import APPLICANT, user
-from onewindow.catalog.models import CombinedService, Item
+from onewindow.cases.tests.conftest import APPLICANT
 from onewindow.catalog.selectors import merged_materials
-from onewindow.org.models import Unit
+from onewindow.testing.factories import (
+    ApiClientFactory,
+    CombinedServiceFactory,
+    DeskFactory,
+    ItemFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def _key(name, unit=None, acting=None):
-    client = ApiClient(
-        name=name,
-        unit=Unit.objects.get(short_name=unit) if unit else None,
-        acting_user=user(acting) if acting else None,
-    )
-    return issue_key(client)
+def _key(name, desk=None):
+    """The key of an API client; bound to the desk's unit and acting as its reviewer if given."""
+    bound = {"unit": desk.unit, "acting_user": desk.reviewer} if desk else {}
+    return ApiClientFactory(name=name, **bound).key
 
 
 def _post(client, url, body, key):
@@ -37,13 +37,15 @@ def _combined(service, client_key):
 
 
 def test_i15_20_unit_key_cannot_submit_a_combined_service_of_other_units(client):
-    service = CombinedService.objects.get(name="开办餐饮店")
+    desk = DeskFactory(with_letter=False)
+    others = [ItemFactory(), ItemFactory()]
+    service = CombinedServiceFactory(items=[desk.item, *others])
     units = set(service.members.values_list("item__unit__short_name", flat=True))
-    assert "县市监局" in units and len(units) > 1  # members in other units
-    key = _key("市监业务系统", unit="县市监局", acting="reviewer")
+    assert desk.unit.short_name in units and len(units) > 1  # members in other units
+    key = _key("市监业务系统", desk)
     refused = _post(client, "/api/cases/combined", _combined(service, "SJ-1"), key)
     assert refused.status_code == 403
-    assert "县住建局" in refused.json()["detail"] or "县城管执法局" in refused.json()["detail"]
+    assert any(item.unit.short_name in refused.json()["detail"] for item in others)
     assert not CombinedCase.objects.exists() and not Case.objects.exists()
     # A key bound to no unit (the provincial platform) may.
     province = _key("湖南省一体化平台")
@@ -54,7 +56,7 @@ def test_i15_20_unit_key_cannot_submit_a_combined_service_of_other_units(client)
 
 
 def test_unit_key_reads_and_reports_only_its_units_cases(client):
-    item = Item.objects.get(name="食品生产许可")
+    item = DeskFactory(with_letter=False).item
     province = _key("湖南省一体化平台")
     body = {
         "item": item.implementation_code,
@@ -63,12 +65,13 @@ def test_unit_key_reads_and_reports_only_its_units_cases(client):
         "materials": [{"material_id": m.pk} for m in item.materials.all()],
     }
     case_id = _post(client, "/api/cases/applications", body, province).json()["id"]
-    other = _key("住建业务系统", unit="县住建局", acting="reviewer2")
+    other_desk = DeskFactory(with_letter=False)
+    other = _key("住建业务系统", other_desk)
     assert client.get(f"/api/cases/{case_id}", HTTP_X_API_KEY=other).status_code == 404
     progress = _post(client, f"/api/cases/{case_id}/progress", {"action": "decide"}, other)
     assert progress.status_code == 404
     submitted = _post(client, "/api/cases/applications", dict(body, client_key="ZJ-1"), other)
-    assert submitted.status_code == 403 and "县住建局" in submitted.json()["detail"]
+    assert submitted.status_code == 403 and other_desk.unit.short_name in submitted.json()["detail"]
 
 
 def test_i15_20_sms_right_is_granted_by_the_command_keeping_the_key(client):
