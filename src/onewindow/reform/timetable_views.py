@@ -123,7 +123,11 @@ def _round_form(request, rnd: Round | None):
             {"title": t.title, "checks": t.checks, "deadline": t.deadline} for t in rnd.tasks.all()
         ]
     form = RoundForm(request.POST or None, initial=initial)
-    formset = TaskFormSet(request.POST or None, initial=task_initial, prefix="tasks")
+    # A posted row counts as empty when left blank, whatever the defaults shown were.
+    posted = request.method == "POST"
+    formset = TaskFormSet(
+        request.POST if posted else None, initial=None if posted else task_initial, prefix="tasks"
+    )
     loose: list[str] = []
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data

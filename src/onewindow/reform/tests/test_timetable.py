@@ -280,6 +280,33 @@ def test_timetable_page_and_round_form(login, time_machine):
     assert bad.status_code == 400
     assert "完成时限不得倒退" in bad.content.decode()
     assert _written() == before
+    good = login(RoleCode.REFORM_OFFICE).post(
+        "/reform/rounds/new/",
+        {
+            "name": "新轮次",
+            "starts_on": "2026-11-01",
+            "ends_on": "2026-12-31",
+            "report_due": "2026-12-20",
+            "units": [unit.pk],
+            "active": "on",
+            "tasks-TOTAL_FORMS": "3",
+            "tasks-INITIAL_FORMS": "0",
+            "tasks-0-title": "甲",
+            "tasks-0-checks": ["staff", "authorization"],
+            "tasks-0-deadline": "2026-12-01",
+            "tasks-1-title": "创新",
+            "tasks-2-title": "",  # an empty row is left out
+        },
+    )
+    assert good.status_code == 302
+    made = Round.objects.get(name="新轮次")
+    assert made.active and list(made.units.all()) == [unit]
+    assert list(made.tasks.values_list("title", "checks", "deadline")) == [
+        ("甲", ["staff", "authorization"], D(2026, 12, 1)),
+        ("创新", [], None),
+    ]
+    edit = login(RoleCode.REFORM_OFFICE).get(f"/reform/rounds/{made.pk}/")
+    assert edit.status_code == 200 and "甲" in edit.content.decode()
 
 
 def test_round_pages_are_the_reform_offices(login):
