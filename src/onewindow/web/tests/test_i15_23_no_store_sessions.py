@@ -12,22 +12,28 @@ from django.core import signing
 from django.test import Client
 
 from onewindow.cases.notices import SALT
-from onewindow.cases.tests.conftest import submit, user
-from onewindow.catalog.models import Item
-from onewindow.org.models import Hall
+from onewindow.cases.workflow import State
+from onewindow.org.roles import RoleCode
 from onewindow.supervision import kiosks
 from onewindow.supervision.models import Kiosk
-from onewindow.supervision.tests.test_ratings import closed_case
+from onewindow.testing.factories import CaseFactory, DeskFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=TZ)
 
 
-def test_i15_23_logged_in_pages_downloads_and_api_are_not_stored(login, client):
+@pytest.fixture
+def desk(db):
     with time_machine.travel(NOW, tick=False):
-        case = closed_case()
-        staff = login("clerk")
+        return DeskFactory()
+
+
+def test_i15_23_logged_in_pages_downloads_and_api_are_not_stored(client, desk):
+    with time_machine.travel(NOW, tick=False):
+        case = CaseFactory(desk=desk, state=State.CLOSED)
+        staff = client
+        staff.force_login(desk.clerk)
         for url in (
             "/cases/window/",
             f"/cases/{case.pk}/",
@@ -44,17 +50,15 @@ def test_i15_23_logged_in_pages_downloads_and_api_are_not_stored(login, client):
         token = signing.dumps(case.pk, salt=SALT)
         assert "no-store" in anonymous.get(f"/progress/{token}/")["Cache-Control"]
         # A file the view itself declares public stays cacheable (the guide's QR code to print).
-        code = Item.objects.filter(status="published").first().implementation_code
+        code = desk.item.implementation_code
         qr = anonymous.get(f"/guide/items/{code}/qr.svg")
         assert "public" in qr["Cache-Control"] and "no-store" not in qr["Cache-Control"]
 
 
-def test_i15_23_wall_display_runs_on_its_own_read_only_token(login):
+def test_i15_23_wall_display_runs_on_its_own_read_only_token(client, desk):
+    hallmgr = staff_user(RoleCode.HALL_MANAGER)
     kiosk, token = kiosks.kiosk_register(
-        acting_user=user("hallmgr"),
-        name="大厅监察大屏",
-        purpose=Kiosk.Purpose.WALL,
-        hall=Hall.objects.get(name__contains="县政务服务"),
+        acting_user=hallmgr, name="大厅监察大屏", purpose=Kiosk.Purpose.WALL, hall=desk.hall
     )
     wall = Client()
     enrol = wall.post("/kiosk/", {"token": token})
@@ -69,18 +73,17 @@ def test_i15_23_wall_display_runs_on_its_own_read_only_token(login):
     assert wall.post("/kiosk/rate/", {"level": "1"}).status_code == 403
     assert wall.get("/supervision/").status_code == 302
     # A staff member's own wall view no longer refreshes (and so keeps no session alive).
-    assert (
-        'http-equiv="refresh"' not in login("inspector").get("/supervision/wall/").content.decode()
-    )
-    kiosks.kiosk_revoke(acting_user=user("hallmgr"), kiosk=kiosk)
+    client.force_login(staff_user(RoleCode.SUPERVISOR))
+    assert 'http-equiv="refresh"' not in client.get("/supervision/wall/").content.decode()
+    kiosks.kiosk_revoke(acting_user=hallmgr, kiosk=kiosk)
     assert "政务服务大厅监察大屏" not in wall.get("/kiosk/").content.decode()
 
 
-def test_i15_23_session_ends_a_fixed_time_after_login_however_busy(client, settings):
+def test_i15_23_session_ends_a_fixed_time_after_login_however_busy(client, settings, desk):
     settings.SESSION_COOKIE_AGE = 7 * 86400  # the idle rule out of the way: only the absolute one
     settings.SESSION_MAX_HOURS = 12
     with time_machine.travel(NOW, tick=False):
-        client.force_login(user("clerk"))
+        client.force_login(desk.clerk)
         assert client.get("/cases/window/").status_code == 200
     with time_machine.travel(NOW + datetime.timedelta(hours=11, minutes=59), tick=False):
         assert client.get("/cases/window/").status_code == 200
@@ -91,11 +94,11 @@ def test_i15_23_session_ends_a_fixed_time_after_login_however_busy(client, setti
         assert "超过12小时" in login_page and "重新登录" in login_page
 
 
-def test_i15_23_qr_progress_link_expires_after_the_case_ended(client, settings):
+def test_i15_23_qr_progress_link_expires_after_the_case_ended(client, settings, desk):
     settings.PROGRESS_LINK_DAYS = 180
     with time_machine.travel(NOW, tick=False):
-        ended = closed_case()
-        still_open = submit("个体工商户设立登记")
+        ended = CaseFactory(desk=desk, state=State.CLOSED)
+        still_open = CaseFactory(desk=desk, item=desk.instant_item)
     ended_link = f"/progress/{signing.dumps(ended.pk, salt=SALT)}/"
     open_link = f"/progress/{signing.dumps(still_open.pk, salt=SALT)}/"
     last_day = ended.closed_on + datetime.timedelta(days=180)
