@@ -32,7 +32,7 @@ def organisation(unit, d) -> list[Fact]:
             Fact(
                 f"尚未设置行政审批服务股室，设置方案已于{plan.filed_on}报备县行政审批服务局并经接受。",
                 True,
-                url,
+                reverse("reform:filings"),
             )
         )
         return facts
@@ -57,7 +57,7 @@ def organisation(unit, d) -> list[Fact]:
                 Fact(
                     f"牵头股室设置方案{last.get_state_display()}（{last.filed_on}报备），尚未经接受。",
                     False,
-                    url,
+                    reverse("reform:filings"),
                 )
             )
         else:
@@ -222,7 +222,7 @@ def items(unit, d) -> list[Fact]:
                 Fact(
                     f"进驻情况待定事项{name}的报备{f.get_state_display()}，尚未经审改办接受。",
                     False,
-                    item_url(f.item_id) if f.item_id else unit_url(unit),
+                    reverse("reform:filings"),
                 )
             )
     return facts

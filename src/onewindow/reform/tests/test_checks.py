@@ -203,7 +203,8 @@ def test_undetermined_item_must_be_filed_and_accepted(desk, state, passes):
     result = unit_checks(desk.unit, today())[Check.ITEMS]
     assert result.passed is passes
     if not passes:
-        assert any("尚未经审改办接受" in f.text for f in result.failing)
+        fact = next(f for f in result.failing if "尚未经审改办接受" in f.text)
+        assert fact.url == "/reform/filings/"
 
 
 def test_item_withdrawn_without_approval_fails(desk):
