@@ -223,6 +223,7 @@ def test_i15_22_superscript_digits_in_imports_and_power_cuts_are_refused_in_chin
     from onewindow.catalog.elements import CellError
     from onewindow.mandates import services as mandates
     from onewindow.mandates.tests.test_mandates import _draft
+    from onewindow.testing.factories import DeskFactory
 
     limit = next(c for c in elements.ITEM_COLUMNS if c.key == "promised_limit")
     procedures = next(c for c in elements.ITEM_COLUMNS if c.key == "special_procedures")
@@ -240,7 +241,7 @@ def test_i15_22_superscript_digits_in_imports_and_power_cuts_are_refused_in_chin
     )
     assert response.status_code == 400 and "整数" in " ".join(response.json()["errors"])
 
-    letter = _draft(user("reform"))
+    letter = _draft(user("reform"), DeskFactory(item__promised_limit=10))
     item = mandates.hall_items(letter.unit_id)[0]
     page = login("reform").post(
         f"/mandates/{letter.pk}/powers/",
