@@ -39,12 +39,13 @@ def test_demo_round_shows_a_true_mix():
 
     states = {s.unit.short_name: s for s in Submission.objects.filter(round=rnd)}
     assert {k: (s.state, s.late) for k, s in states.items()} == {
-        "县市监局": ("accepted", False),
+        "县人社局": ("accepted", False),
         "县民政局": ("accepted", False),
         "县住建局": ("returned", False),
         "县退役军人事务局": ("submitted", False),
         "县林业局": ("submitted", True),
         "县教育局": ("draft", False),
+        "县市监局": ("draft", False),
     }
     assert "典型经验过于笼统" in states["县住建局"].comment
     kept = states["县住建局"].versions.order_by("id")
