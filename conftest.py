@@ -112,16 +112,72 @@ DATE_SENSITIVE = (
 )
 
 
+# Fixtures through which a test reaches the suite's database (pytest-django's).
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+# Tests that reach the suite's database engine without those fixtures: a served county of its own
+# on the same engine. They run on PostgreSQL too.
+ENGINE_WITHOUT_DB_FIXTURE = ("tests/test_crash.py",)
+
+
+def _needs_the_engine(item, path: str) -> bool:
+    if path.startswith(ENGINE_WITHOUT_DB_FIXTURE) or item.get_closest_marker("postgres"):
+        return True
+    if "browser" in item.keywords:
+        return False  # decision 52 in docs/decisions.md: browser tests run on SQLite only
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(item.get_closest_marker("django_db") or fixtures & DB_FIXTURES)
+
+
 def pytest_collection_modifyitems(config, items):
     chromium = os.path.exists("/usr/bin/chromium")
     root = Path(__file__).resolve().parent
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    kept, deselected = [], []
     for item in items:
-        if Path(item.path).relative_to(root).as_posix().startswith(DATE_SENSITIVE):
+        path = Path(item.path).relative_to(root).as_posix()
+        if on_postgres and not _needs_the_engine(item, path):
+            # the SQLite run ran it; on PostgreSQL it would run the same code again
+            deselected.append(item)
+            continue
+        kept.append(item)
+        if path.startswith(DATE_SENSITIVE):
             item.add_marker(pytest.mark.dates)
         if "browser" in item.keywords and not chromium:
             if os.environ.get("CI") == "true":
                 continue  # the browser fixture fails loudly instead
             item.add_marker(pytest.mark.skip(reason="/usr/bin/chromium missing"))
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+    config.stash[_DESELECTED] = len(deselected)
+    if hasattr(config, "workeroutput"):  # an xdist worker: tell the controller
+        config.workeroutput["onewindow_deselected"] = len(deselected)
+
+
+_DESELECTED = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist controller: every worker collects (and deselects) the same tests."""
+    count = getattr(node, "workeroutput", {}).get("onewindow_deselected")
+    if count is not None:
+        node.config.stash[_DESELECTED] = count
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    count = config.stash.get(_DESELECTED, 0)
+    if count:
+        terminalreporter.write_line(
+            f"PostgreSQL run: {count} tests deselected (no database, or browser tests; "
+            "the SQLite run ran them)"
+        )
 
 
 @pytest.fixture(autouse=True)

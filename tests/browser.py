@@ -5,6 +5,7 @@ does, so a browser test sees what a user sees.
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -62,6 +63,21 @@ def prepare_server(tmp: Path, worker: str, history_days: int = 0) -> dict:
         ):
             subprocess.run([BIN / "onewindow", *step], env=env, check=True, stdout=log, stderr=log)
     return env
+
+
+def copy_prepared(env: dict, tmp: Path) -> dict:
+    """A prepared SQLite server (prepare_server's var directory: database, keys, static files)
+    copied into `tmp`, to be served on a port of its own: what prepare_server would have made
+    there, without running migrate, collectstatic and demo again."""
+    source = Path(env["ONEWINDOW_VAR_DIR"])
+    assert env["DATABASE_URL"] == f"sqlite:///{source / 'server.sqlite3'}", "SQLite only"
+    shutil.copytree(source, tmp, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.log"))
+    return {
+        **env,
+        "DATABASE_URL": f"sqlite:///{tmp / 'server.sqlite3'}",
+        "ONEWINDOW_VAR_DIR": str(tmp),
+        "PORT": str(free_port()),
+    }
 
 
 def launch(env: dict, tmp: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:

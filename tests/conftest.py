@@ -3,15 +3,28 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import start_server, stop
+from tests.browser import copy_prepared, launch, prepare_server, start_server, stop
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-results"
 
 
+@pytest.fixture(scope="session")
+def prepared_county(tmp_path_factory, worker_id):
+    """On SQLite, migrate, collectstatic and demo run once per worker; each module's server then
+    starts on a fresh copy of the result (tests.browser.copy_prepared)."""
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return None
+    return prepare_server(tmp_path_factory.mktemp("prepared"), worker_id)
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, worker_id):
-    proc, url = start_server(tmp_path_factory.mktemp("server"), worker_id)
+def server(tmp_path_factory, worker_id, prepared_county):
+    tmp = tmp_path_factory.mktemp("server")
+    if prepared_county is None:
+        proc, url = start_server(tmp, worker_id)
+    else:
+        proc, url = launch(copy_prepared(prepared_county, tmp), tmp)
     yield url
     stop(proc)
 
