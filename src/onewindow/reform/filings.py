@@ -158,7 +158,7 @@ def lead_section_plan_file(
     """File the plan of a unit that has not yet named its lead section (S1)."""
     today = today or timezone.localdate()
     _require_may_file(acting_user, unit)
-    unit = Unit.objects.select_for_update().select_related("lead_section").get(pk=unit.pk)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.lead_section_id is not None:
         raise ValidationError(
             f"{unit_name(unit)}已明确牵头股室（{unit.lead_section.name}），无需报备牵头股室设置方案。"

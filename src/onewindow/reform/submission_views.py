@@ -144,7 +144,8 @@ def submission_detail(request, submission_id: int):
         {
             "version": v,
             "fields": _field_rows(v.fields),
-            "facts": list(v.facts.values()),
+            # jsonb (PostgreSQL) keeps no key order: show the checks in their own order.
+            "facts": [v.facts[c.value] for c in Check if c.value in v.facts],
             "tag": STATE_TAGS.get(v.state, ""),
         }
         for v in svc.version_list(submission)
