@@ -1,10 +1,18 @@
 from django.urls import path
 
+from onewindow.reform import (
+    file_views,
+    filing_views,
+    inspection_views,
+    scorecard_views,
+    submission_views,
+    timetable_views,
+)
+
 app_name = "reform"
 urlpatterns: list = []
 
 # Timetable (S18) and inspection (S16).
-from onewindow.reform import inspection_views, timetable_views  # noqa: E402
 
 urlpatterns += [
     path("reform/timetable/", timetable_views.timetable_page, name="timetable"),
@@ -19,7 +27,6 @@ urlpatterns += [
 ]
 
 # Self-inspection files (S17): the report, attachments 1, 2, 3 and 5, the PDF, the ZIP.
-from onewindow.reform import file_views  # noqa: E402
 
 urlpatterns += [
     path("self-inspection/<int:unit_id>/files/", file_views.unit_files, name="unit_files"),
@@ -38,7 +45,6 @@ urlpatterns += [
 ]
 
 # Self-inspection report workflow (S17) and filings (S2(5), S1).
-from onewindow.reform import filing_views, submission_views  # noqa: E402
 
 urlpatterns += [
     path("self-inspection/report/", submission_views.my_report, name="my_report"),
@@ -60,7 +66,6 @@ urlpatterns += [
 ]
 
 # The scorecard of the six checks (S15, S16).
-from onewindow.reform import scorecard_views  # noqa: E402
 
 urlpatterns += [
     path("reform/scorecard/", scorecard_views.scorecard, name="scorecard"),
