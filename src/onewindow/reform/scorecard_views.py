@@ -30,6 +30,7 @@ def scorecard(request):
             # (label, points): a dict would not do, its key "items" hides .items in templates
             "weights": [(label, points[code]) for code, label in Check.choices],
             "round": selectors.active_round(day),
+            "trend": selectors.trend(day),
         },
     )
 

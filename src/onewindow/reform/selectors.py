@@ -155,3 +155,39 @@ def scorecard(day: datetime.date, filters: Filters | None = None) -> list[Row]:
 
 def unit_row(unit: Unit, day: datetime.date) -> Row:
     return rows_for([unit], day)[0]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    day: datetime.date
+    passed: list[int]  # units whose check had first passed by `day`, in the order of `Check`
+    complete: int  # units with all six checks passed by `day`
+
+
+def trend(day: datetime.date, *, weeks: int = 8) -> list[TrendPoint]:
+    """The reform's progress over time: for each of the last `weeks` weeks up to `day` (from
+    the active round's start when it is shorter), how many listed units had first passed each
+    check, and how many all six. Read from the first-passed days the daily scan records, so a
+    check that failed again later still counts from the day it was first in place."""
+    units = list(scorecard_units().values_list("pk", flat=True))
+    known = first_passed(units)
+    current = active_round(day)
+    start = day - datetime.timedelta(weeks=weeks - 1)
+    if current is not None and current.starts_on > start:
+        start = current.starts_on
+    points, on = [], start
+    while True:
+        on = min(on, day)
+        passed = [
+            sum(1 for u in units if (d := known.get(u, {}).get(c)) is not None and d <= on)
+            for c in Check
+        ]
+        complete = sum(
+            1
+            for u in units
+            if all((d := known.get(u, {}).get(c)) is not None and d <= on for c in Check)
+        )
+        points.append(TrendPoint(on, passed, complete))
+        if on == day:
+            return points
+        on += datetime.timedelta(weeks=1)

@@ -204,3 +204,24 @@ def test_scorecard_shows_when_each_check_first_passed(login, pair):
 def test_reform_office_home_is_the_scorecard(login):
     response = login("reform").get("/home/", follow=True)
     assert response.redirect_chain[-1][0].endswith("/reform/scorecard/")
+
+
+def test_trend_counts_the_units_in_place_week_by_week(login, pair):
+    good, _bad = pair
+    day = today()
+    record_checks(day - datetime.timedelta(days=10))  # the demo county's units, partly
+    record_checks(day)  # and now the complete unit too
+    points = selectors.trend(day, weeks=3)
+    assert [p.day for p in points] == [day - datetime.timedelta(days=n) for n in (14, 7, 0)]
+    listed = selectors.scorecard_units()
+    for p in points:
+        for check, passed in zip(Check, p.passed, strict=True):
+            expected = CheckPassed.objects.filter(
+                kind=check, first_passed_on__lte=p.day, unit__in=listed
+            ).count()
+            assert passed == expected
+    assert points[0].passed == [0] * 6 and sum(points[1].passed) > 0
+    assert points[2].complete > points[1].complete
+    assert CheckPassed.objects.filter(unit=good, first_passed_on__isnull=False).count() == 6
+    body = login("reform").get("/reform/scorecard/").content.decode()
+    assert "达标进度" in body and "六项全部到位" in body
