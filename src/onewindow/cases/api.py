@@ -6,6 +6,7 @@ import secrets
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
@@ -21,6 +22,7 @@ from onewindow.cases.services import combined
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.common import crypto, limits
 from onewindow.common.schemas import Id, Pages, Problem, validated
+from onewindow.org.permissions import allows
 
 router = Router(tags=["办件"])
 # Mounted before `router`: its paths would otherwise be taken for a case id.
@@ -242,6 +244,8 @@ def _staff_route(action: Action) -> None:
     )
 
     def take(request, case_id: Id, payload: Body):
+        if not allows(request.auth, "cases.act"):
+            raise PermissionDenied("您的角色不能办理办件。")
         case = selectors.case_get_for_user(case_id, user=request.auth)
         data = action.schema.model_validate(payload.dict(exclude={"version"}))
         try:

@@ -54,7 +54,7 @@ def filing_list(request):
         item_form = UndeterminedItemForm(
             request.POST if kind == Filing.Kind.UNDETERMINED_ITEM else None, unit=unit
         )
-        if unit.lead_section_id is None:
+        if svc.needs_lead_section_plan(unit):
             plan_form = LeadSectionPlanForm(
                 request.POST if kind == Filing.Kind.LEAD_SECTION_PLAN else None
             )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from onewindow.catalog.models import Item
 from onewindow.common import limits
-from onewindow.org.models import Unit, User
+from onewindow.org.models import Section, Unit, User
 from onewindow.org.permissions import allows, scope_to_unit
 from onewindow.reform.models import Filing
 
@@ -146,6 +146,13 @@ def undetermined_item_file(
     return filing
 
 
+def needs_lead_section_plan(unit: Unit) -> bool:
+    """S1: a unit without a lead section, or whose lead section is neither a separate approval
+    section nor carries the "行政审批服务" sign, files its plan with the approval bureau."""
+    section = unit.lead_section
+    return section is None or section.mode == Section.Mode.ORDINARY
+
+
 @transaction.atomic
 def lead_section_plan_file(
     *,
@@ -159,7 +166,7 @@ def lead_section_plan_file(
     today = today or timezone.localdate()
     _require_may_file(acting_user, unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    if unit.lead_section_id is not None:
+    if not needs_lead_section_plan(unit):
         raise ValidationError(
             f"{unit_name(unit)}已明确牵头股室（{unit.lead_section.name}），无需报备牵头股室设置方案。"
         )

@@ -20,7 +20,7 @@ from onewindow import workdays
 from onewindow.common import limits
 from onewindow.org.models import Unit, User
 from onewindow.org.permissions import allows
-from onewindow.reform.models import Check, SpotCheck, Weight
+from onewindow.reform.models import Check, Round, SpotCheck, Weight
 
 # The largest deduction one spot check may cost a unit: the whole score.
 MAX_DEDUCTION = Decimal(100)
@@ -105,6 +105,12 @@ def spot_check_record(
                 )
     if errors:
         raise ValidationError(errors)
+    if round is None:  # the round in force that day, so the deduction counts in its scorecard
+        round = (
+            Round.objects.filter(active=True, starts_on__lte=checked_on, ends_on__gte=checked_on)
+            .order_by("-starts_on")
+            .first()
+        )
     return SpotCheck.objects.create(
         unit=unit,
         round=round,

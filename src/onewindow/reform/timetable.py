@@ -164,7 +164,9 @@ def round_create(
     """A round with its tasks (the seed's six in the start year unless given) and its units
     (every unit in the reform unless given)."""
     _check_allowed(acting_user)
-    tasks = _clean_tasks(default_tasks(starts_on.year) if tasks is None and starts_on else tasks)
+    tasks = _clean_tasks(
+        default_tasks(starts_on.year) if tasks is None and starts_on else tasks or []
+    )
     validate(name=name, starts_on=starts_on, ends_on=ends_on, report_due=report_due, tasks=tasks)
     rnd = Round.objects.create(
         name=name.strip(),

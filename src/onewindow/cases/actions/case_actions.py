@@ -25,6 +25,26 @@ def _who(move: str):
     return lambda actor, case: refusal(actor, case, step)
 
 
+def _at_hall_window(actor: Actor, case) -> str | None:
+    """受理 is made at a hall window serving the case's unit (S13), whatever power one holds."""
+    reason = refusal(actor, case, MOVES["accept"])
+    if reason is None and not actor.hall_posts(case.unit_id):
+        reason = f"大厅事项只能在服务{case.unit}的窗口受理（S13），您没有在岗的此类窗口。"
+    return reason
+
+
+def _deciding(move: str):
+    """A decision waits for the 容缺 materials (the service refuses it until they are in)."""
+
+    def check(actor: Actor, case) -> str | None:
+        reason = refusal(actor, case, MOVES[move])
+        if reason is None and case.rongque_open:
+            reason = "容缺材料尚未补齐：窗口登记“容缺材料已补齐”后才能作出决定。"
+        return reason
+
+    return check
+
+
 def _common(actor: Actor, case: Case, version: int | None) -> dict:
     return {"acting_user": actor.user, "case": case, "expected_version": version, "day": actor.day}
 
@@ -104,12 +124,12 @@ class DeliverIn(Schema):
     mode: str = Field("", title="送达方式", description="collect 窗口领取 / mail 邮寄送达")
     recipient: str = Field("", title="领取人", max_length=limits.NAME)
     recipient_id: str = Field("", title="领取人身份证号", max_length=18)
-    receipt_signed: str = Field("", title="已在送达回证签字")
-    address: str = Field("", title="邮寄地址")
+    receipt_signed: str = Field("", title="已在送达回证签字", max_length=10)
+    address: str = Field("", title="邮寄地址", max_length=limits.NOTE)
     carrier: str = Field("", title="快递公司", max_length=limits.NAME)
     tracking: str = Field("", title="运单号", max_length=limits.NAME)
-    fee: str = Field("", title="收费金额（元）")
-    postage: str = Field("", title="邮寄费用（元）")
+    fee: str = Field("", title="收费金额（元）", max_length=20)
+    postage: str = Field("", title="邮寄费用（元）", max_length=20)
 
 
 # --- page forms that are more than one field a name -----------------------------------------
@@ -306,7 +326,13 @@ def _action(name, run, *, move=None, **kw) -> Action:
 S = State
 ACTIONS: list[Action] = [
     _action(
-        "accept", _accept, schema=AcceptIn, form=_accept_form, notice="accept", show_refused=False
+        "accept",
+        _accept,
+        schema=AcceptIn,
+        form=_accept_form,
+        refusal=_at_hall_window,
+        notice="accept",
+        show_refused=False,
     ),
     _action(
         "notify_correction",
@@ -322,10 +348,12 @@ ACTIONS: list[Action] = [
         "decide_at_window",
         _decide_at_window,
         schema=DecisionIn,
-        applies=lambda actor, case: case.item.is_instant,
+        refusal=_deciding("decide_at_window"),
+        # 一件事 children move by stage, released by the system (services.sync_parent).
+        applies=lambda actor, case: case.item.is_instant and not case.parent_id,
         notice="decision",
     ),
-    _action("transfer", _transfer, schema=OpinionIn),
+    _action("transfer", _transfer, schema=OpinionIn, applies=lambda actor, c: not c.parent_id),
     _action(
         "take_over",
         _take_over,
@@ -337,9 +365,16 @@ ACTIONS: list[Action] = [
         "forward",
         _forward,
         schema=ForwardIn,
-        applies=_by_comprehensive,
+        applies=lambda actor, case: _by_comprehensive(actor, case) and not case.parent_id,
     ),
-    _action("decide", _decide, schema=DecisionIn, notice="decision", api=True),
+    _action(
+        "decide",
+        _decide,
+        schema=DecisionIn,
+        refusal=_deciding("decide"),
+        notice="decision",
+        api=True,
+    ),
     _action(
         "papers_collected",
         _papers,

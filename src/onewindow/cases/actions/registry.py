@@ -110,4 +110,6 @@ def perform(
     actor = Actor(user, day or timezone.localdate())
     if not isinstance(data, action.schema):
         raise ValidationError("输入与操作不符。")
+    if not action.applies(actor, subject):  # what the page would not offer, posted anyway
+        raise ValidationError(f"该办件目前不适用“{action.label}”。")
     return action.run(actor, subject, data, version, files or {})

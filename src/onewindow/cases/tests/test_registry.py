@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template import engines
 
 from onewindow.cases import services
@@ -14,6 +14,7 @@ from onewindow.cases.actions import case_actions, combined_actions, offers, perf
 from onewindow.cases.permissions import Actor
 from onewindow.cases.tests.conftest import DAY, submit, user
 from onewindow.cases.workflow import MOVES, State, Who
+from onewindow.org.models import WindowPost
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +132,54 @@ def test_the_navigation_counts_the_cases_waiting_for_a_registry_move(login, cler
     assert after["/cases/review/"] == (before["/cases/review/"] or 0) + 1
     body = login("teamlead").get("/cases/review/").content.decode()
     assert f"待办{after['/cases/review/']}件" in body
+
+
+def test_acceptance_is_offered_only_to_someone_at_a_hall_window_of_the_unit(clerk_post):
+    """The letter's team leader holds the power to accept but no hall post: 受理 is not offered
+    to them as a move they could make (the service would refuse it, S13)."""
+    case = submit("食品生产许可")
+    accept = case_actions.BY_NAME["accept"]
+    leader = next(o for o in offers([accept], Actor(user("teamlead"), DAY), case))
+    assert not leader.allowed and "S13" in leader.reason
+    clerk = next(o for o in offers([accept], Actor(user("clerk"), DAY), case))
+    assert clerk.allowed
+
+
+def test_a_later_stage_of_a_combined_service_is_not_moved_by_hand():
+    from onewindow.cases.tests.test_combined import RESTAURANT, _accepted
+
+    post = WindowPost.objects.get(staff_a__user__username="zhclerk", kind="comprehensive")
+    parent = _accepted(RESTAURANT, post)
+    later = parent.children.get(stage=2, item__name="设置大型户外广告审批")
+    assert later.state == State.ACCEPTED
+    found = {
+        o.action.name for o in offers(case_actions.ACTIONS, Actor(user("zhclerk"), DAY), later)
+    }
+    assert not {"forward", "transfer", "decide_at_window"} & found
+    forward = case_actions.BY_NAME["forward"]
+    with pytest.raises(ValidationError, match="不适用"):
+        perform(forward, user=user("zhclerk"), subject=later, data=forward.schema(), day=DAY)
+
+
+def test_a_decision_waits_for_the_rongque_materials_and_says_so(clerk_post):
+    case = submit("食品生产许可")
+    case.rongque_open = True  # as a 容缺 acceptance leaves it, without building one here
+    department = case_actions.BY_NAME["decide"].refusal(Actor(user("reviewer"), DAY), case)
+    assert department is not None and "容缺材料尚未补齐" in department
+
+
+def test_the_staff_api_needs_csrf_and_a_role_that_acts_on_cases(clerk_post):
+    from django.test import Client
+
+    case = _accepted_at_department_window(clerk_post)
+    url = f"/api/cases/{case.pk}/actions/transfer"
+    body = json.dumps({"opinion": "同意", "version": case.version})
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(user("teamlead"))
+    assert strict.post(url, body, content_type="application/json").status_code == 403
+    case.refresh_from_db()
+    assert case.state == State.ACCEPTED
+    inspector = Client()
+    inspector.force_login(user("inspector"))
+    refused = inspector.post(url, body, content_type="application/json")
+    assert refused.status_code in (403, 404) and case.state == State.ACCEPTED

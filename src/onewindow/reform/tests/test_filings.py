@@ -204,10 +204,22 @@ def test_filing_through_the_page(s, client):
 
 
 def test_lead_section_named_after_the_plan_ends_the_need(s):
-    """Once the unit names its lead section, no further plan is taken."""
+    """Once the unit names its lead section as a separate approval section, no further plan is
+    taken (an ordinary section named lead still needs one: see the test above)."""
     plan_filing(s)
-    section = org_services.section_create(unit=s.no_section, name="行政审批服务股")
+    section = org_services.section_create(
+        unit=s.no_section, name="行政审批服务股", mode="separate", hall_presence="whole"
+    )
     org_services.unit_set_leadership(unit=s.no_section, leader_in_charge=None, lead_section=section)
     with pytest.raises(ValidationError, match="已明确牵头股室（行政审批服务股）"):
         plan_filing(s)
     assert Filing.objects.count() == 1
+
+
+def test_a_unit_whose_lead_section_is_an_ordinary_section_files_its_plan(s):
+    """S1: neither a separate approval section nor the sign: it files the plan the check asks."""
+    section = s.unit.lead_section
+    section.mode = section.Mode.ORDINARY
+    section.save(update_fields=["mode"])
+    filing = plan_filing(s, acting_user=s.supervisor, unit=s.unit)
+    assert (filing.kind, filing.unit) == ("lead_section_plan", s.unit)

@@ -182,3 +182,18 @@ def test_weights_page(login):
     assert not Weight.objects.exists()
     assert client.post("/reform/weights/", POINTS).status_code == 302
     assert inspection.weights() == POINTS
+
+
+def test_a_spot_check_belongs_to_the_round_in_force_on_its_day():
+    """So that a deduction entered on the page (which names no round) counts in the scorecard."""
+    from onewindow.reform.models import Round
+
+    unit = UnitFactory()
+    current = Round.objects.create(
+        name="测试轮次",
+        starts_on=D(2026, 11, 1),
+        ends_on=D(2026, 12, 31),
+        report_due=D(2026, 12, 20),
+    )
+    assert _record(unit, checked_on=D(2026, 11, 16)).round == current
+    assert _record(unit, checked_on=D(2026, 10, 30), rectify_days=20).round is None
