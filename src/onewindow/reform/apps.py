@@ -8,3 +8,8 @@ class ReformConfig(AppConfig):
 
     def ready(self) -> None:
         from onewindow.reform import permissions  # noqa: F401  (registers the named permissions)
+        from onewindow.reform.inspection import deductions
+        from onewindow.supervision.appraisal import UNIT_DEDUCTIONS
+
+        if deductions not in UNIT_DEDUCTIONS:  # S16: spot checks count in the unit appraisal
+            UNIT_DEDUCTIONS.append(deductions)

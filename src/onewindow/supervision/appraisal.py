@@ -14,10 +14,13 @@ from onewindow.cases.models import Case
 from onewindow.documents import pdf, xlsx
 from onewindow.documents.dates import cn_date
 from onewindow.org.models import Staff, Unit, WindowPost
-from onewindow.reform.inspection import deductions as spot_deductions
 from onewindow.supervision.models import Anomaly, Order, Rating, Rules, Ticket, Warning
 
 LEVELS = {"unit": "unit_id", "window": "window_post_id", "staff": "accepted_by_id"}
+# Deductions other apps add to a unit's score for a period: callables (first, last) → {unit id:
+# points}. The reform app registers its spot checks here (reform.apps), so supervision, which
+# sits below reform, imports nothing of it.
+UNIT_DEDUCTIONS: list = []
 GRADES = ("优秀", "良好", "合格", "不合格")
 
 
@@ -135,8 +138,9 @@ def appraise(period: str, level: str = "unit", keys=None) -> list[Row]:
     # S16: the deductions of the reform office's and supervisors' spot checks made in the
     # period count against the unit (a unit with only a spot check gets a row too).
     if level == "unit":
-        for k, points in spot_deductions(first, last).items():
-            row(k).spot_deduction = points
+        for deductions in UNIT_DEDUCTIONS:
+            for k, points in deductions(first, last).items():
+                row(k).spot_deduction += points
     rules = Rules.current()
     for r in rows.values():
         _score(r, rules)
