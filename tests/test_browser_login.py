@@ -7,7 +7,7 @@ pytestmark = pytest.mark.browser
 HOMES = [
     ("clerk", "/window/", "我的窗口"),
     ("hallmgr", "/hall/", "未配备B岗的窗口"),
-    ("reform", "/reform/units/", "机构到位情况"),
+    ("reform", "/reform/scorecard/", "“六个到位”评分表"),
     ("applicant", "/me/", "办事大厅"),
 ]
 
