@@ -162,7 +162,8 @@ def lead_section_plan_file(
     plan_due: datetime.date | None,
     today: datetime.date | None = None,
 ) -> Filing:
-    """File the plan of a unit that has not yet named its lead section (S1)."""
+    """File the plan of a unit without a lead section, or whose lead section is an ordinary
+    section (S1: `needs_lead_section_plan`)."""
     today = today or timezone.localdate()
     _require_may_file(acting_user, unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
