@@ -274,6 +274,9 @@ class Staff(models.Model):
     establishment = models.CharField(
         "编制情况", max_length=12, choices=Establishment.choices, default=Establishment.ESTABLISHED
     )
+    # S4 / S15 人员到位: staff on a window post are established staff, or the exception (who
+    # approved a contract or seconded person at the window, and why) is recorded here.
+    establishment_exception = models.CharField("非在编人员上岗例外说明", max_length=200, blank=True)
     active = models.BooleanField("在岗", default=True)
 
     class Meta:

@@ -127,7 +127,17 @@ def staff(unit, d) -> list[Fact]:
         for person in filter(None, (post.staff_a, post.staff_b)):
             if person.unit_id != unit.pk:
                 continue  # a comprehensive window's other units answer for their own staff
-            if person.establishment != Staff.Establishment.ESTABLISHED:
+            exception = person.establishment_exception.strip()
+            if person.establishment != Staff.Establishment.ESTABLISHED and exception:
+                facts.append(
+                    Fact(
+                        f"{where}的{person.name}为{person.get_establishment_display()}人员，"
+                        f"例外已记录：{exception}",
+                        True,
+                        windows,
+                    )
+                )
+            elif person.establishment != Staff.Establishment.ESTABLISHED:
                 facts.append(
                     Fact(
                         f"{where}的{person.name}为{person.get_establishment_display()}人员，"

@@ -163,6 +163,17 @@ def test_staff_not_established_fails(desk):
     assert_fails(desk.unit, Check.STAFF, "未记录例外说明")
 
 
+def test_staff_not_established_with_the_exception_recorded_passes(desk):
+    """The issue's "(or the exception is recorded)": the reason on the staff record."""
+    Staff.objects.filter(pk=desk.clerk_b.staff.pk).update(
+        establishment=Staff.Establishment.OTHER,
+        establishment_exception="县编办2026年第3号批复：借调人员在窗口B岗工作至年底",
+    )
+    result = unit_checks(desk.unit, today())[Check.STAFF]
+    assert result.passed, [f.text for f in result.failing]
+    assert any("例外已记录：县编办2026年第3号批复" in f.text for f in result.facts)
+
+
 def test_staff_no_longer_active_on_a_post_fails(desk):
     Staff.objects.filter(pk=desk.clerk.staff.pk).update(active=False)
     assert_fails(desk.unit, Check.STAFF, "已不在岗")
@@ -406,6 +417,12 @@ def test_case_event_not_pushed_fails(desk):
 def test_anomaly_left_open_past_its_deadline_fails(desk):
     anomaly(desk, Anomaly.Rule.FAST_PROMISED, detected_on=today() - datetime.timedelta(days=60))
     assert_fails(desk.unit, Check.SUPERVISION, "仍未说明")
+
+
+def test_only_off_system_anomalies_count_for_supervision_in_place(desk):
+    """A fee on a free item left open is supervision's matter, not off-system handling."""
+    anomaly(desk, Anomaly.Rule.FEE_ON_FREE_ITEM, detected_on=today() - datetime.timedelta(days=60))
+    assert unit_checks(desk.unit, today())[Check.SUPERVISION].passed
 
 
 def test_recent_or_explained_anomaly_passes(desk):
