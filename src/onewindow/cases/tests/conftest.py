@@ -47,3 +47,32 @@ def submit(item_name: str, *, complete: bool = True, day=DAY, **kw):
         day=day,
         **kw,
     )
+
+
+# --- factory-based helpers (issue 16 item 5): no demo names -------------------------------
+
+
+@pytest.fixture
+def desk(db):
+    """One unit's working set made by the factories (see `onewindow.testing.factories`)."""
+    from onewindow.testing.factories import DeskFactory
+
+    return DeskFactory()
+
+
+def submit_at(desk, item=None, *, complete: bool = True, day=DAY, **kw):
+    """A window application at `desk` (of its promised item unless `item`) by its clerk;
+    `complete` marks every material received."""
+    item = item or desk.item
+    given = []
+    if complete:
+        given = [{"material_id": m.pk, "status": "paper"} for m in item.materials.all()]
+    return services.application_submit(
+        acting_user=kw.pop("acting_user", None) or desk.clerk,
+        item=item,
+        channel=kw.pop("channel", Channel.WINDOW),
+        applicant=kw.pop("applicant", APPLICANT),
+        materials=given,
+        day=day,
+        **kw,
+    )

@@ -9,18 +9,23 @@ import time_machine
 
 from onewindow.cases import notices
 from onewindow.cases.tests.conftest import APPLICANT
-from onewindow.demo.county import DEMO_APPLICANT_ID
-from onewindow.supervision.tests.test_ratings import closed_case
+from onewindow.cases.workflow import State
+from onewindow.testing.factories import ApplicantFactory, CaseFactory, id_number
 
 pytestmark = pytest.mark.django_db
-MINE = {**APPLICANT, "applicant_name": "张三", "applicant_id": DEMO_APPLICANT_ID}
+MINE = {**APPLICANT, "applicant_name": "张三", "applicant_id": id_number(612)}
 NOW = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @time_machine.travel(NOW, tick=False)
-def test_i15_17_applicant_downloads_own_notices_not_others(login):
+def test_i15_17_applicant_downloads_own_notices_not_others(client, desk):
+    def closed_case(applicant):
+        return CaseFactory(
+            desk=desk, item=desk.instant_item, state=State.CLOSED, applicant=applicant
+        )
+
     mine, theirs = closed_case(MINE), closed_case(APPLICANT)
-    client = login("applicant")
+    client.force_login(ApplicantFactory(identity=MINE["applicant_id"]))
     kinds = notices.available(mine)
     assert "accept" in kinds and "decision" in kinds
     page = client.get(f"/me/cases/{mine.pk}/").content.decode()
