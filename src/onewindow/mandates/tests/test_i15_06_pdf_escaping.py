@@ -6,13 +6,14 @@ from onewindow.catalog.models import Item
 from onewindow.documents.tests.pdftext import HOSTILE, assert_verbatim
 from onewindow.mandates import documents
 from onewindow.mandates.models import Letter
+from onewindow.testing.factories import DeskFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_i15_06_letter_pdf_draws_hostile_text_verbatim():
     letter = Letter.objects.select_related("unit", "supervisor", "team_leader").get(
-        unit__short_name="县市监局"
+        pk=DeskFactory().letter.pk
     )
     first = letter.powers.order_by("item__basic_code").first()
     Item.objects.filter(pk=first.item_id).update(name=HOSTILE)
