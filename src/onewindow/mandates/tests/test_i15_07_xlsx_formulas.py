@@ -5,13 +5,16 @@ import pytest
 from onewindow.catalog.models import Item
 from onewindow.documents.tests.xlsxcheck import FORMULAS, assert_text_not_formulas
 from onewindow.mandates import documents
-from onewindow.mandates.models import ItemPower, Letter
+from onewindow.mandates.models import ItemPower
+from onewindow.testing.factories import ItemFactory, LetterFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_i15_07_attachment5_keeps_formula_like_text_as_text():
-    letter = Letter.objects.get(unit__short_name="县市监局")
+    unit = UnitFactory()
+    ItemFactory.create_batch(2, unit=unit, instant=True)  # S5 suggests decision for both
+    letter = LetterFactory(unit=unit)
     decided = letter.powers.filter(power=ItemPower.Power.DECISION).order_by("item__basic_code")
     assert decided.count() >= 2
     first, second = decided[0], decided[1]
