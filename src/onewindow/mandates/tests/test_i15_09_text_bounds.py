@@ -9,22 +9,24 @@ from django.core.exceptions import ValidationError
 from onewindow.common import limits
 from onewindow.mandates import services
 from onewindow.mandates.models import Letter
-from onewindow.org.models import Unit, User
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import DeskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def reform():
-    return User.objects.get(username="reform")
+    return UserFactory(roles=[RoleCode.REFORM_OFFICE])
 
 
 def test_i15_09_letter_and_seal_texts_are_bounded(reform):
-    unit = Unit.objects.get(short_name="县市监局")
+    desk = DeskFactory()  # with a filed letter
+    unit = desk.unit
     data = {
         "legal_representative": "张局长",
-        "supervisor": unit.leader_in_charge,
-        "team_leader": unit.lead_section.head,
+        "supervisor": desk.winsup.staff,
+        "team_leader": desk.teamlead.staff,
         "clauses": [1, 2, 3, 4, 5, 6],
         "valid_from": datetime.date(2030, 1, 1),
         "valid_until": datetime.date(2031, 12, 31),
