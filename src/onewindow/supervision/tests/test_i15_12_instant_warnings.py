@@ -9,15 +9,14 @@ import pytest
 from onewindow import workdays
 from onewindow.cases import services
 from onewindow.cases.models import Case
-from onewindow.cases.tests.conftest import DAY, submit, user
+from onewindow.cases.tests.conftest import DAY
 from onewindow.cases.workflow import Light
-from onewindow.org.models import WindowPost
 from onewindow.supervision import services as supervision
 from onewindow.supervision.models import Message, Warning
+from onewindow.testing.factories import CaseFactory, DeskFactory
 
 pytestmark = pytest.mark.django_db
 
-INSTANT = "个体工商户设立登记"
 NOW = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
@@ -27,9 +26,9 @@ def _light(case) -> str:
 
 def test_i15_12_an_instant_case_is_not_warned_when_it_is_accepted(time_machine):
     time_machine.move_to(NOW, tick=False)
-    post = WindowPost.objects.get(staff_a__user__username="clerk", kind="department")
-    case = submit(INSTANT, day=DAY)
-    case = services.case_accept(acting_user=user("clerk"), case=case, window_post=post, day=DAY)
+    desk = DeskFactory()
+    case = CaseFactory(desk=desk, item=desk.instant_item, day=DAY)
+    case = services.case_accept(acting_user=desk.clerk, case=case, window_post=desk.post, day=DAY)
     assert case.due_date == DAY and case.yellow_from is None
     supervision.scan(DAY)
     supervision.sweep(DAY)
