@@ -6,11 +6,11 @@ import datetime
 import pytest
 
 from onewindow.cases.models import Case
-from onewindow.cases.tests.conftest import submit, user
 from onewindow.documents.tests.pdftext import HOSTILE, SHORT_HOSTILE, assert_verbatim
 from onewindow.documents.tests.xlsxcheck import FORMULAS, assert_text_not_formulas
 from onewindow.org.models import Staff, Unit
 from onewindow.supervision import appraisal
+from onewindow.testing.factories import CaseFactory, DeskFactory
 
 pytestmark = pytest.mark.django_db
 NOV = datetime.date(2026, 11, 10)
@@ -19,8 +19,9 @@ NOV = datetime.date(2026, 11, 10)
 def _dispatching_unit(staff_name: str, unit_name: str) -> Unit:
     """The clerk's home unit, named `unit_name`, with the clerk (named `staff_name`) having
     decided a case in November 2026, so the appraisal lists them."""
-    case = submit("食品生产许可", day=NOV)
-    clerk = user("clerk").staff
+    desk = DeskFactory()
+    case = CaseFactory(desk=desk, day=NOV)
+    clerk = desk.clerk.staff
     Case.objects.filter(pk=case.pk).update(
         state="closed",
         accepted_on=NOV,
