@@ -7,8 +7,8 @@ import pytest
 
 from onewindow import jobs
 from onewindow.cases.models import Case
-from onewindow.cases.workflow import Light
-from onewindow.supervision.tests.test_scan import _transferred
+from onewindow.cases.workflow import Light, State
+from onewindow.testing.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_in_process_scheduler_runs_each_job_and_survives_a_failure():
 
 
 def test_the_scan_job_moves_lights():
-    case = _transferred(datetime.date.today())
+    case = CaseFactory(state=State.TRANSFERRED, day=datetime.date.today())
     jobs.run("supervision-scan")
     assert Case.objects.get(pk=case.pk).light in (Light.GREEN, Light.YELLOW)
 
