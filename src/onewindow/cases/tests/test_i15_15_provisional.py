@@ -10,36 +10,40 @@ import pytest
 from onewindow import workdays
 from onewindow.cases import notices, services
 from onewindow.cases.models import Case
-from onewindow.cases.tests.conftest import submit, user
+from onewindow.cases.tests.conftest import submit_at
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import DeskFactory, UserFactory
 from onewindow.workdays import services as calendar
 from onewindow.workdays.models import CalendarDay, CalendarRevision, CalendarYear, DayKind
 
 pytestmark = pytest.mark.django_db
 
-PROMISED = "食品生产许可"  # 10 working days
 LATE_DECEMBER = datetime.date(2026, 12, 21)  # a Monday: 10 working days reach into 2027
 EARLY_DECEMBER = datetime.date(2026, 12, 1)
 SH = ZoneInfo("Asia/Shanghai")
 NOTE = "（暂定，待国务院公布节假日安排后重算）"
 
 
-def _accepted(clerk_post, time_machine, day: datetime.date) -> Case:
+@pytest.fixture
+def desk(db):
+    return DeskFactory(item__promised_limit=10)  # 10 working days
+
+
+def _accepted(desk, time_machine, day: datetime.date) -> Case:
     time_machine.move_to(datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=SH), tick=False)
-    case = submit(PROMISED, day=day)
-    return services.case_accept(
-        acting_user=user("clerk"), case=case, window_post=clerk_post, day=day
-    )
+    case = submit_at(desk, day=day)
+    return services.case_accept(acting_user=desk.clerk, case=case, window_post=desk.post, day=day)
 
 
-def test_i15_15_a_provisional_due_date_is_marked_everywhere(clerk_post, time_machine, login):
+def test_i15_15_a_provisional_due_date_is_marked_everywhere(desk, time_machine, client):
     workdays.reload()
     assert 2027 in workdays.current().provisional_years
-    firm = _accepted(clerk_post, time_machine, EARLY_DECEMBER)
-    case = _accepted(clerk_post, time_machine, LATE_DECEMBER)
+    firm = _accepted(desk, time_machine, EARLY_DECEMBER)
+    case = _accepted(desk, time_machine, LATE_DECEMBER)
     assert case.due_date.year == 2027 and case.due_provisional
     assert not firm.due_provisional
 
-    client = login("clerk")
+    client.force_login(desk.clerk)
     body = client.get(f"/cases/{case.pk}/").content.decode()
     assert "暂定" in body and "国务院" in body
     assert "暂定" not in client.get(f"/cases/{firm.pk}/").content.decode()
@@ -55,17 +59,19 @@ def test_i15_15_a_provisional_due_date_is_marked_everywhere(clerk_post, time_mac
     listed = {r["id"]: r for r in client.get("/api/cases/").json()["items"]}
     assert listed[case.pk]["due_date_provisional"] is True
 
-    services.case_transfer(acting_user=user("teamlead"), case=case, day=LATE_DECEMBER)
-    assert "暂定" in login("reviewer").get("/cases/department/").content.decode()
+    services.case_transfer(acting_user=desk.teamlead, case=case, day=LATE_DECEMBER)
+    client.force_login(desk.reviewer)
+    assert "暂定" in client.get("/cases/department/").content.decode()
     # The supervisors' drill-down list of the same unit's cases.
-    drill = login("inspector").get(f"/supervision/cases/?unit={case.unit_id}").content.decode()
+    client.force_login(UserFactory(roles=[RoleCode.SUPERVISOR]))  # 电子监察
+    drill = client.get(f"/supervision/cases/?unit={case.unit_id}").content.decode()
     assert case.number in drill and "暂定" in drill
 
 
 def test_i15_15_the_mark_goes_when_the_year_is_entered(
-    clerk_post, time_machine, django_capture_on_commit_callbacks
+    desk, time_machine, django_capture_on_commit_callbacks
 ):
-    case = _accepted(clerk_post, time_machine, LATE_DECEMBER)
+    case = _accepted(desk, time_machine, LATE_DECEMBER)
     due = case.due_date
     assert case.due_provisional
     # The schedule as published: New Year's Day alone in the first weeks, as provisionally
@@ -80,7 +86,10 @@ def test_i15_15_the_mark_goes_when_the_year_is_entered(
     try:
         with django_capture_on_commit_callbacks(execute=True):
             calendar.calendar_enter_year(
-                acting_user=user("reform"), year=2027, source="国办发明电〔2026〕X号", days=days
+                acting_user=UserFactory(roles=[RoleCode.REFORM_OFFICE]),
+                year=2027,
+                source="国办发明电〔2026〕X号",
+                days=days,
             )
         case.refresh_from_db()
         assert case.due_date == due and not case.due_provisional
