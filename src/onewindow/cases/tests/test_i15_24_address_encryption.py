@@ -8,8 +8,7 @@ from django.db import connection
 
 from onewindow.cases import services
 from onewindow.cases.models import Case
-from onewindow.cases.tests.conftest import DAY, submit, user
-from onewindow.org.models import WindowPost
+from onewindow.cases.tests.conftest import DAY, submit_at
 
 pytestmark = pytest.mark.django_db
 
@@ -28,15 +27,14 @@ def _raw(pk):
     return f"{raw} {readable}"
 
 
-def _mailed():
-    post = WindowPost.objects.get(staff_a__user__username="clerk", kind="department")
-    case = submit("个体工商户设立登记")
-    case = services.case_accept(acting_user=user("clerk"), case=case, window_post=post, day=DAY)
+def _mailed(desk):
+    case = submit_at(desk, desk.instant_item)
+    case = services.case_accept(acting_user=desk.clerk, case=case, window_post=desk.post, day=DAY)
     case = services.case_decide_at_window(
-        acting_user=user("clerk"), case=case, result="approved", day=DAY
+        acting_user=desk.clerk, case=case, result="approved", day=DAY
     )
     return services.case_deliver(
-        acting_user=user("clerk"),
+        acting_user=desk.clerk,
         case=case,
         mode="mail",
         day=DAY,
@@ -44,14 +42,14 @@ def _mailed():
     )
 
 
-def test_i15_24_mailing_address_is_encrypted_at_rest():
-    case = _mailed()
+def test_i15_24_mailing_address_is_encrypted_at_rest(desk):
+    case = _mailed(desk)
     assert ADDRESS not in str(_raw(case.pk))
     assert Case.objects.get(pk=case.pk).delivery_detail["address"] == ADDRESS
 
 
-def test_i15_24_migration_encrypts_existing_addresses():
-    case = _mailed()
+def test_i15_24_migration_encrypts_existing_addresses(desk):
+    case = _mailed(desk)
     with connection.cursor() as cursor:  # a row as written before the change
         cursor.execute(
             "UPDATE cases_case SET delivery_detail = %s WHERE id = %s",
