@@ -27,15 +27,16 @@ class Combo:
         return self.desks[0]
 
 
-def combo(units: int = 4, *, staged: bool = True, hall: Hall | None = None) -> Combo:
+def combo(units: int = 4, *, staged: bool = True, hall: Hall | None = None, **service) -> Combo:
     """A published 一件事 of the promised items of `units` new desks. `staged`: the lead unit's
     item is stage 1 and the others run in parallel in stage 2 (like 开办餐饮店); otherwise all
-    run in one stage (like 新生儿出生一件事)."""
+    run in one stage (like 新生儿出生一件事). `service`: more fields for
+    `CombinedServiceFactory`."""
     hall = hall or HallFactory()
     desks = [DeskFactory(hall=hall) for _ in range(units)]
     items = [d.item for d in desks]
     stages = {item.pk: (1 if n == 0 or not staged else 2) for n, item in enumerate(items)}
-    service = CombinedServiceFactory(items=items, stages=stages)
+    service = CombinedServiceFactory(items=items, stages=stages, **service)
     post = WindowPostFactory(
         hall=hall, kind=WindowPost.Kind.COMPREHENSIVE, units=[d.unit for d in desks]
     )
