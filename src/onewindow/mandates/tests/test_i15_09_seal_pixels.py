@@ -11,12 +11,14 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onewindow.cases import notices
-from onewindow.cases import services as case_services
-from onewindow.cases.tests.conftest import DAY, submit, user
+from onewindow.cases.tests.conftest import DAY
+from onewindow.cases.workflow import State
 from onewindow.documents.tests import pdftext, samples
 from onewindow.mandates import services
 from onewindow.mandates.models import Seal
-from onewindow.org.models import Staff, Unit, User, WindowPost
+from onewindow.org.models import Staff
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import CaseFactory, DeskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -27,9 +29,14 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def _save(unit, upload):
+@pytest.fixture
+def reform():
+    return UserFactory(roles=[RoleCode.REFORM_OFFICE])
+
+
+def _save(reform, unit, upload):
     return services.seal_save(
-        acting_user=User.objects.get(username="reform"),
+        acting_user=reform,
         unit=unit,
         data={
             "enabled": True,
@@ -40,27 +47,23 @@ def _save(unit, upload):
     )
 
 
-def test_i15_09_seal_images_are_limited_in_pixels(settings):
-    unit = Unit.objects.get(short_name="县市监局")
+def test_i15_09_seal_images_are_limited_in_pixels(settings, reform):
+    unit = DeskFactory().unit
     with pytest.raises(ValidationError, match="12000×12000像素，超过上限2000×2000像素"):
-        _save(unit, SimpleUploadedFile("seal.png", samples.png_header(12000, 12000)))
+        _save(reform, unit, SimpleUploadedFile("seal.png", samples.png_header(12000, 12000)))
     with pytest.raises(ValidationError, match="只接受PNG、JPG"):
-        _save(unit, SimpleUploadedFile("seal.png", samples.SVG))
-    seal = _save(unit, SimpleUploadedFile("seal.png", samples.image(300, 300)))
+        _save(reform, unit, SimpleUploadedFile("seal.png", samples.SVG))
+    seal = _save(reform, unit, SimpleUploadedFile("seal.png", samples.image(300, 300)))
     assert seal.impression.name.endswith(".png")
     settings.SEAL_IMAGE_MAX_SIDE = 200
     with pytest.raises(ValidationError, match="超过上限200×200像素"):
-        _save(unit, SimpleUploadedFile("seal2.png", samples.image(300, 300)))
+        _save(reform, unit, SimpleUploadedFile("seal2.png", samples.image(300, 300)))
 
 
 @time_machine.travel(NOW, tick=False)
-def test_i15_09_a_notice_leaves_out_an_oversized_stored_seal():
-    post = WindowPost.objects.get(staff_a__user__username="clerk", kind="department")
-    case = submit("食品生产许可")
-    case = case_services.case_accept(
-        acting_user=user("clerk"), case=case, window_post=post, day=DAY
-    )
-    seal = _save(case.unit, SimpleUploadedFile("seal.png", samples.image(300, 300)))
+def test_i15_09_a_notice_leaves_out_an_oversized_stored_seal(reform):
+    case = CaseFactory(state=State.ACCEPTED, day=DAY)
+    seal = _save(reform, case.unit, SimpleUploadedFile("seal.png", samples.image(300, 300)))
     pdf = notices.render(case, "accept", base_url="http://testserver/")
     assert pdftext.read(pdf)["images"] == 2  # the seal and the QR code
     # A seal stored before the limit existed (written to storage directly, unchecked).
