@@ -10,13 +10,15 @@ from onewindow.catalog.models import Item
 from onewindow.documents.tests import pdftext
 from onewindow.mandates import documents
 from onewindow.mandates.models import Letter
+from onewindow.testing.factories import DeskFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _letter() -> Letter:
+    """A filed letter of all six clauses granting a new unit's two items."""
     return Letter.objects.select_related("unit", "supervisor", "team_leader").get(
-        unit__short_name="县市监局"
+        pk=DeskFactory().letter.pk
     )
 
 
