@@ -8,13 +8,11 @@ from django.db import connection
 from onewindow.cases import services
 from onewindow.cases.models import Case, CaseEvent, CaseMaterial
 from onewindow.cases.services import core
-from onewindow.cases.tests.conftest import APPLICANT, DAY, submit, user
+from onewindow.cases.tests.conftest import APPLICANT, DAY, submit_at
 from onewindow.catalog.models import Item
 from onewindow.common import rows
 
 pytestmark = pytest.mark.django_db
-
-INSTANT = "个体工商户设立登记"
 
 
 def _fields(obj) -> dict:
@@ -38,8 +36,8 @@ def _new_case(item: Item, **extra) -> Case:
     return case
 
 
-def test_insert_writes_what_the_orm_reads_back():
-    item = Item.objects.get(name=INSTANT)
+def test_insert_writes_what_the_orm_reads_back(desk):
+    item = desk.instant_item
     case = _new_case(item, agent_name="李四", agent_id=APPLICANT["applicant_id"])
     rows.insert(case)
     assert case.pk and not case._state.adding
@@ -54,8 +52,8 @@ def test_insert_writes_what_the_orm_reads_back():
     assert APPLICANT["applicant_id"] not in raw_id and APPLICANT["phone"] not in raw_phone
 
 
-def test_insert_many_sets_each_primary_key_in_order():
-    case = submit(INSTANT)
+def test_insert_many_sets_each_primary_key_in_order(desk):
+    case = submit_at(desk, desk.instant_item)
     before = CaseMaterial.objects.filter(case=case).count()
     extra = [CaseMaterial(case=case, name=f"补充材料{i}", status="paper") for i in range(3)]
     rows.insert_many(extra)
@@ -66,8 +64,8 @@ def test_insert_many_sets_each_primary_key_in_order():
     rows.insert_many([])  # nothing to do, no statement
 
 
-def test_joined_read_matches_the_orm_and_defers_the_rest():
-    case = submit(INSTANT)
+def test_joined_read_matches_the_orm_and_defers_the_rest(desk):
+    case = submit_at(desk, desk.instant_item)
     read = core._LOCKED.get(case.pk)
     orm = Case.objects.select_related("item", "unit__region").get(pk=case.pk)
     assert _fields(read) == _fields(orm)
@@ -80,8 +78,8 @@ def test_joined_read_matches_the_orm_and_defers_the_rest():
     assert core._LOCKED.get(10**9) is None
 
 
-def test_update_columns_writes_only_those_columns_and_stamps_updated_at():
-    case = submit(INSTANT)
+def test_update_columns_writes_only_those_columns_and_stamps_updated_at(desk):
+    case = submit_at(desk, desk.instant_item)
     stamp = Case.objects.get(pk=case.pk).updated_at
     case.applicant_name = "改了但不写"
     case.result_text = "写入的决定"
@@ -92,10 +90,10 @@ def test_update_columns_writes_only_those_columns_and_stamps_updated_at():
     assert stored.updated_at > stamp
 
 
-def test_a_move_writes_one_event_with_typed_details():
-    case = submit(INSTANT)
+def test_a_move_writes_one_event_with_typed_details(desk):
+    case = submit_at(desk, desk.instant_item)
     events_before = CaseEvent.objects.filter(case=case).count()
-    services.case_refuse(acting_user=user("clerk"), case=case, reason="不属于本部门职权")
+    services.case_refuse(acting_user=desk.clerk, case=case, reason="不属于本部门职权")
     event = CaseEvent.objects.filter(case=case).order_by("-seq").first()
     assert CaseEvent.objects.filter(case=case).count() == events_before + 1
     assert event.details == {"reason": "不属于本部门职权"}
