@@ -9,11 +9,9 @@ import pytest
 import time_machine
 
 from onewindow.cases import services
-from onewindow.cases.api import issue_key
-from onewindow.cases.models import ApiClient, Case, Channel
-from onewindow.cases.tests.conftest import APPLICANT, user
-from onewindow.catalog.models import Item
-from onewindow.org.models import Unit
+from onewindow.cases.models import Case, Channel
+from onewindow.cases.tests.conftest import APPLICANT
+from onewindow.testing.factories import ApiClientFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -25,16 +23,14 @@ def _post(client, url, body, key):
 
 
 @pytest.fixture
-def keys():
-    province = ApiClient(name="湖南省一体化平台")
-    dept = ApiClient(
-        name=SYSTEM, unit=Unit.objects.get(short_name="县市监局"), acting_user=user("reviewer")
-    )
-    return issue_key(province), issue_key(dept)
+def keys(desk):
+    province = ApiClientFactory(name="湖南省一体化平台")
+    dept = ApiClientFactory(name=SYSTEM, unit=desk.unit, acting_user=desk.reviewer)
+    return province.key, dept.key
 
 
-def _at_department(client, province_key, clerk_post, client_key):
-    item = Item.objects.get(name="食品生产许可")
+def _at_department(client, province_key, desk, client_key):
+    item = desk.item
     body = {
         "item": item.implementation_code,
         "channel": "online",
@@ -45,8 +41,8 @@ def _at_department(client, province_key, clerk_post, client_key):
     response = _post(client, "/api/cases/applications", body, province_key)
     assert response.status_code == 201, response.content
     case = Case.objects.get(pk=response.json()["id"])
-    case = services.case_accept(acting_user=user("clerk"), case=case, window_post=clerk_post)
-    return services.case_transfer(acting_user=user("teamlead"), case=case)
+    case = services.case_accept(acting_user=desk.clerk, case=case, window_post=desk.post)
+    return services.case_transfer(acting_user=desk.teamlead, case=case)
 
 
 def _last_event(case_id: int):
@@ -54,9 +50,9 @@ def _last_event(case_id: int):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_i15_28_each_api_action_records_the_system_and_its_channel(client, keys, clerk_post):
+def test_i15_28_each_api_action_records_the_system_and_its_channel(client, keys, desk):
     province_key, dept_key = keys
-    case = _at_department(client, province_key, clerk_post, "HN-28-1")
+    case = _at_department(client, province_key, desk, "HN-28-1")
     submitted = case.events.order_by("seq").first()
     assert submitted.channel == Channel.ONLINE
     assert submitted.details["system"] == "湖南省一体化平台"
@@ -75,7 +71,7 @@ def test_i15_28_each_api_action_records_the_system_and_its_channel(client, keys,
         assert (event.channel, event.details.get("system")) == (Channel.DEPT_SYSTEM, SYSTEM)
         assert response.json()["events"][-1]["action"] == action
     # The decision too; the window's own moves stay the window's, with no system named.
-    case = _at_department(client, province_key, clerk_post, "HN-28-2")
+    case = _at_department(client, province_key, desk, "HN-28-2")
     accepted = case.events.get(action="accept")
     assert accepted.channel == Channel.WINDOW and "system" not in accepted.details
     response = _post(
@@ -88,9 +84,9 @@ def test_i15_28_each_api_action_records_the_system_and_its_channel(client, keys,
     event = _last_event(case.pk)
     assert (event.channel, event.details.get("system")) == (Channel.DEPT_SYSTEM, SYSTEM)
     # The same move by a reviewer on the page is the window's, with no system named.
-    other = _at_department(client, province_key, clerk_post, "HN-28-3")
+    other = _at_department(client, province_key, desk, "HN-28-3")
     services.case_suspend(
-        acting_user=user("reviewer"),
+        acting_user=desk.reviewer,
         case=other,
         procedure="expert_review",
         expected_days=3,
