@@ -11,12 +11,14 @@ from onewindow import workdays
 from onewindow.cases import services
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import submit, user
-from onewindow.cases.workflow import Light
+from onewindow.cases.workflow import Light, State
 from onewindow.exchange import services as exchange
 from onewindow.org.models import WindowPost
+from onewindow.org.roles import RoleCode
 from onewindow.supervision import services as supervision
 from onewindow.supervision.models import Message, Rules, Warning
 from onewindow.supervision.sms import MemorySender
+from onewindow.testing.factories import CaseFactory, DeskFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +33,11 @@ def _transferred(day=ACCEPTED) -> Case:
     return services.case_transfer(acting_user=user("teamlead"), case=case, day=day)
 
 
+def transferred(desk=None, day=ACCEPTED) -> Case:
+    """A promised case of `desk` (a new one unless given), accepted and transferred on `day`."""
+    return CaseFactory(desk=desk or DeskFactory(), state=State.TRANSFERRED, day=day)
+
+
 def _light(case) -> str:
     return Case.objects.values_list("light", flat=True).get(pk=case.pk)
 
@@ -38,7 +45,8 @@ def _light(case) -> str:
 @override_settings(ONEWINDOW_SMS_SENDER="onewindow.supervision.sms.MemorySender")
 def test_lights_across_national_day_and_warnings_raised_once():
     MemorySender.sent.clear()
-    case = _transferred()
+    desk = DeskFactory()
+    case = transferred(desk)
     assert case.due_date > datetime.date(2026, 10, 8)  # the holiday is not counted
     supervision.scan(ACCEPTED)
     assert _light(case) == Light.GREEN and not Warning.objects.exists()
@@ -51,8 +59,9 @@ def test_lights_across_national_day_and_warnings_raised_once():
     warning = Warning.objects.get(case=case)
     assert warning.kind == "yellow" and warning.due_on == case.due_date
     people = dict(Message.objects.filter(warning=warning).values_list("user__username", "role"))
-    assert people["reviewer"] == "经办人" and people["teamlead"] == "窗口组长"
-    assert people["winsup"] == "分管领导"
+    assert people[desk.reviewer.username] == "经办人"
+    assert people[desk.teamlead.username] == "窗口组长"
+    assert people[desk.winsup.username] == "分管领导"
     assert len(MemorySender.sent) == len(people)  # each of them by SMS too
     assert "黄灯预警" in MemorySender.sent[0][1] and case.number in MemorySender.sent[0][1]
     again = supervision.scan(case.yellow_from)  # the next scan the same day: nothing new
@@ -69,10 +78,11 @@ def test_lights_across_national_day_and_warnings_raised_once():
 
 
 def test_suspended_shown_as_such_and_ended_cases_cleared():
-    case = _transferred()
+    desk = DeskFactory()
+    case = transferred(desk)
     supervision.scan(ACCEPTED)
     case = services.case_suspend(
-        acting_user=user("reviewer"),
+        acting_user=desk.reviewer,
         case=case,
         procedure="expert_review",
         expected_days=5,
@@ -81,16 +91,16 @@ def test_suspended_shown_as_such_and_ended_cases_cleared():
     )
     supervision.scan(case.due_date + datetime.timedelta(days=30))
     assert _light(case) == Light.SUSPENDED and not Warning.objects.exists()  # not counted
-    case = services.case_resume(acting_user=user("reviewer"), case=case, day=ACCEPTED)
+    case = services.case_resume(acting_user=desk.reviewer, case=case, day=ACCEPTED)
     case = services.case_decide(
-        acting_user=user("reviewer"), case=case, result="approved", day=ACCEPTED
+        acting_user=desk.reviewer, case=case, result="approved", day=ACCEPTED
     )
     assert _light(case) == Light.NONE  # the move itself puts the light out
     assert sum(supervision.scan(ACCEPTED).moved.values()) == 0
 
 
 def test_rows_written_around_the_workflow_are_caught_by_the_safety_nets():
-    case = _transferred()
+    case = transferred()
     late = workdays.add_workdays(case.due_date, 2)
     Case.objects.filter(pk=case.pk).update(light=Light.NONE)  # e.g. accepted before the scan
     assert supervision.scan(late).moved["red"] == 0  # the minute's scan leaves it to the sweep
@@ -102,10 +112,11 @@ def test_rows_written_around_the_workflow_are_caught_by_the_safety_nets():
 
 
 def test_an_extension_gives_a_new_deadline_and_a_new_warning():
-    case = _transferred()
+    desk = DeskFactory()
+    case = transferred(desk)
     supervision.scan(case.yellow_from)
     case = services.case_extend(
-        acting_user=user("reviewer"), case=case, days=10, approver="局长", reason="复杂"
+        acting_user=desk.reviewer, case=case, days=10, approver="局长", reason="复杂"
     )
     supervision.scan(case.yellow_from - datetime.timedelta(days=1))
     assert _light(case) == Light.GREEN
@@ -115,13 +126,17 @@ def test_an_extension_gives_a_new_deadline_and_a_new_warning():
 
 
 def test_a_key_project_step_past_its_limit_warns_while_the_case_is_on_time():
-    case = submit(PROMISED, day=ACCEPTED)
+    desk = DeskFactory()
+    case = CaseFactory(desk=desk, day=ACCEPTED)
     case = services.case_mark_key(
-        acting_user=user("hallmgr"), case=case, name="园区", doc="桃政函〔2026〕1号", day=ACCEPTED
+        acting_user=staff_user(RoleCode.HALL_MANAGER),
+        case=case,
+        name="园区",
+        doc="桃政函〔2026〕1号",
+        day=ACCEPTED,
     )
-    post = WindowPost.objects.get(staff_a__user__username="clerk", kind="department")
     case = services.case_accept(
-        acting_user=user("clerk"), case=case, window_post=post, day=ACCEPTED
+        acting_user=desk.clerk, case=case, window_post=desk.post, day=ACCEPTED
     )
     later = workdays.add_workdays(case.step_due, 1)
     assert later < case.yellow_from
@@ -137,7 +152,7 @@ def test_sms_can_be_switched_off_and_the_default_clock_is_today():
     rules = Rules.current()
     rules.sms_enabled = False
     rules.save()
-    case = _transferred()
+    case = transferred()
     with (
         override_settings(ONEWINDOW_SMS_SENDER="onewindow.supervision.sms.MemorySender"),
         time_machine.travel(datetime.datetime(2026, 12, 31, 9, 0), tick=False),
