@@ -7,11 +7,12 @@ import pytest
 from django.utils import timezone
 
 from onewindow.cases.models import Case, CaseEvent
-from onewindow.cases.tests.conftest import user
+from onewindow.org.roles import RoleCode
 from onewindow.supervision import dashboard
 from onewindow.supervision import services as supervision
 from onewindow.supervision.models import DayStat
-from onewindow.supervision.tests.test_scan import _transferred
+from onewindow.supervision.tests.test_scan import transferred
+from onewindow.testing.factories import DeskFactory, UserFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def _later():
 
 
 def test_rollup_counts_each_event_once_and_waits_for_recent_ones():
-    case = _transferred(datetime.date.today())
+    case = transferred(day=datetime.date.today())
     assert dashboard.rollup() == 0  # younger than a minute: may still be committing
     read = dashboard.rollup(_later())
     assert read == CaseEvent.objects.count()
@@ -33,24 +34,28 @@ def test_rollup_counts_each_event_once_and_waits_for_recent_ones():
     assert DayStat.objects.get(pk=stat.pk).received == submits
 
 
-def test_overview_figures_and_drill_down(login):
-    case = _transferred(datetime.date.today())
-    late = _transferred(datetime.date.today())
+def test_overview_figures_and_drill_down(client):
+    desk = DeskFactory()
+    case = transferred(desk, datetime.date.today())
+    late = transferred(desk, datetime.date.today())
     Case.objects.filter(pk=late.pk).update(due_date=datetime.date.today() - datetime.timedelta(2))
     supervision.sweep()
     dashboard.rollup(_later())
-    data = dashboard.overview(user("inspector"))
+    inspector = UserFactory(roles=[RoleCode.SUPERVISOR])  # 电子监察
+    data = dashboard.overview(inspector)
     assert data["lights"]["red"] >= 1 and data["open"] >= 2
     assert data["intake_today"] >= 2 and len(data["trend"]) == 30
     row = next(u for u in data["per_unit"] if u["unit_id"] == case.unit_id)
     assert row["red"] >= 1
-    client = login("inspector")
+    client.force_login(inspector)
     page = client.get("/supervision/").content.decode()
     assert "chart-lights" in page and "vendor/echarts.min.js" in page
     assert "政务服务大厅监察大屏" in client.get("/supervision/wall/").content.decode()
     drill = client.get("/supervision/cases/", {"light": "red", "unit": case.unit_id})
     assert late.number in drill.content.decode() and case.number not in drill.content.decode()
     # A unit sees its own figures only.
-    other = dashboard.overview(user("clerk2"))
+    clerk2 = staff_user(RoleCode.WINDOW_CLERK)  # of another unit
+    other = dashboard.overview(clerk2)
     assert all(u["unit_id"] != case.unit_id for u in other["per_unit"])
-    assert late.number not in login("clerk2").get("/supervision/cases/").content.decode()
+    client.force_login(clerk2)
+    assert late.number not in client.get("/supervision/cases/").content.decode()
