@@ -4,8 +4,8 @@ detected type, never to be rendered, and stops serving a stored file of any othe
 import pytest
 from django.core.files.base import ContentFile
 
-from onewindow.catalog.models import Material
 from onewindow.documents.tests import samples
+from onewindow.testing.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def material(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    return Material.objects.filter(item__status="published").first()
+    return ItemFactory().materials.first()  # of a published item
 
 
 @pytest.mark.parametrize(
