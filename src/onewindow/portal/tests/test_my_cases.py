@@ -4,22 +4,38 @@ ended one on the web channel (网上评价), once."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from onewindow.cases.tests.conftest import APPLICANT, id_number, submit, user
-from onewindow.demo.county import DEMO_APPLICANT_ID
+from onewindow.cases.tests.conftest import APPLICANT, DAY, id_number
+from onewindow.cases.workflow import State
 from onewindow.org import services as org_services
+from onewindow.org.roles import RoleCode
 from onewindow.supervision.models import Rating, Ticket
-from onewindow.supervision.tests.test_ratings import closed_case
+from onewindow.testing import org as testing_org
+from onewindow.testing.factories import (
+    ApplicantFactory,
+    CaseFactory,
+    DeskFactory,
+    UserFactory,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db
-MINE = {**APPLICANT, "applicant_name": "张三", "applicant_id": DEMO_APPLICANT_ID}
+MY_ID = testing_org.id_number(7)
+MINE = {**APPLICANT, "applicant_name": "张三", "applicant_id": MY_ID}
 
 
-def test_my_cases_lists_only_my_identity_and_rates_on_the_web(login):
+def test_my_cases_lists_only_my_identity_and_rates_on_the_web(client):
+    desk = DeskFactory()
+    item = desk.instant_item
+
+    def closed_case(applicant):
+        """An instant case accepted, decided and delivered at the desk's window."""
+        return CaseFactory(desk=desk, item=item, state=State.CLOSED, applicant=applicant, day=DAY)
+
     mine, theirs = closed_case(MINE), closed_case(APPLICANT)
-    open_one = submit("个体工商户设立登记", applicant=MINE)
-    client = login("applicant")
+    open_one = CaseFactory(desk=desk, item=item, applicant=MINE, day=DAY)
+    client.force_login(ApplicantFactory(identity=MY_ID))
     page = client.get("/me/").content.decode()
-    assert page.count("个体工商户设立登记") == 2  # the closed one and the open one, not theirs
+    assert page.count(item.name) == 2  # the closed one and the open one, not theirs
     assert f"/me/cases/{mine.pk}/" in page and f"/me/cases/{theirs.pk}/" not in page
     assert f"/me/cases/{open_one.pk}/" in page and "办结后可评价" in page
     assert client.get(f"/me/cases/{theirs.pk}/").status_code == 404
@@ -40,32 +56,38 @@ def test_my_cases_lists_only_my_identity_and_rates_on_the_web(login):
     assert not Rating.objects.filter(case=open_one).exists()  # not ended: refused
 
 
-def test_staff_cannot_open_the_applicant_pages(login):
-    assert login("clerk").get("/me/").status_code == 403
+def test_staff_cannot_open_the_applicant_pages(client):
+    client.force_login(staff_user(RoleCode.WINDOW_CLERK))
+    assert client.get("/me/").status_code == 403
 
 
 def test_identity_is_checked_and_kept_as_digest_only():
-    applicant = user("applicant")
+    applicant = ApplicantFactory()
     with pytest.raises(ValidationError):
         org_services.applicant_verify(user=applicant, kind="person", number="430922198806120039")
     with pytest.raises(ValidationError, match="只有申请人账号"):
-        org_services.applicant_verify(user=user("clerk"), kind="person", number=id_number())
+        org_services.applicant_verify(
+            user=staff_user(RoleCode.WINDOW_CLERK), kind="person", number=id_number()
+        )
     org_services.applicant_verify(user=applicant, kind="person", number=id_number())
     applicant.refresh_from_db()
     assert len(applicant.identity_digest) == 64 and id_number() not in applicant.identity_digest
 
 
-def test_unverified_applicant_is_told_how(login):
-    applicant = user("applicant")
+def test_unverified_applicant_is_told_how(client):
+    applicant = ApplicantFactory()
     applicant.identity_digest = ""
     applicant.save(update_fields=["identity_digest"])
-    assert "尚未完成实名认证" in login("applicant").get("/me/").content.decode()
+    client.force_login(applicant)
+    assert "尚未完成实名认证" in client.get("/me/").content.decode()
 
 
 def test_admin_enters_a_checked_identity_in_one_save(rf):
     from django.contrib.admin.sites import site
 
-    admin_user, applicant = user("admin"), user("applicant")
+    admin_user = UserFactory(roles=[RoleCode.SYSADMIN], is_superuser=True)
+    applicant = ApplicantFactory()
+    clerk = staff_user(RoleCode.WINDOW_CLERK)
     request = rf.post("/")
     request.user = admin_user
     model_admin = site._registry[type(applicant)]
@@ -85,16 +107,17 @@ def test_admin_enters_a_checked_identity_in_one_save(rf):
             identity_kind=kind,
             identity_number=number,
         )
-        return form_class(data, instance=user("applicant"))
+        return form_class(data, instance=type(applicant).objects.get(pk=applicant.pk))
 
     bad = post("person", "430922198806120039")
     assert not bad.is_valid() and "identity_number" in bad.errors
-    clerk_roles = [r.pk for r in user("clerk").roles.all()]
+    clerk_roles = [r.pk for r in clerk.roles.all()]
     not_applicant = post("person", id_number(), roles=clerk_roles)
     assert not not_applicant.is_valid() and "只有申请人账号" in str(not_applicant.errors)
     good = post("person", id_number())
     assert good.is_valid(), good.errors
     good.save()
-    assert user("applicant").identity_digest == org_services.identity_digest(
+    applicant.refresh_from_db()
+    assert applicant.identity_digest == org_services.identity_digest(
         kind="person", number=id_number()
     )
