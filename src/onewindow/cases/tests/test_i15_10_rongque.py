@@ -12,18 +12,35 @@ from django.utils import timezone
 from onewindow import workdays
 from onewindow.cases import notices, services
 from onewindow.cases.models import Case, CaseMaterial
-from onewindow.cases.tests.conftest import DAY, submit, user
-from onewindow.catalog.models import Item, Material
+from onewindow.cases.tests.conftest import DAY, submit_at
+from onewindow.catalog.models import Material
+from onewindow.testing.factories import DeskFactory
 
 pytestmark = pytest.mark.django_db
 
-RONGQUE = "食品经营许可（新办）"
 NOW = datetime.datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 LATER = datetime.datetime(2026, 12, 3, 14, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-def _two_minor_missing():
-    item = Item.objects.get(name=RONGQUE)
+@pytest.fixture
+def desk(db):
+    """A desk whose promised item has one minor material that may come later (容缺)."""
+    return DeskFactory(
+        item__materials=(
+            {"name": "食品经营许可申请书", "originals": 1, "copies": 0},
+            {
+                "name": "食品安全管理人员培训合格证明",
+                "originals": 0,
+                "copies": 1,
+                "is_main": False,
+                "rongque": True,
+            },
+        )
+    )
+
+
+def _two_minor_missing(desk):
+    item = desk.item
     Material.objects.create(
         item=item,
         order=99,
@@ -34,26 +51,26 @@ def _two_minor_missing():
         originals=0,
         copies=1,
     )
-    case = submit(RONGQUE)
+    case = submit_at(desk)
     case.materials.filter(material__rongque=True).update(status=CaseMaterial.Status.MISSING)
     return case
 
 
-def _accept(case, clerk_post):
+def _accept(case, desk):
     return services.case_accept(
-        acting_user=user("clerk"),
+        acting_user=desk.clerk,
         case=case,
-        window_post=clerk_post,
+        window_post=desk.post,
         day=DAY,
         rongque={"commitment": "本人承诺按期补齐", "deadline": workdays.add_workdays(DAY, 3)},
     )
 
 
 def test_i15_10_rongque_acceptance_marks_and_the_notice_names_every_missing_minor_material(
-    clerk_post, time_machine
+    desk, time_machine
 ):
     time_machine.move_to(NOW, tick=False)
-    case = _accept(_two_minor_missing(), clerk_post)
+    case = _accept(_two_minor_missing(desk), desk)
     flagged = set(case.materials.filter(rongque=True).values_list("name", flat=True))
     assert flagged == {"食品安全管理人员培训合格证明", "从业人员健康证明"}
     assert notices.available(case) == ["rongque"]
@@ -64,18 +81,18 @@ def test_i15_10_rongque_acceptance_marks_and_the_notice_names_every_missing_mino
     assert not case.materials.filter(rongque=True).exclude(status="missing").exists()
 
 
-def test_i15_10_rongque_is_refused_when_nothing_minor_is_missing(clerk_post, time_machine):
+def test_i15_10_rongque_is_refused_when_nothing_minor_is_missing(desk, time_machine):
     time_machine.move_to(NOW, tick=False)
-    case = submit(RONGQUE)
+    case = submit_at(desk)
     with pytest.raises(ValidationError, match="没有暂缺的次要材料"):
-        _accept(case, clerk_post)
+        _accept(case, desk)
 
 
-def test_i15_10_supplement_marks_them_received_with_the_time(clerk_post, time_machine, login):
+def test_i15_10_supplement_marks_them_received_with_the_time(desk, time_machine, client):
     time_machine.move_to(NOW, tick=False)
-    case = _accept(_two_minor_missing(), clerk_post)
+    case = _accept(_two_minor_missing(desk), desk)
     time_machine.move_to(LATER, tick=False)
-    case = services.case_supplement(acting_user=user("clerk"), case=case)
+    case = services.case_supplement(acting_user=desk.clerk, case=case)
     rows = list(case.materials.filter(rongque=True))
     assert len(rows) == 2
     for row in rows:
@@ -83,19 +100,20 @@ def test_i15_10_supplement_marks_them_received_with_the_time(clerk_post, time_ma
         assert row.received_at == LATER
         assert timezone.localtime(row.received_at).date() == datetime.date(2026, 12, 3)
     assert not case.rongque_open
-    body = login("clerk").get(f"/cases/{case.pk}/").content.decode()
+    client.force_login(desk.clerk)
+    body = client.get(f"/cases/{case.pk}/").content.decode()
     row = body[body.index("从业人员健康证明") :].split("</tr>")[0]
     assert "缺少" not in row and "已收纸质材料" in row and "2026-12-03 14:05补齐" in row
 
 
-def test_i15_10_no_decision_while_rongque_materials_are_outstanding(clerk_post, time_machine):
+def test_i15_10_no_decision_while_rongque_materials_are_outstanding(desk, time_machine):
     time_machine.move_to(NOW, tick=False)
-    case = _accept(_two_minor_missing(), clerk_post)
-    case = services.case_transfer(acting_user=user("teamlead"), case=case, day=DAY)
+    case = _accept(_two_minor_missing(desk), desk)
+    case = services.case_transfer(acting_user=desk.teamlead, case=case, day=DAY)
     with pytest.raises(ValidationError, match=r"从业人员健康证明.*尚未补齐"):
-        services.case_decide(acting_user=user("reviewer"), case=case, result="approved", day=DAY)
-    case = services.case_supplement(acting_user=user("clerk"), case=case, day=DAY)
-    case = services.case_decide(acting_user=user("reviewer"), case=case, result="approved", day=DAY)
+        services.case_decide(acting_user=desk.reviewer, case=case, result="approved", day=DAY)
+    case = services.case_supplement(acting_user=desk.clerk, case=case, day=DAY)
+    case = services.case_decide(acting_user=desk.reviewer, case=case, result="approved", day=DAY)
     assert case.result == "approved"
     # A decided case is past 容缺: the expiry job leaves it alone.
     Case.objects.filter(pk=case.pk).update(rongque_open=True)
