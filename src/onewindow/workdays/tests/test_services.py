@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from onewindow import workdays
-from onewindow.org.models import User
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import UserFactory
 from onewindow.workdays import services
 from onewindow.workdays.models import CalendarDay, CalendarRevision, CalendarYear, DayKind
 from onewindow.workdays.signals import calendar_changed
@@ -27,7 +28,7 @@ SCHEDULE_2027 = """# 国务院办公厅关于2027年部分节假日安排的通�
 
 @pytest.fixture
 def reformer():
-    return User.objects.get(username="reform")
+    return UserFactory(roles=[RoleCode.REFORM_OFFICE])
 
 
 @pytest.fixture(autouse=True)
