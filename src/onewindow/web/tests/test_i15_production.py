@@ -12,11 +12,14 @@ from django.core.management import CommandError, call_command
 
 from onewindow.demo.county import DEMO_PASSWORD
 from onewindow.org.models import User
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import PASSWORD, ApplicantFactory, UserFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
 
 def test_i15_19_demo_refuses_to_run_in_production(settings):
+    # A test of the demo command itself: it must not reset the demo county's own admin.
     settings.PRODUCTION = True
     admin = User.objects.get(username="admin")
     admin.set_password("Quite-unknown-7")
@@ -64,33 +67,34 @@ def test_i15_19_weak_passwords_are_refused_in_chinese(weak):
 
 
 def test_a_strong_password_passes_the_rules():
-    validate_password("Haitang#2031q", User.objects.get(username="clerk"))
+    validate_password("Haitang#2031q", staff_user(RoleCode.WINDOW_CLERK))
 
 
-def test_i15_19_password_change_refuses_the_current_password(login):
-    client = login("applicant")
+def test_i15_19_password_change_refuses_the_current_password(client):
+    client.force_login(ApplicantFactory())
     answer = client.post(
         "/accounts/password/",
         {
-            "old_password": DEMO_PASSWORD,
-            "new_password1": DEMO_PASSWORD,
-            "new_password2": DEMO_PASSWORD,
+            "old_password": PASSWORD,
+            "new_password1": PASSWORD,
+            "new_password2": PASSWORD,
         },
     )
     assert answer.status_code == 200
     assert "新密码不能与当前密码相同" in answer.content.decode()
 
 
-def test_i15_19_admin_set_password_refuses_weak_and_current(login):
-    admin = login("admin")
-    clerk = User.objects.get(username="clerk")
+def test_i15_19_admin_set_password_refuses_weak_and_current(client):
+    client.force_login(UserFactory(roles=[RoleCode.SYSADMIN], is_superuser=True))
+    admin = client
+    clerk = staff_user(RoleCode.WINDOW_CLERK)
     url = f"/admin/org/user/{clerk.pk}/password/"
     for password, message in (
-        (DEMO_PASSWORD, "新密码不能与当前密码相同"),
+        (PASSWORD, "新密码不能与当前密码相同"),
         ("1111111111a", "连续重复或顺序排列"),
     ):
         answer = admin.post(url, {"password1": password, "password2": password})
         assert answer.status_code == 200
         assert message in answer.content.decode()
     clerk.refresh_from_db()
-    assert clerk.check_password(DEMO_PASSWORD)
+    assert clerk.check_password(PASSWORD)
