@@ -15,11 +15,13 @@ from django.test import override_settings
 from onewindow.common.masking import mask_mobile
 from onewindow.exchange import services as exchange
 from onewindow.exchange.models import SmsOutbox
+from onewindow.org.roles import RoleCode
 from onewindow.supervision import services as supervision
 from onewindow.supervision import sms
 from onewindow.supervision.models import Message, Warning
 from onewindow.supervision.sms import MemorySender
-from onewindow.supervision.tests.test_scan import _transferred
+from onewindow.supervision.tests.test_scan import transferred
+from onewindow.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 10, 12, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -42,8 +44,8 @@ FLAKY = "onewindow.supervision.tests.test_i15_26_sms_outbox.FlakyGateway"
 
 @pytest.fixture
 def yellow_case():
-    """A case to turn yellow; the demo staff it warns have mobile numbers."""
-    case = _transferred()
+    """A case to turn yellow; the staff it warns have mobile numbers."""
+    case = transferred()
     MemorySender.sent.clear()
     FlakyGateway.sent.clear()
     FlakyGateway.down = True
@@ -116,10 +118,11 @@ def test_i15_26_a_dead_senders_claim_is_taken_over_and_a_live_one_is_not(yellow_
 
 @time_machine.travel(NOW, tick=False)
 @override_settings(ONEWINDOW_SMS_SENDER=FLAKY)
-def test_i15_26_the_push_page_shows_the_sms_queue(yellow_case, login):
+def test_i15_26_the_push_page_shows_the_sms_queue(yellow_case, client):
     supervision.scan(yellow_case.yellow_from)
     failed = exchange.sms_send().failed
-    body = login("inspector").get("/exchange/outbox/").content.decode()
+    client.force_login(UserFactory(roles=[RoleCode.SUPERVISOR]))  # 电子监察
+    body = client.get("/exchange/outbox/").content.decode()
     assert "短信队列" in body and f"{failed} 条" in body and "短信发送失败待重试" in body
     number = SmsOutbox.objects.first().mobile
     assert number not in body  # the page shows counts, never a number
