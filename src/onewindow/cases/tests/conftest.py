@@ -76,3 +76,9 @@ def submit_at(desk, item=None, *, complete: bool = True, day=DAY, **kw):
         day=day,
         **kw,
     )
+
+
+def signed_in(client, user: User):
+    """The test client signed in as `user` (the factory-made counterpart of `login(name)`)."""
+    client.force_login(user)
+    return client
