@@ -15,12 +15,11 @@ from django.db import DataError, IntegrityError, connection, transaction
 
 from onewindow.cases import services
 from onewindow.cases.models import Case
-from onewindow.cases.tests.conftest import APPLICANT, DAY, submit, user
+from onewindow.cases.tests.conftest import APPLICANT, DAY, submit_at
 from onewindow.cases.workflow import State
 
 pytestmark = pytest.mark.django_db
 
-INSTANT = "个体工商户设立登记"
 NOW = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 MAIL = {"address": "桃江县桃花江镇1号", "carrier": "EMS", "tracking": "1180000000001"}
 
@@ -30,19 +29,17 @@ def _clock(time_machine):
     time_machine.move_to(NOW, tick=False)
 
 
-def _decided(clerk_post) -> Case:
-    case = submit(INSTANT)
-    case = services.case_accept(
-        acting_user=user("clerk"), case=case, window_post=clerk_post, day=DAY
-    )
+def _decided(desk) -> Case:
+    case = submit_at(desk, desk.instant_item)
+    case = services.case_accept(acting_user=desk.clerk, case=case, window_post=desk.post, day=DAY)
     return services.case_decide_at_window(
-        acting_user=user("clerk"), case=case, result="approved", day=DAY
+        acting_user=desk.clerk, case=case, result="approved", day=DAY
     )
 
 
-def _deliver(case: Case, **extra) -> Case:
+def _deliver(desk, case: Case, **extra) -> Case:
     return services.case_deliver(
-        acting_user=user("clerk"), case=case, mode="mail", detail={**MAIL, **extra}, day=DAY
+        acting_user=desk.clerk, case=case, mode="mail", detail={**MAIL, **extra}, day=DAY
     )
 
 
@@ -63,33 +60,33 @@ def _deliver(case: Case, **extra) -> Case:
         ("99999999999999999999", "超过上限"),
     ],
 )
-def test_i15_03_a_fee_out_of_bounds_is_refused_with_a_chinese_message(clerk_post, typed, message):
-    case = _decided(clerk_post)
+def test_i15_03_a_fee_out_of_bounds_is_refused_with_a_chinese_message(desk, typed, message):
+    case = _decided(desk)
     with pytest.raises(ValidationError) as exc:
-        _deliver(case, fee=typed)
+        _deliver(desk, case, fee=typed)
     assert message in exc.value.message_dict["fee"][0]
     assert "收费金额" in exc.value.message_dict["fee"][0]
     assert Case.objects.get(pk=case.pk).state == State.DECIDED  # nothing stored
 
 
-def test_i15_03_full_width_digits_are_folded_and_the_maximum_is_configurable(clerk_post, settings):
-    case = _decided(clerk_post)
-    case = _deliver(case, fee="２０．５")
+def test_i15_03_full_width_digits_are_folded_and_the_maximum_is_configurable(desk, settings):
+    case = _decided(desk)
+    case = _deliver(desk, case, fee="２０．５")
     assert Case.objects.get(pk=case.pk).fee == Decimal("20.50")
     settings.ONEWINDOW_FEE_MAX_YUAN = Decimal("500")
-    other = _decided(clerk_post)
+    other = _decided(desk)
     with pytest.raises(ValidationError, match=r"超过上限500\.00元"):
-        _deliver(other, fee="500.01")
-    assert _deliver(other, fee="500").fee == Decimal("500.00")
+        _deliver(desk, other, fee="500.01")
+    assert _deliver(desk, other, fee="500").fee == Decimal("500.00")
 
 
-def test_i15_03_postage_is_recorded_apart_from_the_fee(clerk_post):
-    case = _deliver(_decided(clerk_post), postage="１２")
+def test_i15_03_postage_is_recorded_apart_from_the_fee(desk):
+    case = _deliver(desk, _decided(desk), postage="１２")
     stored = Case.objects.get(pk=case.pk)
     assert stored.fee == 0 and stored.postage == Decimal("12.00")
     assert "postage" not in stored.delivery_detail
     with pytest.raises(ValidationError, match="邮寄费用"):
-        _deliver(_decided(clerk_post), postage="NaN")
+        _deliver(desk, _decided(desk), postage="NaN")
     collect = {
         "recipient": "王小明",
         "recipient_id": APPLICANT["applicant_id"],
@@ -98,12 +95,12 @@ def test_i15_03_postage_is_recorded_apart_from_the_fee(clerk_post):
     }
     with pytest.raises(ValidationError, match="窗口领取没有邮寄费用"):
         services.case_deliver(
-            acting_user=user("clerk"), case=_decided(clerk_post), mode="collect", detail=collect
+            acting_user=desk.clerk, case=_decided(desk), mode="collect", detail=collect
         )
 
 
-def test_i15_03_the_database_refuses_a_fee_outside_the_column(clerk_post):
-    case = _decided(clerk_post)
+def test_i15_03_the_database_refuses_a_fee_outside_the_column(desk):
+    case = _decided(desk)
     for bad in (Decimal("1E+30"), Decimal("-1")):
         with pytest.raises((IntegrityError, DataError)), transaction.atomic():
             Case.objects.filter(pk=case.pk).update(fee=bad)
@@ -111,9 +108,9 @@ def test_i15_03_the_database_refuses_a_fee_outside_the_column(clerk_post):
         Case.objects.filter(pk=case.pk).update(postage=Decimal("-0.01"))
 
 
-def test_i15_03_the_case_page_shows_the_refusal_and_keeps_working(login, clerk_post):
-    case = _decided(clerk_post)
-    client = login("clerk")
+def test_i15_03_the_case_page_shows_the_refusal_and_keeps_working(client, desk):
+    case = _decided(desk)
+    client.force_login(desk.clerk)
     response = client.post(
         f"/cases/{case.pk}/act/deliver/",
         {"mode": "mail", **MAIL, "fee": "1E+30", "version": case.version},
@@ -134,10 +131,10 @@ def test_i15_03_the_case_page_shows_the_refusal_and_keeps_working(login, clerk_p
     assert "邮寄费用" in body and "15.00" in body
 
 
-def test_i15_03_the_migration_repairs_fees_stored_out_of_range(clerk_post):
+def test_i15_03_the_migration_repairs_fees_stored_out_of_range(desk):
     """Rows written before the bounds (1E+30 on SQLite, NaN on PostgreSQL) become 0, the value
     as stored kept in the delivery record."""
-    case = _deliver(_decided(clerk_post), fee="20")
+    case = _deliver(desk, _decided(desk), fee="20")
     table = Case._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "sqlite":
