@@ -10,12 +10,17 @@ import pytest
 from onewindow import workdays
 from onewindow.cases import selectors, services
 from onewindow.cases.models import Case
-from onewindow.cases.tests.conftest import APPLICANT, DAY, submit, user
+from onewindow.cases.tests.conftest import APPLICANT, DAY, signed_in, submit_at
+from onewindow.testing.factories import DeskFactory
 
 pytestmark = pytest.mark.django_db
 
-PROMISED = "食品生产许可"  # 10 working days
 SH = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def desk(db):
+    return DeskFactory(item__promised_limit=10)  # 10 working days
 
 
 def _at(time_machine, day: datetime.date) -> None:
@@ -24,19 +29,17 @@ def _at(time_machine, day: datetime.date) -> None:
     )
 
 
-def _transferred(clerk_post, time_machine) -> Case:
+def _transferred(desk, time_machine) -> Case:
     _at(time_machine, DAY)
-    case = submit(PROMISED, day=DAY)
-    case = services.case_accept(
-        acting_user=user("clerk"), case=case, window_post=clerk_post, day=DAY
-    )
-    return services.case_transfer(acting_user=user("teamlead"), case=case, day=DAY)
+    case = submit_at(desk, day=DAY)
+    case = services.case_accept(acting_user=desk.clerk, case=case, window_post=desk.post, day=DAY)
+    return services.case_transfer(acting_user=desk.teamlead, case=case, day=DAY)
 
 
-def _closed(case: Case, decided: datetime.date, time_machine) -> Case:
+def _closed(desk, case: Case, decided: datetime.date, time_machine) -> Case:
     _at(time_machine, decided)
     case = services.case_decide(
-        acting_user=user("reviewer"), case=case, result="approved", day=decided
+        acting_user=desk.reviewer, case=case, result="approved", day=decided
     )
     collect = {
         "recipient": "王小明",
@@ -44,17 +47,15 @@ def _closed(case: Case, decided: datetime.date, time_machine) -> Case:
         "receipt_signed": "1",
     }
     return services.case_deliver(
-        acting_user=user("clerk"), case=case, mode="collect", detail=collect, day=decided
+        acting_user=desk.clerk, case=case, mode="collect", detail=collect, day=decided
     )
 
 
-def test_i15_11_a_closed_case_shows_whether_it_finished_on_time(
-    clerk_post, time_machine, login, client
-):
-    late = _transferred(clerk_post, time_machine)
-    late = _closed(late, workdays.add_workdays(late.due_date, 3), time_machine)
-    early = _transferred(clerk_post, time_machine)
-    early = _closed(early, workdays.add_workdays(DAY, 8), time_machine)
+def test_i15_11_a_closed_case_shows_whether_it_finished_on_time(desk, time_machine, client):
+    late = _transferred(desk, time_machine)
+    late = _closed(desk, late, workdays.add_workdays(late.due_date, 3), time_machine)
+    early = _transferred(desk, time_machine)
+    early = _closed(desk, early, workdays.add_workdays(DAY, 8), time_machine)
     months_later = datetime.date(2027, 3, 15)
     _at(time_machine, months_later)
 
@@ -68,11 +69,11 @@ def test_i15_11_a_closed_case_shows_whether_it_finished_on_time(
     assert (standing.status, standing.overdue, standing.left) == ("finished", 0, 2)
     assert standing.text == "按期办结（提前2个工作日）"
 
-    body = login("clerk").get(f"/cases/{late.pk}/").content.decode()
+    body = signed_in(client, desk.clerk).get(f"/cases/{late.pk}/").content.decode()
     assert "超期3个工作日办结" in body and "已超期" not in body
-    body = login("clerk").get(f"/cases/{early.pk}/").content.decode()
+    body = signed_in(client, desk.clerk).get(f"/cases/{early.pk}/").content.decode()
     assert "按期办结（提前2个工作日）" in body and "超期" not in body
-    data = login("clerk").get(f"/api/cases/{late.pk}").json()
+    data = signed_in(client, desk.clerk).get(f"/api/cases/{late.pk}").json()
     assert data["time_left"] == {
         "status": "finished",
         "left_workdays": 0,
@@ -81,12 +82,12 @@ def test_i15_11_a_closed_case_shows_whether_it_finished_on_time(
     }
 
 
-def test_i15_11_a_suspended_case_keeps_the_days_it_had_left(clerk_post, time_machine, login):
-    case = _transferred(clerk_post, time_machine)
+def test_i15_11_a_suspended_case_keeps_the_days_it_had_left(desk, time_machine, client):
+    case = _transferred(desk, time_machine)
     suspended_on = workdays.add_workdays(DAY, 4)
     _at(time_machine, suspended_on)
     case = services.case_suspend(
-        acting_user=user("reviewer"),
+        acting_user=desk.reviewer,
         case=case,
         procedure="expert_review",
         expected_days=30,
@@ -99,15 +100,20 @@ def test_i15_11_a_suspended_case_keeps_the_days_it_had_left(clerk_post, time_mac
         _at(time_machine, today)
         standing = selectors.time_left(case, today)
         assert (standing.status, standing.left, standing.overdue) == ("suspended", 6, 0)
-    body = login("reviewer").get("/cases/department/").content.decode()
+    body = signed_in(client, desk.reviewer).get("/cases/department/").content.decode()
     assert "中止时剩余6个工作日" in body and "超期" not in body
-    body = login("reviewer").get(f"/cases/{case.pk}/").content.decode()
+    body = signed_in(client, desk.reviewer).get(f"/cases/{case.pk}/").content.decode()
     assert "中止时剩余6个工作日" in body
-    assert login("reviewer").get(f"/api/cases/{case.pk}").json()["time_left"]["left_workdays"] == 6
+    assert (
+        signed_in(client, desk.reviewer)
+        .get(f"/api/cases/{case.pk}")
+        .json()["time_left"]["left_workdays"]
+        == 6
+    )
 
 
-def test_i15_11_an_open_case_counts_from_today(clerk_post, time_machine, login):
-    case = _transferred(clerk_post, time_machine)
+def test_i15_11_an_open_case_counts_from_today(desk, time_machine, client):
+    case = _transferred(desk, time_machine)
     today = workdays.add_workdays(case.due_date, 2)
     _at(time_machine, today)
     standing = selectors.time_left(case, today)
@@ -117,5 +123,5 @@ def test_i15_11_an_open_case_counts_from_today(clerk_post, time_machine, login):
     before = workdays.add_workdays(DAY, 7)
     _at(time_machine, before)
     assert selectors.time_left(case, before).text == "剩余3个工作日"
-    body = login("reviewer").get("/cases/department/").content.decode()
+    body = signed_in(client, desk.reviewer).get("/cases/department/").content.decode()
     assert "剩余3个工作日" in body
