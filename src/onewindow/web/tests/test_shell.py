@@ -3,7 +3,17 @@ from django.contrib.auth.hashers import identify_hasher
 from django.test import override_settings
 
 from onewindow import __version__
-from onewindow.org.models import Unit, User, WindowPost
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import (
+    PASSWORD,
+    ApplicantFactory,
+    DeskFactory,
+    HallFactory,
+    UnitFactory,
+    UserFactory,
+    WindowPostFactory,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,36 +30,45 @@ def test_healthz_names_engine_and_version(client):
     }
 
 
+def _admin():
+    return UserFactory(roles=[RoleCode.SYSADMIN], is_superuser=True)
+
+
 def test_login_with_password_lands_on_role_home(client):
+    clerk = DeskFactory().clerk  # a window clerk at their window post
     response = client.post(
-        "/accounts/login/", {"username": "clerk", "password": "Taojiang2026"}, follow=True
+        "/accounts/login/", {"username": clerk.username, "password": PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0] == "/window/"
     assert "我的窗口" in response.content.decode()
 
 
 def test_wrong_password_gives_chinese_error(client):
-    response = client.post("/accounts/login/", {"username": "clerk", "password": "wrong-pass1"})
+    clerk = staff_user(RoleCode.WINDOW_CLERK)
+    response = client.post(
+        "/accounts/login/", {"username": clerk.username, "password": "wrong-pass1"}
+    )
     assert response.status_code == 200
     assert "用户名或密码不正确" in response.content.decode()
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
 def test_lockout_after_repeated_failures(client):
+    reviewer = staff_user(RoleCode.DEPT_REVIEWER).username
     for _ in range(3):
-        client.post("/accounts/login/", {"username": "reviewer", "password": "bad-guess-1"})
-    response = client.post("/accounts/login/", {"username": "reviewer", "password": "Taojiang2026"})
+        client.post("/accounts/login/", {"username": reviewer, "password": "bad-guess-1"})
+    response = client.post("/accounts/login/", {"username": reviewer, "password": PASSWORD})
     assert response.status_code == 429
     assert "账号已临时锁定" in response.content.decode()
     from axes.utils import reset
 
-    reset(username="reviewer")
-    ok = client.post("/accounts/login/", {"username": "reviewer", "password": "Taojiang2026"})
+    reset(username=reviewer)
+    ok = client.post("/accounts/login/", {"username": reviewer, "password": PASSWORD})
     assert ok.status_code == 302
 
 
-def test_logout_requires_post_and_ends_session(login):
-    client = login("clerk")
+def test_logout_requires_post_and_ends_session(client):
+    client.force_login(DeskFactory().clerk)
     assert client.get("/accounts/logout/").status_code == 405
     client.post("/accounts/logout/")
     assert client.get("/window/").status_code == 302
@@ -57,7 +76,7 @@ def test_logout_requires_post_and_ends_session(login):
 
 def test_argon2_is_the_default_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
-    user = User.objects.get(username="applicant")
+    user = ApplicantFactory()
     user.set_password("Another2026pass")
     assert identify_hasher(user.password).algorithm == "argon2"
 
@@ -79,8 +98,8 @@ def test_chinese_is_default_even_for_an_english_browser(client):
     assert 'lang="zh-hans"' in body and "登录一窗通办" in body
 
 
-def test_admin_pages_are_chinese(login):
-    client = login("admin")
+def test_admin_pages_are_chinese(client):
+    client.force_login(_admin())
     for path in [
         "/admin/org/unit/",
         "/admin/org/staff/",
@@ -90,15 +109,15 @@ def test_admin_pages_are_chinese(login):
         "/admin/org/user/",
     ]:
         assert client.get(path).status_code == 200, path
-    unit = Unit.objects.first()
+    unit = UnitFactory()
     body = client.get(f"/admin/org/unit/{unit.pk}/change/").content.decode()
     assert "统一社会信用代码" in body
 
 
-def test_admin_refuses_duplicate_window_number_in_chinese(login):
-    client = login("admin")
-    post = WindowPost.objects.filter(kind="department").first()
-    other = WindowPost.objects.filter(hall=post.hall).exclude(pk=post.pk).first()
+def test_admin_refuses_duplicate_window_number_in_chinese(client):
+    client.force_login(_admin())
+    hall = HallFactory()
+    post, other = WindowPostFactory(hall=hall), WindowPostFactory(hall=hall)  # department posts
     response = client.post(
         f"/admin/org/windowpost/{other.pk}/change/",
         {
@@ -118,13 +137,13 @@ def test_admin_refuses_duplicate_window_number_in_chinese(login):
     assert other.number != post.number
 
 
-def test_password_change_enforces_the_rules(login):
-    client = login("applicant")
+def test_password_change_enforces_the_rules(client):
+    client.force_login(ApplicantFactory())
     assert "修改密码" in client.get("/accounts/password/").content.decode()
     response = client.post(
         "/accounts/password/",
         {
-            "old_password": "Taojiang2026",
+            "old_password": PASSWORD,
             "new_password1": "abcdefghijkl",
             "new_password2": "abcdefghijkl",
         },
