@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from onewindow.cases import services
 from onewindow.cases.api import issue_key
-from onewindow.cases.models import ApiClient, Case, CaseEvent
-from onewindow.cases.tests.conftest import APPLICANT, DAY, submit, user
+from onewindow.cases.models import ApiClient, Case, CaseEvent, Channel
+from onewindow.cases.tests.conftest import APPLICANT, DAY
 from onewindow.catalog.models import Item
-from onewindow.org.models import Unit, WindowPost
+from onewindow.org.roles import RoleCode
 from onewindow.supervision import anomalies
 from onewindow.supervision.models import Anomaly, Rules
-from onewindow.supervision.tests.test_scan import _transferred
+from onewindow.supervision.tests.test_scan import transferred
+from onewindow.testing.factories import CaseFactory, DeskFactory, UserFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,19 +25,21 @@ def _rules(rule: str) -> list[Anomaly]:
     return list(Anomaly.objects.filter(rule=rule))
 
 
-def _decided_promised():
-    case = _transferred(DAY)
-    return services.case_decide(acting_user=user("reviewer"), case=case, result="approved", day=DAY)
+def _decided_promised(desk=None):
+    desk = desk or DeskFactory()
+    case = transferred(desk, DAY)
+    return services.case_decide(acting_user=desk.reviewer, case=case, result="approved", day=DAY)
 
 
 def test_a_promised_case_decided_within_minutes_is_flagged_once():
-    case = _decided_promised()
+    desk = DeskFactory()
+    case = _decided_promised(desk)
     assert anomalies.detect(DAY) >= 1
     hit = Anomaly.objects.get(rule="fast_promised", case=case)
     assert hit.evidence["minutes"] <= 10 and hit.unit_id == case.unit_id
     assert anomalies.detect(DAY) == 0  # once
     # Spread out over a day, the same sequence is not suspicious.
-    later = _decided_promised()
+    later = _decided_promised(desk)
     CaseEvent.objects.filter(case=later, action="decide").update(
         at=timezone.now() + datetime.timedelta(hours=20)
     )
@@ -68,16 +71,17 @@ def test_result_before_acceptance_deemed_acceptance_and_fee_on_a_free_item():
 
 
 def test_fee_is_recorded_at_delivery_and_checked():
-    case = _decided_promised()
+    desk = DeskFactory()
+    case = _decided_promised(desk)
     with pytest.raises(ValidationError, match="收费金额应为数字"):
         services.case_deliver(
-            acting_user=user("clerk"),
+            acting_user=desk.clerk,
             case=case,
             mode="mail",
             detail={"address": "桃江", "carrier": "EMS", "tracking": "1", "fee": "二十"},
         )
     case = services.case_deliver(
-        acting_user=user("clerk"),
+        acting_user=desk.clerk,
         case=case,
         mode="mail",
         detail={"address": "桃江", "carrier": "EMS", "tracking": "1", "fee": "20"},
@@ -86,13 +90,13 @@ def test_fee_is_recorded_at_delivery_and_checked():
 
 
 def test_hall_item_accepted_without_a_window_and_online_application_left_waiting():
-    case = submit("食品生产许可", channel="online", acting_user=None)
+    desk = DeskFactory()
+    case = CaseFactory(desk=desk, channel=Channel.ONLINE, applicant=APPLICANT, day=DAY)
     late = datetime.date(2026, 12, 4)  # three working days after arrival on DAY
     anomalies.detect(late)
     waiting = Anomaly.objects.get(rule="online_unanswered", case=case)
     assert waiting.evidence["working_days"] == 3
-    post = WindowPost.objects.get(staff_a__user__username="clerk", kind="department")
-    case = services.case_accept(acting_user=user("clerk"), case=case, window_post=post, day=DAY)
+    case = services.case_accept(acting_user=desk.clerk, case=case, window_post=desk.post, day=DAY)
     Case.objects.filter(pk=case.pk).update(window_post=None)  # as if accepted around the hall
     anomalies.detect(late)
     assert Anomaly.objects.filter(rule="outside_window", case=case).exists()
@@ -101,7 +105,8 @@ def test_hall_item_accepted_without_a_window_and_online_application_left_waiting
 def test_a_case_changed_through_the_api_by_another_system(client):
     province = ApiClient(name="湖南省一体化平台")
     key = issue_key(province)
-    item = Item.objects.get(name="食品生产许可")
+    desk = DeskFactory()
+    item = desk.item
     body = {
         "item": item.implementation_code,
         "client_key": "HN-1",
@@ -115,14 +120,9 @@ def test_a_case_changed_through_the_api_by_another_system(client):
         HTTP_X_API_KEY=key,
     ).json()
     case = Case.objects.get(pk=created["id"])
-    post = WindowPost.objects.get(staff_a__user__username="clerk", kind="department")
-    case = services.case_accept(acting_user=user("clerk"), case=case, window_post=post)
-    case = services.case_transfer(acting_user=user("teamlead"), case=case)
-    dept = ApiClient(
-        name="市监业务系统",
-        unit=Unit.objects.get(short_name="县市监局"),
-        acting_user=user("reviewer"),
-    )
+    case = services.case_accept(acting_user=desk.clerk, case=case, window_post=desk.post)
+    case = services.case_transfer(acting_user=desk.teamlead, case=case)
+    dept = ApiClient(name="市监业务系统", unit=desk.unit, acting_user=desk.reviewer)
     dept_key = issue_key(dept)
     reply = client.post(
         f"/api/cases/{case.pk}/progress",
@@ -139,21 +139,25 @@ def test_a_case_changed_through_the_api_by_another_system(client):
     assert hit.evidence["submitted_by"] == "湖南省一体化平台"
 
 
-def test_explained_by_the_unit_and_confirmed_by_the_supervisor(login):
-    case = _decided_promised()
+def test_explained_by_the_unit_and_confirmed_by_the_supervisor(client):
+    desk = DeskFactory()
+    case = _decided_promised(desk)
     anomalies.detect(DAY)
     hit = Anomaly.objects.get(rule="fast_promised", case=case)
     with pytest.raises(PermissionDenied):
-        anomalies.anomaly_explain(acting_user=user("clerk2"), anomaly=hit, text="不是我们")
+        anomalies.anomaly_explain(
+            acting_user=staff_user(RoleCode.WINDOW_CLERK), anomaly=hit, text="不是我们"
+        )
     with pytest.raises(ValidationError, match="情况说明"):
-        anomalies.anomaly_explain(acting_user=user("reviewer"), anomaly=hit, text=" ")
-    reviewer = login("reviewer")
-    reviewer.post(f"/supervision/anomalies/{hit.pk}/explain/", {"text": "现场核查后当场决定"})
+        anomalies.anomaly_explain(acting_user=desk.reviewer, anomaly=hit, text=" ")
+    client.force_login(desk.reviewer)
+    client.post(f"/supervision/anomalies/{hit.pk}/explain/", {"text": "现场核查后当场决定"})
     hit.refresh_from_db()
     assert hit.state == "explained" and hit.explanation == "现场核查后当场决定"
     with pytest.raises(PermissionDenied):
-        anomalies.anomaly_confirm(acting_user=user("reviewer"), anomaly=hit)
-    login("inspector").post(f"/supervision/anomalies/{hit.pk}/confirm/")
+        anomalies.anomaly_confirm(acting_user=desk.reviewer, anomaly=hit)
+    client.force_login(UserFactory(roles=[RoleCode.SUPERVISOR]))  # 电子监察
+    client.post(f"/supervision/anomalies/{hit.pk}/confirm/")
     hit.refresh_from_db()
     assert hit.state == "confirmed"
-    assert "疑似体外循环" in login("inspector").get("/supervision/anomalies/").content.decode()
+    assert "疑似体外循环" in client.get("/supervision/anomalies/").content.decode()
