@@ -14,14 +14,14 @@ from django.db import transaction
 
 from onewindow.cases import selectors, services
 from onewindow.cases.models import Case
-from onewindow.cases.tests.conftest import APPLICANT, DAY, submit, user
+from onewindow.cases.tests.conftest import APPLICANT, DAY, signed_in, submit_at
 from onewindow.cases.workflow import MOVES, OPEN, State, Who
 from onewindow.catalog.models import Item
 from onewindow.mandates.models import ItemPower, Letter
 
-INSTANT, PROMISED = "个体工商户设立登记", "食品生产许可"
-# Everyone of the case's unit who may act on it: window clerk, team leader and window supervisor
-# (named in the letter), department reviewer.
+INSTANT, PROMISED = "instant_item", "item"  # the desk's items
+# Everyone of the case's unit who may act on it (the desk's people): window clerk, team leader
+# and window supervisor (named in the letter), department reviewer.
 UNIT_PEOPLE = ["clerk", "teamlead", "winsup", "reviewer"]
 # The states a move from each open state may lead to that bring the case closer to a decision
 # (and, from a decision, to its delivery).
@@ -37,16 +37,17 @@ TOWARDS = {
 POWERS = ["decide", "first_review", "none", "revoked", "expired", "withdrawn"]
 
 
-def _build(item_name: str, state: str, post) -> Case:
-    """A case of the demo's 县市监局 brought to `state` while its letter is in force."""
-    clerk, leader, reviewer = user("clerk"), user("teamlead"), user("reviewer")
+def _build(desk, item_name: str, state: str) -> Case:
+    """A case of the desk's unit brought to `state` while its letter is in force."""
+    clerk, leader, reviewer, post = desk.clerk, desk.teamlead, desk.reviewer, desk.post
+    item = getattr(desk, item_name)
     if state == State.CORRECTING:
-        case = submit(item_name, complete=False)
+        case = submit_at(desk, item, complete=False)
         missing = {m.pk: "未提交" for m in case.materials.filter(status="missing")}
         return services.case_notify_correction(
             acting_user=clerk, case=case, problems=missing, day=DAY
         )
-    case = submit(item_name)
+    case = submit_at(desk, item)
     if state == State.RECEIVED:
         return case
     case = services.case_accept(acting_user=clerk, case=case, window_post=post, day=DAY)
@@ -67,9 +68,9 @@ def _build(item_name: str, state: str, post) -> Case:
     return case
 
 
-def _lose(item_name: str, power: str) -> None:
-    letter = Letter.objects.get(unit__short_name="县市监局")
-    granted = ItemPower.objects.filter(letter=letter, item__name=item_name)
+def _lose(desk, item_name: str, power: str) -> None:
+    letter = desk.letter
+    granted = ItemPower.objects.filter(letter=letter, item=getattr(desk, item_name))
     if power == "decide":
         granted.update(power=ItemPower.Power.DECISION)
     elif power == "first_review":
@@ -84,8 +85,8 @@ def _lose(item_name: str, power: str) -> None:
         Letter.objects.filter(pk=letter.pk).update(valid_until=DAY - datetime.timedelta(days=1))
 
 
-def _invoke(action: str, case: Case, username: str, post) -> None:
-    common = {"acting_user": user(username), "case": case, "day": DAY}
+def _invoke(action: str, case: Case, who, post) -> None:
+    common = {"acting_user": who, "case": case, "day": DAY}
     calls = {
         "accept": lambda: services.case_accept(window_post=post, **common),
         "resubmit": lambda: services.case_resubmit(
@@ -115,11 +116,11 @@ class _Undo(Exception):
     pass
 
 
-def _may(action: str, case_id: int, username: str, post) -> bool:
-    """Whether `username` may make the move now; nothing of it is kept."""
+def _may(action: str, case_id: int, who, post) -> bool:
+    """Whether `who` may make the move now; nothing of it is kept."""
     try:
         with transaction.atomic():
-            _invoke(action, Case.objects.get(pk=case_id), username, post)
+            _invoke(action, Case.objects.get(pk=case_id), who, post)
             raise _Undo
     except _Undo:
         return True
@@ -143,20 +144,20 @@ def test_i15_05_the_walk_covers_every_open_state_and_move():
 
 @pytest.mark.parametrize("item_name", [INSTANT, PROMISED])
 @pytest.mark.parametrize("power", POWERS)
-def test_i15_05_no_state_is_left_without_a_move_someone_may_make(clerk_post, power, item_name):
+def test_i15_05_no_state_is_left_without_a_move_someone_may_make(desk, power, item_name):
     stranded = []
     with time_machine.travel(
         datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
     ):
-        built = {state: _build(item_name, state, clerk_post) for state in TOWARDS}
-        _lose(item_name, power)
+        built = {state: _build(desk, item_name, state) for state in TOWARDS}
+        _lose(desk, item_name, power)
         for state, case in built.items():
             assert Case.objects.get(pk=case.pk).state == state
             who = [
                 (person, action)
                 for action in _forward_moves(state)
                 for person in UNIT_PEOPLE
-                if _may(action, case.pk, person, clerk_post)
+                if _may(action, case.pk, getattr(desk, person), desk.post)
             ]
             if not who:
                 stranded.append(state)
@@ -164,44 +165,44 @@ def test_i15_05_no_state_is_left_without_a_move_someone_may_make(clerk_post, pow
 
 
 @pytest.mark.parametrize("power", ["none", "revoked", "expired"])
-def test_i15_05_the_department_takes_over_and_its_reviewer_decides(clerk_post, power):
+def test_i15_05_the_department_takes_over_and_its_reviewer_decides(desk, power):
     with time_machine.travel(
         datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
     ):
-        case = _build(PROMISED, State.ACCEPTED, clerk_post)
-        _lose(PROMISED, power)
+        case = _build(desk, PROMISED, State.ACCEPTED)
+        _lose(desk, PROMISED, power)
         with pytest.raises(PermissionDenied, match="部门接办"):
-            services.case_transfer(acting_user=user("teamlead"), case=case, day=DAY)
+            services.case_transfer(acting_user=desk.teamlead, case=case, day=DAY)
         assert [c.pk for c in selectors.awaiting_take_over(unit_id=case.unit_id, day=DAY)] == [
             case.pk
         ]
-        case = services.case_take_over(acting_user=user("reviewer"), case=case, day=DAY)
+        case = services.case_take_over(acting_user=desk.reviewer, case=case, day=DAY)
         assert case.state == State.TRANSFERRED
         assert case.events.last().action == "take_over"
         case = services.case_decide(
-            acting_user=user("reviewer"), case=case, result="approved", day=DAY
+            acting_user=desk.reviewer, case=case, result="approved", day=DAY
         )
         assert case.state == State.DECIDED
 
 
-def test_i15_05_while_the_window_may_review_the_department_does_not_take_over(clerk_post):
+def test_i15_05_while_the_window_may_review_the_department_does_not_take_over(desk):
     with time_machine.travel(
         datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
     ):
-        case = _build(PROMISED, State.ACCEPTED, clerk_post)
+        case = _build(desk, PROMISED, State.ACCEPTED)
         assert list(selectors.awaiting_take_over(unit_id=case.unit_id, day=DAY)) == []
         with pytest.raises(ValidationError, match="窗口组长审核"):
-            services.case_take_over(acting_user=user("reviewer"), case=case, day=DAY)
+            services.case_take_over(acting_user=desk.reviewer, case=case, day=DAY)
         with pytest.raises(PermissionDenied):
-            services.case_take_over(acting_user=user("clerk"), case=case, day=DAY)
+            services.case_take_over(acting_user=desk.clerk, case=case, day=DAY)
 
 
-def test_i15_05_the_department_page_lists_what_it_must_take_over(clerk_post, login):
+def test_i15_05_the_department_page_lists_what_it_must_take_over(client, desk):
     noon = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     with time_machine.travel(noon, tick=False):
-        case = _build(PROMISED, State.ACCEPTED, clerk_post)
-        _lose(PROMISED, "revoked")
-        client = login("reviewer")
+        case = _build(desk, PROMISED, State.ACCEPTED)
+        _lose(desk, PROMISED, "revoked")
+        client = signed_in(client, desk.reviewer)
         page = client.get("/cases/department/").content.decode()
         assert "待部门接办" in page and case.number in page
         detail = client.get(f"/cases/{case.pk}/").content.decode()
