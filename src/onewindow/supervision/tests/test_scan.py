@@ -10,10 +10,8 @@ from django.test import override_settings
 from onewindow import workdays
 from onewindow.cases import services
 from onewindow.cases.models import Case
-from onewindow.cases.tests.conftest import submit, user
 from onewindow.cases.workflow import Light, State
 from onewindow.exchange import services as exchange
-from onewindow.org.models import WindowPost
 from onewindow.org.roles import RoleCode
 from onewindow.supervision import services as supervision
 from onewindow.supervision.models import Message, Rules, Warning
@@ -22,15 +20,7 @@ from onewindow.testing.factories import CaseFactory, DeskFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
-PROMISED = "食品生产许可"
 ACCEPTED = datetime.date(2026, 9, 25)  # a Friday before the National Day holiday
-
-
-def _transferred(day=ACCEPTED) -> Case:
-    post = WindowPost.objects.get(staff_a__user__username="clerk", kind="department")
-    case = submit(PROMISED, day=day)
-    case = services.case_accept(acting_user=user("clerk"), case=case, window_post=post, day=day)
-    return services.case_transfer(acting_user=user("teamlead"), case=case, day=day)
 
 
 def transferred(desk=None, day=ACCEPTED) -> Case:
