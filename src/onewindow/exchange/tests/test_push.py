@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from onewindow.cases import services
 from onewindow.cases.models import CaseEvent
-from onewindow.cases.tests.conftest import DAY, submit, user
+from onewindow.cases.tests.conftest import DAY
 from onewindow.exchange import services as exchange
 from onewindow.exchange.models import Outbox
 from onewindow.exchange.receiver import Receiver, serve_in_thread
-from onewindow.org.models import WindowPost
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import CaseFactory, DeskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +30,17 @@ def receiver(settings):
     server.server_close()
 
 
-def _instant_lifecycle():
-    post = WindowPost.objects.get(staff_a__user__username="clerk", kind="department")
-    case = submit("个体工商户设立登记")
-    case = services.case_accept(acting_user=user("clerk"), case=case, window_post=post, day=DAY)
+@pytest.fixture
+def desk():
+    return DeskFactory()
+
+
+def _instant_lifecycle(desk):
+    """An instant case of `desk` submitted, accepted and decided at the window: three events."""
+    case = CaseFactory(desk=desk, item=desk.instant_item, day=DAY)
+    case = services.case_accept(acting_user=desk.clerk, case=case, window_post=desk.post, day=DAY)
     case = services.case_decide_at_window(
-        acting_user=user("clerk"), case=case, result="approved", day=DAY
+        acting_user=desk.clerk, case=case, result="approved", day=DAY
     )
     return case
 
@@ -46,8 +52,8 @@ def _later(seconds: int):
     )
 
 
-def test_every_event_is_in_the_outbox_with_the_change():
-    case = _instant_lifecycle()
+def test_every_event_is_in_the_outbox_with_the_change(desk):
+    case = _instant_lifecycle(desk)
     events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
     rows = list(Outbox.objects.filter(key=f"case-{case.pk}").order_by("id"))
     assert [r.event_id for r in rows] == [f"case-event-{e.pk}" for e in events]
@@ -56,12 +62,12 @@ def test_every_event_is_in_the_outbox_with_the_change():
     # A refused move writes nothing: no event, no outbox row.
     before = Outbox.objects.count()
     with pytest.raises(ValidationError, match="不能窗口即办决定"):
-        services.case_decide_at_window(acting_user=user("clerk"), case=case, result="approved")
+        services.case_decide_at_window(acting_user=desk.clerk, case=case, result="approved")
     assert Outbox.objects.count() == before
 
 
-def test_push_sends_in_order_once_and_marks_sent(receiver):
-    cases = [_instant_lifecycle() for _ in range(3)]
+def test_push_sends_in_order_once_and_marks_sent(receiver, desk):
+    cases = [_instant_lifecycle(desk) for _ in range(3)]
     result = exchange.push(batch=4)
     assert result.sent == 9 and result.failed == 0
     assert not Outbox.objects.filter(sent_at__isnull=True).exists()
@@ -73,15 +79,15 @@ def test_push_sends_in_order_once_and_marks_sent(receiver):
     assert exchange.push().sent == 0  # nothing left; nothing sent twice
 
 
-def test_an_outage_loses_nothing_and_sends_nothing_twice(receiver):
-    first = _instant_lifecycle()
+def test_an_outage_loses_nothing_and_sends_nothing_twice(receiver, desk):
+    first = _instant_lifecycle(desk)
     receiver.down = True
     result = exchange.push()
     assert result.sent == 0 and result.failed == 3  # the case's three events fail together
     row = Outbox.objects.filter(key=f"case-{first.pk}").first()
     assert row.attempts == 1 and "503" in row.last_error and row.next_attempt_at > timezone.now()
     assert exchange.push().sent == 0  # backing off: not tried again yet
-    second = _instant_lifecycle()  # work goes on while the platform is down
+    second = _instant_lifecycle(desk)  # work goes on while the platform is down
     receiver.down = False
     _later(1)
     result = exchange.push()
@@ -93,8 +99,8 @@ def test_an_outage_loses_nothing_and_sends_nothing_twice(receiver):
     assert exchange.backlog()["unsent"] == 0
 
 
-def test_a_later_event_waits_for_an_earlier_failed_one_of_its_case(receiver):
-    case = _instant_lifecycle()
+def test_a_later_event_waits_for_an_earlier_failed_one_of_its_case(receiver, desk):
+    case = _instant_lifecycle(desk)
     rows = list(Outbox.objects.filter(key=f"case-{case.pk}").order_by("id"))
     rows[0].next_attempt_at = timezone.now() + datetime.timedelta(minutes=5)
     rows[0].attempts = 1
@@ -105,16 +111,18 @@ def test_a_later_event_waits_for_an_earlier_failed_one_of_its_case(receiver):
     assert exchange.push().sent == 3
 
 
-def test_no_endpoint_configured_keeps_everything(settings):
+def test_no_endpoint_configured_keeps_everything(settings, desk):
     settings.ONEWINDOW_PROVINCE_URL = ""
-    _instant_lifecycle()
+    _instant_lifecycle(desk)
     assert exchange.push().sent == 0 and exchange.backlog()["unsent"] == 3
 
 
-def test_backlog_page_shows_failures(login, receiver):
-    _instant_lifecycle()
+def test_backlog_page_shows_failures(client, receiver, desk):
+    _instant_lifecycle(desk)
     receiver.down = True
     exchange.push()
-    body = login("inspector").get("/exchange/outbox/").content.decode()
+    client.force_login(UserFactory(roles=[RoleCode.SUPERVISOR]))  # 电子监察
+    body = client.get("/exchange/outbox/").content.decode()
     assert "推送失败待重试" in body and "503" in body and "case-event-" in body
-    assert login("clerk").get("/exchange/outbox/").status_code == 403
+    client.force_login(desk.clerk)
+    assert client.get("/exchange/outbox/").status_code == 403
