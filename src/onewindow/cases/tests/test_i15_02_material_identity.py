@@ -15,22 +15,48 @@ from django.db.models import ProtectedError
 from onewindow import workdays
 from onewindow.cases import repairs, services
 from onewindow.cases.models import CaseMaterial
-from onewindow.cases.tests.conftest import DAY, submit, user
+from onewindow.cases.tests.conftest import DAY, signed_in, submit_at
 from onewindow.cases.workflow import State
 from onewindow.catalog import services as catalog_services
 from onewindow.catalog import transfer
 from onewindow.catalog.forms import MaterialForm
 from onewindow.catalog.models import Item, Material
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import ApplicantFactory, DeskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-RONGQUE = "食品经营许可（新办）"  # its 从业人员培训合格证明 is a minor material (容缺 allowed)
 
 
 @pytest.fixture(autouse=True)
 def _clock(time_machine):
     time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture
+def desk(db):
+    """A desk whose promised item has an optional minor material, 从业人员培训合格证明 (容缺
+    allowed), beside two required ones."""
+    return DeskFactory(
+        item__materials=(
+            {"name": "食品经营许可申请书", "originals": 1, "copies": 0},
+            {"name": "营业执照", "originals": 0, "copies": 1},
+            {
+                "name": "从业人员培训合格证明",
+                "originals": 0,
+                "copies": 1,
+                "required": False,
+                "is_main": False,
+                "rongque": True,
+            },
+        )
+    )
+
+
+@pytest.fixture
+def reform(db):
+    return UserFactory(roles=[RoleCode.REFORM_OFFICE])
 
 
 def _links(case) -> dict[int, tuple[int | None, bool | None]]:
@@ -53,39 +79,39 @@ def _post_back(client, url: str):
     return client.post(url, data)
 
 
-def _accept_with_rongque(case, clerk_post):
+def _accept_with_rongque(case, desk):
     minor = case.materials.get(name__contains="培训合格证明")
     minor.status = CaseMaterial.Status.MISSING
     minor.save()
     return services.case_accept(
-        acting_user=user("clerk"),
+        acting_user=desk.clerk,
         case=case,
-        window_post=clerk_post,
+        window_post=desk.post,
         day=DAY,
         rongque={"commitment": "本人承诺补齐", "deadline": workdays.add_workdays(DAY, 3)},
     )
 
 
-def test_i15_02_unchanged_save_on_the_edit_page_keeps_every_checklist_link(login, clerk_post):
-    case = submit(RONGQUE)
+def test_i15_02_unchanged_save_on_the_edit_page_keeps_every_checklist_link(client, desk, reform):
+    case = submit_at(desk)
     before = _links(case)
     assert all(mid is not None for mid, _ in before.values())
     assert False in {required for _, required in before.values()}  # an optional material
 
-    item = Item.objects.get(name=RONGQUE)
-    response = _post_back(login("reform"), f"/catalog/items/{item.pk}/edit/")
+    item = desk.item
+    response = _post_back(signed_in(client, reform), f"/catalog/items/{item.pk}/edit/")
     assert response.status_code == 302, response.content.decode()
 
     assert _links(case) == before  # same material rows, still optional where they were
-    case = _accept_with_rongque(case, clerk_post)  # 容缺 still possible after the save
+    case = _accept_with_rongque(case, desk)  # 容缺 still possible after the save
     assert case.state == State.ACCEPTED and case.rongque_open
 
 
-def test_i15_02_api_patch_and_import_keep_the_links(login):
-    case = submit(RONGQUE)
+def test_i15_02_api_patch_and_import_keep_the_links(client, desk, reform):
+    case = submit_at(desk)
     before = _links(case)
-    item = Item.objects.get(name=RONGQUE)
-    client = login("reform")
+    item = desk.item
+    client.force_login(reform)
     current = client.get(f"/api/catalog/items/{item.implementation_code}").json()["materials"]
     for m in current:
         m.pop("id", None)  # a client that knows only the names
@@ -104,19 +130,19 @@ def test_i15_02_api_patch_and_import_keep_the_links(login):
         m["copies"] += 1
     items, materials, errors = transfer.read_json(json.dumps(exported).encode())
     result = transfer.import_catalogue(
-        acting_user=user("reform"), item_rows=items, material_rows=materials, errors=errors
+        acting_user=reform, item_rows=items, material_rows=materials, errors=errors
     )
     assert result.updated == 1
     assert _links(case) == before
 
 
-def test_i15_02_edited_material_keeps_its_id():
-    item = Item.objects.get(name=RONGQUE)
+def test_i15_02_edited_material_keeps_its_id(desk, reform):
+    item = desk.item
     rows = [_row(m) for m in item.materials.all()]
     first = rows[0]
     old_name = first["name"]
     first["name"] = old_name + "（加盖公章）"
-    catalog_services.item_update(acting_user=user("reform"), item=item, data={}, materials=rows)
+    catalog_services.item_update(acting_user=reform, item=item, data={}, materials=rows)
     renamed = Material.objects.get(pk=first["id"])
     assert renamed.name == old_name + "（加盖公章）" and renamed.retired_at is None
     assert not Material.all_objects.filter(item=item, name=old_name).exists()
@@ -128,49 +154,49 @@ def _row(material: Material) -> dict:
     return {"id": material.pk} | {k: getattr(material, k) for k in keys}
 
 
-def test_i15_02_removed_material_is_retired_and_old_cases_still_show_it(login):
-    old_case = submit(RONGQUE)
-    item = Item.objects.get(name=RONGQUE)
+def test_i15_02_removed_material_is_retired_and_old_cases_still_show_it(client, desk, reform):
+    old_case = submit_at(desk)
+    item = desk.item
     minor = item.materials.get(name__contains="培训合格证明")
     kept = [_row(m) for m in item.materials.exclude(pk=minor.pk)]
-    catalog_services.item_update(acting_user=user("reform"), item=item, data={}, materials=kept)
+    catalog_services.item_update(acting_user=reform, item=item, data={}, materials=kept)
 
     minor = Material.all_objects.get(pk=minor.pk)  # still there, retired
     assert minor.retired_at is not None
     assert minor.pk not in {m.pk for m in item.materials.all()}
     assert not Material.objects.filter(pk=minor.pk).exists()
     # Hidden from the guide and from the checklists of new cases ...
-    assert minor.name not in client_get_guide(login, item).content.decode()
-    new_case = submit(RONGQUE)
+    assert minor.name not in client_get_guide(client, item).content.decode()
+    new_case = submit_at(desk)
     assert not new_case.materials.filter(name=minor.name).exists()
     # ... while the old case keeps it, linked and shown.
     row = old_case.materials.get(name=minor.name)
     assert row.material_id == minor.pk and row.material.rongque
-    page = login("clerk").get(f"/cases/{old_case.pk}/").content.decode()
+    page = signed_in(client, desk.clerk).get(f"/cases/{old_case.pk}/").content.decode()
     assert minor.name in page
 
     # Listing it again brings the same material back rather than a new one.
     catalog_services.item_update(
-        acting_user=user("reform"), item=item, data={}, materials=[*kept, _row(minor)]
+        acting_user=reform, item=item, data={}, materials=[*kept, _row(minor)]
     )
     assert Material.objects.get(pk=minor.pk).retired_at is None
 
 
-def client_get_guide(login, item):
-    return login("applicant").get(f"/guide/items/{item.implementation_code}/")
+def client_get_guide(client, item):
+    return signed_in(client, ApplicantFactory()).get(f"/guide/items/{item.implementation_code}/")
 
 
-def test_i15_02_a_material_a_case_refers_to_is_never_deleted():
-    case = submit(RONGQUE)
+def test_i15_02_a_material_a_case_refers_to_is_never_deleted(desk):
+    case = submit_at(desk)
     material = case.materials.exclude(material=None).first().material
     with pytest.raises(ProtectedError):
         material.delete()
 
 
-def test_i15_02_migration_relinks_lost_links_by_name():
-    case = submit(RONGQUE)
+def test_i15_02_migration_relinks_lost_links_by_name(desk):
+    case = submit_at(desk)
     before = _links(case)
-    item = Item.objects.get(name=RONGQUE)
+    item = desk.item
     # What a save of the old code left behind: checklist rows whose material was deleted.
     case.materials.update(material=None)
     stray = CaseMaterial.objects.create(case=case, name="已不在清单中的材料", status="paper")
