@@ -4,7 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from onewindow.org import cover, services
-from onewindow.org.models import Leave, Staff, StaffChange, User, WindowPost
+from onewindow.org.models import Leave, Staff, StaffChange, WindowPost
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import DeskFactory, StaffFactory, WindowPostFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -12,16 +14,19 @@ MON, WED = datetime.date(2026, 12, 7), datetime.date(2026, 12, 9)
 
 
 @pytest.fixture
-def post():
-    """县市监局's department window: A is the demo clerk."""
-    return WindowPost.objects.select_related("staff_a", "staff_b").get(
-        staff_a__user__username="clerk", kind=WindowPost.Kind.DEPARTMENT
-    )
+def desk():
+    return DeskFactory()
+
+
+@pytest.fixture
+def post(desk):
+    """The desk's department window: A is its clerk, B its second clerk."""
+    return WindowPost.objects.select_related("staff_a", "staff_b").get(pk=desk.post.pk)
 
 
 def _leave(staff, start=MON, end=WED, reason="事假"):
     return services.leave_request(
-        acting_user=User.objects.get(username="clerk"),
+        acting_user=staff.user,
         staff=staff,
         start=start,
         end=end,
@@ -48,7 +53,8 @@ def test_leave_is_refused_without_b_cover_then_approved_once_cover_exists(post):
 
 
 def test_a_b_who_is_a_elsewhere_cannot_cover():
-    post = WindowPost.objects.get(number="51")  # 51 and 52 back each other up
+    post = WindowPostFactory()
+    WindowPostFactory(hall=post.hall, staff_a=post.staff_b, staff_b=post.staff_a)  # each other's B
     leave, gaps = _leave(post.staff_a)
     assert leave.status == Leave.Status.REFUSED
     assert "同时是其他窗口的A岗" in gaps[0].why
@@ -96,16 +102,18 @@ def test_cover_on_a_day(post):
     assert row.on_duty is None
 
 
-def test_hall_cover_page_flags_posts_with_nobody(login, post):
+def test_hall_cover_page_flags_posts_with_nobody(client, post):
     Leave.objects.create(staff=post.staff_a, start=MON, end=MON, reason="x", status="approved")
     Leave.objects.create(staff=post.staff_b, start=MON, end=MON, reason="x", status="approved")
-    body = login("hallmgr").get("/hall/cover/", {"day": "2026-12-07"}).content.decode()
+    client.force_login(staff_user(RoleCode.HALL_MANAGER))
+    body = client.get("/hall/cover/", {"day": "2026-12-07"}).content.decode()
     assert "无人在岗的窗口（1个）" in body and str(post) in body
 
 
-def test_leave_page_shows_the_refusal(login, post):
+def test_leave_page_shows_the_refusal(client, desk, post):
     Leave.objects.create(staff=post.staff_b, start=MON, end=WED, reason="x", status="approved")
-    response = login("clerk").post(
+    client.force_login(desk.clerk)
+    response = client.post(
         "/org/leave/", {"start": "2026-12-07", "end": "2026-12-08", "reason": "事假"}
     )
     body = response.content.decode()
@@ -117,9 +125,9 @@ def test_leave_page_shows_the_refusal(login, post):
 TODAY = datetime.date(2026, 11, 26)
 
 
-def _notify(staff, **kw):
+def _notify(desk, staff, **kw):
     data = {
-        "acting_user": User.objects.get(username="winsup"),
+        "acting_user": desk.winsup,
         "staff": staff,
         "kind": StaffChange.Kind.WITHDRAW,
         "effective_on": TODAY + datetime.timedelta(days=7),
@@ -132,36 +140,34 @@ def _notify(staff, **kw):
     return services.staff_change_notify(**data)
 
 
-def test_a_change_needs_prior_notice_and_a_successor_for_posts(post):
+def test_a_change_needs_prior_notice_and_a_successor_for_posts(desk, post):
     with pytest.raises(ValidationError) as exc:
-        _notify(post.staff_a, effective_on=TODAY)
+        _notify(desk, post.staff_a, effective_on=TODAY)
     assert "事先报备" in str(exc.value) and "须指定接替人员" in str(exc.value)
     assert not StaffChange.objects.exists()
 
 
-def test_open_cases_need_a_written_handover(post, monkeypatch):
+def test_open_cases_need_a_written_handover(desk, post, monkeypatch):
     monkeypatch.setattr(services, "OPEN_CASE_COUNTERS", [lambda staff: 3])
-    spare = Staff.objects.filter(unit=post.staff_a.unit, title="审核员").first()
+    spare = desk.reviewer.staff  # of the same unit
     with pytest.raises(ValidationError, match="有3件在办件"):
-        _notify(post.staff_a, successor=spare)
+        _notify(desk, post.staff_a, successor=spare)
 
 
-def test_confirmed_change_hands_the_post_to_the_successor(post):
-    spare = Staff.objects.filter(unit=post.staff_a.unit, title="审核员").first()
-    change = _notify(post.staff_a, successor=spare, handover="在办件交审核员")
+def test_confirmed_change_hands_the_post_to_the_successor(desk, post):
+    spare = desk.reviewer.staff  # of the same unit
+    change = _notify(desk, post.staff_a, successor=spare, handover="在办件交审核员")
     with pytest.raises(Exception, match="政务服务中心管理员"):
-        services.staff_change_decide(
-            acting_user=User.objects.get(username="winsup"), change=change, confirm=True
-        )
+        services.staff_change_decide(acting_user=desk.winsup, change=change, confirm=True)
     services.staff_change_decide(
-        acting_user=User.objects.get(username="hallmgr"), change=change, confirm=True
+        acting_user=staff_user(RoleCode.HALL_MANAGER), change=change, confirm=True
     )
     post.refresh_from_db()
     assert post.staff_a == spare
     assert not Staff.objects.get(pk=change.staff_id).active
 
 
-def test_successor_from_another_unit_is_refused(post):
-    other = Staff.objects.exclude(unit=post.staff_a.unit).first()
+def test_successor_from_another_unit_is_refused(desk, post):
+    other = StaffFactory()  # of a new unit
     with pytest.raises(ValidationError, match="同一派出单位"):
-        _notify(post.staff_a, successor=other)
+        _notify(desk, post.staff_a, successor=other)
