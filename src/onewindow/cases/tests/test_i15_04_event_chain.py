@@ -19,24 +19,23 @@ from onewindow.cases import checkpoints, events, services
 from onewindow.cases.api import ClientKey, issue_key, key_digest
 from onewindow.cases.events import Kind
 from onewindow.cases.models import ApiClient, Case, CaseEvent, CaseMaterial, Checkpoint
-from onewindow.cases.tests.conftest import APPLICANT, DAY, submit, user
+from onewindow.cases.tests.conftest import APPLICANT, DAY, submit_at
 from onewindow.common import crypto
 from onewindow.exchange.models import Outbox
 
-INSTANT, PROMISED = "个体工商户设立登记", "食品生产许可"
 TZ = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def county(clerk_post):
-    """Three cases of one day at the demo hall: one decided and delivered, one transferred, one
+def county(desk):
+    """Three cases of one day at the desk's window: one decided and delivered, one transferred, one
     only received; then the day's checkpoint."""
     with time_machine.travel(datetime.datetime(2026, 12, 1, 10, 0, tzinfo=TZ), tick=False):
-        done = submit(INSTANT)
-        services.case_accept(acting_user=user("clerk"), case=done, window_post=clerk_post)
-        services.case_decide_at_window(acting_user=user("clerk"), case=done, result="approved")
+        done = submit_at(desk, desk.instant_item)
+        services.case_accept(acting_user=desk.clerk, case=done, window_post=desk.post)
+        services.case_decide_at_window(acting_user=desk.clerk, case=done, result="approved")
         services.case_deliver(
-            acting_user=user("clerk"),
+            acting_user=desk.clerk,
             case=done,
             mode="collect",
             detail={
@@ -45,10 +44,10 @@ def county(clerk_post):
                 "receipt_signed": "1",
             },
         )
-        review = submit(PROMISED)
-        services.case_accept(acting_user=user("clerk"), case=review, window_post=clerk_post)
-        services.case_transfer(acting_user=user("teamlead"), case=review)
-        waiting = submit(PROMISED)
+        review = submit_at(desk)
+        services.case_accept(acting_user=desk.clerk, case=review, window_post=desk.post)
+        services.case_transfer(acting_user=desk.teamlead, case=review)
+        waiting = submit_at(desk)
     assert checkpoints.take(today=DAY + datetime.timedelta(days=1)) == 1
     return Case.objects.get(pk=done.pk), Case.objects.get(pk=review.pk), waiting
 
@@ -121,13 +120,13 @@ def test_i15_04_a_case_deleted_whole_is_seen(county):
     assert "记有3件，现仅2件" in broken[0].detail
 
 
-def test_i15_04_a_row_and_tail_rolled_back_together_are_seen_by_the_checkpoint(clerk_post):
+def test_i15_04_a_row_and_tail_rolled_back_together_are_seen_by_the_checkpoint(desk):
     """An old copy of the row (its seal valid then) put back, and the events after it deleted:
     the chain and the row agree, but not with the day's checkpoint."""
     with time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=TZ), tick=False):
-        case = submit(PROMISED)
+        case = submit_at(desk)
         snapshot = Case.objects.filter(pk=case.pk).values().get()
-        services.case_accept(acting_user=user("clerk"), case=case, window_post=clerk_post)
+        services.case_accept(acting_user=desk.clerk, case=case, window_post=desk.post)
     checkpoints.take(today=DAY + datetime.timedelta(days=1))
     assert events.verify() == []
     CaseEvent.objects.filter(case=case, seq__gt=1).delete()
@@ -157,11 +156,11 @@ def test_i15_04_the_command_names_each_kind_in_chinese(county):
         call_command("verify_events")
 
 
-def test_i15_04_a_move_keeps_the_seal_with_one_more_column_and_no_scan(county):
+def test_i15_04_a_move_keeps_the_seal_with_one_more_column_and_no_scan(county, desk):
     _, review, _ = county
     noon = datetime.datetime(2026, 12, 2, 12, 0, tzinfo=TZ)
     with time_machine.travel(noon, tick=False), CaptureQueriesContext(connection) as queries:
-        services.case_decide(acting_user=user("reviewer"), case=review, result="approved")
+        services.case_decide(acting_user=desk.reviewer, case=review, result="approved")
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert "cases_checkpoint" not in sql
     assert "FROM cases_caseevent" not in sql.replace('"', "")  # no chain read on a move
