@@ -14,17 +14,33 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from onewindow.cases.notices import SALT
-from onewindow.cases.tests.conftest import APPLICANT, user
-from onewindow.demo.county import DEMO_APPLICANT_ID
-from onewindow.org.models import Hall
+from onewindow.cases.tests.conftest import APPLICANT
+from onewindow.org.roles import RoleCode
 from onewindow.supervision import kiosks, ratings
 from onewindow.supervision.models import Kiosk, Rating
-from onewindow.supervision.tests.test_ratings import closed_case
+from onewindow.supervision.tests.test_ratings import delivered
+from onewindow.testing.factories import ApplicantFactory, DeskFactory, id_number, staff_user
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-MINE = {**APPLICANT, "applicant_name": "张三", "applicant_id": DEMO_APPLICANT_ID}
+MINE = {**APPLICANT, "applicant_name": "张三", "applicant_id": id_number(7)}
 CHECKED_LEVEL = re.compile(r'<input type="radio" name="level" value="(\d)"[^>]*\bchecked\b')
+
+
+@pytest.fixture
+def desk():
+    return DeskFactory()
+
+
+def _as(user) -> Client:
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def _applicant() -> Client:
+    """The applicant of MINE, signed in on the portal."""
+    return _as(ApplicantFactory(identity=MINE["applicant_id"]))
 
 
 @pytest.fixture(autouse=True)
@@ -37,10 +53,10 @@ def _checked(body: str) -> list[str]:
     return CHECKED_LEVEL.findall(body)
 
 
-def _tablet(case) -> tuple[Kiosk, Client]:
+def _tablet(case, hall_manager=None) -> tuple[Kiosk, Client]:
     """The hall manager registers a tablet for the case's window; the device enrols with it."""
     kiosk, token = kiosks.kiosk_register(
-        acting_user=user("hallmgr"),
+        acting_user=hall_manager or staff_user(RoleCode.HALL_MANAGER),
         name="评价器",
         purpose=Kiosk.Purpose.RATING,
         hall=case.window_post.hall,
@@ -51,8 +67,8 @@ def _tablet(case) -> tuple[Kiosk, Client]:
     return kiosk, device
 
 
-def test_i15_13_no_form_chooses_a_level_and_a_refusal_keeps_the_choice(client, login):
-    qr_case = closed_case()
+def test_i15_13_no_form_chooses_a_level_and_a_refusal_keeps_the_choice(client, desk):
+    qr_case = delivered(desk)
     token = signing.dumps(qr_case.pk, salt=SALT)
     page = client.get(f"/progress/{token}/").content.decode()
     assert 'name="level"' in page and _checked(page) == []
@@ -68,41 +84,40 @@ def test_i15_13_no_form_chooses_a_level_and_a_refusal_keeps_the_choice(client, l
     assert _checked(body) == ["5"]  # the applicant's own choice, not 非常满意
     assert not Rating.objects.filter(case=qr_case).exists()
 
-    mine = closed_case(MINE)
-    web = login("applicant")
+    mine = delivered(desk, MINE)
+    web = _applicant()
     assert _checked(web.get(f"/me/cases/{mine.pk}/").content.decode()) == []
     refused = web.post(f"/me/cases/{mine.pk}/", {"level": "4", "text": "  "})
     assert refused.status_code == 400 and _checked(refused.content.decode()) == ["4"]
 
     _kiosk, device = _tablet(qr_case)
-    kiosks.kiosk_offer(acting_user=user("clerk"), case=qr_case)
+    kiosks.kiosk_offer(acting_user=desk.clerk, case=qr_case)
     tablet = device.get("/kiosk/").content.decode()
     assert qr_case.item.name in tablet and _checked(tablet) == []
     again = device.post("/kiosk/rate/", {"case": qr_case.pk, "level": "5"})
     assert again.status_code == 400 and _checked(again.content.decode()) == ["5"]
 
 
-def test_i15_13_tablet_is_a_device_bound_to_a_window_not_a_clerks_session(login):
-    case = closed_case()
-    clerk = login("clerk")
+def test_i15_13_tablet_is_a_device_bound_to_a_window_not_a_clerks_session(desk):
+    case = delivered(desk)
+    hall_manager = staff_user(RoleCode.HALL_MANAGER)
+    clerk = _as(desk.clerk)
     # The clerk's session no longer opens a rating form; it only puts the case on the tablet.
     assert clerk.get(f"/supervision/rate/{case.pk}/").status_code == 405
     no_tablet = clerk.post(f"/supervision/rate/{case.pk}/", follow=True).content.decode()
     assert "还没有登记评价器" in no_tablet
 
     with pytest.raises(ValidationError, match="须绑定一个窗口"):
-        kiosks.kiosk_register(
-            acting_user=user("hallmgr"), name="x", purpose="rating", hall=Hall.objects.first()
-        )
+        kiosks.kiosk_register(acting_user=hall_manager, name="x", purpose="rating", hall=desk.hall)
     with pytest.raises(Exception, match="政务服务中心管理员"):
         kiosks.kiosk_register(
-            acting_user=user("clerk"),
+            acting_user=desk.clerk,
             name="x",
             purpose="rating",
             hall=case.window_post.hall,
             window_post=case.window_post,
         )
-    kiosk, device = _tablet(case)
+    kiosk, device = _tablet(case, hall_manager)
     assert "sessionid" not in device.cookies  # the device has no person's session
     assert "欢迎评价" in device.get("/kiosk/").content.decode()  # nothing offered yet
     assert device.post("/kiosk/rate/", {"case": case.pk, "level": "1"}).status_code == 400
@@ -117,13 +132,14 @@ def test_i15_13_tablet_is_a_device_bound_to_a_window_not_a_clerks_session(login)
 
     # Another device's token, a stranger's browser and a revoked tablet get no form.
     assert Client().post("/kiosk/rate/", {"case": case.pk, "level": "1"}).status_code == 403
-    kiosks.kiosk_revoke(acting_user=user("hallmgr"), kiosk=kiosk)
+    kiosks.kiosk_revoke(acting_user=hall_manager, kiosk=kiosk)
     assert "登记本设备" in device.get("/kiosk/").content.decode()
 
 
-def test_i15_13_hall_manager_registers_and_revokes_devices_on_a_page(login):
-    case = closed_case()
-    manager = login("hallmgr")
+def test_i15_13_hall_manager_registers_and_revokes_devices_on_a_page(desk):
+    case = delivered(desk)
+    hall_manager = staff_user(RoleCode.HALL_MANAGER)
+    manager = _as(hall_manager)
     page = manager.post(
         "/supervision/kiosks/",
         {
@@ -137,23 +153,23 @@ def test_i15_13_hall_manager_registers_and_revokes_devices_on_a_page(login):
     token = re.search(r"<code>(owk_[^<]+)</code>", body).group(1)
     kiosk = Kiosk.objects.get(name="3号窗口评价器")
     assert kiosk.token_digest == kiosks.token_digest(token) and token not in kiosk.token_digest
-    assert login("clerk").get("/supervision/kiosks/").status_code == 403
-    manager = login("hallmgr")
+    assert _as(desk.clerk).get("/supervision/kiosks/").status_code == 403
+    manager = _as(hall_manager)
     manager.post(f"/supervision/kiosks/{kiosk.pk}/revoke/")
     assert Kiosk.objects.get(pk=kiosk.pk).revoked_at is not None
     assert kiosks.kiosk_for_token(token) is None
 
 
-def test_i15_13_staff_cannot_rate_a_case_they_handled(login):
-    case = closed_case()
+def test_i15_13_staff_cannot_rate_a_case_they_handled(desk):
+    case = delivered(desk)
     with pytest.raises(ValidationError, match="不能评价自己经办的办件"):
-        ratings.rate(case=case, channel="qr", level=1, by=user("clerk"))
+        ratings.rate(case=case, channel="qr", level=1, by=desk.clerk)
     token = signing.dumps(case.pk, salt=SALT)
-    response = login("clerk").post(f"/progress/{token}/rate/", {"level": "1"})
+    response = _as(desk.clerk).post(f"/progress/{token}/rate/", {"level": "1"})
     assert response.status_code == 400 and "不能评价自己经办的办件" in response.content.decode()
     assert not Rating.objects.filter(case=case).exists()
     # Staff who did not touch it, and the applicant, may.
-    ratings.rate(case=case, channel="qr", level=1, by=user("clerk2"))
-    mine = closed_case(MINE)
-    login("applicant").post(f"/me/cases/{mine.pk}/", {"level": "1"})
+    ratings.rate(case=case, channel="qr", level=1, by=staff_user(RoleCode.WINDOW_CLERK))
+    mine = delivered(desk, MINE)
+    _applicant().post(f"/me/cases/{mine.pk}/", {"level": "1"})
     assert Rating.objects.filter(case=mine, channel="web").exists()
