@@ -9,9 +9,9 @@ from django.core.cache import cache
 from onewindow.cases.api import issue_key
 from onewindow.cases.models import ApiClient
 from onewindow.cases.tests.conftest import APPLICANT
-from onewindow.org.models import Unit
 from onewindow.supervision.models import Rating, Ticket
-from onewindow.supervision.tests.test_ratings import closed_case
+from onewindow.supervision.tests.test_ratings import delivered
+from onewindow.testing.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +30,13 @@ def _reply(client, key, **body):
 
 
 def test_i15_20_only_the_sms_gateway_rates_and_only_within_its_unit(client):
-    case = closed_case()  # a 县市监局 case
+    case = delivered()  # a case of a unit of its own
     bad = {"case_number": case.number, "phone": APPLICANT["phone"], "reply": "5"}
     province = issue_key(ApiClient(name="湖南省一体化平台"))
     refused = _reply(client, province, **bad)
     assert refused.status_code == 403 and "短信" in refused.json()["detail"]
     other_unit = issue_key(
-        ApiClient(name="住建短信", unit=Unit.objects.get(short_name="县住建局"), sms_gateway=True)
+        ApiClient(name="住建短信", unit=UnitFactory(), sms_gateway=True)  # another unit's
     )
     assert _reply(client, other_unit, **bad).status_code == 404
     assert not Rating.objects.exists() and not Ticket.objects.exists()
@@ -48,7 +48,7 @@ def test_i15_20_only_the_sms_gateway_rates_and_only_within_its_unit(client):
 def test_i15_20_phone_guesses_are_limited_per_case_and_per_key(client, settings):
     settings.ONEWINDOW_SMS_RATING_MISSES_PER_CASE = 3
     settings.ONEWINDOW_SMS_RATING_MISSES_PER_KEY = 5
-    case = closed_case()
+    case = delivered()
     gateway = issue_key(ApiClient(name="短信网关", sms_gateway=True))
     for guess in range(3):
         miss = _reply(
