@@ -19,9 +19,14 @@ from schemathesis import checks
 from schemathesis.generation import GenerationMode
 
 from onewindow.cases.api import issue_key
-from onewindow.cases.models import ApiClient, Case
-from onewindow.cases.tests.conftest import submit, user
-from onewindow.catalog.models import CombinedService, Item
+from onewindow.cases.models import ApiClient, Case, Channel
+from onewindow.org.roles import RoleCode
+from onewindow.testing.factories import (
+    CaseFactory,
+    CombinedServiceFactory,
+    DeskFactory,
+    UserFactory,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[4] / "test-results"
 CHECKS = [
@@ -46,7 +51,7 @@ def api_schema(db):
 @pytest.fixture
 def auth(client):
     key = issue_key(ApiClient(name="湖南省一体化平台"))
-    client.force_login(user("reform"))
+    client.force_login(UserFactory(roles=[RoleCode.REFORM_OFFICE]))
     csrf = _get_new_csrf_string()
     return {
         "headers": {"X-API-Key": key, "X-CSRFToken": csrf},
@@ -57,12 +62,13 @@ def auth(client):
 @pytest.fixture
 def real_ids():
     """Path parameters that exist, so generated bodies reach the services behind the 404s."""
-    case = submit("食品生产许可", channel="online", acting_user=user("clerk"))
+    desk = DeskFactory()
+    case = CaseFactory(desk=desk, channel=Channel.ONLINE)
     Case.objects.filter(pk=case.pk).update(source="湖南省一体化平台")
     return {
-        "code": Item.objects.filter(status="published").first().implementation_code,
+        "code": desk.item.implementation_code,  # published
         "case_id": case.pk,
-        "service_id": CombinedService.objects.first().pk,
+        "service_id": CombinedServiceFactory().pk,
         "combined_id": 1,
     }
 
