@@ -8,10 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from onewindow.cases.models import Case
-from onewindow.cases.tests.conftest import submit, user
+from onewindow.cases.tests.conftest import DAY
 from onewindow.org.models import Unit
+from onewindow.org.roles import RoleCode
 from onewindow.supervision import appraisal
 from onewindow.supervision.models import Anomaly, Order, Rating, Rules, Ticket, Warning
+from onewindow.testing.factories import CaseFactory, DeskFactory, UserFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +21,13 @@ NOV = datetime.date(2026, 11, 10)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def _finished(due: datetime.date, decided: datetime.date) -> Case:
-    case = submit("食品生产许可")
+def _as(client, user):
+    client.force_login(user)
+    return client
+
+
+def _finished(desk, due: datetime.date, decided: datetime.date) -> Case:
+    case = CaseFactory(desk=desk, day=DAY)
     Case.objects.filter(pk=case.pk).update(
         state="closed", accepted_on=NOV, due_date=due, decided_on=decided, closed_on=decided
     )
@@ -41,10 +48,11 @@ def test_unit_figures_score_and_grade_by_hand(time_machine):
     # Rated in November too: a rating counts in the period of its own timestamp.
     time_machine.move_to(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI))
     # Four cases decided in November: two early, one on the due day, one late.
-    early1 = _finished(NOV + datetime.timedelta(days=5), NOV)
-    _finished(NOV + datetime.timedelta(days=5), NOV + datetime.timedelta(days=1))
-    _finished(NOV, NOV)
-    late = _finished(NOV, NOV + datetime.timedelta(days=3))
+    desk = DeskFactory()
+    early1 = _finished(desk, NOV + datetime.timedelta(days=5), NOV)
+    _finished(desk, NOV + datetime.timedelta(days=5), NOV + datetime.timedelta(days=1))
+    _finished(desk, NOV, NOV)
+    late = _finished(desk, NOV, NOV + datetime.timedelta(days=3))
     unit = Unit.objects.get(pk=early1.unit_id)
     # Ratings: 非常满意, 基本满意, 非常不满意 (with its ticket done), and an excluded one.
     common = {"unit": unit, "region": "430922", "channel": "qr"}
@@ -65,7 +73,7 @@ def test_unit_figures_score_and_grade_by_hand(time_machine):
         unit=unit,
         content="x",
         rule="红灯",
-        issued_by=user("inspector"),
+        issued_by=UserFactory(roles=[RoleCode.SUPERVISOR]),
         issued_on=NOV,
         response_days=3,
         respond_by=NOV,
@@ -107,40 +115,45 @@ def test_weights_must_add_up_and_grades_must_descend():
         rules.full_clean()
 
 
-def test_appraisal_page_scoped_and_the_dispatched_staff_report(login):
+def test_appraisal_page_scoped_and_the_dispatched_staff_report(client):
     from io import BytesIO
 
     from openpyxl import load_workbook
 
-    case = _finished(NOV + datetime.timedelta(days=5), NOV)
-    Case.objects.filter(pk=case.pk).update(accepted_by=user("clerk").staff)
-    body = login("inspector").get("/supervision/appraisal/", {"period": "2026-11"}).content
+    desk = DeskFactory()
+    clerk_name = desk.clerk.staff.name
+    inspector = UserFactory(roles=[RoleCode.SUPERVISOR])  # 电子监察
+    case = _finished(desk, NOV + datetime.timedelta(days=5), NOV)
+    Case.objects.filter(pk=case.pk).update(accepted_by=desk.clerk.staff)
+    body = _as(client, inspector).get("/supervision/appraisal/", {"period": "2026-11"}).content
     assert Unit.objects.get(pk=case.unit_id).name in body.decode()
-    staff_page = login("winsup").get(
+    staff_page = _as(client, desk.winsup).get(
         "/supervision/appraisal/", {"period": "2026-11", "level": "staff"}
     )
-    assert user("clerk").staff.name in staff_page.content.decode()
+    assert clerk_name in staff_page.content.decode()
     assert (
-        login("clerk2")
+        _as(client, staff_user(RoleCode.WINDOW_CLERK))  # a clerk of another unit
         .get("/supervision/appraisal/", {"period": "2026-11", "level": "staff"})
         .content.decode()
-        .count(user("clerk").staff.name)
+        .count(clerk_name)
         == 0
     )
-    bad = login("inspector").get("/supervision/appraisal/", {"period": "11月"})
+    bad = _as(client, inspector).get("/supervision/appraisal/", {"period": "11月"})
     assert bad.status_code == 400 and "考核期" in bad.content.decode()
-    xlsx = login("winsup").get("/supervision/appraisal/dispatched.xlsx", {"period": "2026-11"})
+    xlsx = _as(client, desk.winsup).get(
+        "/supervision/appraisal/dispatched.xlsx", {"period": "2026-11"}
+    )
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "考核对象"
-    clerk_row = next(r for r in rows[2:] if r[0].startswith(user("clerk").staff.name))
+    clerk_row = next(r for r in rows[2:] if r[0].startswith(clerk_name))
     assert clerk_row[1] == 1 and clerk_row[2] == 100.0  # one case, on time
 
-    pdf = login("winsup").get(
+    pdf = _as(client, desk.winsup).get(
         "/supervision/appraisal/dispatched.xlsx", {"period": "2026-11", "format": "pdf"}
     )
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert b"FontFile2" in pdf.content  # the CJK font is embedded
-    bad = login("winsup").get("/supervision/appraisal/dispatched.xlsx", {"period": "x"})
+    bad = _as(client, desk.winsup).get("/supervision/appraisal/dispatched.xlsx", {"period": "x"})
     assert bad.status_code == 400 and "考核期" in bad.content.decode()
