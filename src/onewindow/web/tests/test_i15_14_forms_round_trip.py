@@ -16,8 +16,9 @@ from django.forms.models import model_to_dict
 
 from onewindow.catalog import elements
 from onewindow.catalog.models import CombinedService, Item
+from onewindow.mandates import services as mandate_services
 from onewindow.mandates.forms import LetterForm, SealForm
-from onewindow.mandates.models import Enquiry, Letter, Seal
+from onewindow.mandates.models import Enquiry, Letter
 from onewindow.org.models import Leave, StaffChange
 from onewindow.org.roles import RoleCode
 from onewindow.supervision.models import Rules
@@ -153,9 +154,19 @@ def test_i15_14_letter_edit_round_trips_its_dates(client, reform):
     assert _fields(letter, LetterForm.Meta.fields) == before
 
 
-def test_i15_14_seal_page_round_trips_its_date(login):
-    client = login("reform")
-    seal = Seal.objects.filter(enabled=True).exclude(enabled_on=None).order_by("id").first()
+def test_i15_14_seal_page_round_trips_its_date(client, reform):
+    client.force_login(reform)
+    desk = DeskFactory()
+    seal = mandate_services.seal_save(
+        acting_user=reform,
+        unit=desk.unit,
+        data={
+            "enabled": True,
+            "enabled_on": datetime.date(2026, 6, 1),
+            "custodian": desk.teamlead.staff,
+        },
+    )
+    assert seal.enabled and seal.enabled_on
     names = [f for f in SealForm.Meta.fields if f != "impression"]
     before = _fields(seal, names) | {"impression": seal.impression.name}
     post_back(client, f"/mandates/seal/{seal.unit_id}/")
