@@ -15,6 +15,7 @@ import pytest
 from django.forms.models import model_to_dict
 
 from onewindow.catalog import elements
+from onewindow.catalog import services as catalog_services
 from onewindow.catalog.models import CombinedService, Item
 from onewindow.mandates import services as mandate_services
 from onewindow.mandates.forms import LetterForm, SealForm
@@ -23,7 +24,13 @@ from onewindow.org.models import Leave, StaffChange
 from onewindow.org.roles import RoleCode
 from onewindow.supervision.models import Rules
 from onewindow.supervision.services import RULE_FIELDS
-from onewindow.testing.factories import DeskFactory, UnitFactory, UserFactory, staff_user
+from onewindow.testing.factories import (
+    DeskFactory,
+    ItemFactory,
+    UnitFactory,
+    UserFactory,
+    staff_user,
+)
 from onewindow.workdays.models import CalendarDay
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +93,7 @@ def _item_state(item: Item) -> dict:
     }
 
 
-# The item and 一件事 round trips stay on the demo catalogue on purpose: they post back its
+# The item edit and 一件事 round trips stay on the demo catalogue on purpose: they post back its
 # richest objects (fees, special procedures, parents, life events), which no factory makes.
 def test_i15_14_item_edit_round_trips(login):
     client = login("reform")
@@ -99,10 +106,20 @@ def test_i15_14_item_edit_round_trips(login):
     assert _item_state(item) == before
 
 
-def test_i15_14_item_hall_page_round_trips_its_approval_date(login):
-    client = login("reform")
-    item = Item.objects.filter(hall_status=Item.HallStatus.EXEMPT).exclude(exempt_date=None).first()
-    assert item is not None
+def test_i15_14_item_hall_page_round_trips_its_approval_date(client, reform):
+    client.force_login(reform)
+    item = catalog_services.item_set_hall_status(  # exempt by approval, never entered
+        acting_user=reform,
+        item=ItemFactory(hall_status=Item.HallStatus.NOT_YET),
+        data={
+            "hall_status": Item.HallStatus.EXEMPT,
+            "exempt_reason": Item.ExemptReason.SPACE,
+            "exempt_note": "场地不足",
+            "exempt_doc_no": "桃政函〔2026〕1号",
+            "exempt_date": datetime.date(2026, 3, 1),
+        },
+    )
+    assert item.exempt_date is not None
     before = _item_state(item)
     post_back(client, f"/catalog/items/{item.pk}/hall/")
     assert _item_state(item)["snapshot"] == before["snapshot"]
