@@ -22,7 +22,7 @@ def _later():
 
 
 def test_rollup_counts_each_event_once_and_waits_for_recent_ones():
-    case = transferred(day=datetime.date.today())
+    case = transferred(day=timezone.localdate())
     assert dashboard.rollup() == 0  # younger than a minute: may still be committing
     read = dashboard.rollup(_later())
     assert read == CaseEvent.objects.count()
@@ -36,9 +36,9 @@ def test_rollup_counts_each_event_once_and_waits_for_recent_ones():
 
 def test_overview_figures_and_drill_down(client):
     desk = DeskFactory()
-    case = transferred(desk, datetime.date.today())
-    late = transferred(desk, datetime.date.today())
-    Case.objects.filter(pk=late.pk).update(due_date=datetime.date.today() - datetime.timedelta(2))
+    case = transferred(desk, timezone.localdate())
+    late = transferred(desk, timezone.localdate())
+    Case.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - datetime.timedelta(2))
     supervision.sweep()
     dashboard.rollup(_later())
     inspector = UserFactory(roles=[RoleCode.SUPERVISOR])  # 电子监察
