@@ -8,9 +8,9 @@ from functools import cache
 from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.cases.actions import queues
 from onewindow.org.permissions import allows
 from onewindow.org.roles import HOME_ORDER, RoleCode
+from onewindow.web import queues
 
 
 @dataclass(frozen=True)
