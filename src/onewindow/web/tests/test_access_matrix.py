@@ -148,7 +148,7 @@ def test_home_lands_on_the_role_home_in_chinese(login, username):
     response = client.get(reverse("home"), follow=True)
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'lang="zh-hans"' in body
+    assert 'lang="zh-CN"' in body
     assert response.redirect_chain, "home must redirect to the role's page"
 
 

@@ -95,7 +95,7 @@ def test_english_is_selectable(client):
 
 def test_chinese_is_default_even_for_an_english_browser(client):
     body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
-    assert 'lang="zh-hans"' in body and "登录一窗通办" in body
+    assert 'lang="zh-CN"' in body and "登录一窗通办" in body
 
 
 def test_admin_pages_are_chinese(client):
