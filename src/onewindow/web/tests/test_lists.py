@@ -51,3 +51,17 @@ def test_pager_keeps_filters_and_offers_first_and_last():
     assert (
         render_to_string("_pager.html", {"page": Paginator(range(5), 50).get_page(1)}).strip() == ""
     )
+
+
+def test_count_for_a_capped_page():
+    from onewindow.common.paging import page_of
+
+    page = page_of(list(range(1236)), {"page": "2"}, cap=1000)
+    assert page.paginator.capped and page.paginator.count == 1000
+    assert "超过1,000项，显示第51–100项" in _count(page=page)
+    last = page_of(list(range(1236)), {"page": "20"}, cap=1000)
+    assert "显示第951–1,000项（仅列出前1,000项，请用筛选条件缩小范围）" in _count(page=last)
+    small = page_of(list(range(1000)), {}, cap=1000)
+    assert not small.paginator.capped and "共1,000项，显示第1–50项" in _count(page=small)
+    assert page_of(list(range(60)), {"page": "abc"}).number == 1
+    assert page_of(list(range(60)), {"page": "99999999999999999999999"}).number == 2
