@@ -121,6 +121,8 @@ class Case(KeyProject):
     # The mailing address and the recipient are personal data: stored encrypted, like ID numbers.
     delivery_detail = EncryptedJSONField("送达信息", default=dict, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
+    # A mailed result: the day the applicant signed the courier's receipt (确认签收).
+    mail_received_on = models.DateField("邮件签收日期", null=True, blank=True)
     # The item's fee (收费) only; postage for mailing the result is the applicant's own cost
     # and is kept apart, so it never counts as a fee on a free item.
     fee = YuanField("收费金额（元）")
