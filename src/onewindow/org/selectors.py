@@ -29,6 +29,13 @@ def unit_get_for_user(unit_id: int, *, user: User) -> Unit:
     return unit
 
 
+def unit_choices_for_user(*, user: User) -> QuerySet[Unit]:
+    """The units a list may be narrowed to: ids and names only, in the county's order."""
+    return scope_to_unit(
+        Unit.objects.only("pk", "name", "short_name").order_by("id"), user, field="pk"
+    )
+
+
 def section_list_for_user(*, user: User, unit_id: int | None = None) -> QuerySet[Section]:
     qs = Section.objects.select_related("unit", "head")
     if unit_id is not None:
@@ -109,9 +116,9 @@ def leaves_on(day) -> QuerySet[Leave]:
     )
 
 
-def leaves_of(staff: Staff, limit: int = 30) -> QuerySet[Leave]:
-    """A staff member's own leaves, the latest first (at most `limit`)."""
-    return staff.leaves.all()[:limit]
+def leaves_of(staff: Staff) -> QuerySet[Leave]:
+    """A staff member's own leaves, the latest first."""
+    return staff.leaves.order_by("-start", "-id")
 
 
 def staff_change_list_for_user(*, user: User) -> QuerySet[StaffChange]:

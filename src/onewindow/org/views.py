@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from onewindow.common.paging import page_of
+from onewindow.common.parsing import query_int
 from onewindow.org import cover, selectors, services
 from onewindow.org.access import permission_required
 from onewindow.org.forms import LeaveForm, StaffChangeForm
@@ -36,7 +38,8 @@ def unit_list(request):
     query = request.GET.get("q", "").strip()
     if query:
         units = units.filter(Q(name__contains=query) | Q(short_name__contains=query))
-    return render(request, "org/unit_list.html", {"units": units, "query": query})
+    page = page_of(units.order_by("id"), request.GET)
+    return render(request, "org/unit_list.html", {"page": page, "query": query})
 
 
 @permission_required("org.view_org")
@@ -64,8 +67,22 @@ def my_unit(request):
 
 @permission_required("org.view_org")
 def staff_list(request):
-    staff = selectors.staff_list_for_user(user=request.user)
-    return render(request, "org/staff_list.html", {"staff_list": staff})
+    """Everyone the user may see, 50 a page, narrowed by unit and by a part of the name."""
+    unit_id = query_int(request.GET, "unit", label="单位")
+    query = request.GET.get("q", "").strip()[:50]
+    staff = selectors.staff_list_for_user(user=request.user, unit_id=unit_id)
+    if query:
+        staff = staff.filter(name__contains=query)
+    return render(
+        request,
+        "org/staff_list.html",
+        {
+            "page": page_of(staff.order_by("unit_id", "id"), request.GET),
+            "units": selectors.unit_choices_for_user(user=request.user),
+            "unit_id": unit_id,
+            "query": query,
+        },
+    )
 
 
 @permission_required("org.view_org")
@@ -140,7 +157,7 @@ def my_leave(request):
             "form": form,
             "gaps": gaps,
             "loose_errors": loose,
-            "leaves": selectors.leaves_of(staff),
+            "page": page_of(selectors.leaves_of(staff), request.GET),
             "posts": selectors.window_posts_held(staff=staff),
         },
         status=400 if request.method == "POST" else 200,
@@ -193,7 +210,7 @@ def staff_changes(request):
         "org/staff_changes.html",
         {
             "form": form,
-            "changes": changes[:100],
+            "page": page_of(changes.order_by("-notified_at", "-id"), request.GET),
             "loose_errors": loose,
         },
         status=400 if request.method == "POST" else 200,

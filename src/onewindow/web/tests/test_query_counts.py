@@ -46,8 +46,8 @@ PINNED = {
     "item_list": 15,
     "combined_services": 10,
     "letters": 12,
-    "staff": 11,
-    "units": 7,
+    "staff": 13,  # the page count and the unit picker (issue 17 item 8)
+    "units": 8,  # the page count (issue 17 item 8)
     "windows": 8,
     "warnings": 7,
     "orders": 7,

@@ -38,8 +38,8 @@ PINNED_MORE = {
     "kiosks": 9,
     "seals": 41,
     "enquiries": 11,
-    "staff_changes": 7,
-    "my_leave": 11,
+    "staff_changes": 8,  # the page count (issue 17 item 8)
+    "my_leave": 12,  # the page count (issue 17 item 8)
     "outbox": 15,
     "scorecard": 35,
     "submissions": 9,
