@@ -1,6 +1,6 @@
 from onewindow import __version__
 from onewindow.org.roles import RoleCode
-from onewindow.web.navigation import nav_for
+from onewindow.web.navigation import menu_for
 
 
 def _pager_query(request) -> str:
@@ -18,6 +18,6 @@ def shell(request) -> dict:
     return {
         "app_version": __version__,
         "pager_query": _pager_query(request),
-        "nav": nav_for(user),
+        "nav": menu_for(user, request.path),
         "role_labels": [RoleCode(c).label for c in sorted(user.role_codes)],
     }

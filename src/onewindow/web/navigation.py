@@ -1,6 +1,8 @@
 """Each role's home page, and the navigation: one entry per page, shown to exactly the users
 the page's own permission admits (read from the view the entry links to), so the menu and the
-pages cannot disagree."""
+pages cannot disagree. The entries sit in task groups (GROUPS: at most seven, the same for every
+role, in the same order); the header shows each group as a menu, with the waiting counts of its
+entries summed (issue 17 item 4)."""
 
 from dataclasses import dataclass
 from functools import cache
@@ -14,9 +16,31 @@ from onewindow.web import queues
 
 
 @dataclass(frozen=True)
+class NavGroup:
+    """A top entry of the navigation: a menu of the entries of one task."""
+
+    key: str
+    label: str  # lazily translated
+
+
+# The same groups, in the same order, for every role; a role sees those with an entry for it.
+GROUPS = [
+    NavGroup("mine", _("我的")),
+    NavGroup("cases", _("办件")),
+    NavGroup("supervision", _("监察")),
+    NavGroup("hall", _("大厅")),
+    NavGroup("reform", _("改革")),
+    NavGroup("items", _("事项")),
+    NavGroup("system", _("系统")),
+]
+GROUP_KEYS = [g.key for g in GROUPS]
+
+
+@dataclass(frozen=True)
 class NavEntry:
     label: str  # lazily translated
     url_name: str
+    group: str  # a NavGroup key
     permission: str | None = None  # only for pages outside the project's views (the admin)
 
 
@@ -33,45 +57,45 @@ HOME = {
 }
 
 NAV = [
-    NavEntry(_("我的办事"), "portal:my_cases"),
-    NavEntry(_("我的窗口"), "org:my_windows"),
-    NavEntry(_("窗口工作台"), "cases:workbench"),
-    NavEntry(_("组长审核"), "cases:review"),
-    NavEntry(_("部门工作台"), "cases:department"),
-    NavEntry(_("一件事"), "cases:combined_list"),
-    NavEntry(_("重点项目"), "cases:key_projects"),
-    NavEntry(_("监察看板"), "supervision:dashboard"),
-    NavEntry(_("我的消息"), "supervision:messages"),
-    NavEntry(_("预警"), "supervision:warnings"),
-    NavEntry(_("督办"), "supervision:orders"),
-    NavEntry(_("异常办件"), "supervision:anomalies"),
-    NavEntry(_("差评整改"), "supervision:tickets"),
-    NavEntry(_("绩效考核"), "supervision:appraisal"),
-    NavEntry(_("本单位"), "org:my_unit"),
-    NavEntry(_("本单位自查"), "reform:my_report"),
-    NavEntry(_("改革报备"), "reform:filings"),
-    NavEntry(_("大厅窗口"), "org:hall_overview"),
-    NavEntry(_("大厅设备"), "supervision:kiosks"),
-    NavEntry(_("六个到位"), "reform:scorecard"),
-    NavEntry(_("改革时间表"), "reform:timetable"),
-    NavEntry(_("抽查"), "reform:spot_checks"),
-    NavEntry(_("检查分值"), "reform:weights"),
-    NavEntry(_("自查报告审核"), "reform:submissions"),
-    NavEntry(_("改革进度"), "org:reform_units"),
-    NavEntry(_("涉改单位"), "org:unit_list"),
-    NavEntry(_("监察规则"), "supervision:rules"),
-    NavEntry(_("省平台推送"), "exchange:outbox"),
-    NavEntry(_("工作人员"), "org:staff_list"),
-    NavEntry(_("窗口设置"), "org:window_list"),
-    NavEntry(_("事项库"), "catalog:item_list"),
-    NavEntry(_("授权"), "mandates:letter_list"),
-    NavEntry(_("在岗情况"), "org:hall_cover"),
-    NavEntry(_("请假"), "org:my_leave"),
-    NavEntry(_("人员调整"), "org:staff_changes"),
-    NavEntry(_("首问记录"), "mandates:enquiries"),
-    NavEntry(_("办事指南"), "portal:home"),
-    NavEntry(_("工作日历"), "workdays:year_list"),
-    NavEntry(_("系统管理"), "admin:index", permission="web.open_admin"),
+    NavEntry(_("我的办事"), "portal:my_cases", "mine"),
+    NavEntry(_("我的窗口"), "org:my_windows", "mine"),
+    NavEntry(_("本单位"), "org:my_unit", "mine"),
+    NavEntry(_("我的消息"), "supervision:messages", "mine"),
+    NavEntry(_("请假"), "org:my_leave", "mine"),
+    NavEntry(_("窗口工作台"), "cases:workbench", "cases"),
+    NavEntry(_("组长审核"), "cases:review", "cases"),
+    NavEntry(_("部门工作台"), "cases:department", "cases"),
+    NavEntry(_("一件事"), "cases:combined_list", "cases"),
+    NavEntry(_("重点项目"), "cases:key_projects", "cases"),
+    NavEntry(_("监察看板"), "supervision:dashboard", "supervision"),
+    NavEntry(_("预警"), "supervision:warnings", "supervision"),
+    NavEntry(_("督办"), "supervision:orders", "supervision"),
+    NavEntry(_("异常办件"), "supervision:anomalies", "supervision"),
+    NavEntry(_("差评整改"), "supervision:tickets", "supervision"),
+    NavEntry(_("绩效考核"), "supervision:appraisal", "supervision"),
+    NavEntry(_("监察规则"), "supervision:rules", "supervision"),
+    NavEntry(_("省平台推送"), "exchange:outbox", "supervision"),
+    NavEntry(_("大厅窗口"), "org:hall_overview", "hall"),
+    NavEntry(_("在岗情况"), "org:hall_cover", "hall"),
+    NavEntry(_("窗口设置"), "org:window_list", "hall"),
+    NavEntry(_("大厅设备"), "supervision:kiosks", "hall"),
+    NavEntry(_("首问记录"), "mandates:enquiries", "hall"),
+    NavEntry(_("六个到位"), "reform:scorecard", "reform"),
+    NavEntry(_("改革时间表"), "reform:timetable", "reform"),
+    NavEntry(_("抽查"), "reform:spot_checks", "reform"),
+    NavEntry(_("检查分值"), "reform:weights", "reform"),
+    NavEntry(_("自查报告审核"), "reform:submissions", "reform"),
+    NavEntry(_("本单位自查"), "reform:my_report", "reform"),
+    NavEntry(_("改革报备"), "reform:filings", "reform"),
+    NavEntry(_("改革进度"), "org:reform_units", "reform"),
+    NavEntry(_("涉改单位"), "org:unit_list", "reform"),
+    NavEntry(_("事项库"), "catalog:item_list", "items"),
+    NavEntry(_("授权"), "mandates:letter_list", "items"),
+    NavEntry(_("工作日历"), "workdays:year_list", "items"),
+    NavEntry(_("办事指南"), "portal:home", "items"),
+    NavEntry(_("工作人员"), "org:staff_list", "system"),
+    NavEntry(_("人员调整"), "org:staff_changes", "system"),
+    NavEntry(_("系统管理"), "admin:index", "system", permission="web.open_admin"),
 ]
 
 
@@ -95,9 +119,76 @@ def home_url_for(user) -> str:
     return reverse("no_role")
 
 
-def nav_for(user) -> list[tuple[str, str, int | None]]:
-    """The entries the user sees, each with the number of cases waiting there for a move of the
-    registry (cases.actions.queues), where the entry is a work queue."""
+def _shown(user) -> list[tuple[NavEntry, str, int | None]]:
+    """The entries the user sees, with their URL and the items waiting there (web.queues), where
+    the entry is a work queue."""
     entries = [e for e in NAV if sees(user, e)]
     waiting = queues.counts(user, {e.url_name for e in entries})
-    return [(e.label, reverse(e.url_name), waiting.get(e.url_name)) for e in entries]
+    return [(e, reverse(e.url_name), waiting.get(e.url_name)) for e in entries]
+
+
+def nav_for(user) -> list[tuple[str, str, int | None]]:
+    """The entries the user sees, flat: (label, URL, waiting or None)."""
+    return [(e.label, url, n) for e, url, n in _shown(user)]
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    url: str
+    waiting: int | None
+    current: str | None  # aria-current: "page" on the page itself, "true" on a page below it
+
+
+@dataclass(frozen=True)
+class Menu:
+    key: str
+    label: str
+    entries: list[MenuEntry]
+    waiting: int | None  # the sum of its entries' counts; None when none is a queue
+    current: bool  # the page being shown is one of its entries, or below one of them
+
+    @property
+    def single(self) -> MenuEntry | None:
+        """The one entry of a group that has only one for this user: shown as a plain link."""
+        return self.entries[0] if len(self.entries) == 1 else None
+
+
+def _below(path: str, shown: list[str]) -> str | None:
+    """The entry URL the path is at or deepest below (/supervision/warnings/3/ is below the
+    warnings, not the dashboard at /supervision/)."""
+    inside = [url for url in shown if path == url or (path.startswith(url) and url != "/")]
+    return max(inside, key=len, default=None)
+
+
+def _current(url: str, path: str, here: str | None) -> str | None:
+    if url == path:
+        return "page"
+    return "true" if url == here else None
+
+
+def menu_for(user, path: str = "") -> list[Menu]:
+    """The navigation as the header shows it: the groups (GROUPS order) with at least one entry
+    for the user, each with its entries, the count of each and their sum."""
+    shown = _shown(user)
+    here = _below(path, [url for _e, url, _n in shown])
+    menus = []
+    for group in GROUPS:
+        entries = [
+            MenuEntry(e.label, url, n, _current(url, path, here))
+            for e, url, n in shown
+            if e.group == group.key
+        ]
+        if not entries:
+            continue
+        counts = [m.waiting for m in entries if m.waiting is not None]
+        menus.append(
+            Menu(
+                group.key,
+                group.label,
+                entries,
+                sum(counts) if counts else None,
+                here is not None and any(m.url == here for m in entries),
+            )
+        )
+    return menus
