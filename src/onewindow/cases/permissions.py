@@ -26,6 +26,8 @@ LEAD_ROLES = (RoleCode.DEPT_REVIEWER, RoleCode.WINDOW_SUPERVISOR, RoleCode.TEAM_
 # Pages (the system administrator opens every page).
 rules.add_perm("cases.use_workbench", page(*WINDOW_ROLES))
 rules.add_perm("cases.view_case", page(*READERS))
+# Find any case (issue 17 item 1): whoever reads cases, within what they may read.
+rules.add_perm("cases.search_cases", page(*READERS))
 rules.add_perm("cases.read_notice", page(*READERS, RoleCode.APPLICANT))
 rules.add_perm("cases.act", page(*UNIT_BOUND, RoleCode.HALL_MANAGER))
 rules.add_perm("cases.view_review_queue", page(RoleCode.TEAM_LEADER, RoleCode.WINDOW_SUPERVISOR))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/new/<int:item_id>/", views.application_new, name="new"),
     path("cases/review/", views.review_queue, name="review"),
     path("cases/department/", views.department, name="department"),
+    path("cases/search/", views.search, name="search"),
     path("cases/<int:case_id>/", views.case_detail, name="detail"),
     path("cases/<int:case_id>/act/<str:action>/", views.case_act, name="act"),
     path("cases/<int:case_id>/notice/<str:kind>.pdf", views.case_notice, name="notice"),

@@ -8,6 +8,7 @@ from onewindow.cases.views.combined import (
     combined_list,
     combined_new,
 )
+from onewindow.cases.views.search import search
 from onewindow.cases.views.window import (
     application_new,
     department,
@@ -28,5 +29,6 @@ __all__ = [
     "department",
     "key_projects",
     "review_queue",
+    "search",
     "workbench",
 ]

@@ -68,6 +68,7 @@ EXPECTED_200 = {
     "/cases/combined/": HALL_WIDE | UNIT_STAFF,
     "/cases/combined/new/{combined}/": {"clerk", "teamlead", "winsup", "admin"},
     "/cases/key-projects/": HALL_WIDE,
+    "/cases/search/": HALL_WIDE | UNIT_STAFF,
     "/supervision/": HALL_WIDE | UNIT_STAFF,
     "/supervision/wall/": HALL_WIDE | UNIT_STAFF,
     "/supervision/kiosks/": {"hallmgr", "inspector", "admin"},
