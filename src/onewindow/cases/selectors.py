@@ -5,7 +5,7 @@ identity (and anyone with a notice's QR code reads that one case's progress page
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -147,7 +147,11 @@ def department_page(
 ) -> list[Case]:
     """One page of the unit's cases under review or suspended, by due date then id; `after` is
     the last row of the previous page (keyset pagination: no OFFSET, one index range scan)."""
-    qs = under_review(unit_id=unit_id).select_related("item")
+    return due_date_page(under_review(unit_id=unit_id).select_related("item"), after, size)
+
+
+def due_date_page(qs: QuerySet[Case], after=None, size: int = 50) -> list[Case]:
+    """One keyset page of `qs` by due date then id, after the row `after` (due date, id)."""
     if after is not None:
         due, last_id = after
         qs = qs.filter(Q(due_date__gt=due) | Q(due_date=due, id__gt=last_id))
@@ -342,3 +346,39 @@ def _combined_time_left(parent: CombinedCase, kids: list[Case], today: datetime.
     if parent.state in (CombinedCase.State.READY, CombinedCase.State.CLOSED) and decided:
         return standing(TimeLeft.FINISHED, parent.due_date, max(decided))
     return None
+
+
+# --- work queues (cases.actions.queues declares them; these read them) ----------------------
+
+
+def served_units(user: User) -> QuerySet:
+    """The ids of the units the user's window posts serve (a subquery)."""
+    return posts_of(user).values("units")
+
+
+def queue_cases(within: Q, where: Q, order: tuple[str, ...]) -> QuerySet[Case]:
+    return Case.objects.filter(within, where).select_related("item", "unit").order_by(*order)
+
+
+def queue_counts(within: Q, wheres: dict[str, Q]) -> dict[str, int]:
+    """Each named condition's number of cases within `within`, in one query."""
+    anyone = Q()
+    for where in wheres.values():
+        anyone |= where
+    found = (
+        Case.objects.filter(within)
+        .filter(anyone)
+        .aggregate(**{k: Count("id", filter=w) for k, w in wheres.items()})
+    )
+    return {k: found[k] or 0 for k in wheres}
+
+
+def combined_ready(*, user: User) -> QuerySet[CombinedCase]:
+    """一件事 whose results all came in, to hand over together at a window of the lead unit."""
+    return (
+        CombinedCase.objects.filter(
+            state=CombinedCase.State.READY, lead_unit_id__in=served_units(user)
+        )
+        .select_related("service")
+        .order_by("id")
+    )

@@ -150,6 +150,8 @@ MOVES = {
             Power.ACCEPT,
         ),
         _m("deliver", "送达并办结", [S.DECIDED], S.CLOSED, Who.WINDOW, Power.ACCEPT),
+        # A result mailed: the courier's signed receipt, recorded on the closed case.
+        _m("confirm_receipt", "确认签收", [S.CLOSED], None, Who.WINDOW, Power.ACCEPT),
         # Comprehensive window (S7): its first review sends the case to the unit, online or by
         # telling the unit to collect the papers.
         _m("forward", "综合窗口初审转部门", [S.ACCEPTED], S.TRANSFERRED, Who.WINDOW, Power.ACCEPT),

@@ -132,6 +132,10 @@ class DeliverIn(Schema):
     postage: str = Field("", title="邮寄费用（元）", max_length=20)
 
 
+class ReceiptIn(Schema):
+    received_on: datetime.date | None = Field(None, title="签收日期")
+
+
 # --- page forms that are more than one field a name -----------------------------------------
 
 
@@ -285,6 +289,12 @@ def _attach(actor, case, data: AttachIn, version, files):
 def _deliver(actor, case, data: DeliverIn, version, files):
     detail = data.model_dump(exclude={"mode"})
     return services.case_deliver(mode=data.mode, detail=detail, **_common(actor, case, version))
+
+
+def _confirm_receipt(actor, case, data: ReceiptIn, version, files):
+    return services.case_confirm_receipt(
+        received_on=data.received_on, **_common(actor, case, version)
+    )
 
 
 def _ender(action: str):
@@ -441,6 +451,18 @@ ACTIONS: list[Action] = [
         schema=DeliverIn,
         applies=lambda actor, case: not case.parent_id,
         notice="receipt",
+        show_refused=False,
+    ),
+    _action(
+        "confirm_receipt",
+        _confirm_receipt,
+        schema=ReceiptIn,
+        form=lambda post, case: {"received_on": _date(post.get("received_on", ""))},
+        applies=lambda actor, case: (
+            case.delivery_mode == Case.DeliveryMode.MAIL and case.mail_received_on is None
+        ),
+        hint="按快递公司的签收记录登记申请人签收邮件的日期。",
+        done="已确认签收。",
         show_refused=False,
     ),
     _action(

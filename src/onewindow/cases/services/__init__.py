@@ -30,7 +30,7 @@ from onewindow.cases.services.core import (
     move,
     sync_parent,
 )
-from onewindow.cases.services.delivery import case_deliver
+from onewindow.cases.services.delivery import case_confirm_receipt, case_deliver
 from onewindow.cases.services.handling import (
     case_decide,
     case_decide_at_window,
@@ -74,6 +74,7 @@ __all__ = [
     "apply_time_rules",
     "case_accept",
     "case_attach",
+    "case_confirm_receipt",
     "case_decide",
     "case_decide_at_window",
     "case_deliver",

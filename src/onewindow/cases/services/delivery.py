@@ -82,3 +82,37 @@ def _money(info: dict[str, str], key: str, label: str) -> Decimal:
         return parse_yuan(info.pop(key, ""), label)
     except ValidationError as exc:
         raise ValidationError({key: exc.messages}) from None
+
+
+def case_confirm_receipt(
+    *,
+    acting_user: User,
+    case: Case,
+    received_on: datetime.date | None,
+    expected_version=None,
+    day=None,
+) -> Case:
+    """确认签收: the day the applicant signed the courier's receipt for a mailed result, from the
+    courier's record; recorded once, on the closed case (its state does not change)."""
+
+    def apply(c: Case, today: datetime.date) -> None:
+        if c.delivery_mode != Case.DeliveryMode.MAIL:
+            raise ValidationError("该办件的结果不是邮寄送达，无需确认签收。")
+        if c.mail_received_on is not None:
+            raise ValidationError(f"已于{c.mail_received_on:%Y-%m-%d}确认签收，不能重复登记。")
+        if received_on is None:
+            raise ValidationError({"received_on": "请填写快递记录上的签收日期。"})
+        if received_on > today or (c.closed_on and received_on < c.closed_on):
+            mailed = f"{c.closed_on:%Y-%m-%d}" if c.closed_on else "寄出日"
+            raise ValidationError({"received_on": f"签收日期应在寄出日（{mailed}）至今天之间。"})
+        c.mail_received_on = received_on
+
+    return move(
+        acting_user=acting_user,
+        case=case,
+        action="confirm_receipt",
+        details={"received_on": received_on.isoformat() if received_on else ""},
+        expected_version=expected_version,
+        day=day,
+        apply=apply,
+    )

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from onewindow.cases import selectors, services
+from onewindow.cases.actions import queues
 from onewindow.cases.models import CaseMaterial, Channel
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.common.errors import error_dict
@@ -31,9 +32,33 @@ def _date(text: str) -> datetime.date | None:
         return None
 
 
+def _queue_page(request, url_name: str, today: datetime.date) -> dict:
+    """The page's queues as tabs with their counts, and the chosen one's first rows."""
+    tabs = queues.tabs(url_name, request.user, today)
+    current = queues.by_key(url_name, request.GET.get("queue"))
+    rows = list(queues.cases(current, request.user, today)[: queues.SHOWN])
+    total = next(t.count for t in tabs if t.key == current.key)
+    if current.key == "mailed":
+        late = queues.mail_overdue_before(today)
+        for c in rows:
+            c.late = c.closed_on is not None and c.closed_on < late
+    elif current.key == "rongque":
+        for c in rows:
+            c.late = c.rongque_deadline is not None and c.rongque_deadline < today
+    return {
+        "tabs": tabs,
+        "current": current,
+        "rows": rows,
+        "count_text": queues.count_text(total, len(rows)),
+        "today": today,
+        "receipt_days": queues.MAIL_RECEIPT_DAYS,
+    }
+
+
 @permission_required("cases.use_workbench")
 def workbench(request):
-    """The window: find an item (name or pinyin initials), the online queue, today's cases."""
+    """The window: find an item (name or pinyin initials), its queues (?queue=: online to accept,
+    corrections, 容缺, results to deliver, mailed awaiting receipt), today's cases."""
     query = request.GET.get("q", "").strip()[:50]
     posts = list(selectors.posts_of(request.user))
     unit_ids = {u.pk for p in posts for u in p.units.all()}
@@ -42,16 +67,22 @@ def workbench(request):
         items = catalog_selectors.window_items(unit_ids, query)
         services_found = catalog_selectors.window_combined(unit_ids, query)
     today = timezone.localdate()
+    page = _queue_page(request, "cases:workbench", today)
+    combined = []
+    if page["current"].key == "online":
+        combined = selectors.combined_queue(user=request.user)[:50]
+    elif page["current"].key == "deliver":
+        combined = selectors.combined_ready(user=request.user)[:50]
     mine = selectors.case_list_for_user(user=request.user, received_on=today)[:50]
     return render(
         request,
         "cases/workbench.html",
         {
+            **page,
             "query": query,
             "items": items,
             "services_found": services_found,
-            "queue": selectors.online_queue(user=request.user)[:50],
-            "combined_queue": selectors.combined_queue(user=request.user)[:50],
+            "combined_queue": combined,
             "today_cases": mine,
             "posts": posts,
         },
@@ -102,7 +133,8 @@ def review_queue(request):
 
 @permission_required("cases.view_department")
 def department(request):
-    """The unit's cases under review, by due date, 50 a page (keyset: ?after=<date>,<id>)."""
+    """The unit's cases under review, by due date, 50 a page (keyset: ?after=<date>,<id>); or
+    one of its queues (?queue=decide, suspended, due_soon), paged the same way."""
     unit_id = user_unit_id(request.user)
     if unit_id is None:
         return render(request, "org/no_unit.html", status=403)
@@ -112,15 +144,36 @@ def department(request):
         due, _, last = raw.partition(",")
         if _date(due) and parse_int(last) is not None:
             after = (_date(due), parse_int(last))
-    rows = selectors.department_page(unit_id=unit_id, after=after)
     today = timezone.localdate()
+    tabs = queues.tabs("cases:department", request.user, today)
+    chosen = request.GET.get("queue", "")
+    current = next((t.queue for t in tabs if t.key == chosen), None)
+    if current is None:
+        rows = selectors.department_page(unit_id=unit_id, after=after)
+        total = sum(t.count for t in tabs if t.queue.counted)
+    else:
+        qs = queues.cases(current, request.user, today)
+        rows = selectors.due_date_page(qs, after=after)
+        total = next(t.count for t in tabs if t.key == current.key)
     more = f"{rows[-1].due_date.isoformat()},{rows[-1].pk}" if len(rows) == 50 else ""
-    key = selectors.department_key_projects(unit_id=unit_id) if after is None else []
-    take_over = [] if after else selectors.awaiting_take_over(unit_id=unit_id, day=today)
+    first = after is None and current is None
+    key = selectors.department_key_projects(unit_id=unit_id) if first else []
+    take_over = selectors.awaiting_take_over(unit_id=unit_id, day=today) if first else []
     return render(
         request,
         "cases/department.html",
-        {"cases": rows, "more": more, "today": today, "key": key, "take_over": take_over},
+        {
+            "cases": rows,
+            "more": more,
+            "today": today,
+            "key": key,
+            "take_over": take_over,
+            "tabs": tabs,
+            "current": current,
+            "show_all": True,
+            "all_count": sum(t.count for t in tabs if t.queue.counted),
+            "count_text": f"共{total:,}项" + ("，每页50项" if total > 50 else ""),
+        },
     )
 
 
