@@ -14,6 +14,14 @@ def letters_for_user(user: User) -> QuerySet[Letter]:
     return scope_to_unit(Letter.objects.select_related("unit", "supervisor", "team_leader"), user)
 
 
+def units_without_letter(units: QuerySet, *, user: User, day: datetime.date) -> QuerySet:
+    """Those of `units` with no letter in force on `day` (filed and within its dates)."""
+    in_force = letters_for_user(user).filter(
+        status=Letter.Status.FILED, valid_from__lte=day, valid_until__gte=day
+    )
+    return units.exclude(pk__in=in_force.values("unit_id"))
+
+
 def letter_get_for_user(letter_id: int, *, user: User) -> Letter:
     letter = letters_for_user(user).filter(pk=letter_id).first()
     if letter is None:
@@ -30,11 +38,15 @@ def seal_of(unit) -> Seal | None:
     return Seal.objects.filter(unit=unit).first()
 
 
-def enquiries_of(staff):
-    """A window person's own first-asked records, the latest first (at most 50)."""
+def enquiries_of(staff) -> QuerySet[Enquiry]:
+    """A window person's own first-asked records, the latest first."""
     if staff is None:
-        return []
-    return Enquiry.objects.filter(staff=staff).select_related("item", "guided_to")[:50]
+        return Enquiry.objects.none()
+    return (
+        Enquiry.objects.filter(staff=staff)
+        .select_related("item", "guided_to")
+        .order_by("-at", "-id")
+    )
 
 
 def enquiry_counts(since: datetime.date):
@@ -42,5 +54,5 @@ def enquiry_counts(since: datetime.date):
         Staff.objects.filter(enquiries__at__date__gte=since)
         .annotate(n=Count("enquiries", filter=Q(enquiries__at__date__gte=since)))
         .select_related("unit")
-        .order_by("-n")
+        .order_by("-n", "unit_id", "id")
     )

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from onewindow.common.paging import page_of
 from onewindow.common.parsing import parse_int, query_int
 from onewindow.documents import download
 from onewindow.mandates import documents, selectors, services
@@ -28,17 +29,17 @@ def _letter(request, letter_id: int) -> Letter:
 @permission_required("mandates.view_letters")
 def letter_list(request):
     today = timezone.localdate()
-    letters = list(selectors.letters_for_user(request.user).annotate(n=Count("powers")))
-    for letter in letters:
+    letters = selectors.letters_for_user(request.user).annotate(n=Count("powers"))
+    page = page_of(letters.order_by("unit_id", "-valid_from", "-id"), request.GET)
+    for letter in page:
         letter.shown = letter.shown_status(today)
     units = unit_list_for_user(user=request.user).filter(in_reform=True)
-    with_letter = {letter.unit_id for letter in letters if letter.in_force(today)}
     return render(
         request,
         "mandates/letter_list.html",
         {
-            "letters": letters,
-            "missing": [u for u in units if u.pk not in with_letter],
+            "page": page,
+            "missing": selectors.units_without_letter(units, user=request.user, day=today),
         },
     )
 
@@ -230,7 +231,8 @@ def seal_page(request, unit_id: int | None = None):
 @permission_required("mandates.view_seals")
 def seal_list(request):
     units = unit_list_for_user(user=request.user).filter(in_reform=True).select_related("seal")
-    return render(request, "mandates/seal_list.html", {"units": units})
+    page = page_of(units.order_by("id"), request.GET)
+    return render(request, "mandates/seal_list.html", {"page": page})
 
 
 @permission_required("mandates.view_enquiries")
@@ -254,7 +256,7 @@ def enquiries(request):
         "mandates/enquiries.html",
         {
             "form": form,
-            "mine": mine,
+            "page": page_of(mine, request.GET),
             "counts": selectors.enquiry_counts(since)
             if allows(request.user, "mandates.view_enquiry_counts")
             else [],

@@ -45,7 +45,7 @@ PINNED = {
     "case_page": 19,
     "item_list": 15,
     "combined_services": 10,
-    "letters": 12,
+    "letters": 13,  # the page count (issue 17 item 8)
     "staff": 13,  # the page count and the unit picker (issue 17 item 8)
     "units": 8,  # the page count (issue 17 item 8)
     "windows": 8,

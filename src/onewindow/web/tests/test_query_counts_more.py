@@ -36,8 +36,8 @@ PINNED_MORE = {
     "anomalies": 7,
     "tickets": 10,
     "kiosks": 9,
-    "seals": 41,
-    "enquiries": 11,
+    "seals": 42,  # the page count (issue 17 item 8)
+    "enquiries": 12,  # the page count (issue 17 item 8)
     "staff_changes": 8,  # the page count (issue 17 item 8)
     "my_leave": 12,  # the page count (issue 17 item 8)
     "outbox": 15,
