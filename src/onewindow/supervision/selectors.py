@@ -1,10 +1,11 @@
 """Reads of supervision records, scoped by the user: supervisors and hall-wide roles read all;
 unit staff their own unit's."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from onewindow.cases.models import Case
+from onewindow.cases.workflow import State
 from onewindow.org.models import User
 from onewindow.org.permissions import scope_to_unit
 from onewindow.supervision.models import Anomaly, Message, Order, Rating, Ticket, Warning
@@ -72,3 +73,19 @@ def ratings_by_case(case_ids) -> dict[int, list[Rating]]:
 def sms_rated_case(cases: QuerySet[Case], number: str) -> Case | None:
     """The case an SMS rating reply names, among those the gateway's key may rate."""
     return cases.select_related("unit__region", "window_post").filter(number=number).first()
+
+
+# --- work queues (supervision.queues) -------------------------------------------------------
+
+# A warning is handled once a 督办 names it, or once its case is no longer being handled.
+HANDLING = [State.RECEIVED, State.CORRECTING, State.ACCEPTED, State.TRANSFERRED, State.SUSPENDED]
+
+
+def unhandled_warnings(*, user: User) -> QuerySet[Warning]:
+    """Warnings on cases still being handled that no 督办 names yet, newest first."""
+    named = Order.objects.filter(warning_id=OuterRef("pk"))
+    return warning_list_for_user(user=user).filter(case__state__in=HANDLING).exclude(Exists(named))
+
+
+def orders_in(*, user: User, states: list[str]) -> QuerySet[Order]:
+    return order_list_for_user(user=user).filter(state__in=states)

@@ -20,6 +20,7 @@ from onewindow.supervision import (
     appraisal,
     dashboard,
     orders,
+    queues,
     ratings,
     selectors,
     services,
@@ -42,10 +43,17 @@ def messages_read(request):
 
 @permission_required("supervision.view_warnings")
 def warnings(request):
-    qs = selectors.warning_list_for_user(user=request.user)
+    """Every warning in the reader's scope; for the inspector, the new ones (?queue=new: on cases
+    still being handled, no 督办 issued from them yet) as a tab with their count."""
+    queue = request.GET.get("queue", "") if queues.inspects(request.user) else ""
+    if queue == "new":
+        qs = queues.new_warnings(request.user)
+    else:
+        qs = selectors.warning_list_for_user(user=request.user)
     kind = request.GET.get("kind", "")
     if kind in Warning.Kind.values:
         qs = qs.filter(kind=kind)
+    new_count = queues.new_warnings(request.user).count() if queues.inspects(request.user) else None
     return render(
         request,
         "supervision/warnings.html",
@@ -53,6 +61,8 @@ def warnings(request):
             "rows": qs[:300],
             "kind": kind,
             "kinds": Warning.Kind.choices,
+            "queue": queue,
+            "new_count": new_count,
         },
     )
 
@@ -95,14 +105,27 @@ def rules(request):
 
 @permission_required("supervision.view_orders")
 def order_list(request):
-    rows = selectors.order_list_for_user(user=request.user)
+    """Every 督办 in the reader's scope; the ones waiting for the reader (?queue=waiting: the
+    unit's answer; answered: the inspector's closing) as tabs with their counts."""
+    keys = queues.order_keys(request.user)
+    queue = request.GET.get("queue", "")
+    rows = queues.orders(request.user, queue) if queue in keys else None
+    if rows is None:
+        queue, rows = "", selectors.order_list_for_user(user=request.user)
     state = request.GET.get("state", "")
     if state in Order.State.values:
         rows = rows.filter(state=state)
+    tabs = [(k, queues.ORDER_QUEUES[k][0], queues.orders(request.user, k).count()) for k in keys]
     return render(
         request,
         "supervision/orders.html",
-        {"rows": rows[:300], "state": state, "states": Order.State.choices},
+        {
+            "rows": rows[:300],
+            "state": state,
+            "states": Order.State.choices,
+            "queue": queue,
+            "tabs": tabs,
+        },
     )
 
 

@@ -4,9 +4,11 @@ of the registry; supervision and org for warnings, 督办 and hall cover); the w
 floor, adds them up so that no lower app imports a higher one."""
 
 from onewindow.cases.actions import queues as case_queues
+from onewindow.org import queues as org_queues
 from onewindow.org.models import User
+from onewindow.supervision import queues as supervision_queues
 
-PROVIDERS = [case_queues.counts]
+PROVIDERS = [case_queues.counts, supervision_queues.counts, org_queues.counts]
 
 
 def counts(user: User, url_names: set[str]) -> dict[str, int]:
