@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from onewindow.common.forms import DateInput
+from onewindow.common.paging import page_of
 from onewindow.org.access import permission_required
 from onewindow.org.permissions import allows
 from onewindow.reform import filings as svc
@@ -90,7 +91,7 @@ def filing_list(request):
             "plan_form": plan_form,
             "loose_errors": loose,
             "kind": kind,
-            "filings": svc.filing_list_for_user(request.user)[:200],
+            "page": page_of(svc.filing_list_for_user(request.user), request.GET),
             "may_decide": allows(request.user, "reform.decide_filing"),
             "undetermined": svc.UNDETERMINED,
         },

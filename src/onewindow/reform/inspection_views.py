@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from onewindow.common import limits
 from onewindow.common.forms import DateInput
+from onewindow.common.paging import page_of
 from onewindow.org.access import permission_required
 from onewindow.org.models import Unit
 from onewindow.org.views import form_errors
@@ -73,7 +74,11 @@ def spot_checks(request):
     return render(
         request,
         "reform/spot_checks.html",
-        {"checks": checks[:500], "result": result, "results": SpotCheck.Result.choices},
+        {
+            "page": page_of(checks.order_by("-checked_on", "-id"), request.GET),
+            "result": result,
+            "results": SpotCheck.Result.choices,
+        },
     )
 
 

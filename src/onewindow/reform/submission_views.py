@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from onewindow.common.paging import page_of
 from onewindow.org.access import permission_required
 from onewindow.org.models import Unit
 from onewindow.org.permissions import allows
@@ -187,7 +188,7 @@ def submission_list(request):
         {
             "round": rnd,
             "rounds": rounds,
-            "rows": rows,
+            "page": page_of(rows, request.GET),
             "state": state,
             "states": Submission.State.choices,
             "counts": [(label, counts[value]) for value, label in Submission.State.choices],

@@ -43,8 +43,8 @@ PINNED_MORE = {
     "outbox": 15,
     "scorecard": 35,
     "submissions": 9,
-    "filings": 7,
-    "spot_checks": 8,
+    "filings": 8,  # the page count (issue 17 item 8)
+    "spot_checks": 9,  # the page count (issue 17 item 8)
     "timetable": 11,
     "rounds": 7,
 }
