@@ -37,9 +37,10 @@ def year_months(year: int) -> list[dict]:
     return months
 
 
-def revisions(year: int | None = None, limit: int = 50):
-    qs = CalendarRevision.objects.select_related("user")
-    return (qs.filter(year=year) if year else qs)[:limit]
+def revisions(year: int | None = None):
+    """The calendar's changes, the latest first."""
+    qs = CalendarRevision.objects.select_related("user").order_by("-id")
+    return qs.filter(year=year) if year else qs
 
 
 def is_official(year: int) -> bool:

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from onewindow.common.paging import page_of
 from onewindow.documents.dates import cn_date
 from onewindow.org.access import permission_required
 from onewindow.workdays import selectors, services
@@ -23,7 +24,7 @@ def year_list(request):
         "workdays/year_list.html",
         {
             "years": selectors.year_list(),
-            "revisions": selectors.revisions(),
+            "revisions": page_of(selectors.revisions(), request.GET),
         },
     )
 
@@ -38,7 +39,7 @@ def year_view(request, year: int):
             "year": year,
             "months": selectors.year_months(year),
             "official": selectors.is_official(year),
-            "revisions": selectors.revisions(year),
+            "revisions": page_of(selectors.revisions(year), request.GET),
         },
     )
 
