@@ -218,12 +218,22 @@ class CaseLife(Clock):
         case = cases.case_deliver(
             acting_user=desk.clerk, case=case, mode=mode, detail=detail, day=day
         )
+        if mode == Case.DeliveryMode.MAIL and self.mail.random() < 0.95:
+            # Its own stream for the day and hour too (`later` would draw from the main one).
+            signed = workdays.add_workdays(day, self.mail.choice([1, 2, 2, 3]))
+            hour = self.mail.uniform(9.0, 16.5)
+            self.at(signed, hour, lambda d, pk=case.pk: self.signed_for(d, desk, pk))
         if applicant["applicant_id"] == DEMO_APPLICANT_ID:
             return  # left for the demo applicant to rate on the web (我的办事)
         if self.rng.random() < 0.75:
             self.rate(day, desk, case, Rating.Channel.WINDOW_TABLET)
         elif self.rng.random() < 0.3:
             self.later(day, 1, 19.0, 21.0, lambda d: self.rate(d, desk, case, Rating.Channel.QR))
+
+    def signed_for(self, day, desk: Desk, case_id: int) -> None:
+        """The courier's record shows the mailed result signed for: the window records it."""
+        case = Case.objects.get(pk=case_id)
+        cases.case_confirm_receipt(acting_user=desk.clerk, case=case, received_on=day, day=day)
 
     # --- people ------------------------------------------------------------------------------
 

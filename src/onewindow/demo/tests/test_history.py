@@ -49,6 +49,9 @@ def test_history_real_cases_feeding_supervision_loaded_once(time_machine):
     waited = CaseMaterial.objects.filter(rongque=True)
     assert waited.exists() and waited.filter(received_at__isnull=False).exists()
     assert Case.objects.filter(postage__gt=0, fee=0).exists()  # postage is no fee (item 3)
+    # most mailed results are signed for, and the window recorded it (issue 17 item 2)
+    mailed = Case.objects.filter(delivery_mode="mail")
+    assert mailed.filter(mail_received_on__isnull=False).count() > mailed.count() / 2
     # the dashboard's per-day rollup counts exactly the events the history wrote
     received = DayStat.objects.aggregate(n=Sum("received"))["n"]
     assert received == CaseEvent.objects.filter(action="submit").count()

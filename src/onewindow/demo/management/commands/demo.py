@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from onewindow.demo import catalogue, county, history, letters, reform
+from onewindow.demo import catalogue, county, history, letters, reform, window_day
 
 
 class Command(BaseCommand):
@@ -39,6 +39,9 @@ class Command(BaseCommand):
                 )
             )
         )
+        # Before the history, so that the day checkpoints it takes cover these cases' events.
+        if window_day.load()["window_day_cases"]:
+            self.stdout.write("已为窗口工作台（clerk）准备当日各工作队列的办件。")
         started = time.perf_counter()
         made = history.load(days=options["history_days"], per_day=options["per_day"])
         if made["history_cases"]:
