@@ -23,8 +23,11 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        rows = self.object_list[: self.cap + 1]
-        return len(rows) if isinstance(rows, list | tuple) else rows.count()
+        rows = self.object_list
+        if isinstance(rows, list | tuple):
+            return len(rows[: self.cap + 1])
+        # Without its order the database stops at the cap instead of sorting the whole table.
+        return rows.order_by().values("pk")[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 
 from onewindow.cases.models import Case
+from onewindow.common.sorting import natural_key
 from onewindow.documents import pdf, xlsx
 from onewindow.documents.dates import cn_date
 from onewindow.org.models import Staff, Unit, WindowPost
@@ -235,6 +236,8 @@ HEADERS = [
 
 def table(rows: list[Row], level: str) -> list[list]:
     label = names(level, [r.key for r in rows])
+    # The ranking by score; equal scores in natural order of the name (window 2 before 10).
+    rows = sorted(rows, key=lambda r: (-r.score, natural_key(label.get(r.key, str(r.key)))))
     return [
         [
             label.get(r.key, str(r.key)),

@@ -42,7 +42,7 @@ def kiosk_list(request):
         request,
         "supervision/kiosks.html",
         {
-            "rows": kiosks.kiosk_list(user=request.user),
+            "rows": kiosks.kiosk_rows(user=request.user),
             "halls": org_selectors.halls(),
             "posts": org_selectors.active_window_posts(),
             "purposes": Kiosk.Purpose.choices,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from onewindow.cases.models import Case
 from onewindow.common import crypto
+from onewindow.common.sorting import natural_key
 from onewindow.org.models import Hall, User, WindowPost
 from onewindow.org.permissions import allows
 from onewindow.supervision import ratings
@@ -33,6 +34,15 @@ def kiosk_list(*, user: User):
         raise PermissionDenied("只有政务服务中心管理员可以管理大厅设备。")
     return Kiosk.objects.select_related("hall", "window_post", "created_by").order_by(
         "revoked_at", "hall_id", "purpose", "name", "id"
+    )
+
+
+def kiosk_rows(*, user: User) -> list[Kiosk]:
+    """The devices as listed: those in use first, then by hall, purpose and name in natural
+    order (评价器2 before 评价器10)."""
+    return sorted(
+        kiosk_list(user=user),
+        key=lambda k: (k.revoked_at is not None, k.hall_id, k.purpose, natural_key(k.name), k.pk),
     )
 
 

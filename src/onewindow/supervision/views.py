@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from onewindow.cases.workflow import Light
 from onewindow.common.errors import error_dict, error_text
+from onewindow.common.paging import CAP, page_of
 from onewindow.common.parsing import parse_int, query_int
 from onewindow.documents import download
 from onewindow.org import selectors as org_selectors
@@ -30,8 +31,9 @@ from onewindow.supervision.models import Anomaly, Order, Rules, Ticket, Warning
 
 @permission_required("supervision.view_messages")
 def my_messages(request):
-    rows = selectors.messages_of(request.user)[:200]
-    return render(request, "supervision/messages.html", {"rows": rows})
+    rows = selectors.messages_of(request.user).order_by("-created_at", "-id")
+    page = page_of(rows, request.GET)
+    return render(request, "supervision/messages.html", {"rows": page, "page": page})
 
 
 @require_POST
@@ -54,11 +56,14 @@ def warnings(request):
     if kind in Warning.Kind.values:
         qs = qs.filter(kind=kind)
     new_count = queues.new_warnings(request.user).count() if queues.inspects(request.user) else None
+    # Warnings grow with the cases: counted up to CAP, so the page costs the same at any size.
+    page = page_of(qs.order_by("-raised_at", "-id"), request.GET, cap=CAP)
     return render(
         request,
         "supervision/warnings.html",
         {
-            "rows": qs[:300],
+            "rows": page,
+            "page": page,
             "kind": kind,
             "kinds": Warning.Kind.choices,
             "queue": queue,
@@ -116,11 +121,13 @@ def order_list(request):
     if state in Order.State.values:
         rows = rows.filter(state=state)
     tabs = [(k, queues.ORDER_QUEUES[k][0], queues.orders(request.user, k).count()) for k in keys]
+    page = page_of(rows.order_by("-issued_at", "-id"), request.GET)
     return render(
         request,
         "supervision/orders.html",
         {
-            "rows": rows[:300],
+            "rows": page,
+            "page": page,
             "state": state,
             "states": Order.State.choices,
             "queue": queue,
@@ -213,6 +220,8 @@ def anomaly_list(request):
         rows = rows.filter(rule=rule)
     if state in Anomaly.State.values:
         rows = rows.filter(state=state)
+    # Anomalies grow with the cases: counted up to CAP, so the page costs the same at any size.
+    rows = page = page_of(rows.order_by("-detected_on", "-id"), request.GET, cap=CAP)
     return render(
         request,
         "supervision/anomalies.html",
@@ -222,6 +231,7 @@ def anomaly_list(request):
             "state": state,
             "rules": Anomaly.Rule.choices,
             "states": Anomaly.State.choices,
+            "page": page,
         },
     )
 
@@ -252,10 +262,11 @@ def anomaly_act(request, anomaly_id: int, action: str):
 @permission_required("supervision.view_tickets")
 def ticket_list(request):
     tickets = selectors.ticket_list_for_user(user=request.user)
+    page = page_of(tickets.order_by("state", "due_on", "id"), request.GET)
     return render(
         request,
         "supervision/tickets.html",
-        {"rows": tickets[:300], "targets": ratings.targets(tickets)},
+        {"rows": page, "page": page, "targets": ratings.targets(tickets)},
     )
 
 

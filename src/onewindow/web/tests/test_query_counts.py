@@ -49,10 +49,10 @@ PINNED = {
     "staff": 13,  # the page count and the unit picker (issue 17 item 8)
     "units": 8,  # the page count (issue 17 item 8)
     "windows": 8,
-    "warnings": 7,
-    "orders": 7,
+    "warnings": 8,  # the page count, capped (issue 17 item 8)
+    "orders": 8,  # the page count (issue 17 item 8)
     "dashboard_cases": 7,
-    "messages": 11,
+    "messages": 12,  # the page count (issue 17 item 8)
     "my_cases": 10,
 }
 
