@@ -68,6 +68,24 @@ def item_filter(qs: QuerySet[Item], *, params) -> QuerySet[Item]:
     return qs
 
 
+# A search ranks at most this many hits (in Python); a page says so when more matched.
+SEARCH_CAP = 500
+
+
+def _search_matches(qs: QuerySet, query: str) -> QuerySet:
+    cond = Q(name__icontains=query)
+    if hasattr(qs.model, "keywords"):
+        cond |= Q(keywords__icontains=query)
+    pattern = search.initials_pattern(query)
+    if pattern:
+        cond |= Q(initials__regex=pattern) | Q(pinyin__contains=query.lower())
+    return qs.filter(cond).distinct()
+
+
+def _ranked(hits: list, query: str) -> list:
+    return sorted(hits, key=lambda i: search.rank(query, i.name, i.initials, i.pinyin))
+
+
 def item_search(qs: QuerySet, query: str) -> list:
     """Items (or combined services) whose name, keywords or pinyin match, best match first.
 
@@ -76,14 +94,18 @@ def item_search(qs: QuerySet, query: str) -> list:
     query = query.strip()
     if not query:
         return list(qs)
-    cond = Q(name__icontains=query)
-    if hasattr(qs.model, "keywords"):
-        cond |= Q(keywords__icontains=query)
-    pattern = search.initials_pattern(query)
-    if pattern:
-        cond |= Q(initials__regex=pattern) | Q(pinyin__contains=query.lower())
-    hits = list(qs.filter(cond).distinct()[:500])
-    return sorted(hits, key=lambda i: search.rank(query, i.name, i.initials, i.pinyin))
+    return _ranked(list(_search_matches(qs, query)[:SEARCH_CAP]), query)
+
+
+def item_search_counted(qs: QuerySet, query: str, *, cap: int | None = None) -> tuple[list, int]:
+    """item_search's best `cap` (SEARCH_CAP) hits, and how many matched in all (more than `cap`
+    when the list was cut: the page says so and asks for a narrower query)."""
+    query = query.strip()
+    cap = SEARCH_CAP if cap is None else cap
+    matches = _search_matches(qs, query)
+    hits = list(matches[: cap + 1])
+    total = len(hits) if len(hits) <= cap else matches.count()
+    return _ranked(hits[:cap], query), total
 
 
 # --- public -------------------------------------------------------------------------------

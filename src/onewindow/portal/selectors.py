@@ -8,3 +8,19 @@ from onewindow.cases.models import Case
 def progress_case(case_id: int) -> Case:
     """The case a signed progress link names, with what its page shows (404 if unknown)."""
     return get_object_or_404(Case.objects.select_related("item", "unit__region"), pk=case_id)
+
+
+def count_line(page, total: int | None = None) -> str:
+    """How many a list has and which of them this page shows, in the words of the staff lists'
+    _list_count.html: 共12项 (one page), 共1,236项，显示第31–60项 (one page of several), '' (none).
+    `total` is how many matched when the list was cut (a capped search: the page lists the first
+    `page.paginator.count` of them); else the paginator's count."""
+    listed = page.paginator.count
+    total = listed if total is None else total
+    if not total:
+        return ""
+    if page.paginator.num_pages == 1 and listed == total:
+        return f"共{total:,}项"
+    first, last = page.start_index(), page.end_index()
+    shown = f"第{first:,}项" if first == last else f"第{first:,}–{last:,}项"
+    return f"共{total:,}项，显示{shown}"

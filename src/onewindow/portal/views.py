@@ -48,18 +48,25 @@ def guide_home(request):
     )
 
 
+SEARCH_PAGE = 30  # results per page of the public search
+
+
 def guide_search(request):
     """Search by name, keyword or pinyin initials, and browse by unit, type or life event."""
     query = request.GET.get("q", "").strip()[:50]
     items = selectors.item_filter(selectors.public_items(), params=request.GET)
-    items = selectors.item_search(items, query) if query else items.order_by("unit_id", "name")
+    if query:
+        items, total = selectors.item_search_counted(items, query)
+    else:
+        items = items.order_by("unit_id", "name")
+        total = None
     combined = []
     if query or request.GET.get("event"):
         combined_qs = selectors.public_combined_list()
         if request.GET.get("event"):
             combined_qs = combined_qs.filter(life_events__code=request.GET["event"])
         combined = selectors.item_search(combined_qs, query) if query else list(combined_qs)
-    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    page = Paginator(items, SEARCH_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/guide_search.html",
@@ -68,6 +75,8 @@ def guide_search(request):
             "combined": combined,
             "query": query,
             "heading": _heading(request.GET),
+            "count_line": portal_selectors.count_line(page, total),
+            "capped": page.paginator.count if total and total > page.paginator.count else 0,
         },
     )
 
@@ -91,7 +100,7 @@ def guide_item(request, code: str):
     return render(
         request,
         "portal/guide_item.html",
-        {"item": item, "qr_svg": qr.svg_inline(url), "url": url},
+        {"item": item, "qr_svg": qr.svg_inline(url, scale=4, label="本指南的二维码"), "url": url},
     )
 
 
