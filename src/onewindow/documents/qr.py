@@ -4,6 +4,7 @@ one look everywhere, as PNG or SVG bytes, inline SVG for a page, or an image for
 import io
 
 import segno
+from django.utils.html import escape
 
 ERROR = "m"  # 15% of the code may be soiled or covered and it still reads
 
@@ -24,9 +25,14 @@ def svg(url: str, *, scale: int = 8, border: int = 2) -> bytes:
     return out.getvalue()
 
 
-def svg_inline(url: str, *, scale: int = 3) -> str:
-    """An <svg> element to put in a page."""
-    return make(url).svg_inline(scale=scale)
+def svg_inline(url: str, *, scale: int = 3, label: str = "二维码") -> str:
+    """An <svg> element to put in a page: `scale` px a module, and a viewBox, so that CSS may
+    shrink it to fit a narrow screen (max-width: 100%; height: auto) without cutting it off."""
+    code = make(url)
+    width, height = code.symbol_size(scale=scale)
+    svg = code.svg_inline(scale=scale, omitsize=True, title=label)
+    size = f'width="{width}" height="{height}" role="img" aria-label="{escape(label)}"'
+    return svg.replace("<svg ", f"<svg {size} ", 1)
 
 
 def flowable(url: str, size_mm: float = 28):

@@ -47,3 +47,20 @@ def test_svg_forms_are_svg_of_the_same_code():
 def test_flowable_puts_one_image_in_a_pdf():
     document = pdf.build([qr.flowable(URL, 28)], title="QR")
     assert pdftext.read(document)["images"] == 1
+
+
+def test_inline_svg_scales_to_fit_and_draws_the_urls_code():
+    """The page's <svg> has a viewBox (so CSS can shrink it to a narrow screen without cutting
+    it off), its pixel size, a text alternative, and exactly the URL's modules."""
+    from onewindow.testing.qr import code_modules, svg_modules
+
+    svg = qr.svg_inline(URL, scale=4, label="本指南的二维码")
+    side = (len(code_modules(URL)) + 8) * 4  # a quiet zone of 4 modules each side
+    assert f'width="{side}" height="{side}"' in svg and f'viewBox="0 0 {side} {side}"' in svg
+    assert (
+        'role="img" aria-label="本指南的二维码"' in svg and "<title>本指南的二维码</title>" in svg
+    )
+    assert svg_modules(svg) == code_modules(URL)
+    assert svg_modules(svg) != code_modules(URL + "x")
+    assert svg_modules(qr.svg(URL).decode()) == code_modules(URL)  # the sign's SVG file too
+    assert 'aria-label="a&quot;b"' in qr.svg_inline(URL, label='a"b')
