@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -73,13 +73,16 @@ SEARCH_CAP = 500
 
 
 def _search_matches(qs: QuerySet, query: str) -> QuerySet:
+    """The matches, those whose name holds the query first (search.rank's first tier), so that
+    a cap cuts the weaker matches (keywords, pinyin), not arbitrary ones."""
     cond = Q(name__icontains=query)
     if hasattr(qs.model, "keywords"):
         cond |= Q(keywords__icontains=query)
     pattern = search.initials_pattern(query)
     if pattern:
         cond |= Q(initials__regex=pattern) | Q(pinyin__contains=query.lower())
-    return qs.filter(cond).distinct()
+    in_name = Case(When(name__contains=query, then=Value(0)), default=Value(1))
+    return qs.filter(cond).annotate(search_tier=in_name).order_by("search_tier", "pk").distinct()
 
 
 def _ranked(hits: list, query: str) -> list:

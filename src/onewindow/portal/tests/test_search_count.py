@@ -109,3 +109,13 @@ def test_browsing_a_unit_counts_its_items(client, seven, monkeypatch):
 def test_no_hits_says_nothing_about_counts(client):
     text = _text(client.get("/guide/search/", {"q": "没有这种事项zzz"}))
     assert "没有找到相关事项" in text and "共0项" not in text
+
+
+def test_the_cap_keeps_the_items_whose_name_holds_the_query(seven):
+    """Matches by keyword only rank below name matches; a cap drops them first."""
+    by_keyword = [ItemFactory(name=f"其他事项{n}", keywords="计数测试") for n in range(3)]
+    hits, total = catalog_selectors.item_search_counted(
+        catalog_selectors.public_items(), "计数测试", cap=7
+    )
+    assert total == 10 and {i.pk for i in hits} == {i.pk for i in seven}
+    assert not {i.pk for i in by_keyword} & {i.pk for i in hits}
