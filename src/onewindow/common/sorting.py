@@ -22,3 +22,10 @@ def natural_key(text) -> tuple:
 def natural_sorted(items: Iterable[T], key: Callable[[T], object] = lambda x: x) -> list[T]:
     """`items` sorted by the natural key of `key(item)`."""
     return sorted(items, key=lambda item: natural_key(key(item)))
+
+
+def sort_text(text, width: int = 10) -> str:
+    """The natural order as plain text, for a stored sort column: each run of digits padded to
+    `width` ("2" → "0000000002"), the rest case-folded, so string order in any database is the
+    natural order (for numbers of up to `width` digits)."""
+    return _PARTS.sub(lambda m: m.group(1).zfill(width), str(text or "").strip()).casefold()

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from onewindow.common import crypto
 from onewindow.common.fields import EncryptedCharField
 from onewindow.common.masking import mask_mobile
+from onewindow.common.sorting import sort_text
 from onewindow.common.validators import (
     normalize_credit_code,
     validate_credit_code,
@@ -314,6 +315,8 @@ class WindowPost(models.Model):
         Hall, verbose_name="所在大厅", on_delete=models.PROTECT, related_name="window_posts"
     )
     number = models.CharField("窗口号", max_length=10)
+    # The number as text that sorts naturally in SQL ("2" before "10"), derived in save().
+    number_key = models.CharField(max_length=64, editable=False, default="")
     name = models.CharField("窗口名称", max_length=100)
     kind = models.CharField(
         "窗口类型", max_length=15, choices=Kind.choices, default=Kind.DEPARTMENT
@@ -334,7 +337,7 @@ class WindowPost(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "窗口"
-        ordering = ["hall_id", "number"]
+        ordering = ["hall_id", "number_key"]
         constraints = [
             models.UniqueConstraint(
                 fields=["hall", "number"],
@@ -350,6 +353,13 @@ class WindowPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}号窗口（{self.name}）"
+
+    def save(self, *args, **kwargs):
+        # Like Staff.mobile_digest: derived from the number, so no writer can let it drift.
+        self.number_key = sort_text(self.number)
+        if kwargs.get("update_fields") and "number" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "number_key"}
+        super().save(*args, **kwargs)
 
 
 class Leave(models.Model):
@@ -443,3 +453,6 @@ class StaffChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} {self.get_kind_display()}"
+
+
+from onewindow.org.setup_log import SetupChange  # noqa: E402, F401  (a model of this app)

@@ -137,3 +137,8 @@ rules.add_perm(
 rules.add_perm("org.notify_staff_change", page(RoleCode.WINDOW_SUPERVISOR))
 rules.add_perm("org.decide_staff_change", page(RoleCode.HALL_MANAGER))
 rules.add_perm("org.verify_identity", role(RoleCode.APPLICANT))
+# Hall set-up (issue 17 item 5): window posts, their A/B people and the opening hours.
+rules.add_perm("org.manage_windows", page(RoleCode.HALL_MANAGER))
+# The search-as-you-type staff picker: whoever assigns people (the hall manager, for any unit a
+# page names; unit staff, within their own unit only: selectors.pickable_unit_ids).
+rules.add_perm("org.pick_staff", page(RoleCode.HALL_MANAGER, RoleCode.REFORM_OFFICE) | has_unit)

@@ -11,7 +11,7 @@ from django.http import Http404
 from onewindow.org.models import Hall, Leave, Section, Staff, StaffChange, Unit, User, WindowPost
 
 # user_unit_id lives with the permissions; many readers import it from here.
-from onewindow.org.permissions import scope_to_unit, user_unit_id  # noqa: F401
+from onewindow.org.permissions import scope_to_unit, user_unit_id
 
 
 def unit_list_for_user(*, user: User) -> QuerySet[Unit]:
@@ -55,7 +55,7 @@ def window_post_list_for_user(*, user: User, unit_id: int | None = None) -> Quer
     qs = (
         WindowPost.objects.select_related("hall", "staff_a", "staff_b")
         .prefetch_related("units")
-        .order_by("hall_id", "number")
+        .order_by("hall_id", "number_key")
     )
     if unit_id is not None:
         qs = qs.filter(units__id=unit_id)
@@ -68,7 +68,7 @@ def window_posts_held(*, staff: Staff) -> QuerySet[WindowPost]:
         WindowPost.objects.filter(Q(staff_a=staff) | Q(staff_b=staff), active=True)
         .select_related("hall", "staff_a", "staff_b")
         .prefetch_related("units")
-        .order_by("hall_id", "number")
+        .order_by("hall_id", "number_key")
     )
 
 
@@ -166,3 +166,70 @@ def units_by_pks(pks) -> QuerySet[Unit]:
 
 def unit_by_credit_code(code: str) -> Unit | None:
     return Unit.objects.filter(credit_code=code).first()
+
+
+# --- hall set-up ----------------------------------------------------------------------------
+
+PICK_LIMIT = 20
+
+
+def pickable_unit_ids(*, user: User, requested: set[int] | None) -> set[int]:
+    """The units whose people the user may pick: unit-bound staff only their own unit, whatever
+    they ask; hall-wide roles the units the page asks for (a post's units, never "everyone")."""
+    if user.sees_all_units:
+        return set(requested or ())
+    own = user_unit_id(user)
+    return {own} if own is not None else set()
+
+
+def staff_pick(*, unit_ids: set[int], query: str, limit: int = PICK_LIMIT):
+    """Active staff of `unit_ids` (already scoped by `pickable_unit_ids`) whose name contains
+    `query`, or whose unit's short name equals it: (the first `limit`, how many match)."""
+    qs = Staff.objects.filter(active=True, unit_id__in=unit_ids).select_related("unit")
+    query = query.strip()[:50]
+    if query:
+        qs = qs.filter(Q(name__contains=query) | Q(unit__short_name=query))
+    qs = qs.order_by("unit_id", "name", "id")
+    found = list(qs[:limit])
+    total = len(found) if len(found) < limit else qs.count()
+    return found, total
+
+
+def staff_for_picker(*, pk) -> Staff | None:
+    try:
+        return Staff.objects.select_related("unit").filter(pk=int(pk)).first() if pk else None
+    except (TypeError, ValueError):
+        return None
+
+
+def window_post_get(post_id: int) -> WindowPost:
+    post = (
+        WindowPost.objects.select_related("hall", "staff_a__unit", "staff_b__unit")
+        .prefetch_related("units")
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None:
+        raise Http404("没有找到该窗口。")
+    return post
+
+
+def setup_changes_of(post: WindowPost, limit: int = 200):
+    return post.setup_changes.select_related("by")[:limit]
+
+
+def hall_hours_changes(hall: Hall, limit: int = 50):
+    return hall.setup_changes.filter(post__isnull=True).select_related("by")[:limit]
+
+
+def all_units() -> QuerySet[Unit]:
+    return Unit.objects.order_by("id")
+
+
+def staff_for_post_form(post: WindowPost | None) -> QuerySet[Staff]:
+    """Whom a post's A/B fields accept: active staff, and the post's current people even when
+    no longer active (so editing another field does not fail on them; org.setup decides)."""
+    keep = Q(active=True)
+    if post is not None:
+        keep |= Q(pk=post.staff_a_id) | Q(pk=post.staff_b_id or 0)
+    return Staff.objects.filter(keep).select_related("unit")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.org import views
+from onewindow.org import setup_views, views
 
 app_name = "org"
 urlpatterns = [
@@ -18,4 +18,14 @@ urlpatterns = [
     path(
         "org/changes/<int:change_id>/decide/", views.staff_change_decide, name="staff_change_decide"
     ),
+    # hall set-up (issue 17 items 5 and 9)
+    path("org/windows/new/", setup_views.window_post_new, name="window_post_new"),
+    path("org/windows/<int:post_id>/", setup_views.window_post, name="window_post"),
+    path(
+        "org/windows/<int:post_id>/active/",
+        setup_views.window_post_active,
+        name="window_post_active",
+    ),
+    path("org/windows/hours/", setup_views.hall_hours, name="hall_hours"),
+    path("org/staff/pick/", setup_views.staff_pick, name="staff_pick"),
 ]
