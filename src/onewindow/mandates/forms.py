@@ -1,7 +1,9 @@
 from django import forms
+from django.urls import reverse
 
 from onewindow.common.forms import DateInput
 from onewindow.mandates.models import CLAUSES, Enquiry, ItemPower, Letter, Seal
+from onewindow.org.forms import StaffPicker
 from onewindow.org.models import Staff
 
 NUMERALS = "一二三四五六"
@@ -36,11 +38,15 @@ class LetterForm(forms.ModelForm):
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
-        # Every active staff member is offered, so that a wrong choice gets a clear message.
+        # Every active staff member is accepted, so that a wrong choice gets a clear message;
+        # the picker offers the unit's own people and searches them as you type (issue 17 item 9).
         staff = Staff.objects.filter(active=True).select_related("unit").order_by("unit_id", "id")
+        pick_url = reverse("org:staff_pick") + f"?unit={unit.pk}"
         for name in ("supervisor", "team_leader"):
             self.fields[name].queryset = staff
-            self.fields[name].label_from_instance = lambda s: f"{s.unit}·{s.name}（{s.title}）"
+            self.fields[name].widget = StaffPicker(pick_url=pick_url, find_button=False)
+            self.fields[name].widget.is_required = self.fields[name].required
+            self.fields[name].widget.scope_unit_ids = {unit.pk}
         self.unit = unit
 
     def _post_clean(self):
