@@ -11,6 +11,7 @@ from onewindow.org.models import (
     Region,
     Role,
     Section,
+    SetupChange,
     Staff,
     StaffChange,
     Unit,
@@ -146,3 +147,12 @@ class LeaveAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class StaffChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("staff", "kind", "effective_on", "successor", "status", "decided_by")
     list_filter = ("status", "kind")
+
+
+@admin.register(SetupChange)
+class SetupChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The hall set-up record is append-only (org.setup writes it); the admin only shows it."""
+
+    list_display = ("at", "hall", "post", "action", "by_name")
+    list_filter = ("action", "hall")
+    search_fields = ("post__number", "post__name", "by_name")

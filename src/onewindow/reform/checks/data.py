@@ -68,7 +68,7 @@ def load(ids: list[int], day: datetime.date, period: tuple[datetime.date, dateti
     ).select_related(
         "windowpost__hall", "windowpost__staff_a__section", "windowpost__staff_b__section"
     )
-    for row in through.order_by("windowpost__hall_id", "windowpost__number"):
+    for row in through.order_by("windowpost__hall_id", "windowpost__number_key"):
         d.posts[row.unit_id].append(row.windowpost)
 
     letters = Letter.objects.filter(
