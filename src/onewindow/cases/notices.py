@@ -2,6 +2,8 @@
 enabled) its approval seal, and a QR code to the case's public progress page. The wording of
 each notice is the template cases/notices/<kind>.txt (see onewindow.documents.wording)."""
 
+from collections.abc import Collection
+
 from django.core import signing
 from django.urls import reverse
 
@@ -35,16 +37,21 @@ def _last(case: Case, action: str):
     return case.events.filter(action=action).order_by("-seq").first()
 
 
-def available(case: Case) -> list[str]:
-    """The notices this case has so far, in the order they arise."""
+def available(case: Case, seen: Collection[str] | None = None) -> list[str]:
+    """The notices this case has so far, in the order they arise. `seen`: the actions of the
+    case's events, when the caller holds them already (then no query is made)."""
+
+    def had(action: str) -> bool:
+        return action in seen if seen is not None else _last(case, action) is not None
+
     kinds = []
-    if _last(case, "notify_correction"):
+    if had("notify_correction"):
         kinds.append("correction")
     if case.accepted_on:
         kinds.append("rongque" if case.rongque_deadline else "accept")
     if case.state == "refused":
         kinds.append("refuse")
-    if _last(case, "suspend"):
+    if had("suspend"):
         kinds.append("suspend")
     if case.extended_days:
         kinds.append("extend")

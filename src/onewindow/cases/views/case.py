@@ -8,14 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from onewindow.cases import notices, selectors
+from onewindow.cases import notices, selectors, timeline
 from onewindow.cases.actions import offers, perform, read_form
 from onewindow.cases.actions.case_actions import ACTIONS, BY_NAME
 from onewindow.cases.models import CaseMaterial, TechReview
 from onewindow.cases.permissions import Actor
 from onewindow.cases.workflow import ENDED, RATEABLE
 from onewindow.catalog.models import SPECIAL_PROCEDURES
-from onewindow.common.errors import error_text
+from onewindow.common.errors import error_dict, error_text
 from onewindow.common.parsing import parse_int
 from onewindow.documents import download
 from onewindow.org.access import permission_required
@@ -36,22 +36,48 @@ def case_offers(user, case, day) -> tuple[list, list]:
 @permission_required("cases.view_case")
 def case_detail(request, case_id: int):
     case = selectors.case_get_for_user(case_id, user=request.user)
+    failed = request.session.pop(_failed_key(case), None)
+    return _page(request, case, failed)
+
+
+def _failed_key(case) -> str:
+    return f"case-failed-{case.pk}"
+
+
+# Typed input not kept for the form shown again: a personal number stays out of the session.
+NOT_KEPT = {"csrfmiddlewaretoken", "version", "recipient_id"}
+
+
+def _page(request, case, failed: dict | None = None):
+    """The case page; `failed`: the action whose form came back refused, with its errors by
+    field and what was typed (shown again in that form)."""
     today = timezone.localdate()
     reviews = list(case.tech_reviews.all())
+    materials = list(case.materials.select_related("material"))
     mine, others = case_offers(request.user, case, today)
+    events = list(timeline.events_of([case], by_seq=True))
+    printable = notices.available(case, seen={e.action for e in events})
+    history = timeline.sentences(
+        case,
+        events,
+        timeline.context(case, materials=materials, reviews=reviews, printable=printable),
+    )
+    standing = selectors.time_left(case, today)
+    forms = [_form(o, failed) for o in mine]
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
-            "materials": case.materials.select_related("material"),
+            "materials": materials,
             "problem_states": (CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE),
-            "events": selectors.timeline(case),
-            "offers": mine,
+            "history": history,
+            "forms": forms,
             "others": others,
-            "notices": [(k, notices.TITLES[k]) for k in notices.available(case)],
+            "notices": [(k, notices.TITLES[k]) for k in printable],
             "posts": selectors.posts_of(request.user),
-            "standing": selectors.time_left(case, today),
+            "standing": standing,
+            "headline": timeline.headline(case, standing),
             "procedures": SPECIAL_PROCEDURES.items(),
             "today": today,
             "reviews": reviews,
@@ -63,10 +89,25 @@ def case_detail(request, case_id: int):
     )
 
 
+def _form(offer, failed: dict | None) -> dict:
+    """One action's form: its errors by field and the input kept when it was the one refused."""
+    if failed is None or failed["action"] != offer.action.name:
+        return {"offer": offer, "kept": {}, "errors": {}, "general": []}
+    errors = dict(failed["errors"])
+    fields = offer.action.schema.model_fields
+    # Messages about a field the form shows go next to it; the others head the form.
+    general = errors.pop("__all__", [])
+    for name in [n for n in errors if n not in fields]:
+        general += errors.pop(name)
+    return {"offer": offer, "kept": failed["posted"], "errors": errors, "general": general}
+
+
 @require_POST
 @permission_required("cases.act")
 def case_act(request, case_id: int, action: str):
-    """Every action form of the case page posts here; the service decides whether it may."""
+    """Every action form of the case page posts here; the service decides whether it may. When
+    it refuses, the page it redirects to shows the reason above and next to the field, with the
+    input kept."""
     case = selectors.case_get_for_user(case_id, user=request.user)
     chosen = BY_NAME.get(action)
     if chosen is None:
@@ -82,11 +123,18 @@ def case_act(request, case_id: int, action: str):
             version=parse_int(request.POST.get("version")),
             files=request.FILES,
         )
-        made = [notices.TITLES[k] for k in notices.available(moved) if k not in before]
-        printable = "".join(f"《{t}》" for t in made)
-        messages.success(request, chosen.done_text + (f"可打印{printable}。" if made else ""))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, f"未能{chosen.label}：{error_text(exc)}")
+        # Shown once by the page the browser is sent back to (post/redirect/get).
+        request.session[_failed_key(case)] = {
+            "action": chosen.name,
+            "errors": error_dict(exc),
+            "posted": {k: v for k, v in request.POST.items() if k not in NOT_KEPT},
+        }
+        return redirect("cases:detail", case.pk)
+    made = [notices.TITLES[k] for k in notices.available(moved) if k not in before]
+    printable = "".join(f"《{t}》" for t in made)
+    messages.success(request, chosen.done_text + (f"可打印{printable}。" if made else ""))
     return redirect("cases:detail", case.pk)
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from onewindow.cases import selectors, services
+from onewindow.cases import selectors, services, timeline
 from onewindow.cases.actions import offers, perform, read_form
 from onewindow.cases.actions.combined_actions import ACTIONS, BY_NAME
 from onewindow.cases.models import Channel
@@ -82,6 +82,7 @@ def combined_detail(request, combined_id: int):
             "parent": parent,
             "lines": lines,
             **overview,
+            "history": timeline.combined_sentences(overview["children"]),
             "offers": [o for o in found if o.allowed and o.action.partial],
             "can_prompt": prompt is not None,
             "prompt_states": ("accepted", "transferred", "suspended"),
