@@ -10,7 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from onewindow.cases.models import Case, CaseEvent, Channel
-from onewindow.cases.workflow import State
+from onewindow.cases.timeline import KEY_LABELS, plain
+from onewindow.cases.workflow import MOVES, State
 from onewindow.catalog.models import Item
 from onewindow.org.models import User
 from onewindow.org.permissions import allows
@@ -111,6 +112,48 @@ def detect(today: datetime.date | None = None, days: int = 3) -> int:
     before = Anomaly.objects.count()
     Anomaly.objects.bulk_create(found, ignore_conflicts=True, batch_size=2000)
     return Anomaly.objects.count() - before
+
+
+def _moment(text) -> str:
+    """A stored moment (ISO, any zone) as the hall's local minute."""
+    try:
+        at = datetime.datetime.fromisoformat(str(text))
+    except ValueError:
+        return plain(text)
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(at) else str(at)
+
+
+def evidence_text(rule: str, evidence) -> str:
+    """A hit's evidence as a sentence (what the rule saw); unknown keys as "键：值" pairs."""
+    e = dict(evidence) if isinstance(evidence, dict) else {"证据": evidence}
+    get = e.pop
+    if rule == Rule.FAST_PROMISED and {"accepted", "decided"} <= e.keys():
+        text = f"{_moment(get('accepted'))}受理，{_moment(get('decided'))}作出决定"
+        minutes = get("minutes", None)
+        text += f"，相隔{minutes:g}分钟" if isinstance(minutes, int | float) else ""
+    elif rule == Rule.RESULT_BEFORE_ACCEPTANCE and {"accepted_on", "decided_on"} <= e.keys():
+        text = f"决定日期{get('decided_on')}早于受理日期{get('accepted_on')}"
+    elif rule == Rule.OUTSIDE_HALL_WINDOW and "channel" in e:
+        channel = get("channel")
+        text = f"经“{dict(Channel.choices).get(channel, plain(channel))}”受理，没有记录大厅受理窗口"
+    elif rule == Rule.ONLINE_UNANSWERED and "received_on" in e:
+        days = plain(get("working_days", None))
+        text = f"{get('received_on')}收到网上申请，已过{days}个工作日仍未受理或答复"
+    elif rule == Rule.DEEMED_ACCEPTANCE and "received_on" in e:
+        text = f"{get('received_on')}收件，5个工作日内未作受理决定，依法视为受理"
+    elif rule == Rule.FEE_ON_FREE_ITEM and "fee" in e:
+        text = f"事项不收费，却登记收费{get('fee')}元"
+    elif rule == Rule.FOREIGN_SYSTEM and "system" in e:
+        action = get("action", "")
+        move = MOVES.get(action)
+        text = (
+            f"接口系统“{plain(get('system'))}”变更了由“{plain(get('submitted_by', ''))}”提交的办件"
+            f"（{move.label if move else plain(action)}）"
+        )
+    else:
+        text = ""
+    rest = "；".join(f"{KEY_LABELS.get(str(k), k)}：{plain(v)}" for k, v in e.items())
+    return "；".join(x for x in (text, rest) if x) or "—"
 
 
 @transaction.atomic

@@ -226,7 +226,7 @@ def anomaly_list(request):
         request,
         "supervision/anomalies.html",
         {
-            "rows": rows[:300],
+            "rows": [(a, anomalies.evidence_text(a.rule, a.evidence)) for a in rows[:300]],
             "rule": rule,
             "state": state,
             "rules": Anomaly.Rule.choices,
