@@ -1,8 +1,8 @@
 """Browser: everything an applicant touches works on a phone (issue 17 item 6).
 
 At 360, 390 and 414 px wide, each applicant page (the guide's home, search, item and 一件事 pages,
-the login, 我的办事, a case of mine with its rating form, and the progress page a notice's QR code
-opens) must pass `phone_checks`:
+the login, 我的办事, a case of mine with its rating form, the password page, and the progress
+page a notice's QR code opens) must pass `phone_checks`:
 
 - nothing scrolls sideways: document.documentElement.scrollWidth <= the viewport's width;
 - tap targets: every visible a[href], button, input[type=submit|button], summary, select,
@@ -107,7 +107,7 @@ def test_public_guide_pages_fit_a_phone(server, page):
     page.goto(server + "/guide/")
     combined = page.locator("main a.tile").first.get_attribute("href")
     paths = ["/guide/", "/guide/search/?q=许可", "/guide/search/?type=01", item, combined]
-    paths.append("/accounts/login/")
+    paths += ["/accounts/login/", "/progress/forged/"]  # and a QR code that is not ours: 404
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
         for path in paths:
@@ -199,7 +199,7 @@ def test_applicant_rates_a_case_and_opens_its_progress_on_a_phone(county, new_pa
         phone_checks(phone, width)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 844})
-        for path in ("/me/", f"/me/cases/{case_id}/"):
+        for path in ("/me/", f"/me/cases/{case_id}/", "/accounts/password/"):
             page.goto(server + path)
             phone_checks(page, width)
 
