@@ -186,7 +186,7 @@ def window_post_edit(
     """Change a post; returns the changes recorded ([label, old, new], empty when none)."""
     _require(acting_user)
     old = (
-        WindowPost.objects.select_for_update()
+        WindowPost.objects.select_for_update(of=("self",))
         .select_related("hall", "staff_a__unit", "staff_b__unit")
         .get(pk=post.pk)
     )
@@ -222,7 +222,7 @@ def window_post_set_active(
     """Open or close a post; the reason is recorded (S13: no unit withdraws a window on its own,
     the centre decides and says why)."""
     _require(acting_user)
-    post = WindowPost.objects.select_for_update().select_related("hall").get(pk=post.pk)
+    post = WindowPost.objects.select_for_update(of=("self",)).select_related("hall").get(pk=post.pk)
     reason = (reason or "").strip()
     if post.active == active:
         raise ValidationError("该窗口已" + ("启用" if active else "停用") + "，无需重复操作。")
