@@ -12,9 +12,12 @@ from django.utils import timezone
 from onewindow.cases import services
 from onewindow.cases.models import Case
 from onewindow.cases.workflow import State
-from onewindow.org.models import Leave
+from onewindow.org import cover
+from onewindow.org import queues as org_queues
+from onewindow.org.models import Leave, WindowPost
 from onewindow.org.roles import RoleCode
 from onewindow.supervision import orders
+from onewindow.supervision import queues as supervision_queues
 from onewindow.supervision.models import Warning
 from onewindow.testing.factories import (
     CaseFactory,
@@ -85,15 +88,15 @@ def test_inspector_counts_new_warnings_and_open_orders(desk, inspector):
     found = queues.counts(inspector, PAGES)
     assert found["supervision:warnings"] == 1  # ordered and past-handling ones are not new
     assert found["supervision:orders"] == 1
-    # The unit answers: the order waits for the inspector's closing, still counted for them,
-    # no longer for the unit's responders.
-    assert queues.counts(desk.winsup, PAGES)["supervision:orders"] == 1
+    # The unit answers: the order waits for the inspector's closing, still counted for them.
+    assert [o.pk for o in supervision_queues.orders(desk.winsup, "waiting")] == [order.pk]
     orders.order_respond(acting_user=desk.winsup, order=order, response="已督促办理")
     assert queues.counts(inspector, PAGES)["supervision:orders"] == 1
-    assert queues.counts(desk.winsup, PAGES)["supervision:orders"] == 0
-    assert queues.counts(DeskFactory().winsup, PAGES)["supervision:orders"] == 0  # other unit
-    # Warnings are the inspector's queue only.
+    assert not supervision_queues.orders(desk.winsup, "waiting").exists()
+    assert not supervision_queues.orders(DeskFactory().winsup, "waiting").exists()  # other unit
+    # The unit's people see their 督办 as a tab of the page, not as a navigation count.
     assert "supervision:warnings" not in queues.counts(desk.winsup, PAGES)
+    assert "supervision:orders" not in queues.counts(desk.winsup, PAGES)
 
 
 def test_hall_manager_counts_posts_with_nobody_present_today():
@@ -110,6 +113,10 @@ def test_hall_manager_counts_posts_with_nobody_present_today():
         staff=covered.staff_a, start=today, end=today, reason="事假", status=Leave.Status.APPROVED
     )
     assert queues.counts(manager, PAGES)["org:hall_cover"] == before + 1
+    # The one query counts what the hall cover page lists (org.cover).
+    posts = WindowPost.objects.filter(active=True)
+    listed = [c.post.pk for c in cover.cover_on(today, posts) if c.on_duty is None]
+    assert sorted(org_queues.uncovered(posts, today).values_list("pk", flat=True)) == sorted(listed)
     # Not the clerk's queue.
     assert "org:hall_cover" not in queues.counts(staff_user(RoleCode.WINDOW_CLERK), PAGES)
 
@@ -132,9 +139,9 @@ PINNED = {
     "workbench_correcting": 13,
     "workbench_deliver": 14,  # and the 一件事 waiting to be handed over together
     "workbench_mailed": 13,
-    "department_suspended": 11,  # no key projects or take-overs above a queue
-    "warnings_new": 10,
-    "orders_waiting": 11,
+    "department_suspended": 10,  # no key projects or take-overs above a queue
+    "warnings_new": 11,
+    "orders_waiting": 12,
 }
 
 

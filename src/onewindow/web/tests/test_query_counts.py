@@ -40,18 +40,18 @@ PINNED = {
     "workbench": 14,
     "review": 11,
     "department": 14,
-    "key_projects": 8,
-    "combined_cases": 7,
-    "case_page": 17,  # the notices read from the events in hand (issue 17 item 3)
+    "key_projects": 9,  # the hall manager's posts without cover (issue 17 item 2)
+    "combined_cases": 8,  # the hall manager's posts without cover (issue 17 item 2)
+    "case_page": 19,
     "item_list": 15,
     "combined_services": 10,
     "letters": 13,  # the page count (issue 17 item 8)
     "staff": 13,  # the page count and the unit picker (issue 17 item 8)
-    "units": 8,  # the page count (issue 17 item 8)
-    "windows": 8,
-    "warnings": 8,  # the page count, capped (issue 17 item 8)
-    "orders": 8,  # the page count (issue 17 item 8)
-    "dashboard_cases": 7,
+    "units": 10,  # the page count (item 8); the inspector's new warnings and 督办 (item 2)
+    "windows": 12,  # the inspector's new warnings and 督办 (issue 17 item 2)
+    "warnings": 11,  # the page count, capped (item 8); the 未督办 tab, the nav counts (item 2)
+    "orders": 12,  # the page count (item 8); the two tabs and the navigation's counts (item 2)
+    "dashboard_cases": 9,  # the inspector's new warnings and 督办 (issue 17 item 2)
     "messages": 12,  # the page count (issue 17 item 8)
     "my_cases": 10,
 }
