@@ -67,6 +67,7 @@ NAV = [
     NavEntry(_("部门工作台"), "cases:department", "cases"),
     NavEntry(_("一件事"), "cases:combined_list", "cases"),
     NavEntry(_("重点项目"), "cases:key_projects", "cases"),
+    NavEntry(_("办件查询"), "cases:search", "cases"),
     NavEntry(_("监察看板"), "supervision:dashboard", "supervision"),
     NavEntry(_("预警"), "supervision:warnings", "supervision"),
     NavEntry(_("督办"), "supervision:orders", "supervision"),
