@@ -233,3 +233,15 @@ def staff_for_post_form(post: WindowPost | None) -> QuerySet[Staff]:
     if post is not None:
         keep |= Q(pk=post.staff_a_id) | Q(pk=post.staff_b_id or 0)
     return Staff.objects.filter(keep).select_related("unit")
+
+
+def a_posts_elsewhere(post: WindowPost) -> list[WindowPost]:
+    """Other active posts where the post's B person is A: there B must stay at their own window,
+    so they cannot cover this one when its A is away (org.cover.leave_gaps)."""
+    if not post.staff_b_id:
+        return []
+    return list(
+        WindowPost.objects.filter(staff_a_id=post.staff_b_id, active=True)
+        .exclude(pk=post.pk)
+        .order_by("hall_id", "number_key")
+    )

@@ -63,6 +63,18 @@ def _initial(data) -> dict:
     return out
 
 
+def _warn_cover(request, post) -> None:
+    """Saved, but the B person cannot actually cover: they are A at another window."""
+    elsewhere = selectors.a_posts_elsewhere(post)
+    if elsewhere:
+        names = "、".join(str(p) for p in elsewhere)
+        messages.warning(
+            request,
+            f"注意：B岗{post.staff_b.name}同时是{names}的A岗，须在本岗；"
+            "本窗口A岗请假时无人顶岗，建议另选B岗人员。",
+        )
+
+
 @permission_required("org.manage_windows")
 def window_post_new(request):
     finding = request.method == "POST" and "_find" in request.POST
@@ -77,6 +89,7 @@ def window_post_new(request):
         try:
             post = setup.window_post_add(acting_user=request.user, **form.cleaned_data)
             messages.success(request, f"已新设{post}。")
+            _warn_cover(request, post)
             return redirect("org:window_post", post.pk)
         except ValidationError as exc:
             loose = form_errors(form, exc)
@@ -121,6 +134,8 @@ def window_post(request, post_id: int):
                 acting_user=request.user, post=post, **form.cleaned_data
             )
             if changes:
+                post.refresh_from_db()
+                _warn_cover(request, post)
                 messages.success(
                     request, "已保存：" + "；".join(f"{c[0]}改为{c[2]}" for c in changes)
                 )

@@ -290,6 +290,26 @@ def test_pages_create_edit_and_show_the_record(desk, manager, client):
     assert "未配备" in html  # the old B, struck through
 
 
+def test_saving_warns_when_b_is_a_elsewhere(desk, manager, client):
+    other = WindowPostFactory(
+        hall=desk.hall,
+        staff_a=StaffFactory(unit=desk.unit),
+        staff_b=StaffFactory(unit=desk.unit),
+        units=[desk.unit],
+    )
+    client.force_login(manager)
+    url = reverse("org:window_post", args=[desk.post.pk])
+    data = _data(
+        number=desk.post.number,
+        name=desk.post.name,
+        units=[desk.unit.pk],
+        staff_a=desk.clerk.staff.pk,
+        staff_b=other.staff_a.pk,
+    )
+    html = client.post(url, data, follow=True).content.decode()
+    assert "已保存" in html and f"同时是{other}的A岗" in html
+
+
 def test_no_js_find_button_fills_the_picker(desk, manager, client):
     client.force_login(manager)
     extra = StaffFactory(unit=desk.unit, name="欧阳查找")
