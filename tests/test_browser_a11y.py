@@ -1,0 +1,52 @@
+"""Browser: every page of every role passes axe-core with no serious or critical violation
+(issue 17 item 7). For each demo login, its home and every page its navigation offers, then every
+page reached from those by the links in <main> (one case page for each list that links to cases),
+and the public guide, search, item, 一件事, login and error pages (tests/a11y_walk.py).
+
+The walk is shared by the module's tests: a page of a shape and make-up already audited for an
+earlier login is not audited again, so each test reports what is new on its login's pages."""
+
+import re
+
+import pytest
+
+from tests.a11y_walk import LOGINS, Walk
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def walk(server):
+    return Walk(server)
+
+
+def _check(walk: Walk, run) -> None:
+    found, errors = set(walk.found), len(walk.errors)
+    run()
+    new = Walk(walk.server)
+    new.found = {k: v for k, v in walk.found.items() if k not in found}
+    broken = [e for e in walk.errors[errors:] if "HTTP 5" in e]
+    assert not new.found and not broken, (
+        "axe-core's serious and critical violations (page, rule, elements):\n"
+        + new.report()
+        + "".join(f"\n{e}" for e in broken)
+    )
+
+
+def test_public_pages(walk, browser):
+    _check(walk, lambda: walk.public(browser))
+    assert any(a.startswith("public /guide/items/") for a in walk.opened)
+    assert "public /accounts/login/" in walk.opened
+
+
+@pytest.mark.parametrize("login", list(LOGINS))
+def test_pages_of(walk, browser, login):
+    _check(walk, lambda: walk.login(browser, login))
+    if login == "clerk":  # the first login: its work queues led to their cases' pages
+        cases = {o for o in walk.opened if re.fullmatch(r"clerk /cases/\d+/", o)}
+        assert len(cases) >= 3, walk.opened
+
+
+def test_pages_of_admin(walk, browser):
+    """The system administrator's navigation: the pages of ours, not Django's admin."""
+    _check(walk, lambda: walk.login(browser, "admin", deep=False))
