@@ -1,8 +1,9 @@
 """The list pages test_query_counts does not reach: supervision's anomalies, tickets and
-kiosks, the seals and 首问 records, staff changes and leave, the push's outbox and the reform
-office's pages. Same rule: one row or a hundred, the same number of queries, and that number
-pinned. The first row is made the ordinary way; the other 99 are copies of it in one INSERT
-(new values for the unique columns), since these pages only read them."""
+kiosks, the seals and 首问 records, staff changes and leave, the push's outbox, the reform
+office's pages and the calendar's change record. Same rule: one row or a hundred, the same
+number of queries, and that number pinned. The first row is made the ordinary way; the other
+99 are copies of it in one INSERT (new values for the unique columns), since these pages only
+read them."""
 
 import datetime
 import itertools
@@ -28,6 +29,7 @@ from onewindow.testing.factories import (
     staff_user,
 )
 from onewindow.web.tests.test_query_counts import assert_flat
+from onewindow.workdays.models import CalendarRevision
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +49,7 @@ PINNED_MORE = {
     "spot_checks": 9,  # the page count (issue 17 item 8)
     "timetable": 11,
     "rounds": 7,
+    "calendar": 12,
 }
 
 _serial = itertools.count(1)
@@ -365,3 +368,16 @@ def test_rounds(client, office):
     flat(client, office, "/reform/rounds/", first, more, "rounds")
     # The units are counted in the list's query, still per round.
     assert client.get("/reform/rounds/").content.decode().count("<td>2</td>") == 100
+
+
+# --- the calendar --------------------------------------------------------------------------
+
+
+def test_calendar_changes(client):
+    """The year list and its change record, paged (issue 17 item 8)."""
+
+    def first():
+        return CalendarRevision.objects.create(action="更正", year=2026, detail={"n": 1})
+
+    manager = staff_user(RoleCode.HALL_MANAGER)
+    flat(client, manager, "/calendar/", first, copies, "calendar", r"<td class=\"muted\">")
