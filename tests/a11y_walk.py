@@ -42,6 +42,12 @@ SKIP = re.compile(
     r"|\.(pdf|docx|xlsx|zip|csv|svg|png|json)$"
     r"|/(doc|download|export|files)(/|$)"
 )
+# Pages only a form leads to: the workbench's item search, whose results open the application
+# forms (an item's, a 一件事's).
+START = {
+    "clerk": ["/cases/window/?q=spsc"],
+    "zhclerk": ["/cases/window/?q=%E5%BC%80"],  # 开: 一件事 such as 开餐馆
+}
 PUBLIC = re.compile(r"^/(guide|progress)/")  # where an anonymous visitor's links are followed
 PER_LOGIN = re.compile(r"^/cases/(N|combined/N)/$")  # the moves offered differ by login
 
@@ -167,6 +173,9 @@ class Walk:
             self._new(url, username)
             if (kind, url) not in self.shapes and self.open(page, url, username):
                 self.shapes.add((kind, url))
+                queue.extend(self._onward(page))
+        for path in START.get(username, []):
+            if self.open(page, self.server + path, username):
                 queue.extend(self._onward(page))
         if deep:
             self.follow(page, queue, username)
