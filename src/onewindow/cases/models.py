@@ -186,6 +186,15 @@ class Case(KeyProject):
             models.Index(fields=["light", "state"], name="case_light"),
             models.Index(fields=["light", "due_date"], name="case_light_due"),
             models.Index(fields=["light", "yellow_from"], name="case_light_yellow"),
+            # The window's work queues (cases.actions.queues), counted on every page a clerk opens:
+            # only the window's open work is in it (a mailed result leaves once signed for).
+            models.Index(
+                fields=["unit"],
+                condition=Q(state__in=["received", "correcting", "decided"])
+                | Q(rongque_open=True)
+                | Q(state="closed", delivery_mode="mail", mail_received_on__isnull=True),
+                name="case_window_work",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="case_number_unique"),
