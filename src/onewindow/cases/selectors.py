@@ -32,18 +32,30 @@ def case_list_for_user(
         qs = qs.filter(state=state)
     if received_on:
         qs = qs.filter(received_on=received_on)
-    if user.sees_all_units:
+    scope = case_scope(user)
+    if scope is None:
         return qs
+    if user_unit_id(user) is None:
+        return qs.none()
+    return qs.filter(scope).distinct()
+
+
+def case_scope(user: User) -> Q | None:
+    """The cases the user may see, as a filter (subqueries, no query of its own): None for
+    hall-wide roles; the own unit's, those at the window posts the user holds, and online
+    applications to a unit those posts serve, waiting for a window. Every list of cases offered to
+    the user is within it (the work queues too), so no row links to a case page that says 404."""
+    if user.sees_all_units:
+        return None
     own = user_unit_id(user)
     if own is None:
-        return qs.none()
+        return Q(pk__in=[])
     posts = posts_of(user)
-    served = posts.values("units")
-    return qs.filter(
+    return (
         Q(unit_id=own)
         | Q(window_post__in=posts)
-        | Q(state=State.RECEIVED, window_post__isnull=True, unit_id__in=served)
-    ).distinct()
+        | Q(state=State.RECEIVED, window_post__isnull=True, unit_id__in=posts.values("units"))
+    )
 
 
 def case_get_for_user(case_id: int, *, user: User) -> Case:
@@ -376,9 +388,7 @@ def queue_counts(within: Q, wheres: dict[str, Q]) -> dict[str, int]:
 def combined_ready(*, user: User) -> QuerySet[CombinedCase]:
     """一件事 whose results all came in, to hand over together at a window of the lead unit."""
     return (
-        CombinedCase.objects.filter(
-            state=CombinedCase.State.READY, lead_unit_id__in=served_units(user)
-        )
-        .select_related("service")
+        combined_list_for_user(user=user)  # not those accepted at another comprehensive window
+        .filter(state=CombinedCase.State.READY, lead_unit_id__in=served_units(user))
         .order_by("id")
     )

@@ -178,7 +178,11 @@ PAGES = {"cases:workbench": WINDOW, "cases:review": REVIEW, "cases:department": 
 def scope(url_name: str, user: User) -> Q | None:
     """The cases a page's queues are drawn from for the user; None when the user has none."""
     if url_name == "cases:workbench":
-        return Q(unit_id__in=selectors.served_units(user))
+        # The served units' cases the user may open: a comprehensive window serving a unit
+        # does not work the cases accepted at that unit's own window.
+        served = Q(unit_id__in=selectors.served_units(user))
+        visible = selectors.case_scope(user)
+        return served if visible is None else served & visible
     unit_id = user_unit_id(user)
     return Q(unit_id=unit_id) if unit_id else None
 

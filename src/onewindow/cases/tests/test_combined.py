@@ -150,6 +150,23 @@ def test_parallel_children_finish_in_any_order_then_one_joint_delivery(restauran
     assert set(parent.children.values_list("state", flat=True)) == {State.CLOSED}
 
 
+def test_a_ready_combined_is_offered_for_delivery_only_to_windows_that_may_open_it(restaurant):
+    """Another comprehensive window serving the lead unit does not list (nor may it open) a
+    一件事 accepted at this one; the accepting window does."""
+    from onewindow.cases.selectors import combined_list_for_user, combined_ready
+
+    parent = _accepted(restaurant)
+    _decide(restaurant, _child(parent, restaurant.lead), "denied", "名称与已登记企业重名")
+    other = WindowPostFactory(
+        hall=restaurant.hall,
+        kind=WindowPost.Kind.COMPREHENSIVE,
+        units=[d.unit for d in restaurant.desks],
+    ).staff_a.user
+    assert list(combined_ready(user=restaurant.clerk)) == [parent]
+    assert not combined_list_for_user(user=other).filter(pk=parent.pk).exists()
+    assert list(combined_ready(user=other)) == []
+
+
 def test_a_denied_first_stage_ends_the_later_ones_and_the_parent_shows_it(restaurant):
     parent = _accepted(restaurant)
     _decide(restaurant, _child(parent, restaurant.lead), "denied", "名称与已登记企业重名")

@@ -110,6 +110,37 @@ def test_window_queues_are_scoped_to_the_units_the_users_posts_serve(desk):
     assert sum(queues.tab_counts("cases:workbench", desk.teamlead).values()) == 0
 
 
+def test_a_window_queue_lists_only_cases_the_clerk_may_open(desk):
+    """A comprehensive window serving the unit lists the unit's online applications, but not the
+    cases accepted at the unit's own window: it may not open those (case_list_for_user)."""
+    from onewindow.cases.selectors import case_list_for_user
+    from onewindow.org.models import WindowPost
+    from onewindow.testing.factories import WindowPostFactory
+
+    post = WindowPostFactory(hall=desk.hall, kind=WindowPost.Kind.COMPREHENSIVE, units=[desk.unit])
+    centre_clerk = post.staff_a.user
+    online = CaseFactory(desk=desk, channel=Channel.ONLINE)
+    CaseFactory(desk=desk, state=State.CORRECTING)
+    rongque_case(desk)
+    CaseFactory(desk=desk, state=State.DECIDED)
+    mailed_case(desk)
+
+    may_open = set(case_list_for_user(user=centre_clerk).values_list("pk", flat=True))
+    for q in queues.WINDOW:
+        assert keys_of(q.key, centre_clerk) <= may_open, q.key
+    assert keys_of("online", centre_clerk) == {online.pk}
+    assert queues.tab_counts("cases:workbench", centre_clerk) == {
+        "online": 1,
+        "correcting": 0,
+        "rongque": 0,
+        "deliver": 0,
+        "mailed": 0,
+    }
+    assert queues.counts(centre_clerk, {"cases:workbench"}) == {"cases:workbench": 1}
+    # The unit's own clerk still has them all.
+    assert sum(queues.tab_counts("cases:workbench", desk.clerk).values()) == 5
+
+
 def test_department_queues_to_decide_suspended_and_due_soon(desk):
     CaseFactory(desk=desk, state=State.TRANSFERRED)
     suspended = CaseFactory(desk=desk, state=State.SUSPENDED)
