@@ -20,13 +20,22 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _REGION = re.compile(r"^\d{12}$")
 
 
+# Full-width digits and letters typed by an IME are folded to ASCII before checking, and its
+# full-width space (U+3000, the space bar in full-width mode) to a space.
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: " "}
+
+
 def _ascii(value: str) -> str:
-    # Full-width digits and letters typed by an IME are folded to ASCII before checking.
-    return value.translate({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}).strip()
+    return value.translate(_FOLD).strip()
+
+
+def _compact(value: str) -> str:
+    """Folded, upper-cased, without any whitespace (spaces, tabs, a pasted line break)."""
+    return "".join(_ascii(value).upper().split())
 
 
 def normalize_credit_code(value: str) -> str:
-    return _ascii(value).upper().replace(" ", "")
+    return _compact(value)
 
 
 def validate_credit_code(value: str) -> None:
@@ -54,7 +63,7 @@ def validate_credit_code(value: str) -> None:
 
 
 def normalize_id_number(value: str) -> str:
-    return _ascii(value).upper().replace(" ", "")
+    return _compact(value)
 
 
 def validate_id_number(value: str) -> None:

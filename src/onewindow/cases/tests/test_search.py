@@ -120,7 +120,8 @@ def test_id_number_matches_by_digest_in_any_spelling(world):
     number = applicant(9001)["applicant_id"]
     spaced = f" {number[:6]} {number[6:14]} {number[14:].lower()} "
     wide = number.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})
-    for spelling in (number, spaced, wide):
+    ime = "\u3000".join([wide[:6], wide[6:14], wide[14:]])  # full-width mode: U+3000 spaces
+    for spelling in (number, spaced, wide, ime):
         assert found(clerk, id_number=spelling) == [a.pk]  # not unit two's case of the same person
     assert found(clerk, id_number=org.applicant_id.lower()) == [org.pk]
 

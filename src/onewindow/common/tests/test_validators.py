@@ -49,6 +49,17 @@ def test_id_number_valid_and_full_width_digits_folded():
     validate_id_number(full_width)
 
 
+def test_identifiers_typed_in_full_width_mode_are_normalised():
+    """A Chinese IME in full-width mode types U+3000 for the space bar, and ｘ for x."""
+    from onewindow.common.validators import normalize_credit_code, normalize_id_number
+
+    spaced = f"\u3000{GOOD_ID[:6]}\u3000{GOOD_ID[6:14]}\t{GOOD_ID[14:]}\u3000"
+    assert normalize_id_number(spaced) == GOOD_ID
+    validate_id_number(spaced)
+    assert normalize_id_number("４３０９２２\u3000１９５６１０２６５５５ｘ") == "43092219561026555X"
+    assert normalize_credit_code(f"{GOOD_CREDIT[:8]}\u3000{GOOD_CREDIT[8:].lower()}") == GOOD_CREDIT
+
+
 def test_id_number_wrong_check_digit():
     wrong = BODY_ID + ("0" if GOOD_ID[-1] != "0" else "1")
     with pytest.raises(ValidationError) as exc:
