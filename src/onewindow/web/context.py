@@ -1,4 +1,5 @@
 from onewindow import __version__
+from onewindow.org.permissions import allows
 from onewindow.org.roles import RoleCode
 from onewindow.web.navigation import menu_for
 
@@ -20,4 +21,7 @@ def shell(request) -> dict:
         "pager_query": _pager_query(request),
         "nav": menu_for(user, request.path),
         "role_labels": [RoleCode(c).label for c in sorted(user.role_codes)],
+        # The header's case-number box, by the rule alone (a `perms` lookup in the template
+        # would also ask Django's ModelBackend: two queries on every applicant's page).
+        "may_search_cases": allows(user, "cases.search_cases"),
     }

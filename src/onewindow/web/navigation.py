@@ -46,13 +46,13 @@ class NavEntry:
 
 HOME = {
     RoleCode.SYSADMIN: "admin:index",
-    RoleCode.SUPERVISOR: "org:unit_list",
+    RoleCode.SUPERVISOR: "supervision:dashboard",
     RoleCode.REFORM_OFFICE: "reform:scorecard",
     RoleCode.HALL_MANAGER: "org:hall_overview",
     RoleCode.WINDOW_SUPERVISOR: "org:my_unit",
-    RoleCode.TEAM_LEADER: "org:my_windows",
-    RoleCode.DEPT_REVIEWER: "org:my_unit",
-    RoleCode.WINDOW_CLERK: "org:my_windows",
+    RoleCode.TEAM_LEADER: "cases:review",
+    RoleCode.DEPT_REVIEWER: "cases:department",
+    RoleCode.WINDOW_CLERK: "cases:workbench",
     RoleCode.APPLICANT: "portal:my_cases",
 }
 

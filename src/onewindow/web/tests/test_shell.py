@@ -39,8 +39,8 @@ def test_login_with_password_lands_on_role_home(client):
     response = client.post(
         "/accounts/login/", {"username": clerk.username, "password": PASSWORD}, follow=True
     )
-    assert response.redirect_chain[-1][0] == "/window/"
-    assert "我的窗口" in response.content.decode()
+    assert response.redirect_chain[-1][0] == "/cases/window/"  # the window's work queues
+    assert "窗口工作台" in response.content.decode()
 
 
 def test_wrong_password_gives_chinese_error(client):
