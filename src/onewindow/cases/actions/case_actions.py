@@ -466,7 +466,12 @@ ACTIONS: list[Action] = [
         show_refused=False,
     ),
     _action(
-        "mark_key", _mark_key, schema=KeyProjectIn, applies=lambda actor, case: not case.key_project
+        "mark_key",
+        _mark_key,
+        schema=KeyProjectIn,
+        applies=lambda actor, case: not case.key_project,
+        # The green channel's move: not listed to the department's window as someone else's.
+        show_refused=False,
     ),
     _action(
         "withdraw",

@@ -84,6 +84,7 @@ def test_the_case_page_offers_only_what_its_user_may_do_now(client, desk):
     assert f"/cases/{case.pk}/act/mark_key/" not in clerk  # the hall manager's
     assert "需由他人办理" in clerk and "组长审核并转部门" in clerk  # who can, for a colleague
     assert "由窗口组长办理" in clerk
+    assert "标记重点项目" not in clerk  # the hall manager's: not even listed as someone else's
     leader = _as(client, desk.teamlead).get(f"/cases/{case.pk}/").content.decode()
     assert f"/cases/{case.pk}/act/transfer/" in leader
     assert f"/cases/{case.pk}/act/decide/" not in leader  # not yet the department's
