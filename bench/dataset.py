@@ -50,6 +50,7 @@ from onewindow.cases.services import yellow_rule  # noqa: E402
 from onewindow.cases.workflow import State  # noqa: E402
 from onewindow.catalog.models import Item  # noqa: E402
 from onewindow.common import crypto  # noqa: E402
+from onewindow.common.fields import EncryptedJSONField  # noqa: E402
 from onewindow.demo import catalogue as catalog_demo  # noqa: E402
 from onewindow.demo import county as org_demo  # noqa: E402
 from onewindow.demo import letters as mandates_demo  # noqa: E402
@@ -277,6 +278,8 @@ def _converter(field, sqlite: bool):
     """How one column's Python value is written (None: as it is)."""
     if isinstance(field, models.JSONField):
         return lambda v: json.dumps(v, ensure_ascii=False)
+    if isinstance(field, EncryptedJSONField):  # stored as ciphertext, as the model writes it
+        return field.get_prep_value
     if not sqlite:
         return None
     if isinstance(field, models.DateTimeField):
