@@ -1,7 +1,8 @@
-"""The clerk's day from the work queues (issue 17 item 2): the 容缺 queue holds yesterday's case,
-whose missing material the clerk records; the delivery queue holds a decided result, which the
-clerk hands over; the mailed result past its days without a receipt stands out. axe-core audits
-every page opened. The demo loads these cases (onewindow.demo.window_day)."""
+"""The clerk's day from the work queues (issue 17 item 2): the 容缺 queue holds yesterday's
+case, which the clerk finds by the applicant's name (cases/search/) and records its missing
+material; the delivery queue holds a decided result, which the clerk hands over; the mailed
+result past its days without a receipt stands out. axe-core audits every page opened. The demo
+loads these cases (onewindow.demo.window_day)."""
 
 import re
 
@@ -39,9 +40,19 @@ def test_clerk_works_the_rongque_and_delivery_queues(server, page):
     audit(page)
     row = page.locator("main table tr", has_text=RONGQUE)
     assert "食品经营许可" in row.inner_text()
-    row.locator("a[href^='/cases/']").first.click()
+
+    # The applicant comes back with the material: the clerk finds the case by her name.
+    page.goto(server + "/cases/search/")
+    search = page.locator("form.case-search")
+    search.locator("input[name=name]").fill(RONGQUE)
+    search.locator("button[type=submit]").click()
     page.wait_for_load_state()
-    assert RONGQUE in page.inner_text("main")
+    audit(page)
+    found = page.locator("table.case-search-results tbody tr", has_text=RONGQUE)
+    assert found.count() == 1 and "食品经营许可" in found.inner_text()
+    found.locator("a[href^='/cases/']").first.click()
+    page.wait_for_load_state()
+    assert RONGQUE in page.inner_text("main") and "容缺" in page.inner_text("main")
     audit(page)
     page.get_by_role("button", name="登记容缺材料已补齐").click()
     page.wait_for_load_state()
