@@ -103,8 +103,8 @@ def test_clerk_accepts_online_application_by_keyboard(server, page):
     keys.skip_to_main()
     keys.tab_to(lambda el: el["tag"] == "select" and el["name"] == "window_post")
     keys.tab_to(lambda el: el["tag"] == "button" and el["text"] == "受理")
-    keys.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form posts, the page comes back on the same URL
+        keys.press("Enter")
     assert "已受理" in page.inner_text("main h1")
     success = page.locator(".messages li.success")
     assert success.count() == 1, page.inner_text("main")
