@@ -33,12 +33,11 @@ import pytest
 
 from onewindow.testing.qr import code_modules, svg_modules
 from tests.axe import audit
-from tests.browser import BIN, launch, prepare_server, sign_in, stop
+from tests.browser import BIN, copy_prepared, launch, prepare_server, sign_in, stop
 
 pytestmark = pytest.mark.browser
 WIDTHS = (360, 390, 414)
 PHONE = 390
-HISTORY_DAYS = 14  # the demo history gives its applicant a case about every week
 
 # The checks as one arrow function for page.evaluate (the file's leading // comments dropped).
 CHECKS = "\n".join(
@@ -65,11 +64,14 @@ def phone_checks(page, width: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory, worker_id):
-    """A server like conftest's, with HISTORY_DAYS of demo history (so the demo applicant has
-    cases to open and rate), and the environment it runs in (to ask it for a notice's link)."""
+def county(tmp_path_factory, worker_id, prepared_county):
+    """conftest's server (the demo without history: its applicant has a result to rate from
+    onewindow.demo.window_day), and the environment it runs in (to ask it for a notice's link)."""
     tmp = tmp_path_factory.mktemp("server")
-    env = prepare_server(tmp, worker_id + "m", history_days=HISTORY_DAYS)
+    if prepared_county is None:
+        env = prepare_server(tmp, worker_id + "m")
+    else:
+        env = copy_prepared(prepared_county, tmp)
     proc, url = launch(env, tmp)
     yield url, env
     stop(proc)
@@ -169,7 +171,7 @@ def test_applicant_rates_a_case_and_opens_its_progress_on_a_phone(county, new_pa
     page.goto(server + "/me/")
     phone_checks(page, PHONE)
     rate = page.locator("main table.cases a.button", has_text="网上评价")
-    assert rate.count(), f"the demo applicant has no case to rate after {HISTORY_DAYS} days"
+    assert rate.count(), "the demo applicant has no case to rate (demo.window_day)"
     rate = rate.first
     case_id = int(re.search(r"/me/cases/(\d+)/", rate.get_attribute("href")).group(1))
     number = page.locator(

@@ -4,7 +4,11 @@ window (login `clerk`), whatever the history, a case in each queue of the workbe
 - 容缺: received and accepted on the previous working day, the training certificate to follow;
 - a result decided and waiting to be handed over (待送达);
 - a result mailed six working days ago with no receipt yet (邮寄待签收, standing out);
-- a correction the applicant has yet to bring, and an online application to accept.
+- a correction the applicant has yet to bring, and an online application to accept;
+
+and, in no queue, a result the demo applicant 张三 collected at the window on the previous
+working day, so that 我的办事 has a case to open and rate even without any history
+(tests/test_browser_mobile.py runs on the demo without history).
 
 Each step runs through the services under a travelled clock on its own day, as the history does.
 Made once (the cases carry SOURCE and a client key): a second load changes nothing."""
@@ -20,6 +24,7 @@ from onewindow import workdays
 from onewindow.cases import services
 from onewindow.cases.models import Case, Channel
 from onewindow.catalog.models import Item
+from onewindow.demo.county import DEMO_APPLICANT_ID
 from onewindow.org.models import User, WindowPost
 
 SOURCE = "演示：窗口当日"
@@ -39,8 +44,12 @@ PEOPLE = {  # the applicants the browser journeys look for by name
 }
 
 
+# Not in a queue: the demo applicant's own case (county.DEMO_APPLICANT_ID, his verified ID).
+MINE = ("张三", DEMO_APPLICANT_ID, "13807372106")
+
+
 def _applicant(key: str) -> dict:
-    name, number, phone = PEOPLE[key]
+    name, number, phone = MINE if key == "mine" else PEOPLE[key]
     return {
         "applicant_kind": "person",
         "applicant_name": name,
@@ -163,4 +172,14 @@ def load(today: datetime.date | None = None) -> dict[str, int]:
             day=yesterday,
         )
     desk.submit("online", desk.item("企业设立登记"), today, channel=Channel.ONLINE)
-    return {"window_day_cases": len(PEOPLE)}
+    # The demo applicant's result, collected in person yesterday: closed, not yet rated.
+    case = desk.decided("mine", desk.item("食品经营许可（变更）"), _back(today, 3), yesterday)
+    with _at(yesterday, 16.0):
+        services.case_deliver(
+            acting_user=desk.clerk,
+            case=case,
+            mode=Case.DeliveryMode.COLLECT,
+            detail={"recipient": MINE[0], "recipient_id": MINE[1], "receipt_signed": "1"},
+            day=yesterday,
+        )
+    return {"window_day_cases": len(PEOPLE) + 1}

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_each_queue_of_the_clerks_workbench_has_its_case():
     made = window_day.load()
-    assert made["window_day_cases"] == len(window_day.PEOPLE)
+    assert made["window_day_cases"] == len(window_day.PEOPLE) + 1
     clerk = User.objects.get(username="clerk")
     assert queues.tab_counts("cases:workbench", clerk) == dict.fromkeys(window_day.PEOPLE, 1)
     today = timezone.localdate()
@@ -30,4 +30,22 @@ def test_each_queue_of_the_clerks_workbench_has_its_case():
     assert events.verify() == []  # every chain whole
     # Idempotent, and the history is still loaded into such a database.
     assert window_day.load() == {"window_day_cases": 0}
-    assert Case.objects.filter(source=window_day.SOURCE).count() == len(window_day.PEOPLE)
+    assert Case.objects.filter(source=window_day.SOURCE).count() == len(window_day.PEOPLE) + 1
+
+
+def test_the_demo_applicant_has_a_result_to_rate_without_any_history():
+    """我的办事 of the demo applicant (tests/test_browser_mobile.py runs without history): a case
+    closed on the previous working day, collected in person, not rated, in no clerk's queue."""
+    from onewindow.cases.selectors import applicant_cases
+    from onewindow.supervision.models import Rating
+
+    window_day.load()
+    me = User.objects.get(username="applicant")
+    mine = list(applicant_cases(user=me))
+    assert [c.client_key for c in mine] == ["mine"]
+    case = mine[0]
+    assert case.state == "closed" and case.delivery_mode == Case.DeliveryMode.COLLECT
+    assert case.closed_on == workdays.previous_workday(timezone.localdate())
+    assert not Rating.objects.filter(case=case).exists()
+    clerk = User.objects.get(username="clerk")
+    assert queues.tab_counts("cases:workbench", clerk) == dict.fromkeys(window_day.PEOPLE, 1)
