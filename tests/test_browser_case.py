@@ -20,7 +20,7 @@ def test_promised_case_window_department_delivery(server, new_page):
     sign_in(clerk, server, "clerk")
     clerk.goto(server + "/cases/window/")
     clerk.fill("#item-q", "spsc")
-    clerk.click("form[role=search] button[type=submit]")
+    clerk.click("main form[role=search] button[type=submit]")
     clerk.click("text=食品生产许可")
     clerk.fill("input[name=applicant_name]", "王小明")
     clerk.fill("input[name=applicant_id]", ID)

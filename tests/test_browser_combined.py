@@ -28,7 +28,7 @@ def test_restaurant_one_window_three_departments_one_delivery(server, new_page):
     sign_in(clerk, server, "zhclerk")
     clerk.goto(server + "/cases/window/")
     clerk.fill("#item-q", "开办餐饮店")
-    clerk.click("form[role=search] button[type=submit]")
+    clerk.click("main form[role=search] button[type=submit]")
     clerk.click("text=一件事：开办餐饮店")
     clerk.fill("input[name=applicant_name]", "王小明")
     clerk.fill("input[name=applicant_id]", ID)

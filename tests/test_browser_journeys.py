@@ -20,7 +20,7 @@ def _act(page, label):
 def _new_application(page, server, initials, name):
     page.goto(server + "/cases/window/")
     page.fill("#item-q", initials)
-    page.click("form[role=search] button[type=submit]")
+    page.click("main form[role=search] button[type=submit]")
     page.click(f"text={name}")
     page.fill("input[name=applicant_name]", "王小明")
     page.fill("input[name=applicant_id]", ID)

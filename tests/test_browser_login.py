@@ -5,7 +5,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 HOMES = [
-    ("clerk", "/window/", "我的窗口"),
+    ("clerk", "/cases/window/", "窗口工作台"),
     ("hallmgr", "/hall/", "未配备B岗的窗口"),
     ("reform", "/reform/scorecard/", "“六个到位”评分表"),
     ("applicant", "/me/", "办事大厅"),
