@@ -42,7 +42,7 @@ PINNED = {
     "department": 14,
     "key_projects": 9,  # the hall manager's posts without cover (issue 17 item 2)
     "combined_cases": 8,  # the hall manager's posts without cover (issue 17 item 2)
-    "case_page": 19,
+    "case_page": 17,  # the notices read from the events in hand (issue 17 item 3)
     "item_list": 15,
     "combined_services": 10,
     "letters": 13,  # the page count (issue 17 item 8)
