@@ -42,10 +42,10 @@ SKIP = re.compile(
     r"|\.(pdf|docx|xlsx|zip|csv|svg|png|json)$"
     r"|/(doc|download|export|files)(/|$)"
 )
-# Pages only a form leads to: the workbench's item search, whose results open the application
-# forms (an item's, a 一件事's).
+# Pages only a form or the header's own links lead to: the workbench's item search, whose results
+# open the application forms (an item's, a 一件事's); changing one's password.
 START = {
-    "clerk": ["/cases/window/?q=spsc"],
+    "clerk": ["/cases/window/?q=spsc", "/accounts/password/"],
     "zhclerk": ["/cases/window/?q=%E5%BC%80"],  # 开: 一件事 such as 开餐馆
 }
 PUBLIC = re.compile(r"^/(guide|progress)/")  # where an anonymous visitor's links are followed
@@ -139,10 +139,11 @@ class Walk:
         return True
 
     def _new(self, url: str, who: str, came_from: str = "") -> bool:
-        """Whether the page is one of a kind not opened yet: a case page is opened once for each
+        """Whether the page is one of a kind not opened yet for this kind of login (what it links
+        to differs: an editor's item page leads to the item's forms); a case page once for each
         login and each list that links to one (a work queue's case is in that queue's state)."""
         key = page_of(url)
-        key = (who, key, came_from) if PER_LOGIN.match(key) else key
+        key = (who, key, came_from) if PER_LOGIN.match(key) else (LOGINS.get(who, who), key)
         if key in self.shapes:
             return False
         self.shapes.add(key)
@@ -166,9 +167,10 @@ class Walk:
         sign_in(page, self.server, username)
         home = page.url
         queue = []
-        if not SKIP.search(urlsplit(home).path) and self.open(page, home, username):
+        if SKIP.search(urlsplit(home).path):  # the Django admin: our menus are on our pages
+            home = self.server + "/accounts/password/"
+        if self.open(page, home, username):
             queue.extend(self._onward(page))
-        page.goto(home)
         for url in links(page, self.server, "header nav"):  # every page the menus offer
             self._new(url, username)
             if (kind, url) not in self.shapes and self.open(page, url, username):
