@@ -78,3 +78,22 @@ def test_clerk_works_the_rongque_and_delivery_queues(server, page):
     page.wait_for_load_state()
     assert "未确认签收" in page.locator("main table tr.late").inner_text()
     audit(page)
+
+
+def test_the_clerks_queues_fit_a_phone(server, browser):
+    """At 390 px each queue's cases are cards (table.stack): nothing scrolls sideways."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, server, "clerk")
+        for path in (
+            "/cases/window/",
+            "/cases/window/?queue=rongque",
+            "/cases/search/?name=李春华",
+        ):
+            page.goto(server + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+            assert page.locator("table.stack tbody tr").count() >= 1, path
+            audit(page)
+    finally:
+        context.close()
