@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Reverse
 
 from onewindow.cases.workflow import Light, State
 from onewindow.catalog.models import CombinedService, Item, Material
 from onewindow.common import crypto, limits
+from onewindow.common.collation import CodePoint
 from onewindow.common.fields import EncryptedCharField, EncryptedJSONField, YuanField, yuan_range
 from onewindow.common.masking import mask_id_number, mask_mobile
 from onewindow.org.models import Unit, WindowPost
@@ -165,10 +166,14 @@ class Case(KeyProject):
             models.Index(fields=["unit", "received_on", "id"], name="case_unit"),
             models.Index(fields=["item", "received_on", "id"], name="case_item"),
             models.Index(fields=["received_on", "id"], name="case_received"),
-            models.Index(fields=["applicant_name", "received_on", "id"], name="case_name"),
+            # The name and the number's tail are searched as ranges by code point (see
+            # common.collation), whatever the database's locale: the indexes are built so too.
+            models.Index(
+                CodePoint(F("applicant_name")), F("received_on"), F("id"), name="case_name"
+            ),
             # The number's tail (the last digits a clerk reads off a ticket): a range on the
             # reversed number, so `reverse(number) >= '21000'` finds numbers ending in 00012.
-            models.Index(Reverse("number"), name="case_number_tail"),
+            models.Index(CodePoint(Reverse("number")), name="case_number_tail"),
             # The department workbench: cases under review by due date (keyset pagination),
             # partial, so the index is small and already in the page's order.
             models.Index(

@@ -12,6 +12,9 @@ million cases as at a thousand (bench/search_bench.py):
 - the ID number or credit code: normalised, digested (`crypto.digest`) and matched against
   `applicant_id_digest` (`case_applicant`): the encrypted column is never read to search;
 - the name: `case_name` (applicant_name, received_on, id); a beginning is a range on it;
+- both ranges, and the indexes, compare by code point (`common.collation.CodePoint`, COLLATE
+  "C" on PostgreSQL) whatever the database's locale: under en_US or zh_CN they would find
+  nothing (':' sorts before the digits, Chinese by pinyin);
 - the unit, the item and nothing at all: `case_unit`, `case_item`, `case_received`, each
   (…, received_on, id), walked backwards from the cursor (keyset: `?after=<date>,<id>`, no
   OFFSET, no COUNT over the table).
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Reverse
 
@@ -33,6 +36,7 @@ from onewindow.cases.models import Case, CombinedCase
 from onewindow.cases.workflow import Light, State
 from onewindow.catalog.models import Item
 from onewindow.common import crypto
+from onewindow.common.collation import CodePoint
 from onewindow.common.validators import (
     normalize_id_number,
     validate_credit_code,
@@ -50,7 +54,7 @@ MIN_PREFIX = 2  # a name's first character is mostly a surname: one case in ten
 def _next_prefix(prefix: str) -> str:
     """The least string greater than every string that starts with `prefix` (its last
     character's successor): `prefix <= s < _next_prefix(prefix)` is "s starts with prefix"
-    under a code-point order (SQLite's BINARY, PostgreSQL's C collations)."""
+    under a code-point order (SQLite's BINARY, PostgreSQL's C collations): compare `CodePoint`s."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
@@ -253,17 +257,21 @@ def search(
         qs = qs.filter(number=c.number)
     elif c.tail:
         rev = c.tail[::-1]
-        qs = qs.alias(number_rev=Reverse("number")).filter(
+        qs = qs.alias(number_rev=CodePoint(Reverse("number"))).filter(
             number_rev__gte=rev, number_rev__lt=_next_prefix(rev)
         )
+    if c.name:
+        # Compared as `case_name` is built (by code point), the exact name too: PostgreSQL
+        # uses an index only for the collation it was built with.
+        qs = qs.alias(name_cp=CodePoint(F("applicant_name")))
     if c.name and c.name_prefix:
         qs = qs.filter(
-            applicant_name__gte=c.name,
-            applicant_name__lt=_next_prefix(c.name),
+            name_cp__gte=c.name,
+            name_cp__lt=_next_prefix(c.name),
             applicant_name__startswith=c.name,
         )
     elif c.name:
-        qs = qs.filter(applicant_name=c.name)
+        qs = qs.filter(name_cp=c.name)
     if c.id_digest:
         qs = qs.filter(applicant_id_digest=c.id_digest)
     if c.item_id is not None:

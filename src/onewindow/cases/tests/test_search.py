@@ -346,3 +346,61 @@ def test_the_page_makes_the_same_queries_for_one_row_and_many(client):
 # Queries of one search page view (the session, the user, the shell's navigation, the unit and
 # item filters, the user's window posts for the scope, one query for the rows).
 PINNED = {"search": 12}
+
+
+# --- the ranges under a database's own collation --------------------------------------------
+
+ICU = {"applicant_name": "zh-x-icu", "number": "en-US-x-icu"}
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="collations are PostgreSQL's: SQLite compares text by code point (BINARY) always",
+)
+
+
+def _recollate(columns: dict[str, str]) -> None:
+    """Give cases_case's columns a non-code-point collation, as a database created with
+    `createdb --locale=zh_CN.UTF-8` (or en_US) would have them (rolled back with the test)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT collname FROM pg_collation WHERE collname = ANY(%s)", [list(columns.values())]
+        )
+        missing = set(columns.values()) - {name for (name,) in cursor.fetchall()}
+        if missing:
+            pytest.skip(f"this PostgreSQL has no ICU collation {', '.join(sorted(missing))}")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks: ALTER may run
+        for column, collation in columns.items():
+            size = Case._meta.get_field(column).max_length
+            cursor.execute(
+                f'ALTER TABLE cases_case ALTER COLUMN "{column}" '
+                f'TYPE varchar({size}) COLLATE "{collation}"'
+            )
+
+
+@on_postgresql
+def test_ranges_hold_under_any_database_collation(world):
+    """Under zh_CN's pinyin order '张三' is not below '张'+1, and under en_US ':' (the digit 9's
+    successor) sorts before the digits: the ranges compare by code point whatever the locale."""
+    a, manager = world["a"], staff_user(RoleCode.HALL_MANAGER)
+    number = a.number[:-6] + "9" + a.number[-5:]  # its last six digits begin with 9
+    Case.objects.filter(pk=a.pk).update(number=number, applicant_name="张三")
+    _recollate(ICU)
+    assert found(manager, number=number[-6:]) == [a.pk]
+    assert found(manager, name="张三", name_match="exact") == [a.pk]
+    assert found(manager, name="张三") == [a.pk]
+    # '张' alone is below the two-character minimum: the prefix range is checked directly.
+    criteria = finder.Criteria(name="张", name_prefix=True)
+    assert [c.pk for c in finder.search(criteria, scope=None)] == [a.pk]
+
+
+@on_postgresql
+def test_ranges_are_compared_by_code_point():
+    """The SQL compares by code point (COLLATE "C") on each bound, as the indexes are built."""
+    for criteria, bounds in (
+        (finder.Criteria(tail="00012"), 2),
+        (finder.Criteria(name="欧阳", name_prefix=True), 2),
+        (finder.Criteria(name="欧阳明月"), 1),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            list(finder.search(criteria, scope=None))
+        sql = ctx.captured_queries[-1]["sql"]
+        assert len(re.findall(r'COLLATE "C" (?:>=|<|=) ', sql)) == bounds, sql
