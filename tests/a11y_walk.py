@@ -149,6 +149,10 @@ class Walk:
         self.shapes.add(key)
         return True
 
+    def _opened_by_anyone(self, url: str) -> bool:
+        key = page_of(url)
+        return any(isinstance(k, tuple) and k[-1] == key for k in self.shapes)
+
     def _onward(self, page) -> list[tuple[str, str]]:
         here = page_of(page.url)
         return [(url, here) for url in links(page, self.server, "main")]
@@ -173,6 +177,8 @@ class Walk:
             queue.extend(self._onward(page))
         for url in links(page, self.server, "header nav"):  # every page the menus offer
             self._new(url, username)
+            if not deep and self._opened_by_anyone(url):
+                continue  # the administrator: only what no other login was shown
             if (kind, url) not in self.shapes and self.open(page, url, username):
                 self.shapes.add((kind, url))
                 queue.extend(self._onward(page))
