@@ -3,6 +3,7 @@ into the search-as-you-type picker (htmx), saves, and sees the change in the pos
 set-up pages pass axe-core."""
 
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -34,7 +35,19 @@ def test_hall_manager_adds_a_b_person_with_the_picker(server, page):
     audit(page)
     old_b = page.locator("#id_staff_b option:checked").inner_text()
 
-    page.locator("#id_staff_b_q").press_sequentially(name[1:], delay=50)
+    # The unit's first people are listed before any search, so wait for the search's own answer
+    # and its swap, not just for the name: selecting before the swap would be undone by it.
+    query = name[1:]
+    with page.expect_response(
+        lambda r: (
+            "/org/staff/pick/" in r.url
+            and parse_qs(urlparse(r.url).query).get("staff_b_q") == [query]
+        )
+    ):
+        page.locator("#id_staff_b_q").press_sequentially(query, delay=50)
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')"
+    )
     option = page.locator("#id_staff_b option", has_text=name)
     option.wait_for(state="attached")
     assert re.search(r"共\d+人", page.inner_text("#id_staff_b_results"))
