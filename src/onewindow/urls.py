@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("home/", views.home, name="home"),
     path("no-role/", views.no_role, name="no_role"),
+    path("import-errors/<str:token>/", views.import_errors, name="import_errors"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),

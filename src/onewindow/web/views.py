@@ -2,15 +2,18 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from onewindow import __version__
+from onewindow.common import import_report
+from onewindow.documents import download
 from onewindow.web.forms import LoginForm
 from onewindow.web.navigation import home_url_for
 
@@ -83,6 +86,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         logout(self.request)
         self.request.axes_locked_out = False  # answered here, not again by axes' middleware
         return get_lockout_response(self.request, credentials=credentials)
+
+
+@require_GET
+@login_required
+def import_errors(request, token: str):
+    """An import's error workbook (common/import_report.py), for the person who uploaded only:
+    the token is looked up among that person's own files, so anyone else gets "not found"."""
+    kept = import_report.kept_workbook(user=request.user, token=token)
+    if kept is None:
+        raise Http404("该错误清单不存在或已过期，请重新上传文件查看错误。")
+    name, content = kept
+    return download(content, name, "xlsx")
 
 
 def permission_denied(request, exception=None):
