@@ -214,7 +214,7 @@ def workbench() -> tuple[float, float, int]:
     for _ in range(30):
         reset_queries()
         t = time.perf_counter()
-        page = selectors.department_page(unit_id=unit_id)
+        page, _more = selectors.department_page(unit_id=unit_id)
         times.append((time.perf_counter() - t) * 1000)
     last = page[-1]
     t = time.perf_counter()

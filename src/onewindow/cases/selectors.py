@@ -156,18 +156,24 @@ def under_review(*, unit_id: int) -> QuerySet[Case]:
 
 def department_page(
     *, unit_id: int, after: tuple[datetime.date, int] | None = None, size: int = 50
-) -> list[Case]:
+) -> tuple[list[Case], str]:
     """One page of the unit's cases under review or suspended, by due date then id; `after` is
     the last row of the previous page (keyset pagination: no OFFSET, one index range scan)."""
     return due_date_page(under_review(unit_id=unit_id).select_related("item"), after, size)
 
 
-def due_date_page(qs: QuerySet[Case], after=None, size: int = 50) -> list[Case]:
-    """One keyset page of `qs` by due date then id, after the row `after` (due date, id)."""
+def due_date_page(qs: QuerySet[Case], after=None, size: int = 50) -> tuple[list[Case], str]:
+    """One keyset page of `qs` by due date then id, after the row `after` (due date, id), and
+    the key of the next page ("<due date>,<id>" of this page's last row), "" when no row
+    follows: one row more is read to know."""
     if after is not None:
         due, last_id = after
         qs = qs.filter(Q(due_date__gt=due) | Q(due_date=due, id__gt=last_id))
-    return list(qs.order_by("due_date", "id")[:size])
+    rows = list(qs.order_by("due_date", "id")[: size + 1])
+    if len(rows) <= size:
+        return rows, ""
+    rows = rows[:size]
+    return rows, f"{rows[-1].due_date.isoformat()},{rows[-1].pk}"
 
 
 @dataclass(frozen=True)

@@ -119,9 +119,29 @@ def test_department_workbench_pages_by_due_date(client, desk):
     assert body.count(desk.item.name) == 3
     from onewindow.cases.selectors import department_page
 
-    first = department_page(unit_id=case.unit_id, size=2)
-    rest = department_page(unit_id=case.unit_id, after=(first[-1].due_date, first[-1].pk), size=2)
+    first, more = department_page(unit_id=case.unit_id, size=2)
+    last = first[-1]
+    assert more == f"{last.due_date.isoformat()},{last.pk}"
+    rest, more = department_page(unit_id=case.unit_id, after=(last.due_date, last.pk), size=2)
     assert len(first) == 2 and len(rest) == 1 and rest[0].pk not in {c.pk for c in first}
+    assert more == ""
+
+
+def test_department_page_offers_no_next_page_when_the_rows_end_exactly(client, desk, monkeypatch):
+    """A page holding exactly the last rows has no 下一页 (it used to lead to an empty page)."""
+    from onewindow.cases.views import window
+
+    for _ in range(2):
+        case = submit(desk)
+        case = services.case_accept(acting_user=desk.clerk, case=case, window_post=desk.post)
+        services.case_transfer(acting_user=desk.teamlead, case=case)
+    client.force_login(desk.reviewer)
+    monkeypatch.setattr(window, "DEPARTMENT_PAGE", 2)
+    body = client.get("/cases/department/").content.decode()
+    assert body.count(desk.item.name) == 2 and "下一页" not in body
+    monkeypatch.setattr(window, "DEPARTMENT_PAGE", 1)
+    body = client.get("/cases/department/").content.decode()
+    assert body.count(desk.item.name) == 1 and "下一页" in body
 
 
 def test_other_units_staff_cannot_see_the_case(client, desk):

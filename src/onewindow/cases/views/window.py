@@ -131,6 +131,9 @@ def review_queue(request):
     )
 
 
+DEPARTMENT_PAGE = 50  # rows a page of the department's list shows
+
+
 @permission_required("cases.view_department")
 def department(request):
     """The unit's cases under review, by due date, 50 a page (keyset: ?after=<date>,<id>); or
@@ -149,13 +152,12 @@ def department(request):
     chosen = request.GET.get("queue", "")
     current = next((t.queue for t in tabs if t.key == chosen), None)
     if current is None:
-        rows = selectors.department_page(unit_id=unit_id, after=after)
+        rows, more = selectors.department_page(unit_id=unit_id, after=after, size=DEPARTMENT_PAGE)
         total = sum(t.count for t in tabs if t.queue.counted)
     else:
         qs = queues.cases(current, request.user, today)
-        rows = selectors.due_date_page(qs, after=after)
+        rows, more = selectors.due_date_page(qs, after=after, size=DEPARTMENT_PAGE)
         total = next(t.count for t in tabs if t.key == current.key)
-    more = f"{rows[-1].due_date.isoformat()},{rows[-1].pk}" if len(rows) == 50 else ""
     first = after is None and current is None
     key = selectors.department_key_projects(unit_id=unit_id) if first else []
     take_over = selectors.awaiting_take_over(unit_id=unit_id, day=today) if first else []
@@ -172,7 +174,8 @@ def department(request):
             "current": current,
             "show_all": True,
             "all_count": sum(t.count for t in tabs if t.queue.counted),
-            "count_text": f"共{total:,}项" + ("，每页50项" if total > 50 else ""),
+            "count_text": f"共{total:,}项"
+            + (f"，每页{DEPARTMENT_PAGE}项" if total > DEPARTMENT_PAGE else ""),
         },
     )
 
