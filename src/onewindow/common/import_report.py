@@ -34,6 +34,7 @@ ERROR_COLUMN = "错误说明"  # added to each copied sheet; readers ignore it o
 SUMMARY_SHEET = "错误汇总"
 LIST_SHEET = "错误清单"
 FIRST_ROWS = 5  # rows shown per group on a refusal page
+FULL_COPY_ROWS = 5_000  # uploads up to this many rows are copied whole into the error workbook
 
 # Django's own validation codes: a message with one of these is Django's stock wording, which a
 # product message about the same cell replaces (e.g. the stock length message beside
@@ -227,7 +228,7 @@ def _plain(value: Any) -> Any:
         return str(value)
 
 
-def _summary_sheet(wb, report: Report) -> None:
+def _summary_sheet(wb, report: Report, *, whole: bool) -> None:
     ws = wb.create_sheet(SUMMARY_SHEET)
     columns = [
         xlsx.Column("错误类型", 30),
@@ -243,8 +244,13 @@ def _summary_sheet(wb, report: Report) -> None:
         rows,
         title="导入未完成：文件中的错误",
         subtitle=f"共{report.total:,}个错误，涉及{report.rows:,}行；一行也未导入。"
-        "请按“错误清单”或各工作表中标红的单元格（批注为原因）改正后重新上传；"
-        f"“{ERROR_COLUMN}”列和本表可保留，导入时不读取。",
+        + (
+            "请按“错误清单”或各工作表中标红的单元格（批注为原因）改正后重新上传；"
+            f"“{ERROR_COLUMN}”列和本表可保留，导入时不读取。"
+            if whole
+            else f"上传的表格超过{FULL_COPY_ROWS:,}行，各工作表只复制了有错误的行（行号与原表"
+            "一致），请对照标红的单元格在原文件中改正后重新上传。"
+        ),
     )
 
 
@@ -261,17 +267,13 @@ def _list_sheet(wb, problems: Sequence[Problem]) -> None:
     xlsx.write_table(ws, columns, rows, ruled=False, freeze=True)
 
 
-def _copy_sheet(wb, sheet: SheetCopy, problems: Sequence[Problem]) -> None:
+def _copy_sheet(wb, sheet: SheetCopy, problems: Sequence[Problem], *, whole: bool) -> None:
     ws = wb.create_sheet(sheet.title)
-    by_cell: dict[tuple[int, int], Problem] = {}
     by_row: dict[int, list[Problem]] = {}
     index = {h: n for n, h in enumerate(sheet.header)}
     for p in problems:
-        if p.sheet != sheet.title or not p.row:
-            continue
-        by_row.setdefault(p.row, []).append(p)
-        if p.column in index:
-            by_cell[(p.row, index[p.column])] = p
+        if p.sheet == sheet.title and p.row:
+            by_row.setdefault(p.row, []).append(p)
     width = len(sheet.header)
     for n in range(width):
         ws.column_dimensions[get_column_letter(n + 1)].width = 18
@@ -284,6 +286,8 @@ def _copy_sheet(wb, sheet: SheetCopy, problems: Sequence[Problem]) -> None:
     ws.append(header)
     written = 1
     for number, values in sorted(sheet.rows, key=lambda r: r[0]):
+        if not whole and number not in by_row:
+            continue
         target = number + sheet.offset
         while written + 1 < target:  # blank lines of the upload keep their place
             ws.append([])
@@ -291,10 +295,11 @@ def _copy_sheet(wb, sheet: SheetCopy, problems: Sequence[Problem]) -> None:
         cells = [xlsx.cell(ws, _plain(v)) for v in list(values)[:width]]
         cells += [xlsx.cell(ws, None) for _ in range(width - len(cells))]
         found = sorted(by_row.get(number, []), key=lambda p: index.get(p.column, -1))
-        for (row, col), p in by_cell.items():
-            if row == number:
-                cells[col].fill = BAD_FILL
-                cells[col].comment = Comment(p.message, AUTHOR, width=300, height=120)
+        for p in found:
+            if p.column in index:
+                marked = cells[index[p.column]]
+                marked.fill = BAD_FILL
+                marked.comment = Comment(p.message, AUTHOR, width=300, height=120)
         note = "；".join(f"“{p.column}”列：{p.message}" if p.column else p.message for p in found)
         last = xlsx.cell(ws, note or None)
         if note:
@@ -306,13 +311,16 @@ def _copy_sheet(wb, sheet: SheetCopy, problems: Sequence[Problem]) -> None:
 def error_workbook(problems: Sequence[Problem], sheets: Sequence[SheetCopy] = ()) -> bytes:
     """The downloadable error list: a summary of the groups, every problem in a list, and a copy
     of each uploaded sheet with the offending cells marked (fill + comment) and a 错误说明
-    column. Every value is written as data: text that looks like a formula stays text."""
+    column. Every value is written as data: text that looks like a formula stays text. An
+    upload of more than FULL_COPY_ROWS rows has only its rows with problems copied."""
     problems = one_per_cell(problems)
+    # openpyxl writes some 40,000 cells a second: a large upload keeps only its bad rows.
+    whole = sum(len(s.rows) for s in sheets) <= FULL_COPY_ROWS
     wb = Workbook(write_only=True)
-    _summary_sheet(wb, summarise(problems))
+    _summary_sheet(wb, summarise(problems), whole=whole)
     _list_sheet(wb, problems)
     for sheet in sheets:
-        _copy_sheet(wb, sheet, problems)
+        _copy_sheet(wb, sheet, problems, whole=whole)
     return xlsx.save(wb)
 
 

@@ -136,3 +136,14 @@ def test_the_workbook_is_kept_for_its_owner_only_and_expires(settings, tmp_path)
         assert ir.kept_workbook(user=owner, token=token) is None
         ir.keep_workbook(user=other, content=b"new", name="x")  # sweeps the expired file away
     assert not (tmp_path / "import-errors" / "7" / token).exists()
+
+
+def test_a_large_upload_copies_only_its_bad_rows_in_their_places(monkeypatch):
+    monkeypatch.setattr(ir, "FULL_COPY_ROWS", 2)
+    sheet = SheetCopy("事项", ["名称"], [(2, ["好"]), (3, ["坏"]), (4, ["好"]), (5, ["坏"])])
+    problems = [Problem("事项", 3, "名称", "不对"), Problem("事项", 5, "名称", "也不对")]
+    wb = load_workbook(io.BytesIO(ir.error_workbook(problems, [sheet])))
+    ws = wb["事项"]
+    assert [ws.cell(row=n, column=1).value for n in range(2, 6)] == [None, "坏", None, "坏"]
+    assert ws["A5"].comment.text == "也不对"
+    assert "只复制了有错误的行" in wb["错误汇总"]["A2"].value
