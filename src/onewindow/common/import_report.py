@@ -10,6 +10,7 @@ added 错误说明 column, and a summary sheet. `keep_workbook` / `kept_workbook
 the person who uploaded, under ONEWINDOW_VAR_DIR, for `IMPORT_ERRORS_HOURS` (24) hours.
 """
 
+import io
 import json
 import os
 import re
@@ -24,11 +25,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-
-from onewindow.documents import xlsx
 
 ERROR_COLUMN = "错误说明"  # added to each copied sheet; readers ignore it on re-upload
 SUMMARY_SHEET = "错误汇总"
@@ -228,43 +229,63 @@ def _plain(value: Any) -> Any:
         return str(value)
 
 
+# The rule of documents/xlsx.py, which `common` (the floor below it) may not import: openpyxl
+# stores a string starting with "=" as a formula, and Excel or WPS run text starting with "=",
+# "+", "-", "@", tab or CR once edited; such text is written as a quote-prefixed string cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(ws, value: Any) -> WriteOnlyCell:
+    """A cell holding `value` as data, never as a formula."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # control characters cannot be stored
+    c = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        c.data_type = "s"
+        c.quotePrefix = True
+    return c
+
+
+def _table(ws, columns: list[tuple[str, int]], rows, *, lines: Sequence[str] = ()) -> None:
+    """Lines of text, then a bold header row (kept in view) and the rows."""
+    for n, (_header, width) in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(n)].width = width
+    ws.freeze_panes = f"A{len(lines) + 2}"
+    for line in lines:
+        ws.append([_cell(ws, line)])
+    header = [_cell(ws, h) for h, _width in columns]
+    for c in header:
+        c.font = Font(bold=True)
+    ws.append(header)
+    for values in rows:
+        ws.append([_cell(ws, v) for v in values])
+
+
 def _summary_sheet(wb, report: Report, *, whole: bool) -> None:
     ws = wb.create_sheet(SUMMARY_SHEET)
     columns = [
-        xlsx.Column("错误类型", 30),
-        xlsx.Column("涉及行数", 10),
-        xlsx.Column("错误数", 10),
-        xlsx.Column("首个位置", 30),
-        xlsx.Column("示例说明", 70),
+        ("错误类型", 30),
+        ("涉及行数", 10),
+        ("错误数", 10),
+        ("首个位置", 30),
+        ("示例说明", 70),
     ]
     rows = [[g.kind, g.rows, g.count, g.first[0].where, g.first[0].message] for g in report.groups]
-    xlsx.write_table(
-        ws,
-        columns,
-        rows,
-        title="导入未完成：文件中的错误",
-        subtitle=f"共{report.total:,}个错误，涉及{report.rows:,}行；一行也未导入。"
-        + (
-            "请按“错误清单”或各工作表中标红的单元格（批注为原因）改正后重新上传；"
-            f"“{ERROR_COLUMN}”列和本表可保留，导入时不读取。"
-            if whole
-            else f"上传的表格超过{FULL_COPY_ROWS:,}行，各工作表只复制了有错误的行（行号与原表"
-            "一致），请对照标红的单元格在原文件中改正后重新上传。"
-        ),
+    note = f"共{report.total:,}个错误，涉及{report.rows:,}行；一行也未导入。" + (
+        "请按“错误清单”或各工作表中标红的单元格（批注为原因）改正后重新上传；"
+        f"“{ERROR_COLUMN}”列和本表可保留，导入时不读取。"
+        if whole
+        else f"上传的表格超过{FULL_COPY_ROWS:,}行，各工作表只复制了有错误的行（行号与原表"
+        "一致），请对照标红的单元格在原文件中改正后重新上传。"
     )
+    _table(ws, columns, rows, lines=["导入未完成：文件中的错误", note])
 
 
 def _list_sheet(wb, problems: Sequence[Problem]) -> None:
     ws = wb.create_sheet(LIST_SHEET)
-    columns = [
-        xlsx.Column("工作表", 12),
-        xlsx.Column("行", 8),
-        xlsx.Column("列", 24),
-        xlsx.Column("错误类型", 24),
-        xlsx.Column("说明", 80),
-    ]
+    columns = [("工作表", 12), ("行", 8), ("列", 24), ("错误类型", 24), ("说明", 80)]
     rows = [[p.sheet, p.row or "", p.column, p.label, p.message] for p in problems]
-    xlsx.write_table(ws, columns, rows, ruled=False, freeze=True)
+    _table(ws, columns, rows)
 
 
 def _copy_sheet(wb, sheet: SheetCopy, problems: Sequence[Problem], *, whole: bool) -> None:
@@ -279,7 +300,7 @@ def _copy_sheet(wb, sheet: SheetCopy, problems: Sequence[Problem], *, whole: boo
         ws.column_dimensions[get_column_letter(n + 1)].width = 18
     ws.column_dimensions[get_column_letter(width + 1)].width = 60
     ws.freeze_panes = "A2"
-    header = [xlsx.cell(ws, h) for h in [*sheet.header, ERROR_COLUMN]]
+    header = [_cell(ws, h) for h in [*sheet.header, ERROR_COLUMN]]
     for c in header:
         c.font = Font(bold=True)
     header[-1].fill = BAD_FILL
@@ -292,8 +313,8 @@ def _copy_sheet(wb, sheet: SheetCopy, problems: Sequence[Problem], *, whole: boo
         while written + 1 < target:  # blank lines of the upload keep their place
             ws.append([])
             written += 1
-        cells = [xlsx.cell(ws, _plain(v)) for v in list(values)[:width]]
-        cells += [xlsx.cell(ws, None) for _ in range(width - len(cells))]
+        cells = [_cell(ws, _plain(v)) for v in list(values)[:width]]
+        cells += [_cell(ws, None) for _ in range(width - len(cells))]
         found = sorted(by_row.get(number, []), key=lambda p: index.get(p.column, -1))
         for p in found:
             if p.column in index:
@@ -301,7 +322,7 @@ def _copy_sheet(wb, sheet: SheetCopy, problems: Sequence[Problem], *, whole: boo
                 marked.fill = BAD_FILL
                 marked.comment = Comment(p.message, AUTHOR, width=300, height=120)
         note = "；".join(f"“{p.column}”列：{p.message}" if p.column else p.message for p in found)
-        last = xlsx.cell(ws, note or None)
+        last = _cell(ws, note or None)
         if note:
             last.fill, last.alignment = ROW_FILL, Alignment(wrap_text=True, vertical="top")
         ws.append([*cells, last])
@@ -321,7 +342,9 @@ def error_workbook(problems: Sequence[Problem], sheets: Sequence[SheetCopy] = ()
     _list_sheet(wb, problems)
     for sheet in sheets:
         _copy_sheet(wb, sheet, problems, whole=whole)
-    return xlsx.save(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 # --- keeping the workbook for the person who uploaded ---------------------------------------

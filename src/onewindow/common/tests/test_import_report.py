@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from onewindow.common import import_report as ir
 from onewindow.common.import_report import ImportRefused, Problem, SheetCopy
+from onewindow.documents.tests.xlsxcheck import FORMULAS, assert_text_not_formulas
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 NOW = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=SHANGHAI)
@@ -147,3 +148,14 @@ def test_a_large_upload_copies_only_its_bad_rows_in_their_places(monkeypatch):
     assert [ws.cell(row=n, column=1).value for n in range(2, 6)] == [None, "坏", None, "坏"]
     assert ws["A5"].comment.text == "也不对"
     assert "只复制了有错误的行" in wb["错误汇总"]["A2"].value
+
+
+def test_every_sheet_of_the_workbook_keeps_user_text_as_text():
+    """Formula-looking text in the copied cells, in the messages (which quote the cell) and in
+    the sheet's own header: never a formula, always the text as written."""
+    sheet = SheetCopy("事项", [FORMULAS[3], "名称"], [(2, [FORMULAS[0], FORMULAS[1]])])
+    problems = [
+        Problem("事项", 2, "名称", FORMULAS[2], FORMULAS[2]),
+        Problem("事项", 2, FORMULAS[3], "表头怪", "列名"),
+    ]
+    assert_text_not_formulas(ir.error_workbook(problems, [sheet]), FORMULAS)
