@@ -72,7 +72,7 @@ class ApplicantIn(Schema):
 
 
 class ApplicationIn(Schema):
-    item: str = Field(description="事项实施编码")
+    item: str = Field(description="事项实施编码或地方实施编码")
     channel: str = Field("online", description="online / dept_system / dept_hall / township")
     client_key: str = Field(
         min_length=1, max_length=100, description="提交方的唯一键，重复提交返回同一申请"
@@ -106,7 +106,12 @@ class TimeLeftOut(Schema):
 class CaseOut(Schema):
     id: int
     number: str | None
-    item: str = Field(alias="item.implementation_code")
+    item: str = Field(
+        alias="item.code", description="事项实施编码；只有地方编码的事项为地方实施编码"
+    )
+    item_local_code: str = Field(
+        alias="item.local_implementation_code", description="事项的地方实施编码"
+    )
     item_name: str = Field(alias="item.name")
     state: str
     state_label: str = Field(alias="get_state_display")
@@ -148,7 +153,7 @@ def submit(request, payload: ApplicationIn):
         return Status(400, {"detail": CHANNELS})
     item = catalog_selectors.item_by_implementation_code(payload.item)
     if item is None:
-        return Status(400, {"detail": f"找不到实施编码为“{payload.item}”的事项。"})
+        return Status(400, {"detail": f"找不到实施编码或地方实施编码为“{payload.item}”的事项。"})
     materials = [m.dict() for m in payload.materials]
     submit = partial(services.application_submit, item=item, materials=materials)
     return _system_submit(request.auth, payload, [item.unit_id], submit)

@@ -34,7 +34,14 @@ class MaterialInline(ReadOnlyMixin, admin.TabularInline):
 class ItemAdmin(ReadOnly):
     list_display = ["name", "unit", "item_type", "case_kind", "status", "hall_status", "version"]
     list_filter = ["status", "item_type", "hall_status", "case_kind"]
-    search_fields = ["name", "implementation_code", "initials"]
+    search_fields = [
+        "name",
+        "implementation_code",
+        "basic_code",
+        "local_implementation_code",
+        "local_basic_code",
+        "initials",
+    ]
     list_select_related = ["unit"]
     inlines = [MaterialInline]
 

@@ -35,8 +35,12 @@ class MaterialOut(Schema):
 
 
 class ItemSummary(Schema):
-    implementation_code: str
-    basic_code: str
+    code: str = Field(description="事项的标识：实施编码，只有地方编码的事项为地方实施编码")
+    implementation_code: str = Field(description="实施编码（国家编码规则）；可为空")
+    basic_code: str = Field(description="基本编码（国家编码规则）；可为空")
+    local_implementation_code: str = Field(description="省级事项库的地方实施编码；可为空")
+    local_basic_code: str = Field(description="省级事项库的地方基本编码；可为空")
+    library_version: str = Field(description="事项在省级事项库中的版本号")
     name: str
     item_type: str
     item_type_label: str = Field(alias="get_item_type_display")
@@ -51,7 +55,7 @@ class ItemSummary(Schema):
 
 class ItemDetail(ItemSummary):
     relation: str
-    parent: str | None = Field(None, alias="parent.implementation_code")
+    parent: str | None = Field(None, alias="parent.code")
     level: str
     handling_forms: str
     online_depth: int
@@ -84,7 +88,7 @@ class ItemDetail(ItemSummary):
 
 
 class ItemFilters(Schema):
-    q: str = Field("", description="名称、关键词或拼音首字母（如 jzxk）")
+    q: str = Field("", description="名称、关键词、拼音首字母（如 jzxk）或事项编码的一部分")
     unit: Id | None = None
     type: str | None = Field(None, description="事项类型代码，如 01")
     event: str | None = Field(None, description="主题代码，如 birth")
@@ -114,7 +118,7 @@ class CombinedServiceOut(Schema):
 
     @staticmethod
     def resolve_items(obj):
-        return [m.item.implementation_code for m in obj.members.all()]
+        return [m.item.code for m in obj.members.all()]
 
 
 class MergedMaterialOut(Schema):
@@ -170,10 +174,13 @@ class ItemMaterialIn(Schema):
 
 class ItemIn(Schema):
     name: str
-    basic_code: str
+    basic_code: str = Field("", description="基本编码；只有地方编码的事项可不填")
+    local_basic_code: str = Field("", description="省级事项库的地方基本编码")
+    local_implementation_code: str = Field("", description="省级事项库的地方实施编码")
+    library_version: str = Field("", description="事项在省级事项库中的版本号")
     item_type: str
     relation: str = "independent"
-    parent: str | None = Field(None, description="上级事项的实施编码")
+    parent: str | None = Field(None, description="上级事项的实施编码或地方实施编码")
     level: str = "4"
     legal_limit: int = Field(ge=0)
     promised_limit: int = Field(ge=0)
@@ -210,6 +217,9 @@ class ItemPatch(Schema):
 
     model_config = {"extra": "forbid"}
     name: str | None = None
+    local_basic_code: str | None = None
+    local_implementation_code: str | None = None
+    library_version: str | None = None
     legal_limit: int | None = Field(None, ge=0)
     promised_limit: int | None = Field(None, ge=0)
     case_kind: str | None = None
@@ -353,7 +363,9 @@ def import_items(request):
 class FindingOut(Schema):
     unit: str
     item: str
+    code: str
     implementation_code: str
+    local_implementation_code: str
     rule: str
     reason: str
 
@@ -369,7 +381,9 @@ def check(request):
         {
             "unit": unit.name,
             "item": f.item.name,
+            "code": f.item.code,
             "implementation_code": f.item.implementation_code,
+            "local_implementation_code": f.item.local_implementation_code,
             "rule": f.rule,
             "reason": f.reason,
         }

@@ -94,3 +94,88 @@ def validate_implementation_code(
         raise ValidationError(f"实施编码第19位“{value[18]}”与行使层级（{level}）不一致。")
     if value != expected:
         raise ValidationError("实施编码后12位与基本编码不一致。")
+
+
+# Local codes (地方基本编码 / 地方实施编码) as a provincial library issues them beside or
+# instead of the national layout: letters in the basic code (14 characters seen), hyphen-joined
+# implementation codes of 40-55 characters. Only their characters and length are checked, so
+# that any province's layout passes; the limits leave room above what real libraries issue.
+LOCAL_BASIC_MAX = 32
+LOCAL_IMPLEMENTATION_MAX = 64
+LIBRARY_VERSION_MAX = 20
+LOCAL_CODE_CHARS = "英文字母、数字和连字符“-”"
+LIBRARY_VERSION_CHARS = "英文字母、数字、点“.”和连字符“-”"
+_LOOK_ALIKES = {
+    "－": "全角连字符“－”请改为半角“-”",
+    "—": "破折号“—”请改为半角连字符“-”",
+    "–": "短横线“–”请改为半角连字符“-”",
+    "_": "下划线“_”请改为半角连字符“-”",
+    " ": "编码中不能有空格",
+    "　": "编码中不能有全角空格",
+}
+
+
+def _allowed(ch: str, extra: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in extra)
+
+
+def local_code_problem(value: str, *, label: str, limit: int, extra: str = "-") -> str:
+    """Why a local code (or the library version) is not acceptable, or "" when it is: at most
+    `limit` characters, ASCII letters and digits plus `extra`, the bad character named."""
+    if len(value) > limit:
+        return f"{label}最长{limit}位，现为{len(value)}位。"
+    for position, ch in enumerate(value, start=1):
+        if not _allowed(ch, extra):
+            shown = "空格" if ch.isspace() else f"“{ch}”"
+            allowed = LIBRARY_VERSION_CHARS if "." in extra else LOCAL_CODE_CHARS
+            hint = _LOOK_ALIKES.get(ch, f"只能使用{allowed}")
+            return f"{label}第{position}位{shown}是不允许的字符：{hint}。"
+    return ""
+
+
+def validate_local_basic_code(value: str) -> None:
+    problem = local_code_problem(value or "", label="地方基本编码", limit=LOCAL_BASIC_MAX)
+    if problem:
+        raise ValidationError(problem, code="local_code")
+
+
+def validate_local_implementation_code(value: str) -> None:
+    problem = local_code_problem(value or "", label="地方实施编码", limit=LOCAL_IMPLEMENTATION_MAX)
+    if problem:
+        raise ValidationError(problem, code="local_code")
+
+
+def validate_library_version(value: str) -> None:
+    problem = local_code_problem(
+        value or "", label="事项版本号", limit=LIBRARY_VERSION_MAX, extra=".-"
+    )
+    if problem:
+        raise ValidationError(problem, code="local_code")
+
+
+def item_code_problem(item) -> str:
+    """What is wrong with an item's codes (national layout; local characters and length), or
+    "" when they are right. An item needs the national codes or the local pair."""
+    if item.basic_code or item.implementation_code:
+        try:
+            validate_basic_code(item.basic_code, item_type=item.item_type)
+            validate_implementation_code(
+                item.implementation_code,
+                credit_code=item.unit.credit_code,
+                level=item.level,
+                basic_code=item.basic_code,
+            )
+        except ValidationError as exc:
+            return exc.messages[0]
+    elif not (item.local_basic_code and item.local_implementation_code):
+        return "没有基本编码的事项须有地方基本编码和地方实施编码。"
+    for validate, value in (
+        (validate_local_basic_code, item.local_basic_code),
+        (validate_local_implementation_code, item.local_implementation_code),
+        (validate_library_version, item.library_version),
+    ):
+        try:
+            validate(value)
+        except ValidationError as exc:
+            return exc.messages[0]
+    return ""

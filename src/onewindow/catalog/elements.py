@@ -141,13 +141,34 @@ ITEM_COLUMNS = [
         "实施编码",
         "ref",
         width=36,
-        note="留空则按信用代码+层级+基本编码生成",
+        note="留空则按信用代码+层级+基本编码生成；只有地方编码的事项留空",
     ),
-    Column("basic_code", "基本编码", "ref", True, width=16),
+    Column(
+        "basic_code",
+        "基本编码",
+        "ref",
+        width=16,
+        note="国家编码规则（GB/T 39046）；只有地方编码的事项可留空",
+    ),
+    Column(
+        "local_basic_code",
+        "地方基本编码",
+        "ref",
+        width=20,
+        note="省级事项库发放的编码：英文字母、数字和连字符，最长32位",
+    ),
+    Column(
+        "local_implementation_code",
+        "地方实施编码",
+        "ref",
+        width=48,
+        note="英文字母、数字和连字符，最长64位；与实施编码至少填一个",
+    ),
+    Column("library_version", "事项版本号", "ref", width=10, note="省级事项库中的版本号"),
     Column("name", "事项名称", required=True, width=30),
     Column("item_type", "事项类型", "choice", True, _choices("item_type")),
     Column("relation", "事项关系", "choice", True, _choices("relation")),
-    Column("parent", "上级事项实施编码", "ref", width=36),
+    Column("parent", "上级事项实施编码", "ref", width=36, note="实施编码或地方实施编码"),
     Column("unit_name", "实施主体", width=26),
     Column("unit", "实施主体统一社会信用代码", "ref", True, width=22),
     Column("level", "行使层级", "choice", True, _choices("level")),
@@ -185,7 +206,7 @@ ITEM_COLUMNS = [
 ]
 
 MATERIAL_COLUMNS = [
-    Column("item", "事项实施编码", "ref", True, width=36),
+    Column("item", "事项实施编码", "ref", True, width=36, note="实施编码或地方实施编码"),
     Column("order", "序号", "int", True, width=6),
     Column("name", "材料名称", required=True, width=30),
     Column("issuer", "出具单位"),
@@ -218,7 +239,7 @@ def item_record(item: Item, *, life_events: list[str] | None = None) -> dict[str
         elif key == "exempt_date" and value:
             value = value.isoformat()
         record[key] = value
-    record["parent"] = item.parent.implementation_code if item.parent is not None else ""
+    record["parent"] = item.parent.code if item.parent is not None else ""
     record["unit"] = item.unit.credit_code
     record["unit_name"] = item.unit.name
     names = life_events if life_events is not None else [e.name for e in item.life_events.all()]

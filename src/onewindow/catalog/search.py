@@ -28,6 +28,15 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     return _LETTERS.sub("", "".join(full).lower()), _LETTERS.sub("", "".join(initials).lower())
 
 
+_CODE = re.compile(r"^(?=.*\d)[A-Za-z0-9-]{6,}$")
+
+
+def looks_like_code(query: str) -> bool:
+    """A query that may be (part of) a national or local item code: six or more ASCII letters,
+    digits or hyphens with at least one digit, so pinyin queries stay pinyin queries."""
+    return bool(_CODE.match(query.strip()))
+
+
 def initials_pattern(query: str) -> str | None:
     """A regex matching initials that contain the query's letters in order (j.*z.*x.*k), or
     None when the query is not plain ASCII letters."""

@@ -3,19 +3,15 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from onewindow.catalog import search
-from onewindow.catalog.codes import (
-    APPLICATION_BASED,
-    validate_basic_code,
-    validate_implementation_code,
-)
+from onewindow.catalog.codes import APPLICATION_BASED, item_code_problem
 from onewindow.catalog.elements import LABELS
 from onewindow.catalog.models import CombinedMember, CombinedService, Item, LifeEvent, Material
+from onewindow.catalog.placeholders import placeholder_elements
 from onewindow.common.parsing import query_int
 from onewindow.org.models import Unit, User
 from onewindow.org.permissions import scope_to_unit
@@ -30,9 +26,19 @@ def hall_approvals(item: Item):
     return item.hall_approvals.select_related("recorded_by")
 
 
+def by_code(qs: QuerySet[Item], code: str) -> Item | None:
+    """The item of `qs` with this national or local implementation code (the national one
+    first, should one item's local code equal another's national code)."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    hits = list(qs.filter(Q(implementation_code=code) | Q(local_implementation_code=code))[:2])
+    return next((i for i in hits if i.implementation_code == code), hits[0] if hits else None)
+
+
 def item_get_by_code_for_user(code: str, *, user: User) -> Item:
-    """An item the user may read, by its implementation code (404 otherwise)."""
-    item = item_list_for_user(user=user).filter(implementation_code=code).first()
+    """An item the user may read, by its national or local implementation code (404 otherwise)."""
+    item = by_code(item_list_for_user(user=user), code)
     if item is None:
         raise Http404("没有找到该事项，或您无权查看。")
     return item
@@ -78,6 +84,13 @@ def _search_matches(qs: QuerySet, query: str) -> QuerySet:
     cond = Q(name__icontains=query)
     if hasattr(qs.model, "keywords"):
         cond |= Q(keywords__icontains=query)
+    if hasattr(qs.model, "local_implementation_code") and search.looks_like_code(query):
+        cond |= (
+            Q(implementation_code__icontains=query)
+            | Q(basic_code__icontains=query)
+            | Q(local_implementation_code__icontains=query)
+            | Q(local_basic_code__icontains=query)
+        )
     pattern = search.initials_pattern(query)
     if pattern:
         cond |= Q(initials__regex=pattern) | Q(pinyin__contains=query.lower())
@@ -119,7 +132,8 @@ def public_items() -> QuerySet[Item]:
 
 
 def public_item_get(code: str) -> Item:
-    item = (
+    """A published item by its national or local implementation code (404 otherwise)."""
+    qs = (
         public_items()
         .select_related("parent")
         .prefetch_related(
@@ -131,9 +145,8 @@ def public_item_get(code: str) -> Item:
                 queryset=CombinedService.objects.filter(status=CombinedService.Status.PUBLISHED),
             ),
         )
-        .filter(implementation_code=code)
-        .first()
     )
+    item = by_code(qs, code)
     if item is None:
         raise Http404("没有找到该事项，它可能尚未发布或已撤销。")
     return item
@@ -286,6 +299,7 @@ CHECK_RULES = {
     "missing_conditions": "缺少受理条件",
     "invalid_code": "编码无效",
     "duplicate_code": "编码重复",
+    "placeholder_text": "必填要素为占位文字",
     "orphan_child": "上级事项缺失",
     "exempt_without_approval": "不进驻但无批准文件",
     "not_supervised": "未纳入电子监察",
@@ -298,13 +312,19 @@ def catalogue_check(*, user: User, unit_id: int | None = None) -> dict[Unit, lis
         item_list_for_user(user=user)
         .exclude(status=Item.Status.WITHDRAWN)
         .annotate(material_count=Count("materials", filter=Q(materials__retired_at=None)))
+        .prefetch_related(
+            Prefetch("materials", queryset=Material.objects.only("id", "item_id", "order", "name"))
+        )
         .order_by("unit_id", "basic_code", "id")
     )
     if unit_id is not None:
         items = [i for i in items if i.unit_id == unit_id]
     by_code: dict[tuple[int, str], list[Item]] = defaultdict(list)
     for item in items:
-        by_code[(item.unit_id, item.basic_code)].append(item)
+        if item.basic_code:
+            by_code[(item.unit_id, item.basic_code)].append(item)
+        elif item.local_basic_code:  # a local-only item: its local basic code stands in
+            by_code[(item.unit_id, "local:" + item.local_basic_code)].append(item)
     findings: dict[Unit, list[Finding]] = defaultdict(list)
 
     def add(item: Item, rule: str, reason: str) -> None:
@@ -333,20 +353,21 @@ def catalogue_check(*, user: User, unit_id: int | None = None) -> dict[Unit, lis
                 add(item, "missing_conditions", "依申请事项必须写明受理条件。")
         if not item.legal_basis.strip():
             add(item, "missing_basis", "须写明设定依据（法律、法规、规章条款）。")
-        try:
-            validate_basic_code(item.basic_code, item_type=item.item_type)
-            validate_implementation_code(
-                item.implementation_code,
-                credit_code=item.unit.credit_code,
-                level=item.level,
-                basic_code=item.basic_code,
-            )
-        except ValidationError as exc:
-            add(item, "invalid_code", exc.messages[0])
-        twins = by_code[(item.unit_id, item.basic_code)]
+        problem = item_code_problem(item)
+        if problem:
+            add(item, "invalid_code", problem)
+        key = item.basic_code or ("local:" + item.local_basic_code if item.local_basic_code else "")
+        twins = by_code[(item.unit_id, key)] if key else []
         if len(twins) > 1:
             others = "、".join(t.name for t in twins if t.pk != item.pk)
-            add(item, "duplicate_code", f"本单位另有事项使用同一基本编码：{others}。")
+            which = "基本编码" if item.basic_code else "地方基本编码"
+            add(item, "duplicate_code", f"本单位另有事项使用同一{which}：{others}。")
+        for label, text in placeholder_elements(item):
+            add(
+                item,
+                "placeholder_text",
+                f"{label}填写的是占位文字“{text}”，不是实际内容，请写明具体{label}。",
+            )
         if item.relation in (Item.Relation.SUB, Item.Relation.BUSINESS):
             if item.parent is None:
                 add(item, "orphan_child", f"{item.get_relation_display()}未关联上级事项。")
@@ -415,7 +436,8 @@ def combined_for_application(service_id: int) -> CombinedService:
 
 
 def item_by_implementation_code(code: str) -> Item | None:
-    return Item.objects.filter(implementation_code=code).first()
+    """An item by its national or local implementation code."""
+    return by_code(Item.objects.all(), code)
 
 
 def combined_service(service_id: int) -> CombinedService | None:

@@ -78,7 +78,7 @@ def _annex_rows(letter: Letter) -> list[list[str]]:
         [
             str(n),
             p.item.name,
-            p.item.basic_code,
+            p.item.basic_code_shown,
             _relation(p.item),
             p.item.get_item_type_display(),
             p.get_power_display(),
@@ -144,7 +144,7 @@ def attachment5_rows(letter: Letter) -> list[list]:
             [
                 n,
                 p.item.name,
-                p.item.basic_code,
+                p.item.basic_code_shown,
                 _relation(p.item),
                 p.item.get_item_type_display(),
                 promised,

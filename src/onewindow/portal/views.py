@@ -52,8 +52,9 @@ SEARCH_PAGE = 30  # results per page of the public search
 
 
 def guide_search(request):
-    """Search by name, keyword or pinyin initials, and browse by unit, type or life event."""
-    query = request.GET.get("q", "").strip()[:50]
+    """Search by name, keyword, pinyin initials or item code, and browse by unit, type or life
+    event. The query is cut at 64 characters: a whole local implementation code fits."""
+    query = request.GET.get("q", "").strip()[:64]
     items = selectors.item_filter(selectors.public_items(), params=request.GET)
     if query:
         items, total = selectors.item_search_counted(items, query)
@@ -96,7 +97,8 @@ def _heading(params) -> str:
 
 def guide_item(request, code: str):
     item = selectors.public_item_get(code)
-    url = request.build_absolute_uri()
+    # The QR and the link shown name the item by its canonical code, whichever code was used.
+    url = request.build_absolute_uri(reverse("portal:item", args=[item.code]))
     return render(
         request,
         "portal/guide_item.html",
@@ -108,7 +110,7 @@ def guide_item(request, code: str):
 def guide_item_qr(request, code: str):
     """The item page's QR code as an SVG file, to print on hall signs and leaflets."""
     item = selectors.public_item_get(code)
-    url = request.build_absolute_uri(reverse("portal:item", args=[item.implementation_code]))
+    url = request.build_absolute_uri(reverse("portal:item", args=[item.code]))
     return HttpResponse(qr.svg(url), content_type="image/svg+xml")
 
 

@@ -72,6 +72,10 @@ _LOCKED = rows.JoinedRead(
                 "legal_limit",
                 "promised_limit",
                 "implementation_code",
+                "basic_code",
+                "local_implementation_code",
+                "local_basic_code",
+                "library_version",
             ],
             f"JOIN {Item._meta.db_table} i ON i.id = c.item_id",
             (0, "item"),
@@ -194,7 +198,13 @@ def _report(case: Case, event: CaseEvent) -> None:
         {
             "case_id": case.pk,
             "case_number": case.number,
+            # The national codes and the provincial library's local codes side by side (either
+            # pair may be blank, not both), with the item's version in that library.
             "item_code": case.item.implementation_code,
+            "item_basic_code": case.item.basic_code,
+            "item_local_code": case.item.local_implementation_code,
+            "item_local_basic_code": case.item.local_basic_code,
+            "item_version": case.item.library_version,
             "unit_id": case.unit_id,
             "seq": event.seq,
             "at": event.at.isoformat(),

@@ -159,7 +159,7 @@ def create_case(
     else:
         rows.insert(case)  # nothing unique to collide with: no savepoint needed
     _checklist(case, item, {m.get("material_id"): m for m in materials})
-    event = _event(case, acting_user, channel, "submit", "", {"item": item.implementation_code})
+    event = _event(case, acting_user, channel, "submit", "", {"item": item.code})
     rows.insert(event)
     rows.update_columns(case, ["events_seq", "last_digest", "seal"])
     _report(case, event)

@@ -3,16 +3,22 @@ events by which applicants browse them."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from onewindow.catalog.codes import (
+    LIBRARY_VERSION_MAX,
+    LOCAL_BASIC_MAX,
+    LOCAL_IMPLEMENTATION_MAX,
     ItemType,
     Level,
     implementation_code,
     validate_basic_code,
     validate_implementation_code,
+    validate_library_version,
+    validate_local_basic_code,
+    validate_local_implementation_code,
 )
 from onewindow.common import limits
 from onewindow.org.models import Unit
@@ -36,6 +42,15 @@ class LifeEvent(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CodeField(models.CharField):
+    """A code checked by its own validator, which names the bad character or the length; the
+    stock length message would repeat the length problem in other words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators[:] = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
 
 
 class Item(models.Model):
@@ -69,14 +84,30 @@ class Item(models.Model):
         WITHDRAWN = "withdrawn", "已撤销"
 
     name = models.CharField("事项名称", max_length=200)
-    basic_code = models.CharField("基本编码", max_length=12, db_index=True)
-    implementation_code = models.CharField(
-        "实施编码",
-        max_length=31,
-        unique=True,
-        error_messages={
-            "unique": "实施编码已被其他事项使用，同一实施主体、层级和基本编码只能有一个事项。"
-        },
+    # National codes (GB/T 39046 layout) and the provincial library's local codes: an item has
+    # the national pair, the local pair, or both (clean() says so); each implementation code
+    # is unique where it is filled in (the constraints below).
+    basic_code = models.CharField("基本编码", max_length=12, blank=True, db_index=True)
+    implementation_code = models.CharField("实施编码", max_length=31, blank=True)
+    local_basic_code = CodeField(
+        "地方基本编码",
+        max_length=LOCAL_BASIC_MAX,
+        blank=True,
+        validators=[validate_local_basic_code],
+        help_text="省级事项库发放的地方编码，不按国家编码规则校验",
+    )
+    local_implementation_code = CodeField(
+        "地方实施编码",
+        max_length=LOCAL_IMPLEMENTATION_MAX,
+        blank=True,
+        validators=[validate_local_implementation_code],
+    )
+    library_version = CodeField(
+        "事项版本号",
+        max_length=LIBRARY_VERSION_MAX,
+        blank=True,
+        validators=[validate_library_version],
+        help_text="事项在省级事项库中的版本号",
     )
     item_type = models.CharField("事项类型", max_length=2, choices=ItemType.choices)
     relation = models.CharField(
@@ -160,26 +191,56 @@ class Item(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "事项"
         ordering = ["unit_id", "basic_code", "id"]
-        indexes = [models.Index(fields=["status", "unit"], name="item_status_unit")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(promised_limit__lte=models.F("legal_limit")),
                 name="item_promised_within_legal",
                 violation_error_message="承诺办结时限不能超过法定办结时限。",
             ),
+            models.UniqueConstraint(
+                fields=["implementation_code"],
+                condition=~Q(implementation_code=""),
+                name="item_implementation_code_unique",
+                violation_error_message="实施编码已被其他事项使用，同一实施主体、层级和基本编码"
+                "只能有一个事项。",
+            ),
+            models.UniqueConstraint(
+                fields=["local_implementation_code"],
+                condition=~Q(local_implementation_code=""),
+                name="item_local_implementation_code_unique",
+                violation_error_message="地方实施编码已被其他事项使用。",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "unit"], name="item_status_unit"),
+            models.Index(fields=["implementation_code"], name="item_implementation_code"),
+            models.Index(fields=["local_implementation_code"], name="item_local_impl_code"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def code(self) -> str:
+        """The code that names the item in URLs, exports and exchanges: the national
+        implementation code, or the local one when the library issued only local codes."""
+        return self.implementation_code or self.local_implementation_code
+
+    @property
+    def basic_code_shown(self) -> str:
+        """The basic code to print beside the name: the national one, else the local one."""
+        return self.basic_code or self.local_basic_code
+
     def clean(self) -> None:
         """Every rule of the implementation list that one row can break, as field errors."""
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = self._local_code_errors()
         if self.basic_code:
             try:
                 validate_basic_code(self.basic_code, item_type=self.item_type or None)
             except ValidationError as exc:
                 errors["basic_code"] = exc.messages[0]
+        elif self.implementation_code:
+            errors["basic_code"] = "填写了实施编码，也须填写基本编码（实施编码由基本编码生成）。"
         if self.unit_id and self.level and self.basic_code and "basic_code" not in errors:
             expected = implementation_code(
                 credit_code=self.unit.credit_code, level=self.level, basic_code=self.basic_code
@@ -219,6 +280,22 @@ class Item(models.Model):
             errors["fee_basis"] = "收费事项必须填写收费依据。"
         if errors:
             raise ValidationError(errors)
+
+    def _local_code_errors(self) -> dict[str, str]:
+        """An item needs the national codes or the local pair; local codes are checked only
+        for their characters and length (by their fields' validators)."""
+        if self.basic_code or self.implementation_code:
+            return {}
+        if self.local_basic_code and self.local_implementation_code:
+            return {}
+        if self.local_basic_code:
+            return {"local_implementation_code": "没有国家基本编码的事项须填写地方实施编码。"}
+        if self.local_implementation_code:
+            return {"local_basic_code": "没有国家基本编码的事项须填写地方基本编码。"}
+        return {
+            "basic_code": "请填写基本编码；省级事项库只发放地方编码的，"
+            "请填写地方基本编码和地方实施编码。"
+        }
 
     def _limit_errors(self) -> dict[str, str]:
         legal, promised = self.legal_limit, self.promised_limit

@@ -119,7 +119,8 @@ def test_every_bad_row_is_listed_and_nothing_is_imported(reform):
 
 def test_wrong_header_is_refused_by_name(reform):
     wb = _workbook(transfer.export_xlsx(None))
-    wb["事项"].cell(row=1, column=3, value="事项名")
+    header = [c.value for c in wb["事项"][1]]
+    wb["事项"].cell(row=1, column=header.index("事项名称") + 1, value="事项名")
     errors = _refused(reform, _save(wb))
     assert "缺少列：事项名称" in errors[0] and "无法识别的列：事项名" in errors[0]
 

@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 
 from onewindow.catalog import elements
 from onewindow.catalog.codes import implementation_code
@@ -109,35 +110,23 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
                     f"“{record['unit_name']}”与信用代码对应的单位“{unit.name}”不一致。",
                 )
             )
-        if not record["implementation_code"]:
+        if not record["implementation_code"] and record["basic_code"]:
             record["implementation_code"] = implementation_code(
                 credit_code=unit.credit_code, level=record["level"], basic_code=record["basic_code"]
             )
-    codes = [r["implementation_code"] for _, r in items]
-    existing = {
-        i.implementation_code: i
-        for i in Item.objects.select_related("unit", "parent").filter(implementation_code__in=codes)
-    }
-    seen: dict[str, int] = {}
-    for number, record in items:
-        code = record["implementation_code"]
-        if code in seen:
-            errors.append(
-                RowError(
-                    ITEM_SHEET,
-                    number,
-                    ITEM_HEADERS["implementation_code"],
-                    f"与第{seen[code]}行的实施编码重复。",
-                )
-            )
-        seen.setdefault(code, number)
+    existing, seen, alias = _match_items(items, errors)
 
     # Rows that failed to parse still name their item; their materials are not "orphans".
-    mentioned = {str(raw.get("implementation_code") or "") for _, raw in item_rows}
+    mentioned = {
+        str(raw.get(key) or "")
+        for _, raw in item_rows
+        for key in ("implementation_code", "local_implementation_code")
+    }
     # Materials grouped by item, each checked on its own.
     by_item: dict[str, list[Material]] = defaultdict(list)
     for number, record in materials:
         code = record.pop("item")
+        code = alias.get(code, code)
         if code not in seen and code not in mentioned:
             errors.append(
                 RowError(
@@ -168,7 +157,7 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
     # Items: build, resolve parents (in the file or already stored), validate.
     built: dict[str, tuple[int, Item, dict]] = {}
     for number, record in items:
-        code = record["implementation_code"]
+        code = _row_key(number, record)
         unit = units.get(record["unit"])
         if unit is None or code in built:
             continue
@@ -186,15 +175,16 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
         item.unit = unit
         item.pinyin, item.initials = pinyin_keys(item.name)
         built[code] = (number, item, {"record": record, "before": before_state})
-    stored_parents = {
-        i.implementation_code: i
-        for i in Item.objects.filter(
-            implementation_code__in={r["parent"] for _, r in items if r["parent"]} - set(built)
-        )
-    }
+    wanted = {alias.get(r["parent"], r["parent"]) for _, r in items if r["parent"]} - set(built)
+    stored_parents = {}
+    for i in Item.objects.filter(
+        Q(implementation_code__in=wanted) | Q(local_implementation_code__in=wanted)
+    ):
+        stored_parents[i.local_implementation_code] = stored_parents[i.implementation_code] = i
+    stored_parents.pop("", None)
     for code, (number, item, extra) in built.items():
         record = extra["record"]
-        parent_code = record["parent"]
+        parent_code = alias.get(record["parent"], record["parent"])
         if parent_code:
             parent = (
                 built[parent_code][1] if parent_code in built else stored_parents.get(parent_code)
@@ -232,6 +222,94 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
     if errors:
         raise ImportRefused(errors)
     return write_import(acting_user, built, by_item, events)
+
+
+def _row_key(number: int, record: dict) -> str:
+    """The code a row's item goes by within the import: the national implementation code, or
+    the local one; a row with neither (refused by the item's checks) gets a key of its own."""
+    return record["implementation_code"] or record["local_implementation_code"] or f"#{number}"
+
+
+def _match_items(items, errors: list[RowError]) -> tuple[dict, dict, dict]:
+    """The stored item each row updates, matched by national implementation code, else by
+    local implementation code; rows that repeat a code, and local codes that already belong
+    to another item. Returns (stored items by row key, first row of each key, local code →
+    row key for rows that have both codes)."""
+    national = {r["implementation_code"] for _, r in items} - {""}
+    local = {r["local_implementation_code"] for _, r in items} - {""}
+    by_national, by_local = {}, {}
+    for i in Item.objects.select_related("unit", "parent").filter(
+        Q(implementation_code__in=national) | Q(local_implementation_code__in=local)
+    ):
+        if i.implementation_code:
+            by_national[i.implementation_code] = i
+        if i.local_implementation_code:
+            by_local[i.local_implementation_code] = i
+    existing, seen, seen_local, alias = {}, {}, {}, {}
+    local_header = ITEM_HEADERS["local_implementation_code"]
+    for number, record in items:
+        code, local_code = record["implementation_code"], record["local_implementation_code"]
+        key = _row_key(number, record)
+        if code and local_code:
+            alias[local_code] = code
+        if key in seen:
+            column = "implementation_code" if code else "local_implementation_code"
+            errors.append(
+                RowError(
+                    ITEM_SHEET,
+                    number,
+                    ITEM_HEADERS[column],
+                    f"与第{seen[key]}行的{ITEM_HEADERS[column]}重复。",
+                )
+            )
+        seen.setdefault(key, number)
+        if local_code and seen_local.setdefault(local_code, number) != number and code:
+            errors.append(
+                RowError(
+                    ITEM_SHEET,
+                    number,
+                    local_header,
+                    f"与第{seen_local[local_code]}行的地方实施编码重复。",
+                )
+            )
+        item = by_national.get(code) if code else None
+        holder = by_local.get(local_code) if local_code else None
+        if item is None and holder is not None:
+            if code and holder.implementation_code:
+                errors.append(
+                    RowError(
+                        ITEM_SHEET,
+                        number,
+                        local_header,
+                        f"地方实施编码“{local_code}”已属于实施编码为"
+                        f"“{holder.implementation_code}”的事项“{holder.name}”。",
+                    )
+                )
+                continue
+            if not code and holder.implementation_code:
+                errors.append(
+                    RowError(
+                        ITEM_SHEET,
+                        number,
+                        ITEM_HEADERS["basic_code"],
+                        f"事项“{holder.name}”已有实施编码“{holder.implementation_code}”，"
+                        "导入时不能清空基本编码和实施编码。",
+                    )
+                )
+                continue
+            item = holder
+        elif holder is not None and holder.pk != item.pk:
+            errors.append(
+                RowError(
+                    ITEM_SHEET,
+                    number,
+                    local_header,
+                    f"地方实施编码“{local_code}”已被事项“{holder.name}”使用。",
+                )
+            )
+        if item is not None:
+            existing[key] = item
+    return existing, seen, alias
 
 
 def _status_errors(number, item: Item, before, materials) -> list[RowError]:
@@ -275,7 +353,15 @@ def _status_errors(number, item: Item, before, materials) -> list[RowError]:
 
 def check_xlsx(findings) -> bytes:
     """The catalogue check report as a workbook: one row per finding."""
-    headers = ["序号", "单位", "事项名称", "实施编码", "状态", "问题", "原因及整改要求"]
+    headers = [
+        "序号",
+        "单位",
+        "事项名称",
+        "实施编码（或地方实施编码）",
+        "状态",
+        "问题",
+        "原因及整改要求",
+    ]
     widths = (6, 26, 30, 34, 8, 34, 50)
     rows = []
     for unit, found in findings.items():
@@ -286,7 +372,7 @@ def check_xlsx(findings) -> bytes:
                     len(rows) + 1,
                     unit.name,
                     item.name,
-                    item.implementation_code,
+                    item.code,
                     item.get_status_display(),
                     f.rule,
                     f.reason,

@@ -48,13 +48,12 @@ def records(items) -> tuple[list[dict], list[dict]]:
     """Items and materials in record form, parents before children."""
     item_rows, material_rows = [], []
     ordered = sorted(
-        export_queryset(items), key=lambda i: (DEPTH.get(i.relation, 2), i.unit_id, i.basic_code)
+        export_queryset(items),
+        key=lambda i: (DEPTH.get(i.relation, 2), i.unit_id, i.basic_code, i.code),
     )
     for item in ordered:
         item_rows.append(elements.item_record(item))
-        material_rows.extend(
-            elements.material_record(m, item.implementation_code) for m in item.materials.all()
-        )
+        material_rows.extend(elements.material_record(m, item.code) for m in item.materials.all())
     return item_rows, material_rows
 
 
@@ -94,7 +93,7 @@ def _write_notes(wb: Workbook) -> None:
     ws.append(
         [
             "",
-            "事项按实施编码匹配：已存在的更新，不存在的新增。材料表列出该事项的全部材料："
+            "事项按实施编码匹配（没有实施编码的按地方实施编码）：已存在的更新，不存在的新增。材料表列出该事项的全部材料："
             "同名材料就地更新，新材料新增，未列出的材料停用（已受理办件仍保留）。",
         ]
     )
