@@ -41,12 +41,21 @@ class User(AbstractUser):
     identity_digest = models.CharField(
         "实名认证摘要", max_length=64, blank=True, default="", db_index=True, editable=False
     )
+    # A first password handed out by the onboarding import: the person must set their own
+    # before doing anything else (web.middleware.PasswordChangeRequiredMiddleware).
+    password_change_required = models.BooleanField("首次登录须修改密码", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password) -> None:
+        # Any new password (the person's own on the password page, or an administrator's reset)
+        # ends the first-password state; the onboarding import sets it again after this call.
+        super().set_password(raw_password)
+        self.password_change_required = False
 
     @cached_property
     def role_codes(self) -> frozenset[str]:
@@ -455,4 +464,4 @@ class StaffChange(models.Model):
         return f"{self.staff} {self.get_kind_display()}"
 
 
-from onewindow.org.setup_log import SetupChange  # noqa: E402, F401  (a model of this app)
+from onewindow.org.setup_log import OnboardingRun, SetupChange  # noqa: E402, F401  (models of this app)

@@ -142,3 +142,6 @@ rules.add_perm("org.manage_windows", page(RoleCode.HALL_MANAGER))
 # The search-as-you-type staff picker: whoever assigns people (the hall manager, for any unit a
 # page names; unit staff, within their own unit only: selectors.pickable_unit_ids).
 rules.add_perm("org.pick_staff", page(RoleCode.HALL_MANAGER, RoleCode.REFORM_OFFICE) | has_unit)
+# Onboarding a county from one workbook (issue 19): units, sections, staff and their logins,
+# halls and window posts. The reform office takes the county in; the administrator may too.
+rules.add_perm("org.onboard", page(RoleCode.REFORM_OFFICE))

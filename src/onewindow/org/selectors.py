@@ -4,11 +4,22 @@ Roles in ALL_UNITS read every unit; unit-bound roles read their own unit's rows;
 (applicants, accounts without a staff record) reads none.
 """
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from onewindow.org.models import Hall, Leave, Section, Staff, StaffChange, Unit, User, WindowPost
+from onewindow.org.models import (
+    Hall,
+    Leave,
+    Region,
+    Section,
+    Staff,
+    StaffChange,
+    Unit,
+    User,
+    WindowPost,
+)
 
 # user_unit_id lives with the permissions; many readers import it from here.
 from onewindow.org.permissions import scope_to_unit, user_unit_id
@@ -245,3 +256,44 @@ def a_posts_elsewhere(post: WindowPost) -> list[WindowPost]:
         .exclude(pk=post.pk)
         .order_by("hall_id", "number_key")
     )
+
+
+# --- the county the platform serves (headings, footer, API description) --------------------
+
+COUNTY_CACHE_KEY = "org:county_name"
+
+
+def county_name_from(regions: list[tuple[str, int | None]]) -> str:
+    """The name the platform goes by, from (name, parent id) of every county-level region: the
+    only county's name; for several counties of one city, that city's name (a city running its
+    counties on one deployment); else "" (headings then name no place)."""
+    if len(regions) == 1:
+        return regions[0][0]
+    parents = {parent for _name, parent in regions}
+    if len(parents) == 1 and None not in parents:
+        return Region.objects.filter(pk=parents.pop()).values_list("name", flat=True).first() or ""
+    return ""
+
+
+def _county_name_query() -> str:
+    regions = Region.objects.filter(level=Region.Level.COUNTY).values_list("name", "parent_id")
+    return county_name_from(list(regions))
+
+
+def county_name() -> str:
+    """The county's own name from its data, cached until a region changes (county_name_refresh
+    runs on the commit of any region write)."""
+    name = cache.get(COUNTY_CACHE_KEY)
+    if name is None:
+        name = _county_name_query()
+        cache.set(COUNTY_CACHE_KEY, name, None)
+    return name
+
+
+def county_name_refresh() -> None:
+    cache.set(COUNTY_CACHE_KEY, _county_name_query(), None)
+
+
+def platform_name() -> str:
+    """“桃江县一窗通办政务服务平台”, or without a place when no county is loaded."""
+    return f"{county_name()}一窗通办政务服务平台"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.org import setup_views, views
+from onewindow.org import onboarding_views, setup_views, views
 
 app_name = "org"
 urlpatterns = [
@@ -28,4 +28,11 @@ urlpatterns = [
     ),
     path("org/windows/hours/", setup_views.hall_hours, name="hall_hours"),
     path("org/staff/pick/", setup_views.staff_pick, name="staff_pick"),
+    # onboarding a county from one workbook (issue 19 item 3)
+    path("org/onboarding/", onboarding_views.onboard_page, name="onboard"),
+    path(
+        "org/onboarding/template.xlsx", onboarding_views.onboard_template, name="onboard_template"
+    ),
+    path("org/onboarding/export.xlsx", onboarding_views.onboard_export, name="onboard_export"),
+    path("org/onboarding/passwords/", onboarding_views.onboard_passwords, name="onboard_passwords"),
 ]
