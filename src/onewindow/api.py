@@ -15,6 +15,7 @@ from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.common.errors import error_dict, error_text
 from onewindow.common.parsing import BadParameter, JsonRefused, loads_json
+from onewindow.org.selectors import platform_name
 from onewindow.supervision.api import router as ratings_router
 
 # Answers every operation may give besides its own (documented once, in one shape).
@@ -37,9 +38,14 @@ COMMON = {
 }
 
 
+DESCRIPTION = "{platform}接口。读取事项目录无需登录；写入须以审改办账号登录（会话+CSRF）。"
+
+
 class OneWindowAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        # The county's own name, read when the document is asked for (org.selectors, cached).
+        schema["info"]["description"] = DESCRIPTION.format(platform=platform_name())
         for operations in schema["paths"].values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
@@ -116,7 +122,7 @@ api = OneWindowAPI(
     parser=JsonParser(),
     title="一窗通办 API",
     version=__version__,
-    description="桃江县一窗通办政务服务平台接口。读取事项目录无需登录；写入须以审改办账号登录（会话+CSRF）。",
+    description=DESCRIPTION.format(platform="一窗通办政务服务平台"),
     urls_namespace="api",
 )
 

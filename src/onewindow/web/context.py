@@ -1,6 +1,7 @@
 from onewindow import __version__
 from onewindow.org.permissions import allows
 from onewindow.org.roles import RoleCode
+from onewindow.org.selectors import county_name
 from onewindow.web.navigation import menu_for
 
 
@@ -14,11 +15,16 @@ def _pager_query(request) -> str:
 
 def shell(request) -> dict:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"app_version": __version__, "pager_query": _pager_query(request)}
-    return {
+    # The county's own name (cached) for the headings and the footer: "" when none is loaded.
+    base = {
         "app_version": __version__,
         "pager_query": _pager_query(request),
+        "county_name": county_name(),
+    }
+    if user is None or not user.is_authenticated:
+        return base
+    return {
+        **base,
         "nav": menu_for(user, request.path),
         "role_labels": [RoleCode(c).label for c in sorted(user.role_codes)],
         # The header's case-number box, by the rule alone (a `perms` lookup in the template

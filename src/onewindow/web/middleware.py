@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
@@ -104,6 +104,34 @@ class AbsoluteSessionMiddleware:
             elif now - started > settings.SESSION_MAX_HOURS * 3600:
                 logout(request)
                 messages.warning(request, SESSION_TOO_OLD.format(hours=settings.SESSION_MAX_HOURS))
+        return self.get_response(request)
+
+
+FIRST_PASSWORD = "您正在使用导入时发放的初始密码，请先设置自己的密码，然后再办理业务。"
+
+
+class PasswordChangeRequiredMiddleware:
+    """A person signed in with the first password the onboarding import handed out
+    (User.password_change_required) reaches only the password page (and can sign out) until
+    they have set their own."""
+
+    ALLOWED = ("/accounts/password/", "/accounts/logout/", "/static/", "/healthz", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.password_change_required
+            and not request.path.startswith(self.ALLOWED)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": FIRST_PASSWORD}, status=403)
+            messages.info(request, FIRST_PASSWORD)
+            return redirect("password_change")
         return self.get_response(request)
 
 

@@ -96,6 +96,7 @@ NAV = [
     NavEntry(_("办事指南"), "portal:home", "items"),
     NavEntry(_("工作人员"), "org:staff_list", "system"),
     NavEntry(_("人员调整"), "org:staff_changes", "system"),
+    NavEntry(_("机构人员导入"), "org:onboard", "system"),
     NavEntry(_("系统管理"), "admin:index", "system", permission="web.open_admin"),
 ]
 
