@@ -1,13 +1,14 @@
 """Taojiang county demo organisation: regions, the 36 units of attachment 1, halls, windows,
-staff and one login per role. Idempotent: every row is found by its natural key first."""
+staff and one login per role, built as an onboarding workbook and loaded through the product's
+import (org.onboarding). Idempotent: the import finds every row by its natural key."""
 
 import hashlib
 
 from django.db import transaction
 from stdnum.cn import uscc
 
-from onewindow.org import services
-from onewindow.org.models import Hall, Region, Section, Staff, Unit, User, WindowPost
+from onewindow.org import onboarding, services
+from onewindow.org.models import Hall, Section, Staff, Unit, User, WindowPost
 from onewindow.org.roles import RoleCode
 
 DEMO_PASSWORD = "Taojiang2026"
@@ -109,62 +110,6 @@ def _credit_code(index: int, kind: str) -> str:
     return body + uscc.calc_check_digit(body)
 
 
-def _region(code: str, name: str, level: str, parent: Region | None) -> Region:
-    return Region.objects.filter(code=code).first() or services.region_create(
-        code=code, name=name, level=level, parent=parent
-    )
-
-
-def _unit(index: int, name: str, short: str, kind: str, region: Region, in_reform: bool) -> Unit:
-    return Unit.objects.filter(name=name).first() or services.unit_create(
-        name=name,
-        short_name=short,
-        credit_code=_credit_code(index, kind),
-        region=region,
-        kind=kind,
-        in_reform=in_reform,
-    )
-
-
-def _section(unit: Unit, name: str, **fields) -> Section:
-    return Section.objects.filter(unit=unit, name=name).first() or services.section_create(
-        unit=unit, name=name, **fields
-    )
-
-
-def _staff(unit: Unit, seed: int, title: str, section: Section | None) -> Staff:
-    name = person_name(seed)
-    return Staff.objects.filter(unit=unit, name=name, title=title).first() or services.staff_create(
-        unit=unit, name=name, mobile=mobile_number(seed), title=title, section=section
-    )
-
-
-def _post(
-    hall: Hall, number: str, name: str, kind: str, units: list[Unit], a: Staff, b: Staff | None
-) -> WindowPost:
-    return WindowPost.objects.filter(
-        hall=hall, number=number
-    ).first() or services.window_post_create(
-        hall=hall, number=number, name=name, kind=kind, units=units, staff_a=a, staff_b=b
-    )
-
-
-def _login(username: str, display_name: str, role: str, staff: Staff | None = None) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = services.user_create(
-            username=username,
-            password=DEMO_PASSWORD,
-            display_name=display_name,
-            roles=[role],
-            is_superuser=role == RoleCode.SYSADMIN,
-        )
-    if staff is not None and staff.user_id is None:
-        staff.user = user
-        staff.save(update_fields=["user"])
-    return user
-
-
 DEMO_LOGINS = [  # username, role, where: listed in the README
     ("admin", RoleCode.SYSADMIN, "系统管理员"),
     ("inspector", RoleCode.SUPERVISOR, "县行政审批服务局 电子监察股"),
@@ -183,133 +128,240 @@ DEMO_LOGINS = [  # username, role, where: listed in the README
 ]
 
 
-@transaction.atomic
-def load() -> dict[str, int]:
-    province = _region("430000000000", "湖南省", Region.Level.PROVINCE, None)
-    city = _region("430900000000", "益阳市", Region.Level.CITY, province)
-    county = _region(COUNTY_CODE, "桃江县", Region.Level.COUNTY, city)
-    towns = [_region(c, n, Region.Level.TOWNSHIP, county) for c, n in TOWNSHIPS]
+# Which demo login each person is (unit short name or "bureau", title, index among those with
+# that title): the logins of DEMO_LOGINS that are staff.
+STAFF_LOGINS = {
+    "winsup": ("县市监局", "副局长", 0),
+    "teamlead": ("县市监局", "股长", 0),
+    "clerk": ("县市监局", "科员", 0),
+    "reviewer": ("县市监局", "审核员", 0),
+    "clerk2": ("县住建局", "科员", 0),
+    "reviewer2": ("县住建局", "审核员", 0),
+    "reviewer3": ("县城管执法局", "审核员", 0),
+    "zhclerk": ("bureau", "综合窗口受理员", 0),
+    "greenclerk": ("bureau", "综合窗口受理员", 2),
+    "hallmgr": ("bureau", "中心主任", 0),
+    "reform": ("bureau", "审改股股长", 0),
+    "inspector": ("bureau", "电子监察员", 0),
+}
+APPROVAL_DUTIES = "统筹本单位行政审批服务、“放管服”改革和入驻县政务服务大厅工作"
+HALL = "桃江县政务服务中心"
 
-    hall = Hall.objects.filter(name="桃江县政务服务中心").first() or services.hall_create(
-        name="桃江县政务服务中心",
-        kind=Hall.Kind.COUNTY,
-        region=county,
-        address="桃江县桃花江镇建设路政务服务中心大楼",
-        hours="工作日 8:30-12:00，14:00-17:30（夏季14:30-18:00）",
-        phone="0737-8822345",
-    )
 
-    units: dict[str, Unit] = {}
+def workbook_rows() -> dict[str, list[dict]]:
+    """The demo county as the rows of an onboarding workbook (org.onboarding)."""
+    regions = [
+        {"code": "430000000000", "name": "湖南省", "level": "省"},
+        {"code": "430900000000", "name": "益阳市", "level": "市", "parent": "430000000000"},
+        {"code": COUNTY_CODE, "name": "桃江县", "level": "县（区）", "parent": "430900000000"},
+    ] + [
+        {"code": c, "name": n, "level": "乡镇（街道）", "parent": COUNTY_CODE} for c, n in TOWNSHIPS
+    ]
+    units, sections, staff, halls, posts = [], [], [], [], []
+    logins = {where: username for username, where in STAFF_LOGINS.items()}
+    seen: dict[tuple[str, str], int] = {}
+
+    def person(unit: str, short: str, seed: int, title: str, section: str) -> str:
+        """A staff row; returns how other sheets name the person (login name or mobile)."""
+        n = seen.get((short, title), 0)
+        seen[(short, title)] = n + 1
+        username = logins.get((short, title, n), "")
+        role = next((r for u, r, _w in DEMO_LOGINS if u == username), "")
+        mobile = mobile_number(seed)
+        staff.append(
+            {
+                "name": person_name(seed),
+                "mobile": mobile,
+                "username": username,
+                "roles": str(RoleCode(role).label) if role else "",
+                "unit": unit,
+                "section": section,
+                "title": title,
+            }
+        )
+        return username or mobile
+
+    def unit_row(index, name, short, kind, region, in_reform, lead="", leader=""):
+        units.append(
+            {
+                "name": name,
+                "short_name": short,
+                "credit_code": _credit_code(index, kind),
+                "region": region,
+                "kind": Unit.Kind(kind).label,
+                "in_reform": "是" if in_reform else "否",
+                "lead_section": lead,
+                "leader": leader,
+            }
+        )
+
     number = 0
     for index, (name, short, kind, mode) in enumerate(UNITS, start=1):
-        unit = _unit(index, name, short, kind, county, True)
-        units[short] = unit
         seed = index * 10
         in_hall = mode == SEP or index % 3
-        section_fields = {
-            "mode": mode,
-            "hall_presence": Section.HallPresence.WHOLE
+        presence = (
+            Section.HallPresence.WHOLE
             if mode == SEP
-            else (Section.HallPresence.HEAD if in_hall else Section.HallPresence.KEY_STAFF),
-            "duties": "统筹本单位行政审批服务、“放管服”改革和入驻县政务服务大厅工作",
-        }
-        if section_fields["hall_presence"] != Section.HallPresence.WHOLE:
-            section_fields["presence_reason"] = "审批服务办件量较小，股室其他人员承担机关业务"
-            section_fields["presence_plan"] = "6月20日前由股长常驻大厅，业务骨干按AB岗轮驻"
+            else (Section.HallPresence.HEAD if in_hall else Section.HallPresence.KEY_STAFF)
+        )
         section_name = "行政审批服务股" if mode == SEP else "办公室"
-        section = _section(unit, section_name, **section_fields)
-        _section(unit, "业务股", mode=Section.Mode.ORDINARY)
-        leader = _staff(unit, seed + 1, "副局长", None)
-        head = _staff(unit, seed + 2, "股长", section)
-        clerk_a = _staff(unit, seed + 3, "科员", section)
-        clerk_b = _staff(unit, seed + 4, "科员", section)
-        _staff(unit, seed + 5, "审核员", section)
-        if section.head_id is None:
-            section.head = head
-            section.save(update_fields=["head"])
+        leader = person(name, short, seed + 1, "副局长", "")
+        head = person(name, short, seed + 2, "股长", section_name)
+        clerk_a = person(name, short, seed + 3, "科员", section_name)
+        clerk_b = person(name, short, seed + 4, "科员", section_name)
+        person(name, short, seed + 5, "审核员", section_name)
+        partial = presence != Section.HallPresence.WHOLE
+        sections.append(
+            {
+                "unit": name,
+                "name": section_name,
+                "mode": Section.Mode(mode).label,
+                "head": head,
+                "duties": APPROVAL_DUTIES,
+                "hall_presence": Section.HallPresence(presence).label,
+                "presence_reason": "审批服务办件量较小，股室其他人员承担机关业务"
+                if partial
+                else "",
+                "presence_plan": "6月20日前由股长常驻大厅，业务骨干按AB岗轮驻" if partial else "",
+            }
+        )
+        sections.append({"unit": name, "name": "业务股"})
         missing = S1_INCOMPLETE.get(short)
-        services.unit_set_leadership(
-            unit=unit,
-            leader_in_charge=None if missing == "leader" else leader,
-            lead_section=None if missing == "section" else section,
+        unit_row(
+            index,
+            name,
+            short,
+            kind,
+            COUNTY_CODE,
+            True,
+            lead="" if missing == "section" else section_name,
+            leader="" if missing == "leader" else leader,
         )
         if in_hall:
             number += 1
-            _post(
-                hall,
-                str(number),
-                f"{short}窗口",
-                WindowPost.Kind.DEPARTMENT,
-                [unit],
-                clerk_a,
-                clerk_b,
+            posts.append(
+                {
+                    "hall": HALL,
+                    "number": str(number),
+                    "name": f"{short}窗口",
+                    "units": name,
+                    "staff_a": clerk_a,
+                    "staff_b": clerk_b,
+                }
             )
 
-    bureau = _unit(90, BUREAU[0], BUREAU[1], K, county, False)
-    centre = _section(
-        bureau, "政务服务中心", mode=Section.Mode.ORDINARY, hall_presence=Section.HallPresence.WHOLE
+    bureau = BUREAU[0]
+    unit_row(90, bureau, BUREAU[1], K, COUNTY_CODE, False)
+    for section in ("政务服务中心", "审改股", "电子监察股"):
+        whole = section == "政务服务中心"
+        sections.append(
+            {"unit": bureau, "name": section, "hall_presence": "成建制进驻" if whole else ""}
+        )
+    b = [person(bureau, "bureau", 900 + i, "综合窗口受理员", "政务服务中心") for i in range(6)]
+    person(bureau, "bureau", 910, "中心主任", "政务服务中心")
+    person(bureau, "bureau", 911, "审改股股长", "审改股")
+    person(bureau, "bureau", 912, "电子监察员", "电子监察股")
+    every = "、".join(name for name, *_rest in UNITS)
+    halls.append(
+        {
+            "name": HALL,
+            "kind": Hall.Kind.COUNTY.label,
+            "region": COUNTY_CODE,
+            "address": "桃江县桃花江镇建设路政务服务中心大楼",
+            "hours": "工作日 8:30-12:00，14:00-17:30（夏季14:30-18:00）",
+            "phone": "0737-8822345",
+        }
     )
-    reform_section = _section(bureau, "审改股", mode=Section.Mode.ORDINARY)
-    inspect_section = _section(bureau, "电子监察股", mode=Section.Mode.ORDINARY)
-    b = [_staff(bureau, 900 + i, "综合窗口受理员", centre) for i in range(6)]
-    hall_manager = _staff(bureau, 910, "中心主任", centre)
-    reformer = _staff(bureau, 911, "审改股股长", reform_section)
-    inspector = _staff(bureau, 912, "电子监察员", inspect_section)
-    all_units = list(units.values())
-    _post(hall, "51", "综合受理窗口（一）", WindowPost.Kind.COMPREHENSIVE, all_units, b[0], b[1])
-    _post(hall, "52", "综合受理窗口（二）", WindowPost.Kind.COMPREHENSIVE, all_units, b[1], b[0])
-    _post(hall, "60", "重点项目绿色通道", WindowPost.Kind.GREEN_CHANNEL, all_units, b[2], b[3])
-    _post(hall, "70", "统一出件窗口", WindowPost.Kind.DELIVERY, all_units, b[4], b[5])
-
-    for i, region in enumerate(towns[:2]):
-        name = f"桃江县{region.name}人民政府"
-        unit = _unit(80 + i, name, f"{region.name}政府", Unit.Kind.TOWNSHIP_CENTRE, region, False)
-        sec = _section(
-            unit, "政务服务中心", mode=Section.Mode.SIGN, hall_presence=Section.HallPresence.WHOLE
+    for num, name, kind, a, bb in (
+        ("51", "综合受理窗口（一）", WindowPost.Kind.COMPREHENSIVE, b[0], b[1]),
+        ("52", "综合受理窗口（二）", WindowPost.Kind.COMPREHENSIVE, b[1], b[0]),
+        ("60", "重点项目绿色通道", WindowPost.Kind.GREEN_CHANNEL, b[2], b[3]),
+        ("70", "统一出件窗口", WindowPost.Kind.DELIVERY, b[4], b[5]),
+    ):
+        kind_label = WindowPost.Kind(kind).label
+        posts.append(
+            {
+                "hall": HALL,
+                "number": num,
+                "name": name,
+                "kind": kind_label,
+                "units": every,
+                "staff_a": a,
+                "staff_b": bb,
+            }
         )
-        a = _staff(unit, 800 + i * 2, "窗口工作人员", sec)
-        bb = _staff(unit, 801 + i * 2, "窗口工作人员", sec)
-        town_hall = Hall.objects.filter(
-            name=f"{region.name}政务服务中心"
-        ).first() or services.hall_create(
-            name=f"{region.name}政务服务中心",
-            kind=Hall.Kind.TOWNSHIP,
-            region=region,
-            owner_unit=unit,
-            hours="工作日 8:30-17:30",
+
+    for i, (code, town) in enumerate(TOWNSHIPS[:2]):
+        name = f"桃江县{town}人民政府"
+        unit_row(80 + i, name, f"{town}政府", Unit.Kind.TOWNSHIP_CENTRE, code, False)
+        sections.append(
+            {
+                "unit": name,
+                "name": "政务服务中心",
+                "mode": Section.Mode.SIGN.label,
+                "hall_presence": "成建制进驻",
+                "presence_reason": "",
+                "presence_plan": "",
+            }
         )
-        _post(town_hall, "1", "综合便民服务窗口", WindowPost.Kind.COMPREHENSIVE, [unit], a, bb)
-
-    smj, zjj = units["县市监局"], units["县住建局"]
-
-    def staff_of(unit: Unit, title: str) -> Staff:
-        return Staff.objects.filter(unit=unit, title=title).order_by("id").first()
-
-    logins = {
-        "admin": None,
-        "inspector": inspector,
-        "reform": reformer,
-        "hallmgr": hall_manager,
-        "winsup": staff_of(smj, "副局长"),
-        "teamlead": staff_of(smj, "股长"),
-        "clerk": staff_of(smj, "科员"),
-        "reviewer": staff_of(smj, "审核员"),
-        "clerk2": staff_of(zjj, "科员"),
-        "reviewer2": staff_of(zjj, "审核员"),
-        "reviewer3": staff_of(units["县城管执法局"], "审核员"),
-        "zhclerk": b[0],
-        "greenclerk": b[2],
-        "applicant": None,
+        a = person(name, name, 800 + i * 2, "窗口工作人员", "政务服务中心")
+        bb = person(name, name, 801 + i * 2, "窗口工作人员", "政务服务中心")
+        halls.append(
+            {
+                "name": f"{town}政务服务中心",
+                "kind": Hall.Kind.TOWNSHIP.label,
+                "region": code,
+                "owner": name,
+                "hours": "工作日 8:30-17:30",
+            }
+        )
+        posts.append(
+            {
+                "hall": f"{town}政务服务中心",
+                "number": "1",
+                "name": "综合便民服务窗口",
+                "kind": WindowPost.Kind.COMPREHENSIVE.label,
+                "units": name,
+                "staff_a": a,
+                "staff_b": bb,
+            }
+        )
+    return {
+        "regions": regions,
+        "units": units,
+        "sections": sections,
+        "staff": staff,
+        "halls": halls,
+        "posts": posts,
     }
+
+
+def workbook() -> bytes:
+    """The demo county's onboarding workbook (what a county would upload)."""
+    return onboarding.rows_workbook(workbook_rows())
+
+
+@transaction.atomic
+def load() -> dict[str, int]:
+    """The demo organisation, loaded through the onboarding import (org.onboarding) with the
+    demo's published password; then the two logins that are no staff (admin, applicant)."""
+    onboarding.onboard(
+        acting_user=None,
+        data=workbook(),
+        filename="演示县机构人员.xlsx",
+        initial_password=DEMO_PASSWORD,
+    )
     for username, role, _where in DEMO_LOGINS:
-        staff = logins[username]
-        user = _login(
-            username,
-            staff.name if staff else ("张三" if username == "applicant" else "系统管理员"),
-            role,
-            staff,
+        if username in STAFF_LOGINS or User.objects.filter(username=username).exists():
+            continue
+        user = services.user_create(
+            username=username,
+            password=DEMO_PASSWORD,
+            display_name="张三" if role == RoleCode.APPLICANT else "系统管理员",
+            roles=[role],
+            is_superuser=role == RoleCode.SYSADMIN,
         )
-        if role == RoleCode.APPLICANT and not user.identity_digest:
+        if role == RoleCode.APPLICANT:
             services.applicant_verify(user=user, kind="person", number=DEMO_APPLICANT_ID)
     return {
         "units": Unit.objects.count(),
