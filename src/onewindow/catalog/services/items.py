@@ -118,6 +118,11 @@ def item_update(
     materials = list(materials) if materials is not None else None
     item = Item.objects.select_for_update().get(pk=item.pk)
     before = elements.snapshot(loaded_item(item.pk))
+    if item.implementation_code and "basic_code" in data and not (data["basic_code"] or "").strip():
+        # Its guide's URL and QR, its cases and the province know it by that code.
+        raise ValidationError(
+            {"basic_code": [f"本事项已有实施编码“{item.implementation_code}”，不能清空基本编码。"]}
+        )
     for key, value in data.items():
         if key in ITEM_EDITABLE:
             setattr(item, key, value)

@@ -121,6 +121,17 @@ def test_an_item_needs_the_national_codes_or_the_local_pair(reform, smj):
     }
 
 
+def test_an_item_with_a_national_code_keeps_it(reform, smj):
+    item = ItemFactory(unit=smj, local_basic_code=LOCAL_BASIC, local_implementation_code=LOCAL_IMPL)
+    with pytest.raises(ValidationError) as exc:
+        services.item_update(acting_user=reform, item=item, data={"basic_code": ""})
+    assert exc.value.message_dict == {
+        "basic_code": [f"本事项已有实施编码“{item.implementation_code}”，不能清空基本编码。"]
+    }
+    item.refresh_from_db()
+    assert item.basic_code and item.implementation_code
+
+
 def test_a_local_implementation_code_belongs_to_one_item(reform, smj):
     _local_item(unit=smj)
     with pytest.raises(ValidationError, match="地方实施编码已被其他事项使用"):
@@ -131,11 +142,28 @@ def test_a_local_implementation_code_belongs_to_one_item(reform, smj):
         )
 
 
-def test_the_form_edits_local_codes_with_one_message_per_bad_cell(client, reform):
-    item = _local_item()
+def test_the_form_creates_a_local_only_item_and_names_a_bad_character_once(client, reform):
+    from onewindow.catalog.tests.test_views import _form_data
+
     client.force_login(reform)
-    page = client.get(f"/catalog/items/{item.pk}/edit/").content.decode()
-    assert "地方实施编码" in page and "事项版本号" in page and LOCAL_IMPL in page
+    page = client.get("/catalog/items/new/").content.decode()
+    assert "地方基本编码" in page and "地方实施编码" in page and "事项版本号" in page
+    local = {"basic_code": "", "local_basic_code": LOCAL_BASIC, "library_version": "3"}
+    bad = client.post(
+        "/catalog/items/new/", _form_data(local_implementation_code="1143_HN01", **local)
+    )
+    body = bad.content.decode()
+    assert bad.status_code == 400 and not Item.objects.filter(name="网页新增的许可").exists()
+    assert body.count("地方实施编码第5位“_”是不允许的字符：下划线“_”请改为半角连字符“-”。") == 1
+    made = client.post(
+        "/catalog/items/new/", _form_data(local_implementation_code=LOCAL_IMPL, **local)
+    )
+    assert made.status_code == 302
+    item = Item.objects.get(name="网页新增的许可")
+    assert (item.implementation_code, item.local_implementation_code) == ("", LOCAL_IMPL)
+    assert item.library_version == "3"
+    detail = client.get(f"/catalog/items/{item.pk}/").content.decode()
+    assert f"地方实施编码 {LOCAL_IMPL}" in detail
 
 
 # --- import and export ---------------------------------------------------------------------
