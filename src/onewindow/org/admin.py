@@ -8,6 +8,7 @@ from onewindow.org import services
 from onewindow.org.models import (
     Hall,
     Leave,
+    OnboardingRun,
     Region,
     Role,
     Section,
@@ -55,7 +56,7 @@ class UserAdmin(BaseUserAdmin):
     form = UserChangeForm
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("角色", {"fields": ("display_name", "roles")}),
+        ("角色", {"fields": ("display_name", "roles", "password_change_required")}),
         ("申请人实名认证", {"fields": ("identity_kind", "identity_number")}),
     )
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("角色", {"fields": ("display_name", "roles")}))
@@ -156,3 +157,12 @@ class SetupChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("at", "hall", "post", "action", "by_name")
     list_filter = ("action", "hall")
     search_fields = ("post__number", "post__name", "by_name")
+
+
+@admin.register(OnboardingRun)
+class OnboardingRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Each onboarding import that changed something (org.onboarding writes it): who, when, the
+    file's digest and every change; no password is ever in it."""
+
+    list_display = ("at", "by_name", "filename", "accounts")
+    search_fields = ("by_name", "filename")
