@@ -214,11 +214,19 @@ def check_posts(c: "Check") -> None:
                     f"{label}人员{c.name_of(person)}不是本窗口服务单位的人员："
                     "部门业务窗口的A岗、B岗须由所服务的单位派驻。",
                 )
-            established, exception = (
-                (person["establishment"], person["exception"])
+            established, exception, active = (
+                (person["establishment"], person["exception"], person["active"])
                 if isinstance(person, dict)
-                else (person.establishment, person.establishment_exception)
+                else (person.establishment, person.establishment_exception, person.active)
             )
+            if not active and row["active"]:
+                c.add(
+                    sheet,
+                    number,
+                    k,
+                    Kind.RULE,
+                    f"{label}人员{c.name_of(person)}已不在岗（“在岗”为否），不能安排到启用的窗口。",
+                )
             if established != Staff.Establishment.ESTABLISHED and not exception.strip():
                 c.add(
                     sheet,

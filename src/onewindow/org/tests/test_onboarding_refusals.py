@@ -195,3 +195,20 @@ def test_region_parent_must_exist():
     p = only(refused(rows), Kind.MISSING_REF)
     assert (p.sheet, p.row, p.column) == ("行政区划", 2, "上级区划代码")
     assert "上级区划代码439900000000在本表和系统中都没有" in p.message
+
+
+def test_a_person_no_longer_at_work_on_a_post():
+    rows = small()
+    rows["staff"][3]["active"] = "否"  # unit 1's B clerk
+    p = only(refused(rows), Kind.RULE)
+    assert (p.sheet, p.row, p.column) == ("窗口", 2, "B岗人员") and "已不在岗" in p.message
+
+
+def test_a_contract_worker_on_a_post_needs_the_exception_written():
+    rows = small()
+    rows["staff"][2]["establishment"] = "其他（聘用、借调等）"
+    p = only(refused(rows), Kind.RULE)
+    assert (p.sheet, p.row, p.column) == ("窗口", 2, "A岗人员") and "上岗例外说明" in p.message
+    rows["staff"][2]["exception"] = "县编办2026年5月同意借调上岗"
+    onboarding.onboard(acting_user=office(), data=fill_template(rows))
+    assert Staff.objects.get(user__username="ah003").establishment == "other"
