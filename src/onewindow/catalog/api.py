@@ -11,6 +11,7 @@ from ninja.security import django_auth
 
 from onewindow.catalog import selectors, services, transfer
 from onewindow.catalog.models import Item, LifeEvent
+from onewindow.common import import_report
 from onewindow.common.schemas import Id, Pages, Problem
 from onewindow.org import selectors as org_selectors
 from onewindow.org.permissions import allows
@@ -351,11 +352,13 @@ def import_items(request):
             acting_user=request.user, item_rows=items, material_rows=materials, errors=errors
         )
     except transfer.ImportRefused as exc:
+        report = import_report.summarise(exc.problems)
+        kinds = "；".join(g.heading for g in report.groups)
         return Status(
             400,
             {
-                "detail": f"未导入：{len(exc.errors)}个错误",
-                "errors": [str(e) for e in exc.errors],
+                "detail": f"未导入：{report.heading}（{kinds}）",
+                "errors": [str(e) for e in exc.problems],
             },
         )
 

@@ -19,6 +19,7 @@ from onewindow.catalog.forms import (
     MaterialFormSet,
 )
 from onewindow.catalog.models import Item
+from onewindow.common import import_report
 from onewindow.common.parsing import query_int
 from onewindow.documents import download
 from onewindow.org.access import permission_required
@@ -210,23 +211,30 @@ def catalogue_check(request):
 
 @permission_required(GOVERN)
 def catalogue_import(request):
-    errors, result = [], None
+    """Check and import a file, all or nothing. A refusal shows the errors grouped by kind and
+    keeps the error workbook (the upload with the bad cells marked) for this user to download."""
+    context = {"result": None, "limit_mb": transfer.max_bytes() // 1048576}
+    refused = False
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
-            errors = ["请选择要导入的XLSX或JSON文件。"]
-        else:
-            try:
-                data = transfer.read_upload(upload)
-                result = transfer.import_catalogue(acting_user=request.user, **data)
-            except transfer.ImportRefused as exc:
-                errors = [str(e) for e in exc.errors]
-    return render(
-        request,
-        "catalog/import.html",
-        {"errors": errors, "result": result, "limit_mb": transfer.max_bytes() // 1048576},
-        status=400 if errors else 200,
-    )
+        copies = []
+        try:
+            if upload is None:
+                raise transfer.ImportRefused(
+                    [
+                        transfer.RowError(
+                            "文件", 0, "", "请选择要导入的XLSX或JSON文件。", "未选择文件"
+                        )
+                    ]
+                )
+            data, copies = transfer.read_upload_with_copies(upload)
+            context["result"] = transfer.import_catalogue(acting_user=request.user, **data)
+        except transfer.ImportRefused as exc:
+            refused = True
+            context |= import_report.refusal(
+                exc.problems, user=request.user, sheets=copies, name="事项导入错误清单"
+            )
+    return render(request, "catalog/import.html", context, status=400 if refused else 200)
 
 
 @permission_required(READ)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 
 from onewindow.catalog import elements
-from onewindow.catalog.codes import implementation_code
+from onewindow.catalog.codes import Level, implementation_code, validate_basic_code
 from onewindow.catalog.elements import (
     ITEM_COLUMNS,
     ITEM_SHEET,
@@ -20,8 +20,9 @@ from onewindow.catalog.elements import (
 from onewindow.catalog.models import Item, LifeEvent, Material
 from onewindow.catalog.search import pinyin_keys
 from onewindow.catalog.services import can_govern_catalogue, leaves_hall, publish_problems
-from onewindow.catalog.transfer.reader import FORMULA, ImportRefused, RowError
+from onewindow.catalog.transfer.reader import Formula, ImportRefused, RowError
 from onewindow.catalog.transfer.writer import ImportResult, write_import
+from onewindow.common.import_report import from_validation_error
 from onewindow.documents import xlsx
 from onewindow.org.models import Unit, User
 
@@ -31,30 +32,68 @@ def _parse(rows, columns, sheet: str, errors: list[RowError]) -> list[tuple[int,
     for number, raw in rows:
         record, ok = {}, True
         for col in columns:
-            if raw.get(col.key) is FORMULA:
+            value = raw.get(col.key)
+            if isinstance(value, Formula):
                 ok = False
                 continue
             try:
-                record[col.key] = col.parse(raw.get(col.key))
+                record[col.key] = col.parse(value)
             except CellError as exc:
-                errors.append(RowError(sheet, number, col.header, str(exc)))
+                errors.append(RowError(sheet, number, col.header, str(exc), _cell_kind(col, value)))
                 ok = False
         if ok:
             parsed.append((number, record))
     return parsed
 
 
+_CELL_KINDS = {
+    "int": "{}应为整数",
+    "bool": "{}应填是或否",
+    "choice": "{}不在可选范围",
+    "date": "{}日期格式不符",
+    "procedures": "{}格式不符",
+}
+
+
+def _cell_kind(col, value) -> str:
+    """The group a cell that cannot be read falls in ("事项类型不在可选范围")."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return f"{col.header}未填写"
+    return _CELL_KINDS.get(col.kind, "{}有误").format(col.header)
+
+
 ITEM_HEADERS = {c.key: c.header for c in ITEM_COLUMNS}
 MATERIAL_HEADERS = {c.key: c.header for c in MATERIAL_COLUMNS}
+# Groups for the model's own messages about a field (others read "<列名>有误").
+FIELD_KINDS = {
+    "basic_code": "基本编码格式不符",
+    "implementation_code": "实施编码格式不符",
+    "local_basic_code": "地方基本编码格式不符",
+    "local_implementation_code": "地方实施编码格式不符",
+    "library_version": "事项版本号格式不符",
+    "promised_limit": "承诺时限超过法定时限",
+}
 
 
 def _field_errors(exc: ValidationError, sheet: str, number: int, headers: dict) -> list[RowError]:
-    found = []
-    for key, messages in exc.message_dict.items():
-        column = headers.get(key, "")
-        for message in messages:
-            found.append(RowError(sheet, number, column, message))
-    return found
+    """A full_clean() error as problems of one row; one per cell is kept when refused."""
+    return from_validation_error(exc, sheet=sheet, row=number, headers=headers, kinds=FIELD_KINDS)
+
+
+PINYIN_MAX = Item._meta.get_field("pinyin").max_length
+INITIALS_MAX = Item._meta.get_field("initials").max_length
+
+
+def _derivable(record: dict) -> bool:
+    """A blank implementation code is derived only from a basic code and level that are right;
+    otherwise the basic code is reported (once), not a code built from it."""
+    if record["level"] not in Level.values:
+        return False
+    try:
+        validate_basic_code(record["basic_code"], item_type=record["item_type"] or None)
+    except ValidationError:
+        return False
+    return True
 
 
 def _apply(item: Item, record: dict) -> None:
@@ -89,6 +128,7 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
     }
     events = {e.name: e for e in LifeEvent.objects.all()}
     # Derive each row's implementation code so that blank codes match existing items too.
+    underived = set()  # what a row's code would be: its materials are not "orphans"
     for number, record in items:
         unit = units.get(record["unit"])
         if unit is None:
@@ -98,6 +138,7 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
                     number,
                     ITEM_HEADERS["unit"],
                     f"找不到统一社会信用代码为“{record['unit']}”的单位。",
+                    "找不到实施主体",
                 )
             )
             continue
@@ -108,12 +149,17 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
                     number,
                     ITEM_HEADERS["unit_name"],
                     f"“{record['unit_name']}”与信用代码对应的单位“{unit.name}”不一致。",
+                    "实施主体与信用代码不一致",
                 )
             )
         if not record["implementation_code"] and record["basic_code"]:
-            record["implementation_code"] = implementation_code(
+            code = implementation_code(
                 credit_code=unit.credit_code, level=record["level"], basic_code=record["basic_code"]
             )
+            if _derivable(record):
+                record["implementation_code"] = code
+            else:
+                underived.add(code)
     existing, seen, alias = _match_items(items, errors)
 
     # Rows that failed to parse still name their item; their materials are not "orphans".
@@ -121,7 +167,7 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
         str(raw.get(key) or "")
         for _, raw in item_rows
         for key in ("implementation_code", "local_implementation_code")
-    }
+    } | underived
     # Materials grouped by item, each checked on its own.
     by_item: dict[str, list[Material]] = defaultdict(list)
     for number, record in materials:
@@ -134,6 +180,7 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
                     number,
                     MATERIAL_HEADERS["item"],
                     f"实施编码“{code}”不在事项表中。",
+                    "材料所属事项不在事项表中",
                 )
             )
             continue
@@ -150,6 +197,7 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
                     number,
                     MATERIAL_HEADERS["name"],
                     f"同一事项的材料“{material.name}”重复。",
+                    "同一事项的材料重复",
                 )
             )
         by_item[code].append(material)
@@ -173,7 +221,9 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
         )
         _apply(item, record)
         item.unit = unit
-        item.pinyin, item.initials = pinyin_keys(item.name)
+        # Search keys, derived: cut to their columns rather than refuse a row for them.
+        pinyin, initials = pinyin_keys(item.name)
+        item.pinyin, item.initials = pinyin[:PINYIN_MAX], initials[:INITIALS_MAX]
         built[code] = (number, item, {"record": record, "before": before_state})
     wanted = {alias.get(r["parent"], r["parent"]) for _, r in items if r["parent"]} - set(built)
     stored_parents = {}
@@ -196,6 +246,7 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
                         number,
                         ITEM_HEADERS["parent"],
                         f"找不到实施编码为“{parent_code}”的上级事项。",
+                        "找不到上级事项",
                     )
                 )
                 continue
@@ -204,7 +255,9 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
             item.parent = None
         try:
             item.full_clean(
-                exclude=["unit", "parent"], validate_unique=False, validate_constraints=False
+                exclude=["unit", "parent", "pinyin", "initials"],
+                validate_unique=False,
+                validate_constraints=False,
             )
         except ValidationError as exc:
             errors.extend(_field_errors(exc, ITEM_SHEET, number, ITEM_HEADERS))
@@ -217,6 +270,7 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
                     number,
                     ITEM_HEADERS["life_events"],
                     f"主题“{'、'.join(unknown)}”不存在，可选：{'、'.join(events)}。",
+                    "所属主题不存在",
                 )
             )
     if errors:
@@ -260,6 +314,7 @@ def _match_items(items, errors: list[RowError]) -> tuple[dict, dict, dict]:
                     number,
                     ITEM_HEADERS[column],
                     f"与第{seen[key]}行的{ITEM_HEADERS[column]}重复。",
+                    f"{ITEM_HEADERS[column]}重复",
                 )
             )
         seen.setdefault(key, number)
@@ -270,6 +325,7 @@ def _match_items(items, errors: list[RowError]) -> tuple[dict, dict, dict]:
                     number,
                     local_header,
                     f"与第{seen_local[local_code]}行的地方实施编码重复。",
+                    "地方实施编码重复",
                 )
             )
         item = by_national.get(code) if code else None
@@ -283,6 +339,7 @@ def _match_items(items, errors: list[RowError]) -> tuple[dict, dict, dict]:
                         local_header,
                         f"地方实施编码“{local_code}”已属于实施编码为"
                         f"“{holder.implementation_code}”的事项“{holder.name}”。",
+                        "地方实施编码已属于其他事项",
                     )
                 )
                 continue
@@ -294,6 +351,7 @@ def _match_items(items, errors: list[RowError]) -> tuple[dict, dict, dict]:
                         ITEM_HEADERS["basic_code"],
                         f"事项“{holder.name}”已有实施编码“{holder.implementation_code}”，"
                         "导入时不能清空基本编码和实施编码。",
+                        "不能清空已有的实施编码",
                     )
                 )
                 continue
@@ -305,11 +363,15 @@ def _match_items(items, errors: list[RowError]) -> tuple[dict, dict, dict]:
                     number,
                     local_header,
                     f"地方实施编码“{local_code}”已被事项“{holder.name}”使用。",
+                    "地方实施编码已属于其他事项",
                 )
             )
         if item is not None:
             existing[key] = item
     return existing, seen, alias
+
+
+MOVE = "导入不能做的状态变更"
 
 
 def _status_errors(number, item: Item, before, materials) -> list[RowError]:
@@ -325,13 +387,14 @@ def _status_errors(number, item: Item, before, materials) -> list[RowError]:
                 number,
                 column,
                 "撤销事项须登记批准文件，请在事项页面办理，不能通过导入撤销。",
+                MOVE,
             )
         )
     if was == Item.Status.PUBLISHED and item.status == Item.Status.DRAFT:
-        found.append(RowError(ITEM_SHEET, number, column, "已发布事项不能改回草稿。"))
+        found.append(RowError(ITEM_SHEET, number, column, "已发布事项不能改回草稿。", MOVE))
     if was == Item.Status.WITHDRAWN and item.status != Item.Status.WITHDRAWN:
         found.append(
-            RowError(ITEM_SHEET, number, column, "已撤销事项不能通过导入恢复，请新建事项。")
+            RowError(ITEM_SHEET, number, column, "已撤销事项不能通过导入恢复，请新建事项。", MOVE)
         )
     if before and leaves_hall(
         before, {"online_hall": item.online_hall, "hall_status": item.hall_status}
@@ -342,12 +405,13 @@ def _status_errors(number, item: Item, before, materials) -> list[RowError]:
                 number,
                 ITEM_HEADERS["hall_status"],
                 "已发布事项撤出网上或实体大厅须经批准（S13），请在事项页面登记批准文件后调整。",
+                "撤出大厅须经批准",
             )
         )
     if item.status == Item.Status.PUBLISHED and was != Item.Status.PUBLISHED:
         headers = ITEM_HEADERS | {"materials": column}
         for field, message in publish_problems(item, has_materials=bool(materials)):
-            found.append(RowError(ITEM_SHEET, number, headers[field], message))
+            found.append(RowError(ITEM_SHEET, number, headers[field], message, "发布条件不满足"))
     return found
 
 

@@ -1,9 +1,10 @@
 """Reading an upload: XLSX sheets or the JSON export into numbered raw rows, refusing files
-that are too large, not what they claim to be, or not from the template."""
+that are too large, not what they claim to be, or not from the template. The rows are also
+what the error workbook copies (`sheet_copies`); its added 错误说明 column is ignored, so a
+corrected error workbook can be uploaded again."""
 
 import io
 import zipfile
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -11,40 +12,29 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from onewindow.catalog.elements import ITEM_COLUMNS, ITEM_SHEET, MATERIAL_COLUMNS, MATERIAL_SHEET
+from onewindow.common.import_report import ERROR_COLUMN, ImportRefused, SheetCopy
+from onewindow.common.import_report import Problem as RowError
 from onewindow.common.parsing import JsonRefused, loads_json
 
 MAX_ROWS = 50_000
-FORMULA = object()  # a formula cell, already reported; parsing skips it
 JSON_FORMAT = "onewindow-catalog"
+
+
+class Formula(str):
+    """A formula cell's text, already reported; parsing skips it, the error workbook shows it
+    as text."""
+
+
+FORMULA = Formula  # the older name
 
 
 def max_bytes() -> int:
     return getattr(settings, "CATALOG_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 
 
-@dataclass(frozen=True, order=True)
-class RowError:
-    sheet: str
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.sheet}第{self.row}行" if self.row else self.sheet
-        if self.column:
-            where += f"“{self.column}”列"
-        return f"{where}：{self.message}"
-
-
-class ImportRefused(Exception):
-    def __init__(self, errors: list[RowError]):
-        self.errors = sorted(set(errors))
-        super().__init__("\n".join(str(e) for e in self.errors[:20]))
-
-
 def _file_refused(message: str) -> ImportRefused:
     """The whole file refused, before any row is read."""
-    return ImportRefused([RowError("文件", 0, "", message)])
+    return ImportRefused([RowError("文件", 0, "", message, "文件无法导入")])
 
 
 def _too_large(size: int) -> ImportRefused:
@@ -56,14 +46,16 @@ def _too_large(size: int) -> ImportRefused:
 
 def _sheet_rows(wb, title: str, columns, errors: list[RowError]) -> list[tuple[int, dict]]:
     if title not in wb.sheetnames:
-        errors.append(RowError(title, 0, "", f"缺少名为“{title}”的工作表，请使用导入模板。"))
+        errors.append(
+            RowError(title, 0, "", f"缺少名为“{title}”的工作表，请使用导入模板。", "缺少工作表")
+        )
         return []
     ws = wb[title]
     rows = ws.iter_rows()
     header_cells = next(rows, ())
     header = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
-    while header and header[-1] == "":
-        header.pop()
+    while header and header[-1] in ("", ERROR_COLUMN):
+        header.pop()  # trailing blanks, and the error workbook's own column
     expected = [c.header for c in columns]
     missing = [h for h in expected if h not in header]
     extra = [h for h in header if h and h not in expected]
@@ -75,13 +67,25 @@ def _sheet_rows(wb, title: str, columns, errors: list[RowError]) -> list[tuple[i
             parts.append(f"无法识别的列：{'、'.join(extra)}")
         if len(set(header)) != len(header):
             parts.append("有重复的列名")
-        errors.append(RowError(title, 1, "", "表头与导入模板不一致（" + "；".join(parts) + "）。"))
+        errors.append(
+            RowError(
+                title,
+                1,
+                "",
+                "表头与导入模板不一致（" + "；".join(parts) + "）。",
+                "表头与导入模板不一致",
+            )
+        )
         return []
     by_header = {c.header: c for c in columns}
     result = []
     for number, cells in enumerate(rows, start=2):
         if number > MAX_ROWS:
-            errors.append(RowError(title, number, "", f"行数超过{MAX_ROWS}行上限，请分批导入。"))
+            errors.append(
+                RowError(
+                    title, number, "", f"行数超过{MAX_ROWS}行上限，请分批导入。", "行数超过上限"
+                )
+            )
             break
         raw: dict[str, Any] = {}
         for head, cell in zip(header, cells, strict=False):
@@ -89,9 +93,15 @@ def _sheet_rows(wb, title: str, columns, errors: list[RowError]) -> list[tuple[i
                 continue
             if cell.data_type == "f":
                 errors.append(
-                    RowError(title, number, head, "单元格含有公式，请改为直接填写数值或文字。")
+                    RowError(
+                        title,
+                        number,
+                        head,
+                        "单元格含有公式，请改为直接填写数值或文字。",
+                        "单元格含有公式",
+                    )
                 )
-                raw[by_header[head].key] = FORMULA
+                raw[by_header[head].key] = Formula(cell.value)
                 continue
             raw[by_header[head].key] = cell.value
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
@@ -142,16 +152,39 @@ def read_json(data: bytes) -> tuple[list, list, list[RowError]]:
     for key, sheet in (("items", ITEM_SHEET), ("materials", MATERIAL_SHEET)):
         rows = payload.get(key, [])
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise ImportRefused([RowError(sheet, 0, "", f"“{key}”应为对象列表。")])
+            raise ImportRefused([RowError(sheet, 0, "", f"“{key}”应为对象列表。", "文件无法导入")])
         out.append([(n, r) for n, r in enumerate(rows, start=1)])
     return out[0], out[1], []
 
 
 def read_upload(upload) -> dict:
     """An uploaded file (XLSX or JSON, by content) as import_catalogue's keyword arguments."""
+    return read_upload_with_copies(upload)[0]
+
+
+def read_upload_with_copies(upload) -> tuple[dict, list[SheetCopy]]:
+    """read_upload, and the rows as the error workbook copies them (`sheet_copies`)."""
     if upload.size > max_bytes():
         raise _too_large(upload.size)
     data = upload.read()
-    reader = read_json if data.lstrip()[:1] in (b"{", b"[") else read_xlsx
-    items, materials, errors = reader(data)
-    return {"item_rows": items, "material_rows": materials, "errors": errors}
+    json = data.lstrip()[:1] in (b"{", b"[")
+    items, materials, errors = (read_json if json else read_xlsx)(data)
+    kwargs = {"item_rows": items, "material_rows": materials, "errors": errors}
+    return kwargs, sheet_copies(items, materials, numbered=json)
+
+
+def sheet_copies(item_rows, material_rows, *, numbered: bool = False) -> list[SheetCopy]:
+    """The two sheets as read, in the template's column order, for the error workbook.
+    `numbered`: rows are records numbered from 1 (JSON), not spreadsheet rows."""
+    return [
+        SheetCopy(
+            title,
+            [c.header for c in columns],
+            [(n, [raw.get(c.key) for c in columns]) for n, raw in rows],
+            offset=1 if numbered else 0,
+        )
+        for title, columns, rows in (
+            (ITEM_SHEET, ITEM_COLUMNS, item_rows),
+            (MATERIAL_SHEET, MATERIAL_COLUMNS, material_rows),
+        )
+    ]
