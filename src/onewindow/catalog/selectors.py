@@ -99,7 +99,14 @@ def _search_matches(qs: QuerySet, query: str) -> QuerySet:
 
 
 def _ranked(hits: list, query: str) -> list:
-    return sorted(hits, key=lambda i: search.rank(query, i.name, i.initials, i.pinyin))
+    """Best first: an item whose whole code is the query, then by search.rank."""
+    q = query.strip()
+
+    def key(i):
+        exact = q in (getattr(i, "implementation_code", None), getattr(i, "code", None))
+        return (not exact, search.rank(query, i.name, i.initials, i.pinyin))
+
+    return sorted(hits, key=key)
 
 
 def item_search(qs: QuerySet, query: str) -> list:

@@ -360,6 +360,18 @@ def test_search_finds_an_item_by_part_of_either_code(client, reform):
     assert "地方编码测试许可" in staff and "别的事项" not in staff
 
 
+def test_a_whole_code_puts_its_item_first(client):
+    for n in range(3):  # the query is part of their codes too
+        _local_item(
+            name=f"相近编码事项{n}",
+            local_basic_code=f"HN0001XK00000{n}",
+            local_implementation_code=f"{LOCAL_IMPL}{n}",
+        )
+    _local_item(name="正是这个编码所指的那一个事项")  # longer: it ranks last by name
+    hits = client.get("/api/catalog/items", {"q": LOCAL_IMPL}).json()["items"]
+    assert hits[0]["name"] == "正是这个编码所指的那一个事项" and len(hits) == 4
+
+
 def test_the_api_reads_an_item_by_either_code_with_both_codes(client):
     both = ItemFactory(
         local_basic_code=LOCAL_BASIC, local_implementation_code=LOCAL_IMPL, library_version="5"
