@@ -358,8 +358,13 @@ def _root() -> Path:
     return Path(settings.VAR_DIR) / "import-errors"
 
 
+def keep_hours() -> int:
+    """How long an error workbook is kept (settings.IMPORT_ERRORS_HOURS, 24 by default)."""
+    return int(getattr(settings, "IMPORT_ERRORS_HOURS", 24))
+
+
 def _hours() -> float:
-    return float(getattr(settings, "IMPORT_ERRORS_HOURS", 24))
+    return float(keep_hours())
 
 
 def _expired(path: Path, now: float) -> bool:
@@ -422,6 +427,6 @@ def refusal(
     return {
         "report": summarise(problems),
         "download": download,
-        "hours": int(_hours()),
+        "hours": keep_hours(),
         "first": FIRST_ROWS,
     }

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
@@ -95,7 +95,16 @@ def import_errors(request, token: str):
     the token is looked up among that person's own files, so anyone else gets "not found"."""
     kept = import_report.kept_workbook(user=request.user, token=token)
     if kept is None:
-        raise Http404("该错误清单不存在或已过期，请重新上传文件查看错误。")
+        message = (
+            f"错误清单只保留{import_report.keep_hours()}小时，且只有上传文件的人可以下载。"
+            "请重新上传文件，系统会再次检查并生成新的错误清单。"
+        )
+        return render(
+            request,
+            "web/error.html",
+            {"title": "错误清单不存在或已过期", "message": message},
+            status=404,
+        )
     name, content = kept
     return download(content, name, "xlsx")
 

@@ -157,7 +157,10 @@ def test_a_thousand_bad_rows_are_refused_grouped_with_a_small_page_and_an_error_
 
     other = UserFactory(roles=[RoleCode.REFORM_OFFICE])
     client.force_login(other)
-    assert client.get(link).status_code == 404
+    refused = client.get(link)
+    assert refused.status_code == 404
+    assert "错误清单不存在或已过期" in refused.content.decode()
+    assert "只有上传文件的人可以下载" in refused.content.decode()
     client.logout()
     assert client.get(link).status_code == 302  # to the login page
 
