@@ -28,6 +28,16 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     return _LETTERS.sub("", "".join(full).lower()), _LETTERS.sub("", "".join(initials).lower())
 
 
+def set_keys(obj, name: str) -> None:
+    """Set `obj.pinyin` and `obj.initials` from `name`, each cut to its column's length: a
+    name of the longest pinyin (zhuang, shuang …) spells out up to six letters a character, more
+    than the column holds, and PostgreSQL refuses what SQLite would have stored."""
+    full, initials = pinyin_keys(name or "")
+    meta = type(obj)._meta
+    obj.pinyin = full[: meta.get_field("pinyin").max_length]
+    obj.initials = initials[: meta.get_field("initials").max_length]
+
+
 _CODE = re.compile(r"^(?=.*\d)[A-Za-z0-9-]{6,}$")
 
 

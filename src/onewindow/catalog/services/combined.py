@@ -15,7 +15,7 @@ from onewindow.catalog.models import (
     LifeEvent,
     slowest_path,
 )
-from onewindow.catalog.search import pinyin_keys
+from onewindow.catalog.search import set_keys
 from onewindow.catalog.services.permissions import can_govern_catalogue, require
 from onewindow.org.models import User
 
@@ -97,7 +97,7 @@ def combined_save(
     ):
         if key in data:
             setattr(service, key, data[key])
-    service.pinyin, service.initials = pinyin_keys(service.name or "")
+    set_keys(service, service.name)
     service.full_clean()
     _check_members(service, items)
     if stages is None and service.pk:

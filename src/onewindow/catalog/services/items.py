@@ -10,7 +10,7 @@ from django.db import transaction
 from onewindow.catalog import elements
 from onewindow.catalog.codes import APPLICATION_BASED, implementation_code
 from onewindow.catalog.models import Item, ItemVersion, LifeEvent
-from onewindow.catalog.search import pinyin_keys
+from onewindow.catalog.search import set_keys
 from onewindow.catalog.services.materials import save_materials
 from onewindow.catalog.services.permissions import can_edit_item, can_govern_catalogue, require
 from onewindow.org.models import Unit, User
@@ -32,7 +32,7 @@ ITEM_EDITABLE = [
 
 def _derive(item: Item) -> None:
     """Search keys from the name; the implementation code from the unit's codes when blank."""
-    item.pinyin, item.initials = pinyin_keys(item.name)
+    set_keys(item, item.name)
     if not item.implementation_code and item.unit_id and item.level and item.basic_code:
         item.implementation_code = implementation_code(
             credit_code=item.unit.credit_code, level=item.level, basic_code=item.basic_code

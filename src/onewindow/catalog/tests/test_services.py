@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from onewindow.catalog import selectors, services
+from onewindow.catalog import search, selectors, services
 from onewindow.catalog.models import CombinedService, HallApproval, Item, ItemVersion, Material
 from onewindow.catalog.tests.conftest import MATERIALS, item_data
 from onewindow.org.roles import RoleCode
@@ -255,3 +255,17 @@ def test_materials_given_as_a_generator_are_all_saved_on_a_published_item(reform
         materials=(m for m in [*MATERIALS, {"name": "委托书", "originals": 1}]),
     )
     assert published.materials.count() == 3
+
+
+def test_the_longest_name_keeps_search_keys_within_their_columns(reform, smj):
+    """庄 spells zhuang: 200 of them are 1,200 letters of pinyin, twice the column. PostgreSQL
+    refused the save (SQLite stored it); the keys are cut to their columns wherever set."""
+    name = "庄" * Item._meta.get_field("name").max_length
+    item = services.item_create(acting_user=reform, unit=smj, data=item_data(name=name))
+    item.refresh_from_db()
+    assert item.pinyin == "zhuang" * 100 and len(item.pinyin) == 600
+    assert item.initials == "z" * 200
+    assert item in selectors.item_search(Item.objects.all(), "zhuangzhuang")
+    service = CombinedService(name="庄" * CombinedService._meta.get_field("name").max_length)
+    search.set_keys(service, service.name)
+    assert len(service.pinyin) == CombinedService._meta.get_field("pinyin").max_length == 300

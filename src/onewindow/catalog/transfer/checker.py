@@ -18,7 +18,7 @@ from onewindow.catalog.elements import (
     CellError,
 )
 from onewindow.catalog.models import Item, LifeEvent, Material
-from onewindow.catalog.search import pinyin_keys
+from onewindow.catalog.search import set_keys
 from onewindow.catalog.services import can_govern_catalogue, leaves_hall, publish_problems
 from onewindow.catalog.transfer.reader import Formula, ImportRefused, RowError
 from onewindow.catalog.transfer.writer import ImportResult, write_import
@@ -78,10 +78,6 @@ FIELD_KINDS = {
 def _field_errors(exc: ValidationError, sheet: str, number: int, headers: dict) -> list[RowError]:
     """A full_clean() error as problems of one row; one per cell is kept when refused."""
     return from_validation_error(exc, sheet=sheet, row=number, headers=headers, kinds=FIELD_KINDS)
-
-
-PINYIN_MAX = Item._meta.get_field("pinyin").max_length
-INITIALS_MAX = Item._meta.get_field("initials").max_length
 
 
 def _derivable(record: dict) -> bool:
@@ -222,8 +218,7 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
         _apply(item, record)
         item.unit = unit
         # Search keys, derived: cut to their columns rather than refuse a row for them.
-        pinyin, initials = pinyin_keys(item.name)
-        item.pinyin, item.initials = pinyin[:PINYIN_MAX], initials[:INITIALS_MAX]
+        set_keys(item, item.name)
         built[code] = (number, item, {"record": record, "before": before_state})
     wanted = {alias.get(r["parent"], r["parent"]) for _, r in items if r["parent"]} - set(built)
     stored_parents = {}
