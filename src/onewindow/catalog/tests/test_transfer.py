@@ -125,6 +125,16 @@ def test_wrong_header_is_refused_by_name(reform):
     assert "缺少列：事项名称" in errors[0] and "无法识别的列：事项名" in errors[0]
 
 
+def test_a_workbook_of_the_template_before_local_codes_is_told_what_to_add(reform, published):
+    wb = _workbook(transfer.export_xlsx(Item.objects.filter(pk=published.pk)))
+    ws = wb["事项"]
+    for head in ("事项版本号", "地方实施编码", "地方基本编码"):
+        ws.delete_cols([c.value for c in ws[1]].index(head) + 1)
+    errors = _refused(reform, _save(wb))
+    assert len(errors) == 1 and "旧版导入模板" in errors[0]
+    assert "地方基本编码、地方实施编码、事项版本号" in errors[0] and "下载新模板" in errors[0]
+
+
 def test_formula_cells_are_refused(reform, published):
     wb = _workbook(transfer.export_xlsx(Item.objects.filter(pk=published.pk)))
     ws = wb["事项"]

@@ -116,6 +116,9 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
     errors = list(errors or [])
     items = _parse(item_rows, ITEM_COLUMNS, ITEM_SHEET, errors)
     materials = _parse(material_rows, MATERIAL_COLUMNS, MATERIAL_SHEET, errors)
+    # The item sheet itself refused (missing, or its header wrong): its rows were never read,
+    # so the materials' items cannot be looked for in it.
+    item_sheet_refused = any(e.sheet == ITEM_SHEET and e.row <= 1 for e in errors)
     if not item_rows and not errors:
         errors.append(RowError(ITEM_SHEET, 0, "", "没有可导入的事项：事项表除表头外是空的。"))
 
@@ -169,7 +172,7 @@ def import_catalogue(*, acting_user: User, item_rows, material_rows, errors=None
     for number, record in materials:
         code = record.pop("item")
         code = alias.get(code, code)
-        if code not in seen and code not in mentioned:
+        if code not in seen and code not in mentioned and not item_sheet_refused:
             errors.append(
                 RowError(
                     MATERIAL_SHEET,

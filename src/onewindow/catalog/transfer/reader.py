@@ -17,6 +17,9 @@ from onewindow.common.import_report import Problem as RowError
 from onewindow.common.parsing import JsonRefused, loads_json
 
 MAX_ROWS = 50_000
+# Columns added to the template for the provincial library's codes (issue 19): a workbook filled
+# from an older template lacks them and is told so, rather than given a bare list of columns.
+LOCAL_CODE_HEADERS = frozenset({"地方基本编码", "地方实施编码", "事项版本号"})
 JSON_FORMAT = "onewindow-catalog"
 
 
@@ -61,6 +64,18 @@ def _sheet_rows(wb, title: str, columns, errors: list[RowError]) -> list[tuple[i
     extra = [h for h in header if h and h not in expected]
     if missing or extra or len(set(header)) != len(header):
         parts = []
+        if missing and set(missing) <= LOCAL_CODE_HEADERS and not extra:
+            errors.append(
+                RowError(
+                    title,
+                    1,
+                    "",
+                    f"此表由旧版导入模板填写，缺少新增的“{'、'.join(missing)}”列："
+                    "请下载新模板，或在“基本编码”列后插入这几列（没有地方编码的事项可留空）。",
+                    "表头与导入模板不一致",
+                )
+            )
+            return []
         if missing:
             parts.append(f"缺少列：{'、'.join(missing)}")
         if extra:
