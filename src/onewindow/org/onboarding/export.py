@@ -146,7 +146,10 @@ def _rows(sheet_key: str):
             .prefetch_related("user__roles")
             .order_by("unit_id", "id")
         ):
-            roles = sorted(p.user.roles.all(), key=lambda r: r.pk) if p.user else []
+            roles = sorted(
+                (r for r in p.user.roles.all() if r.code not in S.NOT_BY_FILE) if p.user else [],
+                key=lambda r: r.pk,
+            )
             yield [
                 p.name,
                 p.mobile,

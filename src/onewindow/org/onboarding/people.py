@@ -10,6 +10,7 @@ from onewindow.common.validators import normalize_mobile, validate_mobile
 from onewindow.org.models import Staff, User, WindowPost
 from onewindow.org.onboarding import sheets as S
 from onewindow.org.onboarding.problems import Kind
+from onewindow.org.roles import RoleCode
 from onewindow.org.setup import NUMBER
 
 if TYPE_CHECKING:
@@ -114,7 +115,15 @@ def check_staff(c: "Check") -> None:
         roles = []
         for text in S.split_list(data["roles"]):
             code = role_codes.get(text)
-            if code is None:
+            if text in (RoleCode.SYSADMIN.value, str(RoleCode.SYSADMIN.label)):
+                c.add(
+                    sheet,
+                    number,
+                    "roles",
+                    Kind.CHOICE,
+                    "“系统管理员”角色不能通过导入授予，请由系统管理员在用户管理中设置。",
+                )
+            elif code is None:
                 c.add(
                     sheet,
                     number,

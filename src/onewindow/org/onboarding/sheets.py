@@ -32,8 +32,12 @@ class Sheet:
 
 YES_NO = (("1", "是"), ("0", "否"))
 PERSON_NOTE = "填写本表“工作人员”中该人的登录名或手机号码"
-# Roles an onboarding file may give: every staff role; applicants register on the portal.
-STAFF_ROLES = tuple((c.value, str(c.label)) for c in RoleCode if c != RoleCode.APPLICANT)
+# Roles an onboarding file may give: every staff role but the system administrator's, which
+# only an administrator gives (on the user page), so that the reform office, who may import,
+# cannot make itself or anyone an administrator; applicants register on the portal. A file
+# neither gives nor takes away the roles it may not give.
+NOT_BY_FILE = frozenset({RoleCode.APPLICANT, RoleCode.SYSADMIN})
+STAFF_ROLES = tuple((c.value, str(c.label)) for c in RoleCode if c not in NOT_BY_FILE)
 LIST_SEPARATORS = "、，,；;\n"
 
 REGIONS = Sheet(

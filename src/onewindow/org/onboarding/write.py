@@ -245,12 +245,14 @@ class Writer:
             user.save(update_fields=["display_name"])
             changed = True
         wanted = set(d["roles"])
-        have = set() if new else set(user.roles.values_list("code", flat=True))
+        held = set() if new else set(user.roles.values_list("code", flat=True))
+        kept = held - FILE_ROLES  # the administrator's role: a file neither gives nor takes it
+        have = held & FILE_ROLES
         if wanted != have:
             if new:  # nothing to compare with
                 user.roles.add(*[self.roles[c] for c in wanted])
             else:
-                user.roles.set([self.roles[c] for c in wanted])
+                user.roles.set([self.roles[c] for c in wanted | kept])
             self.log.append(
                 [S.STAFF.title, d["username"], "roles", [["角色", _roles(have), _roles(wanted)]]]
             )
@@ -336,6 +338,9 @@ def _shown(value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(value)
+
+
+FILE_ROLES = frozenset(code for code, _label in S.STAFF_ROLES)
 
 
 def _roles(codes) -> str:
