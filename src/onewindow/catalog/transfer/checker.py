@@ -304,7 +304,8 @@ def _match_items(items, errors: list[RowError]) -> tuple[dict, dict, dict]:
         key = _row_key(number, record)
         if code and local_code:
             alias[local_code] = code
-        if key in seen:
+        repeated = key in seen
+        if repeated:
             column = "implementation_code" if code else "local_implementation_code"
             errors.append(
                 RowError(
@@ -316,7 +317,10 @@ def _match_items(items, errors: list[RowError]) -> tuple[dict, dict, dict]:
                 )
             )
         seen.setdefault(key, number)
-        if local_code and seen_local.setdefault(local_code, number) != number and code:
+        # A local-only row whose key repeats was reported just above; one after a row that has
+        # national codes and the same local code is not, and would hit the unique constraint.
+        first_local = seen_local.setdefault(local_code, number) if local_code else number
+        if first_local != number and (code or not repeated):
             errors.append(
                 RowError(
                     ITEM_SHEET,
