@@ -9,6 +9,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from onewindow.common import import_report
+from onewindow.common.fields import EncryptedCharField
+from onewindow.common.masking import mask_mobile
 from onewindow.org.models import (
     Hall,
     Region,
@@ -107,7 +109,10 @@ class Writer:
                 same = not created and getattr(obj, name) == value
             if not same:
                 old = "" if created else _shown(getattr(obj, name))
-                changes.append([str(f.verbose_name), old, _shown(value), name])
+                new = _shown(value)
+                if isinstance(f, EncryptedCharField):  # the run's log is not encrypted
+                    old, new = mask_mobile(old), mask_mobile(new)
+                changes.append([str(f.verbose_name), old, new, name])
                 setattr(obj, name, value)
         if not created and not changes:
             return "unchanged"

@@ -40,3 +40,19 @@ def test_a_file_keeps_the_administrator_role_of_a_person_it_lists():
     assert "系统管理员" not in str(reader.read_workbook(exported))
     again = onboarding.onboard(acting_user=office(), data=exported)
     assert all(c.get("updated", 0) == 0 for c in again.counts.values())
+
+
+def test_the_record_of_an_import_holds_no_mobile_number_in_plain_text():
+    """Staff mobiles are encrypted at rest; the import's record (a plain JSON column, shown in
+    the admin) keeps them masked, as it names a person without a login by a masked mobile."""
+    from onewindow.org.models import OnboardingRun
+
+    rows = county_rows(units=3, staff=20)
+    onboarding.onboard(acting_user=office(), data=fill_template(rows))
+    first = rows["staff"][0]["mobile"]
+    rows["staff"][0]["mobile"] = second = "13999990000"
+    onboarding.onboard(acting_user=office(), data=fill_template({"staff": [rows["staff"][0]]}))
+    logged = str([run.changes for run in OnboardingRun.objects.all()])
+    assert "手机号码" in logged and first[:3] + "****" + first[-4:] in logged
+    assert not any(s["mobile"] in logged for s in rows["staff"][1:]) and first not in logged
+    assert second not in logged and second[:3] + "****" + second[-4:] in logged
