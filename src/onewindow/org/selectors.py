@@ -261,6 +261,11 @@ def a_posts_elsewhere(post: WindowPost) -> list[WindowPost]:
 # --- the county the platform serves (headings, footer, API description) --------------------
 
 COUNTY_CACHE_KEY = "org:county_name"
+# How long a process trusts its copy of the name. A region write refreshes the cache of the
+# process that made it at once; with a per-process cache (`make run`'s local memory, several
+# gunicorn workers) the other workers learn of it when their copy expires, so a renamed county
+# shows everywhere within this time instead of alternating with the old name until a restart.
+COUNTY_CACHE_SECONDS = 60
 
 
 def county_name_from(regions: list[tuple[str, int | None]]) -> str:
@@ -281,17 +286,17 @@ def _county_name_query() -> str:
 
 
 def county_name() -> str:
-    """The county's own name from its data, cached until a region changes (county_name_refresh
-    runs on the commit of any region write)."""
+    """The county's own name from its data: at most one small query a minute per process, and
+    at once after a region write in this process (county_name_refresh runs on its commit)."""
     name = cache.get(COUNTY_CACHE_KEY)
     if name is None:
         name = _county_name_query()
-        cache.set(COUNTY_CACHE_KEY, name, None)
+        cache.set(COUNTY_CACHE_KEY, name, COUNTY_CACHE_SECONDS)
     return name
 
 
 def county_name_refresh() -> None:
-    cache.set(COUNTY_CACHE_KEY, _county_name_query(), None)
+    cache.set(COUNTY_CACHE_KEY, _county_name_query(), COUNTY_CACHE_SECONDS)
 
 
 def platform_name() -> str:
