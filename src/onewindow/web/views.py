@@ -1,5 +1,6 @@
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -73,6 +74,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if not AxesProxyHandler.is_allowed(request, credentials):
             return self._locked_out(credentials)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "密码已修改，下次登录请使用新密码。")
+        return response
 
     def form_invalid(self, form):
         if form.has_error("old_password", "password_incorrect"):

@@ -149,3 +149,14 @@ def test_password_change_enforces_the_rules(client):
         },
     )
     assert "密码必须同时包含字母和数字" in response.content.decode()
+
+
+def test_a_changed_password_is_confirmed_on_the_next_page(client):
+    client.force_login(ApplicantFactory())
+    new = {
+        "old_password": PASSWORD,
+        "new_password1": "Xinmima2027ab",
+        "new_password2": "Xinmima2027ab",
+    }
+    body = client.post("/accounts/password/", new, follow=True).content.decode()
+    assert "密码已修改，下次登录请使用新密码。" in body
