@@ -49,7 +49,13 @@ def onboard_page(request):
         )
         return _page(request, refused=True, **report)
     if result.passwords:
-        request.session[PASSWORDS_KEY] = crypto.encrypt(json.dumps(result.passwords))
+        # A second import before the first one's passwords were downloaded adds to them: they
+        # are offered once, so replacing them would lose the first file's accounts' passwords.
+        waiting = request.session.get(PASSWORDS_KEY)
+        earlier = json.loads(crypto.decrypt(waiting)) if waiting else []
+        request.session[PASSWORDS_KEY] = crypto.encrypt(
+            json.dumps(earlier + [list(p) for p in result.passwords])
+        )
     messages.success(request, "导入完成：" + onboarding.summary(result) + "。")
     return redirect("org:onboard")
 

@@ -88,6 +88,24 @@ def test_an_upload_imports_and_hands_out_the_first_passwords_once(login):
     assert "下载初始密码" not in client.get(URL).content.decode()
 
 
+def test_a_second_import_before_the_download_adds_to_the_waiting_passwords(login):
+    """The passwords are offered once: a second file imported before they were downloaded must
+    not replace the first file's (its people's accounts would have no known password)."""
+    client = login("reform")
+    assert upload(client, fill_template(county_rows(units=2, staff=8))).status_code == 302
+    first = set(
+        User.objects.filter(password_change_required=True).values_list("username", flat=True)
+    )
+    assert upload(client, fill_template(county_rows(units=3, staff=20))).status_code == 302
+    new = User.objects.filter(password_change_required=True)
+    assert set(new.values_list("username", flat=True)) > first
+    response = client.post(URL + "passwords/")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    given = {r[2]: r[3] for r in rows[2:] if r[2]}
+    assert set(given) == set(new.values_list("username", flat=True))
+    assert all(user.check_password(given[user.username]) for user in new)
+
+
 def test_a_refused_upload_lists_the_problems_by_kind_with_a_workbook(login):
     client = login("reform")
     rows = county_rows(units=3, staff=20)
