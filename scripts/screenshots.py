@@ -34,6 +34,25 @@ SETTLE_MS = 2000
 CASE_LINK = re.compile(r"^/(cases/\d+/|cases/combined/\d+/|me/cases/\d+/|progress/[^/]+/)$")
 
 
+# Pages beyond each login's home and case page: (login, path, name, what it shows).
+EXTRA = [
+    ("reform", "/org/onboarding/", "onboarding", "机构人员导入 (issue 19)"),
+    ("reform", "/catalog/import/", "catalog-import", "事项导入 (issue 19)"),
+    (
+        "reform",
+        "/catalog/check/",
+        "catalog-check",
+        "事项核查报告 (placeholders among the findings)",
+    ),
+    (
+        "applicant",
+        "/guide/items/11430922MB0000002Q-4-43JY0102001XK1-000-00001/",
+        "guide-local-code",
+        "办事指南 opened by a local code",
+    ),
+]
+
+
 def first_case_link(page, server: str, candidates: list[str]) -> str | None:
     """The first link to a case page on the role's home, then on the pages listed."""
     for path in ["", *candidates]:
@@ -89,6 +108,21 @@ def main() -> None:
                             page.screenshot(path=str(shot))
                             saved.append(shot)
                         context.close()
+                for login, path, name, _what in EXTRA:
+                    for width, height in WIDTHS.items():
+                        context = browser.new_context(
+                            locale="zh-CN",
+                            viewport={"width": width, "height": height},
+                            device_scale_factor=1,
+                        )
+                        page = context.new_page()
+                        sign_in(page, server, login)
+                        page.goto(server + path)
+                        page.wait_for_timeout(SETTLE_MS)
+                        shot = out / f"{name}-{width}.png"
+                        page.screenshot(path=str(shot), full_page=True)
+                        saved.append(shot)
+                        context.close()
                 browser.close()
         finally:
             stop(proc)
@@ -116,6 +150,19 @@ def write_index(out: Path, names: set[str]) -> None:
                 name = f"{login}-{kind}-{width}.png"
                 cells.append(f"[{kind} {width}]({name})" if name in names else "—")
         lines.append(f"| `{login}` | {label} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "More pages (whole page):",
+        "",
+        "| page | login | 1366 | 390 |",
+        "|---|---|---|---|",
+    ]
+    for login, path, name, what in EXTRA:
+        cells = [
+            f"[{width}]({name}-{width}.png)" if f"{name}-{width}.png" in names else "—"
+            for width in WIDTHS
+        ]
+        lines.append(f"| {what}: `{path}` | `{login}` | " + " | ".join(cells) + " |")
     (out / "README.md").write_text("\n".join(lines) + "\n")
 
 
