@@ -56,7 +56,7 @@ class Column:
         empty = raw is None or raw == ""
         if empty:
             if self.required:
-                raise CellError("必填，不能为空")
+                raise CellError("必填，不能为空。")
             return {"int": None, "bool": False, "procedures": [], "events": [], "date": None}.get(
                 self.kind, ""
             )
@@ -66,19 +66,19 @@ class Column:
             return str(raw)
         if self.kind == "int":
             if isinstance(raw, bool):
-                raise CellError(f"应为整数，不能是“{raw}”")
+                raise CellError(f"应为整数，不能是“{raw}”。")
             if isinstance(raw, float) and raw.is_integer():
                 raw = int(raw)
             number = parse_int(raw)  # ASCII digits only ("²" passes isdigit), within 32 bits
             if number is None:
-                raise CellError(f"应为不小于0的整数，不能是“{raw}”")
+                raise CellError(f"应为不小于0的整数，不能是“{raw}”。")
             return number
         if self.kind == "bool":
             if raw in (True, YES, "true", "True", 1):
                 return True
             if raw in (False, NO, "false", "False", 0):
                 return False
-            raise CellError(f"只能填“是”或“否”，不能是“{raw}”")
+            raise CellError(f"只能填“是”或“否”，不能是“{raw}”。")
         if self.kind == "choice":
             text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw)
             if text in self.choices:
@@ -88,7 +88,7 @@ class Column:
                     return code
             if self.key == "item_type" and text.isdigit() and len(text) == 1:
                 return self.parse("0" + text)  # Excel drops the leading zero of 01-09
-            raise CellError(f"“{text}”无效，可选：{'、'.join(self.choices.values())}")
+            raise CellError(f"“{text}”无效，可选：{'、'.join(self.choices.values())}。")
         if self.kind == "date":
             if isinstance(raw, datetime.datetime):
                 return raw.date().isoformat()
@@ -97,7 +97,7 @@ class Column:
             try:
                 return datetime.date.fromisoformat(str(raw).replace("/", "-")).isoformat()
             except ValueError:
-                raise CellError(f"日期格式应为2026-06-10，不能是“{raw}”") from None
+                raise CellError(f"日期格式应为2026-06-10，不能是“{raw}”。") from None
         if self.kind == "procedures":
             return _parse_procedures(raw)
         if self.kind == "events":
@@ -122,11 +122,11 @@ def _parse_procedures(raw: Any) -> list[dict]:
         )
         if code is None:
             raise CellError(
-                f"“{label}”不是特别程序，可选：{'、'.join(SPECIAL_PROCEDURES.values())}"
+                f"“{label}”不是特别程序，可选：{'、'.join(SPECIAL_PROCEDURES.values())}。"
             )
         number = parse_int(days, maximum=9999)
         if number is None:
-            raise CellError(f"“{part}”应写成“程序:工作日数”，如“专家评审:15”")
+            raise CellError(f"“{part}”应写成“程序:工作日数”，如“专家评审:15”。")
         result.append({"kind": code, "days": number})
     return result
 

@@ -61,3 +61,24 @@ def test_implementation_code_errors(mutate, fragment):
             mutate(good), credit_code=credit, level="4", basic_code="000104002000"
         )
     assert fragment in exc.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("header", "raw"),
+    [
+        ("事项名称", ""),
+        ("法定办结时限（工作日）", "十天"),
+        ("法定办结时限（工作日）", "-3"),
+        ("行使层级", "区县级"),
+        ("特别程序", "喝茶:3"),
+        ("特别程序", "专家评审"),
+    ],
+)
+def test_an_unreadable_cell_is_told_in_a_whole_sentence(header, raw):
+    """Every other import message ends with 。; the cell messages did not (行使层级 …可选：…)."""
+    from onewindow.catalog.elements import ITEM_COLUMNS, CellError
+
+    column = next(c for c in ITEM_COLUMNS if c.header == header)
+    with pytest.raises(CellError) as exc:
+        column.parse(raw)
+    assert str(exc.value).endswith("。")
