@@ -209,3 +209,16 @@ def _calendar_checked_only_on_purpose(monkeypatch):
     from onewindow import workdays
 
     monkeypatch.setattr(workdays, "FRESHNESS_SECONDS", math.inf)
+
+
+@pytest.fixture(autouse=True)
+def _county_name_of_this_tests_data():
+    """The county name is cached a minute (org.selectors.county_name); a test that adds or
+    renames counties must not leave its name to the next test, whose data was rolled back."""
+    from django.core.cache import cache
+
+    from onewindow.org.selectors import COUNTY_CACHE_KEY
+
+    cache.delete(COUNTY_CACHE_KEY)
+    yield
+    cache.delete(COUNTY_CACHE_KEY)
