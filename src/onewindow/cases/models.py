@@ -76,6 +76,10 @@ class Case(KeyProject):
     channel = models.CharField("申请渠道", max_length=12, choices=Channel.choices)
     client_key = models.CharField("提交方幂等键", max_length=100, blank=True)
     source = models.CharField("提交系统", max_length=50, blank=True)
+    # An application received from the provincial platform (一网通办): the platform's own
+    # application number, unique where set, so the same application twice is one case, and
+    # carried back in the case's pushed events so the platform can match the result.
+    province_application_id = models.CharField("省平台申报号", max_length=64, blank=True)
     accepted_by = models.ForeignKey(
         "org.Staff",
         verbose_name="受理人",
@@ -209,6 +213,11 @@ class Case(KeyProject):
                 fields=["source", "client_key"],
                 condition=~Q(client_key=""),
                 name="case_client_key_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["province_application_id"],
+                condition=~Q(province_application_id=""),
+                name="case_province_application_unique",
             ),
         ]
 
