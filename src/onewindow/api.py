@@ -12,11 +12,13 @@ from ninja.parser import Parser
 from onewindow import __version__
 from onewindow.cases.api import combined_router
 from onewindow.cases.api import router as cases_router
+from onewindow.cases.province_api import router as province_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.common.errors import error_dict, error_text
 from onewindow.common.parsing import BadParameter, JsonRefused, loads_json
 from onewindow.org.selectors import platform_name
 from onewindow.supervision.api import router as ratings_router
+from onewindow.webhooks.api import router as webhooks_router
 
 # Answers every operation may give besides its own (documented once, in one shape).
 PROBLEM = {
@@ -194,4 +196,6 @@ def permission_denied(request, exc: PermissionDenied):
 api.add_router("/catalog/", catalog_router)
 api.add_router("/cases/combined", combined_router)
 api.add_router("/cases/", cases_router)
+api.add_router("/province/", province_router)
 api.add_router("/ratings/", ratings_router)
+api.add_router("/webhooks/", webhooks_router)

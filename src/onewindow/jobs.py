@@ -25,6 +25,8 @@ JOBS: dict[str, tuple[int, str]] = {
     # Daily in effect: each run writes the checkpoints of the days since the last one, if any.
     "case-checkpoint": (600, "onewindow.cases.checkpoints.take"),
     "province-push": (5, "onewindow.exchange.services.push"),
+    # Nothing without ONEWINDOW_PROVINCE_PULL_URL (a platform that pushes needs no pull).
+    "province-pull": (60, "onewindow.cases.province_pull.pull"),
     "sms-send": (5, "onewindow.exchange.services.sms_send"),
     # Daily in effect (once per unit, task and day; spot checks past their day become overdue).
     "reform-remind": (3600, "onewindow.reform.jobs.remind"),

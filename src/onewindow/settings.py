@@ -202,6 +202,11 @@ CELERY_TASK_ACKS_LATE = True
 # stand-in receiver (development) or nothing is pushed and the outbox keeps everything.
 ONEWINDOW_PROVINCE_URL = os.environ.get("ONEWINDOW_PROVINCE_URL", "")
 ONEWINDOW_PROVINCE_TOKEN = os.environ.get("ONEWINDOW_PROVINCE_TOKEN", "")
+# The platform's download interface for the applications it received (a platform that does not
+# push them): the job `province-pull` reads it page by page; empty: no pull.
+ONEWINDOW_PROVINCE_PULL_URL = os.environ.get("ONEWINDOW_PROVINCE_PULL_URL", "")
+ONEWINDOW_PROVINCE_PULL_TOKEN = os.environ.get("ONEWINDOW_PROVINCE_PULL_TOKEN", "")
+ONEWINDOW_PROVINCE_PULL_SOURCE = os.environ.get("ONEWINDOW_PROVINCE_PULL_SOURCE", "省一体化平台")
 ONEWINDOW_SMS_SENDER = os.environ.get("ONEWINDOW_SMS_SENDER", "onewindow.supervision.sms.LogSender")
 # SMS rating replies (POST /api/ratings/sms) that match no case with that phone, counted per API
 # key and per case number or phone within the window: a few typing errors pass, guessing stops.

@@ -4,7 +4,8 @@ A key bound to a unit (a department's own system) acts only on that unit: it sub
 unit's items, a 一件事 only when every member item is the unit's, and reads, reports on and
 rates only the unit's cases. A key bound to no unit (the provincial platform) submits for any
 unit but reads only what it submitted. Reporting a department's progress needs a unit and an
-acting account; SMS ratings need the SMS gateway's key (`ApiClient.sms_gateway`).
+acting account; SMS ratings need the SMS gateway's key (`ApiClient.sms_gateway`); applications
+received on the provincial platform, the platform's key (`ApiClient.province_platform`).
 """
 
 from collections.abc import Iterable
@@ -22,6 +23,7 @@ class Act(Enum):
     READ = "read"
     PROGRESS = "progress"
     RATE_SMS = "rate_sms"
+    PROVINCE = "province"
 
 
 def require(client: ApiClient, act: Act, *, unit_ids: Iterable[int] = ()) -> None:
@@ -30,6 +32,11 @@ def require(client: ApiClient, act: Act, *, unit_ids: Iterable[int] = ()) -> Non
         raise PermissionDenied("只有绑定单位和代表账号的部门系统可以报告办理进展。")
     if act is Act.RATE_SMS and not client.sms_gateway:
         raise PermissionDenied(f"{client.name}不是短信网关，不能提交短信评价。")
+    if act is Act.PROVINCE and not client.province_platform:
+        raise PermissionDenied(
+            f"{client.name}不是省一体化平台的接口，不能推送省平台网上申请；"
+            "请由系统管理员在“接口调用方”中确认。"
+        )
     if client.unit_id is None:
         return
     others = sorted(set(unit_ids) - {client.unit_id})

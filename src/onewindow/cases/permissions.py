@@ -34,6 +34,8 @@ rules.add_perm("cases.view_review_queue", page(RoleCode.TEAM_LEADER, RoleCode.WI
 # A unit's own page: the administrator, who has no unit, is not let in to be refused there.
 rules.add_perm("cases.view_department", role(*LEAD_ROLES))
 rules.add_perm("cases.view_key_projects", page(*ALL_UNITS))
+# Provincial applications refused on arrival, with the reason (the hall-wide roles).
+rules.add_perm("cases.view_province_refused", page(*ALL_UNITS))
 
 
 def active_staff(user: User | None) -> Staff | None:

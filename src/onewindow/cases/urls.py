@@ -21,4 +21,5 @@ urlpatterns = [
         name="combined_act",
     ),
     path("cases/key-projects/", views.key_projects, name="key_projects"),
+    path("cases/province/", views.province_refused, name="province_refused"),
 ]

@@ -76,6 +76,7 @@ NAV = [
     NavEntry(_("绩效考核"), "supervision:appraisal", "supervision"),
     NavEntry(_("监察规则"), "supervision:rules", "supervision"),
     NavEntry(_("省平台推送"), "exchange:outbox", "supervision"),
+    NavEntry(_("省平台申请拒收"), "cases:province_refused", "supervision"),
     NavEntry(_("大厅窗口"), "org:hall_overview", "hall"),
     NavEntry(_("在岗情况"), "org:hall_cover", "hall"),
     NavEntry(_("窗口设置"), "org:window_list", "hall"),

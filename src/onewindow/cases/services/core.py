@@ -198,6 +198,9 @@ def _report(case: Case, event: CaseEvent) -> None:
         {
             "case_id": case.pk,
             "case_number": case.number,
+            # An application received from the provincial platform: the platform's own number,
+            # so it matches acceptance, refusal and the rest to its application.
+            "province_application_id": case.province_application_id,
             # The national codes and the provincial library's local codes side by side (either
             # pair may be blank, not both), with the item's version in that library.
             "item_code": case.item.implementation_code,

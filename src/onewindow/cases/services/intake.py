@@ -92,10 +92,12 @@ def application_submit(
     materials: Iterable[dict[str, Any]] = (),
     source: str = "",
     client_key: str = "",
+    province_application_id: str = "",
     day: datetime.date | None = None,
 ) -> Case:
     """An application arrives (S6). At a window the clerk enters it; online ones wait in the
-    unit's acceptance queue. Idempotent by (source, client_key)."""
+    unit's acceptance queue. Idempotent by (source, client_key); one received from the
+    provincial platform carries its number (services.province checks it is new)."""
     day = day or _today()
     if client_key:
         existing = Case.objects.filter(source=source, client_key=client_key).first()
@@ -107,7 +109,15 @@ def application_submit(
         raise PermissionDenied(f"只有服务{item.unit}的窗口工作人员可以在窗口收件。")
     data = check_applicant(dict(applicant))
     return create_case(
-        acting_user, item, channel, data, day, materials, source=source, client_key=client_key
+        acting_user,
+        item,
+        channel,
+        data,
+        day,
+        materials,
+        source=source,
+        client_key=client_key,
+        province_application_id=province_application_id,
     )
 
 
@@ -131,6 +141,7 @@ def create_case(
     *,
     source: str = "",
     client_key: str = "",
+    province_application_id: str = "",
     parent: CombinedCase | None = None,
     stage: int = 1,
 ) -> Case:
@@ -141,6 +152,7 @@ def create_case(
         channel=channel,
         source=source,
         client_key=client_key,
+        province_application_id=province_application_id,
         received_on=day,
         parent=parent,
         stage=stage,

@@ -8,6 +8,7 @@ from onewindow.cases.views.combined import (
     combined_list,
     combined_new,
 )
+from onewindow.cases.views.province import province_refused
 from onewindow.cases.views.search import search
 from onewindow.cases.views.window import (
     application_new,
@@ -28,6 +29,7 @@ __all__ = [
     "combined_new",
     "department",
     "key_projects",
+    "province_refused",
     "review_queue",
     "search",
     "workbench",

@@ -18,6 +18,11 @@ class Command(BaseCommand):
             help="短信网关：可提交申请人的短信评价（绑定单位时只限本单位的办件）",
         )
         parser.add_argument(
+            "--province-platform",
+            action="store_true",
+            help="省一体化平台：可推送省平台收到的网上申请（POST /api/province/applications）",
+        )
+        parser.add_argument(
             "--keep-key",
             action="store_true",
             help="已登记的调用方只修改权限，不签发新密钥（原密钥继续有效）",
@@ -27,6 +32,8 @@ class Command(BaseCommand):
         client = ApiClient.objects.filter(name=name).first() or ApiClient(name=name)
         if options["sms_gateway"]:
             client.sms_gateway = True
+        if options["province_platform"]:
+            client.province_platform = True
         if unit:
             client.unit = Unit.objects.filter(short_name=unit).first()
             if client.unit is None:

@@ -1,0 +1,470 @@
+"""Applications received from the provincial platform (S6, S10): pushed to the endpoint
+(cases/province_api.py) or pulled by the job (cases/province_pull.py), both through
+`province_receive`, which checks them as the window's intake does and puts them in the unit's
+online queue, exactly as an API application.
+
+Idempotent by the platform's application number (`Case.province_application_id`): the same
+number with the same body answers with the earlier case; with another body it is refused. A
+refused application writes nothing but its refusal (ProvinceApplication, for the hall manager):
+no case, no checklist, no file on disk."""
+
+import datetime
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as SchemaError
+
+from onewindow.cases.models import Case, CaseMaterial, Channel, ProvinceApplication
+from onewindow.cases.services.core import acting_system
+from onewindow.cases.services.intake import (
+    _checked_upload,
+    application_submit,
+    check_applicant,
+    max_upload_bytes,
+)
+from onewindow.catalog import selectors as catalog_selectors
+from onewindow.catalog.models import Item, Material
+
+# --- what the platform sends (GB/T 39046-2020 6.2 办事申请) ----------------------------------
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class ProvinceApplicantIn(_In):
+    kind: str = Field(description="申请人类型：person 自然人 / organisation 法人或其他组织")
+    name: str = Field(min_length=1, max_length=100, description="申请人姓名或名称")
+    id_type: str = Field("", description="证件类型：居民身份证（111）或统一社会信用代码；可空")
+    id_number: str = Field(max_length=40, description="证件号码")
+    phone: str = Field(max_length=30, description="联系电话")
+    address: str = Field("", max_length=200, description="通讯地址")
+    postcode: str = Field("", max_length=10, description="邮政编码")
+    legal_representative: str = Field("", max_length=50, description="法定代表人")
+    agent_name: str = Field("", max_length=50, description="代理人姓名")
+    agent_id: str = Field("", max_length=40, description="代理人身份证号码")
+
+
+class ProvinceFileIn(_In):
+    name: str = Field(min_length=1, max_length=100, description="文件名（含扩展名）")
+    part: str = Field("", max_length=100, description="推送：multipart 中该文件的部件名")
+    url: str = Field("", max_length=500, description="拉取：文件下载地址（与下载接口同源）")
+
+
+class ProvinceMaterialIn(_In):
+    name: str = Field(min_length=1, max_length=200, description="材料名称（与事项材料清单一致）")
+    received: bool = Field(True, description="是否收取")
+    how: str = Field("electronic", description="收取方式：electronic 电子 / paper 纸质")
+    count: int = Field(1, ge=0, le=999, description="收取数量")
+    file: ProvinceFileIn | None = Field(None, description="电子材料文件（一份材料一个文件）")
+
+
+class ProvinceApplicationIn(_In):
+    application_id: str = Field(min_length=1, max_length=64, description="省平台申报号")
+    item_code: str = Field(min_length=1, max_length=60, description="事项实施编码或地方实施编码")
+    declared_via: str = Field("2", description="申报来源（办理形式）：2 网上办理 / 3 掌上办理")
+    applied_at: datetime.datetime | None = Field(None, description="申请时间")
+    region: str = Field("", max_length=12, description="行政区划代码")
+    applicant: ProvinceApplicantIn
+    materials: list[ProvinceMaterialIn] = []
+
+
+# --- the outcome ---------------------------------------------------------------------------
+
+
+class Refused(Exception):
+    """A provincial application not taken, with a machine-readable code and a Chinese reason."""
+
+    def __init__(self, code: str, message: str, application_id: str = ""):
+        super().__init__(message)
+        self.code, self.message, self.application_id = code, message, application_id
+
+
+@dataclass
+class Received:
+    case: Case
+    created: bool  # False: the same application again, answered with the earlier case
+
+
+# How a material's file is read: push gives the multipart parts, pull downloads the URL. Either
+# raises Refused (file missing, too large, unreachable).
+FileReader = Callable[[ProvinceFileIn], Any]
+
+ONLINE_FORMS = {"2", "3"}  # 网上办理, 掌上办理
+ONLINE_DEPTH_RECEIVE = 2  # 网上收件
+ID_TYPES = {
+    "111": Case.ApplicantKind.PERSON,
+    "居民身份证": Case.ApplicantKind.PERSON,
+    "统一社会信用代码": Case.ApplicantKind.ORGANISATION,
+}
+ID_MESSAGES = {
+    "applicant_id": "id_invalid",
+    "agent_id": "agent_id_invalid",
+    "phone": "phone_invalid",
+}
+
+
+def parse(data: Any) -> ProvinceApplicationIn:
+    """The application's fields, or Refused('malformed') naming the first wrong field."""
+    try:
+        return ProvinceApplicationIn.model_validate(data)
+    except SchemaError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "申请"
+        number = data.get("application_id", "") if isinstance(data, dict) else ""
+        raise Refused(
+            "malformed",
+            f"申请数据格式不正确：字段“{where}”{_schema_text(first['type'])}，请核对后重新推送。",
+            str(number)[:64],
+        ) from None
+
+
+def _schema_text(kind: str) -> str:
+    return {
+        "missing": "缺失",
+        "string_too_short": "不能为空",
+        "string_too_long": "过长",
+        "datetime_from_date_parsing": "不是有效的时间",
+        "datetime_parsing": "不是有效的时间",
+    }.get(kind, "的值无效")
+
+
+def province_receive(*, data: Any, read_file: FileReader, source: str, via: str) -> Received:
+    """Take one application from the platform: the earlier case for the same number and body,
+    a new case in the unit's online queue, or Refused (recorded for the hall manager)."""
+    now = timezone.now()
+    try:
+        app = parse(data)
+    except Refused as refusal:
+        if refusal.application_id:  # one the hall manager can name to the platform
+            raw = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+            _record(
+                refusal.application_id,
+                hashlib.sha256(raw.encode()).hexdigest(),
+                refusal,
+                now,
+                via=via,
+                source=source,
+            )
+        raise
+    digest = ""
+    try:
+        files = _read_files(app, read_file)
+        digest = _digest(app, files)
+        earlier = _earlier(app, digest, now)
+        if earlier is not None:
+            return Received(earlier, created=False)
+        try:
+            return Received(
+                _create(app, files, source=source, digest=digest, via=via, now=now), True
+            )
+        except IntegrityError:
+            # A concurrent delivery of the same number committed first: answer as if it came
+            # second (the same case, or a refusal when its body differs).
+            earlier = _earlier(app, digest, now)
+            if earlier is None:
+                raise
+            return Received(earlier, created=False)
+    except Refused as refusal:
+        refusal.application_id = app.application_id
+        _record_refusal(app, digest, via, source, refusal, now)
+        raise
+
+
+def _earlier(app: ProvinceApplicationIn, digest: str, now: datetime.datetime) -> Case | None:
+    """The case already made for this number: None when there is none; Refused when it was made
+    from another body."""
+    case = Case.objects.filter(province_application_id=app.application_id).first()
+    if case is None:
+        return None
+    same = ProvinceApplication.objects.filter(
+        application_id=app.application_id, digest=digest, case=case
+    ).update(attempts=F("attempts") + 1, last_at=now)
+    if same:
+        return case
+    raise Refused(
+        "id_conflict",
+        f"省平台申报号“{app.application_id}”已接收为申请（{case}），本次推送的内容与已接收的不同，"
+        "不予重复接收；如需变更，请以新的申报号提交，或由申请人到窗口补正。",
+    )
+
+
+def _read_files(app: ProvinceApplicationIn, read_file: FileReader) -> dict[int, Any]:
+    """Each material's file (by its index in the application), read and size-checked."""
+    limit = max_upload_bytes()
+    files = {}
+    for index, material in enumerate(app.materials):
+        if material.file is None:
+            continue
+        upload = read_file(material.file)
+        if upload.size > limit:
+            raise Refused(
+                "file_too_large",
+                f"材料“{material.name}”的文件“{material.file.name}”为"
+                f"{upload.size / 1048576:.1f}MB，超过上限{limit // 1048576}MB。",
+            )
+        files[index] = upload
+    return files
+
+
+def _digest(app: ProvinceApplicationIn, files: dict[int, Any]) -> str:
+    """SHA-256 over the application's fields and its files' contents (not where they came from:
+    the same application pushed once and pulled once has one digest)."""
+    body = app.model_dump(mode="json")
+    for index, material in enumerate(body["materials"]):
+        upload = files.get(index)
+        if upload is None:
+            material["file"] = None
+            continue
+        sha = hashlib.sha256()
+        upload.seek(0)
+        for chunk in upload.chunks():
+            sha.update(chunk)
+        upload.seek(0)
+        material["file"] = {"name": material["file"]["name"], "sha256": sha.hexdigest()}
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- checks, then one transaction ------------------------------------------------------------
+
+
+def _item(app: ProvinceApplicationIn) -> Item:
+    item = catalog_selectors.item_by_implementation_code(app.item_code)
+    if item is None:
+        raise Refused(
+            "item_unknown",
+            f"本县没有实施编码或地方实施编码为“{app.item_code}”的事项，请核对事项编码"
+            "（或该事项不由本县实施）。",
+        )
+    if item.status != Item.Status.PUBLISHED:
+        raise Refused("item_unavailable", f"事项“{item.name}”未发布或已撤销，不能申请。")
+    forms = set(item.handling_forms.split(","))
+    if not forms & ONLINE_FORMS or item.online_depth < ONLINE_DEPTH_RECEIVE:
+        raise Refused(
+            "item_not_online",
+            f"事项“{item.name}”未开通网上申请（办理形式不含网上办理或掌上办理，或网办深度不到"
+            "网上收件），请申请人到窗口办理。",
+        )
+    return item
+
+
+def _applicant(app: ProvinceApplicationIn) -> dict[str, Any]:
+    a = app.applicant
+    kind = a.kind
+    if a.id_type:
+        by_type = ID_TYPES.get(a.id_type)
+        if by_type is None:
+            raise Refused(
+                "id_type",
+                f"证件类型“{a.id_type}”暂不能网上接收：只接收居民身份证或统一社会信用代码，"
+                "其他证件请申请人到窗口办理。",
+            )
+        kind = kind or by_type
+    data = {
+        "applicant_kind": kind,
+        "applicant_name": a.name,
+        "applicant_id": a.id_number,
+        "phone": a.phone,
+        "agent_name": a.agent_name,
+        "agent_id": a.agent_id,
+    }
+    try:
+        return check_applicant(data)
+    except ValidationError as exc:
+        errors = exc.message_dict
+        field = next(iter(errors))
+        code = ID_MESSAGES.get(field, "applicant_invalid")
+        text = "".join(m for ms in errors.values() for m in ms)
+        raise Refused(code, "申请人信息有误：" + text) from None
+
+
+def _materials(
+    app: ProvinceApplicationIn, item: Item, files: dict[int, Any]
+) -> tuple[list[dict], dict[int, Any]]:
+    """The checklist statuses as the API gives them, and the file of each catalogue material."""
+    checklist = {m.name: m for m in item.materials.all()}
+    given: dict[str, int] = {}
+    for index, material in enumerate(app.materials):
+        if material.name not in checklist:
+            names = "、".join(checklist) or "（无）"
+            raise Refused(
+                "material_unknown",
+                f"材料“{material.name}”不在事项“{item.name}”的申请材料清单中；清单为：{names}。",
+            )
+        if material.name in given:
+            raise Refused("material_duplicate", f"材料“{material.name}”重复提交了两次。")
+        given[material.name] = index
+    statuses, uploads = [], {}
+    for name, m in checklist.items():
+        index = given.get(name)
+        upload = files.get(index) if index is not None else None
+        if upload is None:
+            if _needs_file(m):
+                raise Refused(
+                    "material_missing",
+                    f"缺少必要材料“{name}”的电子文件，网上申请须上传该材料（PDF、JPG或PNG）。",
+                )
+            continue  # shared by the departments or missing: _checklist says which
+        try:
+            _checked_upload(upload)
+        except ValidationError as exc:
+            code = "file_too_large" if "超过上限" in exc.messages[0] else "file_type"
+            raise Refused(code, f"材料“{name}”的文件“{upload.name}”：{exc.messages[0]}") from None
+        statuses.append({"material_id": m.pk, "status": CaseMaterial.Status.UPLOADED})
+        uploads[m.pk] = upload
+    return statuses, uploads
+
+
+def _needs_file(m: Material) -> bool:
+    """A required material the applicant provides, unless the window may accept without it for
+    now (容缺: minor materials only, decided at acceptance)."""
+    return m.required and m.source != Material.Source.SHARING and not m.rongque
+
+
+def _create(
+    app: ProvinceApplicationIn,
+    files: dict[int, Any],
+    *,
+    source: str,
+    digest: str,
+    via: str,
+    now: datetime.datetime,
+) -> Case:
+    item = _item(app)
+    applicant = _applicant(app)
+    statuses, uploads = _materials(app, item, files)
+    saved: list = []
+    try:
+        with transaction.atomic(), acting_system(source):
+            case = application_submit(
+                acting_user=None,
+                item=item,
+                channel=Channel.ONLINE,
+                applicant=applicant,
+                materials=statuses,
+                source=source,
+                province_application_id=app.application_id,
+            )
+            for row in case.materials.filter(material_id__in=uploads):
+                upload = uploads[row.material_id]
+                upload.seek(0)
+                sha = hashlib.sha256()
+                for chunk in upload.chunks():
+                    sha.update(chunk)
+                upload.seek(0)
+                row.sha256, row.size = sha.hexdigest(), upload.size
+                row.file.save(upload.name, upload, save=False)
+                saved.append(row.file.name)
+                row.save(update_fields=["file", "sha256", "size"])
+            ProvinceApplication.objects.filter(
+                application_id=app.application_id, digest=digest
+            ).delete()  # an earlier refusal of this very body (the catalogue has changed since)
+            ProvinceApplication.objects.create(
+                application_id=app.application_id,
+                digest=digest,
+                via=via,
+                source=source,
+                case=case,
+                item_code=app.item_code,
+                applicant_name=app.applicant.name,
+                record=_application_record(app),
+                first_at=now,
+                last_at=now,
+            )
+    except PermissionDenied as exc:
+        _remove(saved)
+        raise Refused("not_allowed", str(exc)) from None
+    except ValidationError as exc:
+        _remove(saved)
+        raise Refused("invalid", "申请未能接收：" + "".join(exc.messages)) from None
+    except BaseException:
+        _remove(saved)
+        raise
+    return case
+
+
+def _remove(names: list[str]) -> None:
+    """Files written for a case whose transaction rolled back: nothing of it may stay on disk."""
+    for name in names:
+        default_storage.delete(name)
+
+
+def _application_record(app: ProvinceApplicationIn) -> dict[str, Any]:
+    """The 6.2 items the case row has no column for (kept encrypted on the receipt)."""
+    a = app.applicant
+    return {
+        "declared_via": app.declared_via,
+        "applied_at": app.applied_at.isoformat() if app.applied_at else "",
+        "region": app.region,
+        "id_type": a.id_type,
+        "address": a.address,
+        "postcode": a.postcode,
+        "legal_representative": a.legal_representative,
+        "materials": [
+            {"name": m.name, "received": m.received, "how": m.how, "count": m.count}
+            for m in app.materials
+        ],
+    }
+
+
+def _record_refusal(
+    app: ProvinceApplicationIn,
+    digest: str,
+    via: str,
+    source: str,
+    refusal: Refused,
+    now: datetime.datetime,
+) -> None:
+    digest = (
+        digest
+        or hashlib.sha256(
+            json.dumps(app.model_dump(mode="json"), sort_keys=True).encode()
+        ).hexdigest()
+    )
+    _record(
+        app.application_id,
+        digest,
+        refusal,
+        now,
+        via=via,
+        source=source,
+        item_code=app.item_code,
+        applicant_name=app.applicant.name,
+    )
+
+
+def _record(
+    application_id: str, digest: str, refusal: Refused, now: datetime.datetime, **fields
+) -> None:
+    """One row per number and body; the same refused body again counts one more attempt."""
+    values = {**fields, "code": refusal.code, "reason": refusal.message[:300], "last_at": now}
+    with transaction.atomic():
+        row = (
+            ProvinceApplication.objects.select_for_update()
+            .filter(application_id=application_id, digest=digest)
+            .first()
+        )
+        if row is None:
+            ProvinceApplication.objects.create(
+                application_id=application_id, digest=digest, first_at=now, **values
+            )
+        elif row.case_id is None:
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.attempts += 1
+            row.save()
+
+
+def refused_list(limit: int = 200):
+    """The latest refused provincial applications (the hall manager's page)."""
+    return ProvinceApplication.objects.filter(case__isnull=True).order_by("-last_at", "-id")[:limit]
