@@ -12,7 +12,7 @@ FLOORS = [
     {"catalog"},
     {"mandates"},
     {"cases"},
-    {"supervision"},
+    {"supervision", "webhooks"},
     {"reform"},
     {"portal"},
     {"web"},

@@ -28,6 +28,7 @@ JOBS: dict[str, tuple[int, str]] = {
     # Nothing without ONEWINDOW_PROVINCE_PULL_URL (a platform that pushes needs no pull).
     "province-pull": (60, "onewindow.cases.province_pull.pull"),
     "sms-send": (5, "onewindow.exchange.services.sms_send"),
+    "webhook-send": (5, "onewindow.webhooks.sending.send"),
     # Daily in effect (once per unit, task and day; spot checks past their day become overdue).
     "reform-remind": (3600, "onewindow.reform.jobs.remind"),
     "reform-spot-checks": (3600, "onewindow.reform.jobs.spot_checks_overdue"),

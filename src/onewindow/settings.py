@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "onewindow.mandates",
     "onewindow.exchange",
     "onewindow.cases",
+    "onewindow.webhooks",
     "onewindow.supervision",
     "onewindow.reform",
     "onewindow.portal",
@@ -202,6 +203,14 @@ CELERY_TASK_ACKS_LATE = True
 # stand-in receiver (development) or nothing is pushed and the outbox keeps everything.
 ONEWINDOW_PROVINCE_URL = os.environ.get("ONEWINDOW_PROVINCE_URL", "")
 ONEWINDOW_PROVINCE_TOKEN = os.environ.get("ONEWINDOW_PROVINCE_TOKEN", "")
+# Webhooks to department systems (onewindow.webhooks): how long a receiver may take to answer,
+# and the address the systems reach this platform at (the case link in each delivery; empty:
+# the link is the path alone). A receiver on this machine (loopback) is refused unless allowed.
+ONEWINDOW_WEBHOOK_TIMEOUT = float(os.environ.get("ONEWINDOW_WEBHOOK_TIMEOUT", "10"))
+ONEWINDOW_WEBHOOK_ALLOW_LOOPBACK = (
+    os.environ.get("ONEWINDOW_WEBHOOK_ALLOW_LOOPBACK", "false").lower() == "true"
+)
+ONEWINDOW_PUBLIC_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "")
 # The platform's download interface for the applications it received (a platform that does not
 # push them): the job `province-pull` reads it page by page; empty: no pull.
 ONEWINDOW_PROVINCE_PULL_URL = os.environ.get("ONEWINDOW_PROVINCE_PULL_URL", "")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("onewindow.supervision.urls")),
     path("", include("onewindow.reform.urls")),
     path("", include("onewindow.exchange.urls")),
+    path("", include("onewindow.webhooks.urls")),
     path("", include("onewindow.portal.urls")),
     path("api/", api.urls),
 ]

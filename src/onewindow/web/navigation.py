@@ -98,6 +98,7 @@ NAV = [
     NavEntry(_("工作人员"), "org:staff_list", "system"),
     NavEntry(_("人员调整"), "org:staff_changes", "system"),
     NavEntry(_("机构人员导入"), "org:onboard", "system"),
+    NavEntry(_("部门系统推送"), "webhooks:subscriptions", "system"),
     NavEntry(_("系统管理"), "admin:index", "system", permission="web.open_admin"),
 ]
 

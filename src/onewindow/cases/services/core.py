@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from onewindow.cases import events
@@ -189,8 +190,17 @@ def _event(case: Case, user, channel: str, action: str, before: str, details: di
     return event
 
 
+# Sent inside the move's transaction after its event row is written, with `case` and `event`:
+# a higher app writes its own outbox rows here (webhooks to department systems), so they exist
+# exactly when the event does. A listener runs on every move: it must be cheap when it has
+# nothing to do.
+event_written = Signal()
+
+
 def _report(case: Case, event: CaseEvent) -> None:
-    """The event for the provincial platform (S10), in the same transaction (outbox)."""
+    """The event for the provincial platform (S10) and for the listeners of `event_written`,
+    in the same transaction (outbox)."""
+    event_written.send(Case, case=case, event=event)
     exchange.enqueue(
         "case_event",
         f"case-{case.pk}",

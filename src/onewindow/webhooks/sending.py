@@ -1,0 +1,174 @@
+"""The `webhook-send` job: claim ready deliveries (exchange's claim cycle), POST each, signed,
+outside any transaction, and mark it sent or failed and backing off.
+
+Order: a delivery is not claimed while an earlier event of the same case for the same
+subscription is unsent and waiting (backing off, claimed by another worker, or given up), and
+within a batch a failure holds back the rest of its case. A delivery that failed MAX_ATTEMPTS
+times is given up (投递失败) and waits for 重新投递 on the delivery page; its case's later events
+wait behind it, other cases go on. A subscription whose endpoint fails is not tried again in the
+same round, so a receiver that is down costs one timeout per round, not one per case.
+"""
+
+import json
+import logging
+from dataclasses import dataclass
+
+import httpx
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from onewindow.exchange.services import (
+    CLAIM_TIMEOUT,
+    _claim,
+    _mark_failed,
+    _mark_sent,
+    _ready,
+    _serialise_claims,
+)
+from onewindow.webhooks import signing
+from onewindow.webhooks.models import Delivery
+
+log = logging.getLogger("onewindow.webhooks")
+
+# With exchange's back-off (2, 4, … 256 s, then 300 s), 16 attempts span about 50 minutes.
+MAX_ATTEMPTS = 16
+
+
+def timeout() -> float:
+    return float(getattr(settings, "ONEWINDOW_WEBHOOK_TIMEOUT", 10.0))
+
+
+def public_url() -> str:
+    """The address the department systems reach this platform at (links in the payload)."""
+    return getattr(settings, "ONEWINDOW_PUBLIC_URL", "").rstrip("/")
+
+
+def claim(batch: int = 100) -> tuple[str, list[Delivery]]:
+    with transaction.atomic():
+        _serialise_claims()
+        now = timezone.now()
+        waiting = Delivery.objects.filter(
+            Q(next_attempt_at__gt=now)
+            | Q(claimed_at__gt=now - CLAIM_TIMEOUT)
+            | Q(attempts__gte=MAX_ATTEMPTS),
+            sent_at__isnull=True,
+            subscription_id=OuterRef("subscription_id"),
+            case_id=OuterRef("case_id"),
+            seq__lt=OuterRef("seq"),
+        )
+        ready = (
+            _ready(Delivery, now)
+            .filter(attempts__lt=MAX_ATTEMPTS, subscription__active=True)
+            .exclude(Exists(waiting))
+            .select_related("subscription")
+        )
+        return _claim(ready, now, batch)
+
+
+def body(delivery: Delivery) -> bytes:
+    data = {"delivery_id": delivery.pk, "subscription_id": delivery.subscription_id}
+    data.update(delivery.payload)
+    case = dict(data["case"])
+    case["url"] = public_url() + case["href"]
+    data["case"] = case
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def headers(delivery: Delivery, content: bytes) -> dict[str, str]:
+    stamp = int(timezone.now().timestamp())
+    return {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "OneWindow-Webhook/1",
+        signing.HEADER_DELIVERY: str(delivery.pk),
+        signing.HEADER_EVENT: delivery.action,
+        signing.HEADER_TIMESTAMP: str(stamp),
+        signing.HEADER_SIGNATURE: signing.sign(delivery.subscription.secret, stamp, content),
+    }
+
+
+def failure(exc: Exception | None = None, status: int | None = None) -> str:
+    """Why an attempt failed, in words the unit's manager can act on."""
+    if isinstance(exc, httpx.TimeoutException):
+        return f"接收方{timeout():g}秒内未应答（超时），请检查部门系统是否正常运行。"
+    if isinstance(exc, httpx.ConnectError):
+        return "无法连接接收地址（连接被拒绝或网络不通），请检查部门系统是否已启动、地址是否正确。"
+    if exc is not None:
+        return f"推送请求出错（{type(exc).__name__}），请检查接收地址和网络。"
+    if status in (401, 403):
+        return f"接收方拒绝了推送（HTTP {status}），请检查部门系统配置的签名密钥。"
+    if status is not None and 300 <= status < 400:
+        return f"接收方要求重定向（HTTP {status}）；推送不跟随重定向，请登记最终的接收地址。"
+    if status is not None and status >= 500:
+        return f"接收方服务器出错（HTTP {status}），请联系部门系统的维护人员。"
+    return f"接收方未接受推送（HTTP {status}），请联系部门系统的维护人员。"
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    failed: int = 0
+    given_up: int = 0
+
+
+def send(batch: int = 100, rounds: int = 10) -> SendResult:
+    """Send what is ready, batch by batch. No transaction is open while a receiver answers."""
+    result = SendResult()
+    down: set[int] = set()  # subscriptions whose endpoint failed in this run
+    with httpx.Client(timeout=timeout(), follow_redirects=False) as http:
+        for _ in range(rounds):
+            token, claimed = claim(batch)
+            if not claimed:
+                break
+            before = result.sent
+            _send_batch(http, token, claimed, result, down)
+            if result.sent == before:  # the rest waits behind failures: the next run's
+                break
+    return result
+
+
+def _release(token: str, ids: list[int]) -> None:
+    """Give claimed rows back untried: no attempt counted, no back-off."""
+    Delivery.objects.filter(pk__in=ids, claim_token=token).update(claimed_at=None, claim_token="")
+
+
+def _send_batch(
+    http: httpx.Client, token: str, claimed: list[Delivery], result: SendResult, down: set[int]
+) -> None:
+    held_cases: set[tuple[int, int]] = set()  # (subscription, case) held back in this batch
+    for delivery in sorted(claimed, key=lambda d: (d.subscription_id, d.case_id, d.seq)):
+        key = (delivery.subscription_id, delivery.case_id)
+        if key in held_cases or delivery.subscription_id in down:
+            held_cases.add(key)
+            _release(token, [delivery.pk])
+            continue
+        # Renew the claim on this row alone before sending it (a slow batch is not taken over).
+        renewed = Delivery.objects.filter(
+            pk=delivery.pk, claim_token=token, sent_at__isnull=True
+        ).update(claimed_at=timezone.now())
+        if not renewed:
+            held_cases.add(key)
+            continue
+        content = body(delivery)
+        error = ""
+        try:
+            reply = http.post(
+                delivery.subscription.url, content=content, headers=headers(delivery, content)
+            )
+            if not 200 <= reply.status_code < 300:
+                error = failure(status=reply.status_code)
+        except httpx.HTTPError as exc:
+            error = failure(exc)
+        if not error:
+            result.sent += _mark_sent(Delivery, token, [delivery.pk])
+            continue
+        _mark_failed(Delivery, token, [delivery.pk], error)
+        held_cases.add(key)
+        down.add(delivery.subscription_id)
+        result.failed += 1
+        if delivery.attempts + 1 >= MAX_ATTEMPTS:
+            result.given_up += 1
+            log.warning("webhook delivery %d given up: %s", delivery.pk, error)
+        else:
+            log.info("webhook delivery %d failed: %s", delivery.pk, error)

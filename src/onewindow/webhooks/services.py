@@ -1,0 +1,273 @@
+"""Subscriptions and the outbox rows of a case event.
+
+A department system subscribes with its own API key to its own unit's case events
+(`subscription_create`; the secret is returned once). Each case event then writes one `Delivery`
+per live subscription of the case's unit, in the move's transaction (`on_case_event`, a listener
+of cases' `event_written`): none for a move rolled back, none lost for one committed. `sending`
+sends them.
+
+The move's cost when a unit has no subscription is one set lookup: each process keeps the set of
+units that have any (`live_units`), reloaded at most every REFRESH_SECONDS and at once in the
+process that changes a subscription. A unit in the set costs one INSERT … SELECT over the live
+subscriptions, so a set that is stale by a removed subscription writes nothing wrong; one stale by
+a new subscription made in another process misses that unit's moves for at most REFRESH_SECONDS.
+"""
+
+import ipaddress
+import logging
+import secrets
+import threading
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from onewindow.cases.models import ApiClient, Case, CaseEvent
+from onewindow.org.models import Unit, User
+from onewindow.webhooks.models import Delivery, Subscription
+
+log = logging.getLogger("onewindow.webhooks")
+
+REFRESH_SECONDS = 10.0
+MAX_PER_CLIENT = 5  # live subscriptions of one system
+URL_MAX = Subscription._meta.get_field("url").max_length
+
+
+# --- the receiving address ---------------------------------------------------------------------
+
+
+def check_url(url: str) -> str:
+    """The address as it will be used, or ValidationError saying what is wrong with it.
+
+    Only http(s). Private (intranet) addresses are allowed: department systems sit on the
+    government network. The machine itself (loopback) and link-local addresses (which hold a
+    cloud host's metadata service) are refused, unless ONEWINDOW_WEBHOOK_ALLOW_LOOPBACK (tests,
+    a demo receiver on the same machine)."""
+    url = (url or "").strip()
+    if not url:
+        raise ValidationError({"url": "请填写接收地址。"})
+    if len(url) > URL_MAX:
+        raise ValidationError({"url": f"接收地址不能超过{URL_MAX}个字符。"})
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        raise ValidationError({"url": "接收地址不能包含空格或控制字符。"})
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ValidationError({"url": "接收地址的格式或端口无效。"}) from None
+    if parts.scheme.lower() not in ("http", "https"):
+        shown = parts.scheme or "无"
+        raise ValidationError({"url": f"接收地址须以 http:// 或 https:// 开头（现为“{shown}”）。"})
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise ValidationError(
+            {"url": "接收地址缺少主机名，例如 https://xt.example.gov.cn/onewindow/hooks。"}
+        )
+    if parts.username is not None or parts.password is not None:
+        raise ValidationError({"url": "接收地址中不能包含用户名或密码；推送以签名证明来源。"})
+    if parts.fragment:
+        raise ValidationError({"url": "接收地址不能包含“#”及其后的片段。"})
+    if port == 0:
+        raise ValidationError({"url": "接收地址的端口无效。"})
+    _check_host(host)
+    return url
+
+
+def _check_host(host: str) -> None:
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        ip = None
+    local_name = host.lower() == "localhost" or host.lower().endswith(".localhost")
+    if (local_name or (ip is not None and ip.is_loopback)) and not getattr(
+        settings, "ONEWINDOW_WEBHOOK_ALLOW_LOOPBACK", False
+    ):
+        raise ValidationError(
+            {
+                "url": "接收地址不能是本机地址（localhost、127.0.0.1）；"
+                "请填写部门系统所在服务器的地址。"
+            }
+        )
+    if ip is None:
+        return
+    if ip.is_link_local:
+        raise ValidationError(
+            {
+                "url": "接收地址不能是链路本地地址（169.254.0.0/16、fe80::/10）；"
+                "请填写部门系统的地址。"
+            }
+        )
+    if ip.is_multicast or ip.is_unspecified or (ip.is_reserved and not ip.is_loopback):
+        raise ValidationError({"url": f"{ip} 不是可以接收推送的地址。"})
+
+
+# --- subscriptions -----------------------------------------------------------------------------
+
+
+def subscription_create(
+    *, client: ApiClient, url: str, unit_id: int | None = None
+) -> tuple[Subscription, str]:
+    """Subscribe `client` (a department system) to the case events of the unit it acts for.
+    Returns the subscription and its signing secret, which is shown this once."""
+    if client.unit_id is None:
+        raise PermissionDenied(
+            f"{client.name}未绑定单位，不能订阅办件推送；只有绑定单位的部门系统可以订阅本单位的办件。"
+        )
+    unit_id = client.unit_id if unit_id is None else unit_id
+    if unit_id != client.unit_id:
+        other = Unit.objects.filter(pk=unit_id).values_list("name", flat=True).first()
+        raise PermissionDenied(
+            f"{client.name}只代表{client.unit}，不能订阅{other or f'编号为{unit_id}的单位'}的办件。"
+        )
+    url = check_url(url)
+    with transaction.atomic():
+        live = Subscription.objects.select_for_update().filter(client=client, active=True)
+        urls = [s.url for s in live]
+        if url in urls:
+            raise ValidationError({"url": "本系统已用该地址订阅，无须重复订阅。"})
+        if len(urls) >= MAX_PER_CLIENT:
+            raise ValidationError(
+                f"每个部门系统最多{MAX_PER_CLIENT}个有效订阅；请先取消不再使用的订阅。"
+            )
+        secret = "whsec_" + secrets.token_urlsafe(32)
+        subscription = Subscription.objects.create(
+            client=client, unit_id=unit_id, url=url, secret=secret
+        )
+        _changed()
+    log.info("webhook subscription %d made by %s", subscription.pk, client.name)
+    return subscription, secret
+
+
+def subscription_end(*, client: ApiClient, subscription: Subscription) -> Subscription:
+    """Cancel a subscription (its system's own act). Deliveries not yet sent stay, unsent."""
+    if subscription.client_id != client.pk:
+        raise PermissionDenied("只能取消本系统的订阅。")
+    if subscription.active:
+        subscription.active = False
+        subscription.ended_at = timezone.now()
+        subscription.save(update_fields=["active", "ended_at"])
+        _changed()
+    return subscription
+
+
+# --- the per-process set of units with a live subscription ----------------------------------
+
+_live: tuple[frozenset[int] | None, float] = (None, 0.0)
+_lock = threading.Lock()
+
+
+def live_units() -> frozenset[int]:
+    """The units with any live subscription, as this process last read them."""
+    global _live
+    units, read_at = _live
+    now = time.monotonic()
+    if units is None or now - read_at >= REFRESH_SECONDS:
+        with _lock:
+            units = frozenset(
+                Subscription.objects.filter(active=True).values_list("unit_id", flat=True)
+            )
+            _live = (units, now)
+    return units
+
+
+def forget_live_units() -> None:
+    """The next move reads the set again."""
+    global _live
+    _live = (None, 0.0)
+
+
+def _changed() -> None:
+    # Now, for the rest of this transaction, and again at commit, so that a move read between
+    # the two does not keep the old set for REFRESH_SECONDS.
+    forget_live_units()
+    transaction.on_commit(forget_live_units)
+
+
+# --- the outbox rows of a case event ---------------------------------------------------------
+
+
+def payload(case: Case, event: CaseEvent) -> dict[str, Any]:
+    """What a department system learns of the event: no applicant and no personal number; it
+    reads those with its key from the case API (`case.href`)."""
+    item = case.item
+    return {
+        "case": {"id": case.pk, "number": case.number, "href": f"/api/cases/{case.pk}"},
+        "unit": {"id": case.unit_id, "name": case.unit.name},
+        "item": {
+            "name": item.name,
+            "implementation_code": item.implementation_code,
+            "basic_code": item.basic_code,
+            "local_implementation_code": item.local_implementation_code,
+            "local_basic_code": item.local_basic_code,
+        },
+        "event": {
+            "seq": event.seq,
+            "action": event.action,
+            "from_state": event.from_state,
+            "to_state": event.to_state,
+            "at": timezone.localtime(event.at).isoformat(),
+            "channel": event.channel,
+        },
+    }
+
+
+_insert_sql: str | None = None
+_INSERTED = ["case_id", "seq", "action", "payload", "created_at", "attempts", "last_error"]
+
+
+def _build_insert() -> str:
+    qn = connection.ops.quote_name
+    fields = [Delivery._meta.get_field(name) for name in _INSERTED]
+    # PostgreSQL types a parameter of a SELECT list by itself: cast each to its column's type.
+    pg = connection.vendor == "postgresql"
+    values = [f"CAST(%s AS {f.cast_db_type(connection)})" if pg else "%s" for f in fields]
+    sub = Subscription._meta
+    return (
+        f"INSERT INTO {qn(Delivery._meta.db_table)} "
+        f"({', '.join(qn(f.column) for f in fields)}, {qn('claim_token')}, "
+        f"{qn('subscription_id')}) "
+        f"SELECT {', '.join(values)}, '', s.{qn('id')} FROM {qn(sub.db_table)} s "
+        f"WHERE s.{qn('unit_id')} = %s AND s.{qn('active')}"
+    )
+
+
+def on_case_event(sender, *, case: Case, event: CaseEvent, **kwargs) -> None:
+    """One delivery per live subscription of the case's unit, in the move's transaction."""
+    if case.unit_id not in live_units():
+        return
+    global _insert_sql
+    if _insert_sql is None:
+        _insert_sql = _build_insert()
+    row = Delivery(
+        case_id=case.pk,
+        seq=event.seq,
+        action=event.action,
+        payload=payload(case, event),
+        created_at=timezone.now(),
+        attempts=0,
+        last_error="",
+    )
+    params = [
+        Delivery._meta.get_field(name).get_db_prep_save(getattr(row, name), connection)
+        for name in _INSERTED
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql, [*params, case.unit_id])
+
+
+def delivery_redeliver(*, acting_user: User, delivery: Delivery) -> Delivery:
+    """Try an unsent delivery again at the job's next turn, with a fresh count of attempts (重新
+    投递); the later events of its case follow it."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        if delivery.sent_at is not None:
+            raise ValidationError("该推送已送达，无须重新投递。")
+        delivery.attempts = 0
+        delivery.next_attempt_at = None
+        delivery.save(update_fields=["attempts", "next_attempt_at"])
+    log.info("webhook delivery %d queued again by user %d", delivery.pk, acting_user.pk)
+    return delivery
