@@ -7,4 +7,7 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from onewindow.cases import receivers  # noqa: F401  (connects the signal receivers)
+        from onewindow.cases import (
+            national,  # noqa: F401  (registers the push's record builders)
+            receivers,  # noqa: F401  (connects the signal receivers)
+        )

@@ -26,10 +26,15 @@ class Claimed(models.Model):
 
 
 class Outbox(Claimed):
-    topic = models.CharField("类型", max_length=20)  # case_event, rating
+    topic = models.CharField("类型", max_length=20)  # case_event, rating, order, checkpoint
     key = models.CharField("顺序键", max_length=40)  # e.g. the case: its events go in order
     event_id = models.CharField("事件标识", max_length=60)
     payload = models.JSONField("内容")
+    # Refused (by the check before sending or by the platform) for its data: not retried
+    # blindly, and the key's later rows wait behind it, until a person resends it after the
+    # source is fixed (services.resend). The reason is Chinese and holds no personal number.
+    refused_at = models.DateTimeField("拒收时间", null=True, blank=True)
+    refusal = models.CharField("拒收原因", max_length=300, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "推送队列"
@@ -40,6 +45,12 @@ class Outbox(Claimed):
             models.Index(fields=["id"], condition=Q(sent_at__isnull=True), name="outbox_unsent"),
             models.Index(
                 fields=["key", "id"], condition=Q(sent_at__isnull=True), name="outbox_unsent_key"
+            ),
+            # The backlog page's refused rows: few, so a small partial index.
+            models.Index(
+                fields=["id"],
+                condition=Q(sent_at__isnull=True, refused_at__isnull=False),
+                name="outbox_refused",
             ),
         ]
 

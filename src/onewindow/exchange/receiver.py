@@ -1,13 +1,24 @@
-"""A stand-in for the provincial platform's receiving endpoint, for tests and the demo: a small
-WSGI app (standard library only) that stores each event once by `event_id`, in SQLite.
+"""A strict stand-in for the provincial platform's receiving endpoint, for tests, the demo and
+the bench: a small WSGI app (standard library plus the project's validators) that checks every
+record against the schema generated from the data-set table (exchange/datasets/table.py: required
+items, types, lengths, date formats, code sets, credit-code and ID-number check characters),
+stores each valid record once by `record_id` (SQLite), and refuses each invalid one with its
+reason in Chinese.
 
-    onewindow province_receiver --port 8900        # then ONEWINDOW_PROVINCE_URL=http://127.0.0.1:8900/events
-"""
+    onewindow province_receiver --port 8900        # then ONEWINDOW_PROVINCE_URL=http://127.0.0.1:8900/records
+
+POST /records (or /events) {"batch_no": ..., "records": [...]} answers
+{"accepted": [ids], "duplicates": [ids], "refused": [{"record_id": id, "reason": "..."}]};
+GET /stats {"received": n}. The bodies it keeps hold personal numbers as the standard sends
+them; it logs nothing per record."""
 
 import json
 import sqlite3
 import threading
+from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from onewindow.exchange import datasets
 
 
 class Store:
@@ -15,21 +26,39 @@ class Store:
         self.db = sqlite3.connect(path, check_same_thread=False)
         self.lock = threading.Lock()
         with self.lock:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute(
-                "CREATE TABLE IF NOT EXISTS received (event_id TEXT PRIMARY KEY, topic TEXT, "
+                "CREATE TABLE IF NOT EXISTS received (record_id TEXT PRIMARY KEY, data_set TEXT, "
                 "body TEXT, received_at TEXT DEFAULT CURRENT_TIMESTAMP)"
             )
             self.db.commit()
 
-    def add(self, batch: list[dict]) -> tuple[list[str], list[str]]:
-        accepted, duplicates = [], []
+    def add(self, records: list[dict]) -> tuple[list[str], list[str]]:
+        """Each record once by its id: one look-up and one INSERT statement per batch."""
+        accepted, duplicates, seen = [], [], set()
         with self.lock:
-            for event in batch:
-                cursor = self.db.execute(
-                    "INSERT OR IGNORE INTO received (event_id, topic, body) VALUES (?, ?, ?)",
-                    (event["event_id"], event.get("topic", ""), json.dumps(event)),
+            ids = [r["record_id"] for r in records]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                seen.update(
+                    row[0]
+                    for row in self.db.execute(
+                        f"SELECT record_id FROM received WHERE record_id IN ({marks})", chunk
+                    )
                 )
-                (accepted if cursor.rowcount else duplicates).append(event["event_id"])
+            new = []
+            for r in records:
+                if r["record_id"] in seen:
+                    duplicates.append(r["record_id"])
+                else:
+                    seen.add(r["record_id"])
+                    accepted.append(r["record_id"])
+                    new.append((r["record_id"], r["data_set"], json.dumps(r, ensure_ascii=False)))
+            self.db.executemany(
+                "INSERT INTO received (record_id, data_set, body) VALUES (?, ?, ?)", new
+            )
             self.db.commit()
         return accepted, duplicates
 
@@ -37,20 +66,44 @@ class Store:
         with self.lock:
             return self.db.execute("SELECT COUNT(*) FROM received").fetchone()[0]
 
-    def events(self) -> list[dict]:
+    def records(self, data_set: str | None = None) -> list[dict]:
+        sql, args = "SELECT body FROM received", ()
+        if data_set:
+            sql, args = sql + " WHERE data_set = ?", (data_set,)
         with self.lock:
-            rows = self.db.execute("SELECT body FROM received ORDER BY rowid").fetchall()
+            rows = self.db.execute(sql + " ORDER BY rowid", args).fetchall()
         return [json.loads(r[0]) for r in rows]
 
 
 class Receiver:
-    """The app plus switches a test can turn: `down` answers 503 to everything."""
+    """The app plus switches a test can turn: `down` answers 503 to everything; `refuse` maps
+    record ids to a reason the platform gives on its own rules (beyond the schema)."""
 
-    def __init__(self, store: Store | None = None, token: str = ""):
+    def __init__(
+        self, store: Store | None = None, token: str = "", schema: dict[str, Any] | None = None
+    ):
         self.store = store or Store()
         self.token = token
+        self.schema = schema or datasets.schema()
         self.down = False
+        self.refuse: dict[str, str] = {}
         self.posts = 0
+        self.refused: list[dict] = []  # the last 1,000 refusals answered, for tests and the demo
+
+    def check(self, records: list[Any]) -> tuple[list[dict], list[dict]]:
+        """(valid records, refusals) by the schema."""
+        valid, refused = [], []
+        for n, record in enumerate(records, 1):
+            rid = record.get("record_id") if isinstance(record, dict) else None
+            if not isinstance(rid, str) or not rid:
+                refused.append({"record_id": rid, "reason": f"第{n}条记录缺少记录标识"})
+                continue
+            reason = datasets.problems(record, self.schema) or self.refuse.get(rid, "")
+            if reason:
+                refused.append({"record_id": rid, "reason": reason})
+            else:
+                valid.append(record)
+        return valid, refused
 
     def __call__(self, environ, start_response):
         def reply(status: str, body: dict):
@@ -63,20 +116,22 @@ class Receiver:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD")
         if path == "/stats" and method == "GET":
             return reply("200 OK", {"received": self.store.count()})
-        if path != "/events" or method != "POST":
+        if path not in ("/records", "/events") or method != "POST":
             return reply("404 Not Found", {"detail": "not found"})
         if self.token and environ.get("HTTP_AUTHORIZATION") != f"Bearer {self.token}":
             return reply("401 Unauthorized", {"detail": "bad token"})
         size = int(environ.get("CONTENT_LENGTH") or 0)
         try:
-            batch = json.loads(environ["wsgi.input"].read(size))
-            if not isinstance(batch, list) or any("event_id" not in e for e in batch):
-                raise ValueError("a list of events with event_id")
+            body = json.loads(environ["wsgi.input"].read(size))
+            if not isinstance(body, dict) or not isinstance(body.get("records"), list):
+                raise ValueError("请求体应为含 records 列表的JSON对象")
         except ValueError as exc:
             return reply("400 Bad Request", {"detail": str(exc)})
         self.posts += 1
-        accepted, duplicates = self.store.add(batch)
-        return reply("200 OK", {"accepted": accepted, "duplicates": duplicates})
+        valid, refused = self.check(body["records"])
+        accepted, duplicates = self.store.add(valid)
+        self.refused = (self.refused + refused)[-1000:]
+        return reply("200 OK", {"accepted": accepted, "duplicates": duplicates, "refused": refused})
 
 
 class _Quiet(WSGIRequestHandler):

@@ -7,13 +7,19 @@ older than CLAIM_TIMEOUT belongs to a worker that died and is taken over, so not
 live claim is never taken, so two workers never send the same row.
 
 The push goes to `ONEWINDOW_PROVINCE_URL` (token `ONEWINDOW_PROVINCE_TOKEN`) in batches, oldest
-first, never a row before an older unsent row of the same key; the receiver deduplicates by
-`event_id`, so a batch resent after a lost reply is counted once."""
+first, never a row before an older unsent row of the same key. A row is one event as it
+happened (one cheap INSERT on the case's hot path); its national records (datasets/table.py)
+are built when it is sent, by the builder its app registered, from the row and the source rows
+as they are then. Record ids come from the row's event id, so the receiver deduplicates a batch
+resent after a lost reply, and a record refused for bad source data is resent, once fixed,
+under the same id."""
 
 import datetime
+import functools
 import logging
 import uuid
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -22,12 +28,13 @@ from typing import Any
 import httpx
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from onewindow.common import rows
 from onewindow.common.masking import mask_mobile
+from onewindow.exchange import datasets
 from onewindow.exchange.models import Claimed, Outbox, SmsOutbox
 
 log = logging.getLogger("onewindow.exchange")
@@ -79,19 +86,22 @@ def _claim(qs: QuerySet, now: datetime.datetime, limit: int) -> tuple[str, list]
 
 
 def claim(batch: int = 500) -> tuple[str, list[Outbox]]:
-    """Claim the oldest ready outbox rows, except those behind an older row of their key that
-    is backing off or claimed by another worker: a case's events reach the platform in order.
-    Rows of one key in one batch go together and succeed or fail together."""
+    """Claim the oldest ready outbox rows, except refused ones and those behind an older row of
+    their key that is refused, backing off or claimed by another worker: a case's events reach
+    the platform in order. Rows of one key in one batch go together and fail together."""
     with transaction.atomic():
         _serialise_claims()
         now = timezone.now()
         blocked = Outbox.objects.filter(
-            Q(next_attempt_at__gt=now) | Q(claimed_at__gt=now - CLAIM_TIMEOUT),
+            Q(next_attempt_at__gt=now)
+            | Q(claimed_at__gt=now - CLAIM_TIMEOUT)
+            | Q(refused_at__isnull=False),
             sent_at__isnull=True,
             key=OuterRef("key"),
             id__lt=OuterRef("id"),
         )
-        return _claim(_ready(Outbox, now).exclude(Exists(blocked)), now, batch)
+        ready = _ready(Outbox, now).filter(refused_at__isnull=True)
+        return _claim(ready.exclude(Exists(blocked)), now, batch)
 
 
 def _mark_sent(model: type[Claimed], token: str, ids: Iterable[int]) -> int:
@@ -119,9 +129,34 @@ def _mark_failed(model: type[Claimed], token: str, ids: Iterable[int], error: st
 
 
 @dataclass
+class Record:
+    """One record of a national data set (datasets.DATASETS), without the exchange's fields:
+    the push adds the record id (from the outbox row, so a resend has the same id), the batch
+    number, the sync time and the data source."""
+
+    data_set: str
+    data: dict[str, Any]
+    operation: str = "I"
+
+
+# A builder turns a batch of outbox rows of its topic into their records: {row pk: records, or
+# the Chinese reason the row's source data cannot make them}, in a constant number of queries.
+Builder = Callable[[list[Outbox]], dict[int, "list[Record] | str"]]
+BUILDERS: dict[str, Builder] = {}
+
+
+def register(topic: str, builder: Builder) -> None:
+    """The app that enqueues `topic` says how its rows become records (exchange reads no app
+    above it; each app registers in its AppConfig.ready)."""
+    BUILDERS[topic] = builder
+
+
+@dataclass
 class PushResult:
     sent: int = 0
     failed: int = 0
+    refused: int = 0
+    records: int = 0  # records the platform took (accepted or already had)
     errors: list[str] = field(default_factory=list)
 
 
@@ -139,9 +174,81 @@ def endpoint() -> str:
     return getattr(settings, "ONEWINDOW_PROVINCE_URL", "")
 
 
+@functools.cache
+def _schema() -> dict[str, Any]:
+    return datasets.schema()
+
+
+def build(rows: list[Outbox], batch_no: str, now: datetime.datetime) -> dict[int, list | str]:
+    """Each row's records with the exchange's fields, or why it has none (refused). A builder
+    that fails outright (a defect, not data) raises: the batch fails and backs off."""
+    by_topic: dict[str, list[Outbox]] = defaultdict(list)
+    for o in rows:
+        by_topic[o.topic].append(o)
+    built: dict[int, list | str] = {}
+    for topic, group in by_topic.items():
+        builder = BUILDERS.get(topic)
+        if builder is None:
+            built.update({o.pk: f"没有“{topic}”类型记录的组装规则" for o in group})
+            continue
+        built.update(builder(group))
+    sync_time = datasets.date_time(now)
+    source = getattr(settings, "ONEWINDOW_EXCHANGE_SOURCE", "ONEWINDOW")
+    for o in rows:
+        made = built.get(o.pk, "源数据不存在，无法组装记录")
+        if isinstance(made, str):
+            built[o.pk] = made
+            continue
+        records, counts = [], defaultdict(int)
+        for r in made:
+            counts[r.data_set] += 1
+            records.append(
+                {
+                    "data_set": r.data_set,
+                    "record_id": f"{o.event_id}/{r.data_set}/{counts[r.data_set]}",
+                    "batch_no": batch_no,
+                    "operation": r.operation,
+                    "sync_time": sync_time,
+                    "data_source": source,
+                    **r.data,
+                }
+            )
+        built[o.pk] = records
+    return built
+
+
+def _check(records: list[dict]) -> str:
+    """The first record's refusal by the same schema the platform's stand-in checks."""
+    for record in records:
+        problem = datasets.problems(record, _schema())
+        if problem:
+            return problem
+    return ""
+
+
+def _mark_refused(token: str, reasons: dict[int, str]) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(Outbox.objects.filter(pk__in=list(reasons), claim_token=token))
+        for o in rows:
+            o.refused_at, o.refusal = now, reasons[o.pk][:300]
+            o.claimed_at, o.claim_token = None, ""
+        Outbox.objects.bulk_update(rows, ["refused_at", "refusal", "claimed_at", "claim_token"])
+
+
+def _release(token: str, ids: Iterable[int]) -> None:
+    """Give back rows not sent because an earlier row of their key was refused in this batch:
+    they wait behind it, not counted as attempts."""
+    Outbox.objects.filter(pk__in=list(ids), claim_token=token).update(
+        claimed_at=None, claim_token=""
+    )
+
+
 def push(batch: int = 500, rounds: int = 100) -> PushResult:
     """Send what is ready, batch by batch, until nothing is or a batch fails. No transaction is
-    open while the platform answers."""
+    open while the platform answers. Each row's national records are built now, from the row
+    and its source rows; a row whose records the schema refuses is marked refused (reason kept,
+    its key's later rows wait) and not sent; the platform answers per record."""
     url = endpoint()
     result = PushResult()
     if not url:
@@ -152,28 +259,86 @@ def push(batch: int = 500, rounds: int = 100) -> PushResult:
         claim_token, ready = claim(batch)
         if not ready:
             break
-        body = [{"event_id": o.event_id, "topic": o.topic, **o.payload} for o in ready]
+        now = timezone.now()
+        batch_no = f"{datasets.date_time(now)}-{claim_token[:8]}"
+        try:
+            built = build(ready, batch_no, now)
+        except Exception as exc:  # a defect in a builder: the rows back off, nothing is lost
+            error = f"组装记录出错：{type(exc).__name__}"
+            _mark_failed(Outbox, claim_token, [o.pk for o in ready], error)
+            log.exception("provincial push: building %d rows failed", len(ready))
+            result.failed += len(ready)
+            result.errors.append(error)
+            break
+        refused: dict[int, str] = {}
+        held: list[int] = []
+        waiting: set[str] = set()
+        to_send: list[Outbox] = []
+        for o in ready:  # in id order: a key's rows in the order they were written
+            if o.key in waiting:
+                held.append(o.pk)
+                continue
+            made = built[o.pk]
+            reason = made if isinstance(made, str) else _check(made)
+            if reason:
+                refused[o.pk] = reason
+                waiting.add(o.key)
+            else:
+                to_send.append(o)
+        if refused:
+            _mark_refused(claim_token, refused)
+            log.warning("provincial push: %d rows refused before sending", len(refused))
+            result.refused += len(refused)
+        if held:
+            _release(claim_token, held)
+        if not to_send:
+            continue
+        body = {"batch_no": batch_no, "records": [r for o in to_send for r in built[o.pk]]}
         try:
             reply = _http().post(url, json=body, headers=headers)
             reply.raise_for_status()
             answer = reply.json()
-            accepted = set(answer.get("accepted", [])) | set(answer.get("duplicates", []))
-        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            taken = set(answer.get("accepted", [])) | set(answer.get("duplicates", []))
+            platform_refused = {
+                r["record_id"]: str(r.get("reason", ""))[:250] for r in answer.get("refused", [])
+            }
+        except (httpx.HTTPError, ValueError, AttributeError, KeyError, TypeError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:300]
-            _mark_failed(Outbox, claim_token, [o.pk for o in ready], error)
-            log.warning("provincial push failed for %d rows: %s", len(ready), error)
-            result.failed += len(ready)
+            _mark_failed(Outbox, claim_token, [o.pk for o in to_send], error)
+            log.warning("provincial push failed for %d rows: %s", len(to_send), error)
+            result.failed += len(to_send)
             result.errors.append(str(exc)[:300])
             break
-        result.sent += _mark_sent(
-            Outbox, claim_token, [o.pk for o in ready if o.event_id in accepted]
-        )
-        missing = [o.pk for o in ready if o.event_id not in accepted]
+        done, missing, refused = [], [], {}
+        for o in to_send:
+            ids = [r["record_id"] for r in built[o.pk]]
+            no = next((i for i in ids if i in platform_refused), None)
+            if no is not None:
+                refused[o.pk] = f"省平台拒收：{platform_refused[no] or '未说明原因'}"
+            elif all(i in taken for i in ids):
+                done.append(o.pk)
+                result.records += len(ids)
+            else:
+                missing.append(o.pk)
+        result.sent += _mark_sent(Outbox, claim_token, done)
+        if refused:
+            _mark_refused(claim_token, refused)
+            log.warning("provincial push: the platform refused %d rows", len(refused))
+            result.refused += len(refused)
         if missing:
             _mark_failed(Outbox, claim_token, missing, "省平台未确认接收")
             log.warning("provincial push: %d rows not confirmed", len(missing))
             result.failed += len(missing)
     return result
+
+
+def resend(*, ids: Iterable[int] | None = None) -> int:
+    """重新推送: refused rows (all, or those of `ids`) go again at the next push, built anew
+    from their source rows as they are now. Returns how many."""
+    qs = Outbox.objects.filter(sent_at__isnull=True, refused_at__isnull=False)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(refused_at=None, refusal="", attempts=0, next_attempt_at=None, last_error="")
 
 
 # --- SMS -----------------------------------------------------------------------------------------
@@ -253,19 +418,32 @@ def sms_send(batch: int = 100, rounds: int = 10) -> SmsResult:
 
 
 def failing(limit: int = 100) -> QuerySet[Outbox]:
-    """The oldest unsent events that have failed at least once."""
-    return Outbox.objects.filter(sent_at__isnull=True, attempts__gt=0).order_by("id")[:limit]
+    """The oldest unsent events that have failed at least once (and are not refused)."""
+    return Outbox.objects.filter(
+        sent_at__isnull=True, refused_at__isnull=True, attempts__gt=0
+    ).order_by("id")[:limit]
+
+
+def refused(limit: int = 100) -> QuerySet[Outbox]:
+    """The oldest refused rows, each waiting for its source to be fixed and a person to resend."""
+    return Outbox.objects.filter(sent_at__isnull=True, refused_at__isnull=False).order_by("id")[
+        :limit
+    ]
 
 
 def backlog() -> dict[str, Any]:
-    unsent = Outbox.objects.filter(sent_at__isnull=True)
-    oldest = unsent.order_by("id").values_list("created_at", flat=True).first()
-    return {
-        "unsent": unsent.count(),
-        "failing": unsent.filter(attempts__gt=0).count(),
-        "oldest": oldest,
-        "sent": Outbox.objects.filter(sent_at__isnull=False).count(),
-    }
+    """The push page's counts in one pass over the outbox, and the oldest unsent row's time."""
+    unsent = Q(sent_at__isnull=True)
+    counts = Outbox.objects.aggregate(
+        unsent=Count("id", filter=unsent),
+        failing=Count("id", filter=unsent & Q(attempts__gt=0, refused_at__isnull=True)),
+        refused=Count("id", filter=unsent & Q(refused_at__isnull=False)),
+        sent=Count("id", filter=Q(sent_at__isnull=False)),
+    )
+    oldest = (
+        Outbox.objects.filter(unsent).order_by("id").values_list("created_at", flat=True).first()
+    )
+    return {**counts, "oldest": oldest}
 
 
 def sms_backlog() -> dict[str, int]:

@@ -1,20 +1,49 @@
-"""The push's backlog and failures, for the hall-wide roles."""
+"""The push's backlog, failures and refusals, for the hall-wide roles; 重新推送 of refused rows."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from onewindow.exchange import services
 from onewindow.org.access import permission_required
 
+TOPICS = {"case_event": "办件事件", "rating": "评价", "order": "督办", "checkpoint": "事件链检查点"}
+
 
 @permission_required("exchange.view_outbox")
 def outbox(request):
+    refused = list(services.refused())
+    for o in refused:
+        o.topic_label = TOPICS.get(o.topic, o.topic)
     return render(
         request,
         "exchange/outbox.html",
         {
             "backlog": services.backlog(),
             "failing": services.failing(),
+            "refused": refused,
             "url": services.endpoint(),
             "sms": services.sms_backlog(),
         },
     )
+
+
+@require_POST
+@permission_required("exchange.resend_outbox")
+def resend(request):
+    """One refused row (`id`) or every one (`all`): built anew from the source at the next push."""
+    if request.POST.get("all"):
+        count = services.resend()
+    else:
+        try:
+            ids = [int(request.POST.get("id", ""))]
+        except ValueError:
+            ids = []
+        count = services.resend(ids=ids) if ids else 0
+    if count:
+        messages.success(
+            request, f"已将{count}条被拒收的记录重新排队，下一次推送（约5秒内）按修正后的数据发送。"
+        )
+    else:
+        messages.error(request, "没有可重新推送的记录：可能已被他人重新推送或已推送成功。")
+    return redirect("exchange:outbox")

@@ -8,7 +8,10 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from onewindow.cases import services as cases
-        from onewindow.supervision import permissions  # noqa: F401 - registers the app's permissions
+        from onewindow.supervision import (
+            national,  # noqa: F401 - registers the push's builders
+            permissions,  # noqa: F401 - registers the app's permissions
+        )
         from onewindow.supervision.models import cached_yellow_rule
 
         if not cases.YELLOW_RULES:

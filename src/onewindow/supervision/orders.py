@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onewindow.cases.models import Case
+from onewindow.exchange import services as exchange
 from onewindow.mandates.models import Letter
 from onewindow.org.models import Staff, Unit, User
 from onewindow.org.permissions import allows
@@ -34,6 +35,17 @@ def _people(unit: Unit, today: datetime.date) -> dict[int, str]:
     if letter and letter.supervisor.user_id:
         people.setdefault(letter.supervisor.user_id, "窗口主管")
     return people
+
+
+def _report(order: Order) -> None:
+    """The order's new stage for the provincial platform (6.8 电子监察), in the same
+    transaction; with its case's events when it has a case, so they reach it in order."""
+    exchange.enqueue(
+        "order",
+        f"case-{order.case_id}" if order.case_id else f"order-{order.pk}",
+        f"order-{order.pk}-{order.state}",
+        {"order_id": order.pk, "stage": order.state},
+    )
 
 
 def _tell(order: Order, people: dict[int, str], text: str) -> None:
@@ -80,6 +92,7 @@ def order_issue(
         response_days=response_days,
         respond_by=add_workdays(today, response_days),
     )
+    _report(order)
     what = f"办件{case.number}" if case else str(unit)
     _tell(
         order,
@@ -108,6 +121,7 @@ def order_respond(
     order.responded_on = today or timezone.localdate()
     order.state = Order.State.ANSWERED
     order.save()
+    _report(order)
     return order
 
 
@@ -125,6 +139,7 @@ def order_close(
     order.result, order.closed_on = result.strip(), today or timezone.localdate()
     order.state = Order.State.CLOSED
     order.save()
+    _report(order)
     return order
 
 
@@ -143,6 +158,7 @@ def escalate_overdue(today: datetime.date | None = None) -> int:
         with transaction.atomic():
             order.state, order.escalated_on = Order.State.ESCALATED, today
             order.save(update_fields=["state", "escalated_on"])
+            _report(order)
             people = {**managers, **_people(order.unit, today)}
             _tell(
                 order,

@@ -41,8 +41,37 @@ def _decision(result: str, text: str) -> Callable[[Case, datetime.date], None]:
     return apply
 
 
+def _decision_details(result: str, licence: dict | None) -> dict:
+    """The event's details: the result, and the result licence (结果证照: name, number, valid
+    until) when one is issued; the 办结 record sent to the province carries it."""
+    details: dict = {"result": result}
+    if not licence:
+        return details
+    if result != Case.Result.APPROVED:
+        raise ValidationError({"licence": "不予许可不发结果证照。"})
+    name, number = str(licence.get("name", "")).strip(), str(licence.get("number", "")).strip()
+    if not name or not number:
+        raise ValidationError({"licence": "请同时填写结果证照的名称和编号。"})
+    for value, label in ((name, "证照名称"), (number, "证照编号")):
+        limits.check_length(value, limit=100, label=label, field="licence")
+    valid_until = licence.get("valid_until")
+    if valid_until is not None and not isinstance(valid_until, datetime.date):
+        raise ValidationError({"licence": "证照有效期应为日期。"})
+    details["licence"] = {"name": name, "number": number}
+    if valid_until:
+        details["licence"]["valid_until"] = valid_until.isoformat()
+    return details
+
+
 def case_decide_at_window(
-    *, acting_user: User, case: Case, result: str, text: str = "", expected_version=None, day=None
+    *,
+    acting_user: User,
+    case: Case,
+    result: str,
+    text: str = "",
+    licence: dict | None = None,
+    expected_version=None,
+    day=None,
 ) -> Case:
     """An instant item decided at the window that holds decision power (S7)."""
     if not case.item.is_instant:
@@ -51,7 +80,7 @@ def case_decide_at_window(
         acting_user=acting_user,
         case=case,
         action="decide_at_window",
-        details={"result": result},
+        details=_decision_details(result, licence),
         expected_version=expected_version,
         day=day,
         apply=_decision(result, text),
@@ -107,6 +136,7 @@ def case_decide(
     case: Case,
     result: str,
     text: str = "",
+    licence: dict | None = None,
     expected_version=None,
     day=None,
     channel: str | None = None,
@@ -116,7 +146,7 @@ def case_decide(
         acting_user=acting_user,
         case=case,
         action="decide",
-        details={"result": result},
+        details=_decision_details(result, licence),
         expected_version=expected_version,
         day=day,
         channel=channel,

@@ -22,10 +22,23 @@ NOW = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 committed = pytest.mark.django_db(transaction=True, available_apps=["onewindow.exchange"])
 
 
+def _probe(rows):
+    """Rows of the "probe" topic become one valid record each (the claim cycle is tested here,
+    not the building of case records): the chain-checkpoint data set, all in the row."""
+    record = {"day": "20261130", "cases": 1, "events": 1}
+    digests = dict.fromkeys(("heads_digest", "prev", "signature"), "0" * 64)
+    return {o.pk: [exchange.Record("chain_checkpoint", {**record, **digests})] for o in rows}
+
+
+@pytest.fixture(autouse=True)
+def probe_topic(monkeypatch):
+    monkeypatch.setitem(exchange.BUILDERS, "probe", _probe)
+
+
 def _rows(key: str, n: int, start: int = 1) -> list[str]:
     ids = [f"{key}-event-{i}" for i in range(start, start + n)]
     for seq, event_id in enumerate(ids, start):
-        exchange.enqueue("case_event", key, event_id, {"seq": seq})
+        exchange.enqueue("probe", key, event_id, {"seq": seq})
     return ids
 
 
@@ -39,13 +52,13 @@ class Province:
         self.lock = threading.Lock()
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        events = [e["event_id"] for e in json.loads(request.content)]
+        records = [r["record_id"] for r in json.loads(request.content)["records"]]
         if self.during:
             self.during()
         time.sleep(self.delay)
         with self.lock:
-            self.received += events
-        return httpx.Response(200, json={"accepted": events, "duplicates": []})
+            self.received += [r.split("/")[0] for r in records]  # the rows' event ids
+        return httpx.Response(200, json={"accepted": records, "duplicates": [], "refused": []})
 
 
 @pytest.fixture

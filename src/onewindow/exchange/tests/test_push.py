@@ -1,5 +1,6 @@
-"""The provincial push: every case event in the outbox in its own transaction, pushed in order
-per case, idempotent by event id, and nothing lost or doubled across a receiver outage."""
+"""The provincial push: every case event in the outbox in its own transaction, pushed as its
+national records in order per case, idempotent by record id (made from the event id), and
+nothing lost or doubled across a receiver outage."""
 
 import datetime
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from onewindow.cases import services
 from onewindow.cases.models import CaseEvent
+from onewindow.cases.national import apply_no
 from onewindow.cases.tests.conftest import DAY
 from onewindow.exchange import services as exchange
 from onewindow.exchange.models import Outbox
@@ -71,11 +73,21 @@ def test_push_sends_in_order_once_and_marks_sent(receiver, desk):
     result = exchange.push(batch=4)
     assert result.sent == 9 and result.failed == 0
     assert not Outbox.objects.filter(sent_at__isnull=True).exists()
-    got = receiver.store.events()
-    assert len(got) == 9
+    got = receiver.store.records()
+    assert result.records == len(got)
     for case in cases:
-        seqs = [e["seq"] for e in got if e["case_id"] == case.pk]
-        assert seqs == [1, 2, 3]  # per case, in order
+        mine = [r for r in got if r["apply_no"] == apply_no(case)]
+        materials = case.materials.count()
+        # Per case, in order: the application with its checklist, acceptance, the decision step.
+        assert [r["data_set"] for r in mine] == [
+            "application",
+            *["application_material"] * materials,
+            "acceptance",
+            "handling",
+        ]
+        assert [r["record_id"].split("/")[0] for r in mine[-2:]] == [
+            f"case-event-{e.pk}" for e in CaseEvent.objects.filter(case=case).order_by("seq")[1:]
+        ]
     assert exchange.push().sent == 0  # nothing left; nothing sent twice
 
 
@@ -92,10 +104,11 @@ def test_an_outage_loses_nothing_and_sends_nothing_twice(receiver, desk):
     _later(1)
     result = exchange.push()
     assert result.sent == 6
-    assert receiver.store.count() == 6
+    stored = receiver.store.count()
+    assert stored == result.records > 6  # each case: application, materials, acceptance, step
     # A reply lost after the receiver stored a batch: the batch is sent again and counted once.
     Outbox.objects.filter(key=f"case-{second.pk}").update(sent_at=None)
-    assert exchange.push().sent == 3 and receiver.store.count() == 6
+    assert exchange.push().sent == 3 and receiver.store.count() == stored
     assert exchange.backlog()["unsent"] == 0
 
 

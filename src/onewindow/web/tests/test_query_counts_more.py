@@ -42,7 +42,7 @@ PINNED_MORE = {
     "enquiries": 12,  # the page count (issue 17 item 8)
     "staff_changes": 9,  # the page count (item 8); posts without cover (item 2)
     "my_leave": 12,  # the page count (issue 17 item 8)
-    "outbox": 16,  # the hall manager's posts without cover (issue 17 item 2)
+    "outbox": 15,  # the push counts in one pass; the refused rows listed (issue 20)
     "scorecard": 35,
     "submissions": 9,
     "filings": 8,  # the page count (issue 17 item 8)

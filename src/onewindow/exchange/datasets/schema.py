@@ -1,0 +1,177 @@
+"""The records' formats, the receiver's schema generated from the table, and its checks."""
+
+import datetime
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from onewindow.common.validators import validate_credit_code, validate_id_number
+from onewindow.exchange.datasets.codes import CODE_SETS
+from onewindow.exchange.datasets.table import DATASETS
+
+# --- formats ------------------------------------------------------------------------------------
+
+
+def date(value: datetime.date | None) -> str:
+    return value.strftime("%Y%m%d") if value else ""
+
+
+def date_time(value: datetime.datetime | None) -> str:
+    """YYYYMMDDThhmmss in the hall's time zone (Asia/Shanghai)."""
+    if value is None:
+        return ""
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime("%Y%m%dT%H%M%S")
+
+
+# --- the schema and its checks (the receiver's side) --------------------------------------------
+
+
+def schema() -> dict[str, Any]:
+    """The receiver's schema, plain JSON: data set → items (with their code sets inline)."""
+    out: dict[str, Any] = {}
+    for d in DATASETS.values():
+        out[d.key] = {
+            "code": d.code,
+            "name": d.name,
+            "items": [
+                {
+                    "key": i.key,
+                    "name": i.name,
+                    "type": i.type,
+                    "max_length": i.max_length,
+                    "required": i.required,
+                    "format": i.format,
+                    "codes": dict(CODE_SETS[i.codes].codes) if i.codes else None,
+                    "personal": i.personal,
+                }
+                for i in d.items
+            ],
+            "one_of": [list(g) for g in d.one_of],
+            "required_if": [[r[0], r[1], list(r[2])] for r in d.required_if],
+        }
+    return out
+
+
+_DATE = re.compile(r"^\d{8}$")
+_DATE_TIME = re.compile(r"^\d{8}T\d{6}$")
+_REGION = re.compile(r"^\d{6}(\d{6})?$")
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+_BASIC = re.compile(r"^[0-9A-Z]{2}\d{2}\d{5}\d{3}$")
+
+
+# The ID-number checks' messages without the number's parts (birth date, address code).
+_ID_MESSAGES = {
+    "id_length": "居民身份证号码应为18位",
+    "id_format": "居民身份证号码前17位应为数字，最后一位为数字或X",
+    "id_birth_date": "居民身份证号码中的出生日期不存在",
+    "id_future_birth": "居民身份证号码中的出生日期晚于今天",
+    "id_checksum": "居民身份证号码的校验位不正确",
+    "id_birth_place": "居民身份证号码的地址码不是有效的行政区划代码",
+}
+
+
+def _message(exc: ValidationError, personal: bool) -> str:
+    code = exc.error_list[0].code if exc.error_list else ""
+    if personal:
+        return _ID_MESSAGES.get(code, "证件号码不符合要求")
+    return exc.messages[0] if exc.messages else str(exc)
+
+
+def _format_problem(fmt: str, value: str, record: dict, personal: bool) -> str:
+    """Why `value` is not of `fmt`, or "". Messages of personal items never hold the value."""
+    try:
+        if fmt == "credit_code":
+            validate_credit_code(value)
+        elif fmt == "id_number":
+            validate_id_number(value)
+        elif fmt == "id_by_type":
+            if record.get("applicant_id_type") == "001":
+                validate_credit_code(value)
+            else:
+                validate_id_number(value)
+        elif fmt == "region" and not _REGION.match(value):
+            return "应为6位或12位数字的行政区划代码"
+        elif fmt == "phone" and not _PHONE.match(value):
+            return "应为11位手机号码或带区号的固定电话"
+        elif fmt == "basic_code" and not _BASIC.match(value):
+            return "应为12位基本编码（2位来源、2位事项类型、5位主项、3位子项）"
+        elif fmt == "implementation_code":
+            if len(value) != 31 or not _BASIC.match(value[19:]) or value[18] not in "1234567":
+                return "应为31位实施编码（统一社会信用代码、行使层级、基本编码）"
+            validate_credit_code(value[:18])
+    except ValidationError as exc:
+        # An organisation's credit code is public; a person's number is never echoed.
+        return _message(exc, personal and exc.error_list[0].code.startswith("id_"))
+    return ""
+
+
+def _type_problem(kind: str, value: Any) -> str:
+    if kind == "N":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "应为数值"
+        return ""
+    if not isinstance(value, str):
+        return "应为字符串"
+    if kind == "D":
+        if not _DATE.match(value):
+            return "应为YYYYMMDD格式的日期"
+        try:
+            datetime.datetime.strptime(value, "%Y%m%d")
+        except ValueError:
+            return "不是有效的日期"
+    elif kind == "DT":
+        if not _DATE_TIME.match(value):
+            return "应为YYYYMMDDThhmmss格式的日期时间"
+        try:
+            datetime.datetime.strptime(value, "%Y%m%dT%H%M%S")
+        except ValueError:
+            return "不是有效的日期时间"
+    return ""
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+def problems(record: Any, schema_: dict[str, Any]) -> str:
+    """The first reason (Chinese) why `record` does not meet its data set, or "" when it does."""
+    if not isinstance(record, dict):
+        return "记录应为JSON对象"
+    spec = schema_.get(record.get("data_set"))
+    if spec is None:
+        return f"未知的数据集“{str(record.get('data_set'))[:32]}”"
+    label = f"{spec['name']}（{spec['code']}）"
+    known = {i["key"] for i in spec["items"]}
+    extra = sorted(k for k in record if k not in known)
+    if extra:
+        return f"{label}没有数据项“{extra[0][:40]}”"
+    for item in spec["items"]:
+        value = record.get(item["key"])
+        name = f"{item['name']}（{item['key']}）"
+        if not _filled(value):
+            if item["required"]:
+                return f"{label}缺少必填数据项{name}"
+            continue
+        problem = _type_problem(item["type"], value)
+        if not problem and len(str(value)) > item["max_length"]:
+            problem = f"长度{len(str(value))}超过{item['max_length']}"
+        if not problem and item["codes"] is not None and value not in item["codes"]:
+            allowed = "、".join(f"{k} {v}" for k, v in item["codes"].items())
+            problem = f"代码“{str(value)[:10]}”不在代码集中（可选：{allowed}）"
+        if not problem and item["format"]:
+            problem = _format_problem(item["format"], value, record, item["personal"])
+        if problem:
+            return f"{label}的{name}不符合要求：{problem}"
+    for group in spec["one_of"]:
+        if not any(_filled(record.get(k)) for k in group):
+            names = "或".join(i["name"] for i in spec["items"] if i["key"] in group)
+            return f"{label}须至少填写{names}"
+    for key, when, values in spec["required_if"]:
+        applies = _filled(record.get(when)) and (not values or record.get(when) in values)
+        if applies and not _filled(record.get(key)):
+            name = next(i["name"] for i in spec["items"] if i["key"] == key)
+            return f"{label}缺少数据项{name}（{key}）：已填写{when}时必填"
+    return ""
