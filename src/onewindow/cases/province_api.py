@@ -3,8 +3,6 @@ multipart/form-data): the part `application` holds the GB/T 39046 6.2 record as 
 material's `file.part` names the part carrying its file. Authenticated by an API key whose
 client is marked `province_platform`. Idempotent by the platform's application number."""
 
-from typing import Any
-
 from django.core.files.uploadedfile import UploadedFile
 from ninja import Field, Form, Router, Schema, Status
 
@@ -13,17 +11,18 @@ from onewindow.cases.api import CaseOut, api_key
 from onewindow.cases.models import ApiClient, ProvinceApplication
 from onewindow.cases.services import province
 from onewindow.common.parsing import JsonRefused, loads_json
+from onewindow.common.schemas import Problem
 
 router = Router(tags=["省平台"])
 
 
-class ReceivedOut(Schema):
+class ProvinceReceivedOut(Schema):
     application_id: str = Field(description="省平台申报号")
     status: str = Field(description="accepted 已接收（进入窗口网上申请待受理）")
     case: CaseOut
 
 
-class RefusedOut(Schema):
+class ProvinceRefusedOut(Schema):
     """A refusal of one application: `code` for the platform's program, `detail` for people."""
 
     application_id: str = Field(description="省平台申报号（无法读取时为空）")
@@ -39,7 +38,13 @@ class RefusedOut(Schema):
 
 @router.post(
     "/applications",
-    response={200: ReceivedOut, 201: ReceivedOut, 400: RefusedOut, 403: Any, 409: RefusedOut},
+    response={
+        200: ProvinceReceivedOut,
+        201: ProvinceReceivedOut,
+        400: ProvinceRefusedOut,
+        403: Problem,
+        409: ProvinceRefusedOut,
+    },
     auth=api_key,
     summary="省平台推送网上申请（含材料文件；按省平台申报号幂等）",
 )
