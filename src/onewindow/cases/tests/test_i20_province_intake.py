@@ -421,3 +421,114 @@ def test_no_url_no_pull(settings):
 
     settings.ONEWINDOW_PROVINCE_PULL_URL = ""
     assert province_pull.pull().pages == 0 and not ProvincePull.objects.exists()
+
+
+# --- more of the same intake ---------------------------------------------------------------
+
+
+def test_an_item_known_by_its_local_code_only_is_found(client, platform):
+    local = "114309000060897240-4-HN0001XK000009-000-0001"
+    desk = DeskFactory(
+        item__handling_forms="1,2",
+        item__online_depth=4,
+        item__basic_code="",
+        item__local_basic_code="HN0001XK000009",
+        item__local_implementation_code=local,
+    )
+    response = push(client, platform, application(desk.item, "L1", item_code=local))
+    assert response.status_code == 201, response.content
+    assert Case.objects.get(province_application_id="L1").item == desk.item
+
+
+def test_the_same_application_pushed_then_pulled_is_one_case(client, platform, desk, stand_in):
+    from onewindow.cases import province_pull
+
+    first = push(client, platform, application(desk.item, "D1"))
+    assert first.status_code == 201
+    platform_app = stand_in([pulled(desk.item, "D1")], {"form1": PDF, "licence": PNG})
+    result = province_pull.pull()
+    assert result.received == 1 and result.refused == 0
+    assert platform_app.acks[0]["results"][0]["case_id"] == first.json()["case"]["id"]
+    assert Case.objects.filter(province_application_id="D1").count() == 1
+
+
+def test_a_refused_number_is_accepted_when_it_comes_again_corrected(client, platform, desk):
+    bad_id = dict(application(desk.item)["applicant"], id_number="430922198001011230")
+    refused = _refused(client, platform, application(desk.item, "E1", applicant=bad_id))
+    assert refused["code"] == "id_invalid"
+    corrected = push(client, platform, application(desk.item, "E1"))
+    assert corrected.status_code == 201, corrected.content
+    rows = ProvinceApplication.objects.filter(application_id="E1")
+    assert rows.count() == 2 and rows.filter(case__isnull=False).count() == 1
+    # The hall manager's list keeps the refusal (it happened), beside the accepted case.
+    assert rows.get(case__isnull=True).code == "id_invalid"
+
+
+def test_a_refusal_at_the_window_goes_back_with_the_number(client, platform, desk):
+    case_id = push(client, platform, application(desk.item, "F1")).json()["case"]["id"]
+    action = BY_NAME["refuse"]
+    case = perform(
+        action,
+        user=desk.clerk,
+        subject=Case.objects.get(pk=case_id),
+        data=action.schema(reason="不属于本县受理范围"),
+    )
+    assert case.state == State.REFUSED
+    last = Outbox.objects.filter(key=f"case-{case.pk}").order_by("-id").first()
+    assert "F1" in json.dumps(last.payload, ensure_ascii=False)
+
+
+def test_the_same_number_at_once_on_two_connections_is_one_case(media):
+    """Two deliveries of one application at the same moment (a push and a pull, or a retry):
+    the database's unique number makes one case; the later one answers with it. PostgreSQL,
+    real connections, on the demo catalogue (committed data the threads can see)."""
+    from django.db import connection
+
+    from onewindow.cases.models import CaseEvent
+    from onewindow.cases.services import province
+    from onewindow.cases.tests.test_concurrency import _alone, _race
+    from onewindow.catalog.models import Item
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is tested on PostgreSQL (scripts/run-tests runs it there)")
+    item = next(
+        i
+        for i in Item.objects.filter(status=Item.Status.PUBLISHED, online_depth__gte=2)
+        .exclude(materials=None)
+        .order_by("id")
+        if {"2", "3"} & set(i.handling_forms.split(","))
+    )
+    body = application(item, "RACE-1")
+    body["materials"] = [
+        {"name": m.name, "file": {"name": f"{n}.pdf", "part": f"p{n}"}}
+        for n, m in enumerate(item.materials.all())
+    ]
+
+    def deliver():
+        got = province.province_receive(
+            data=body,
+            read_file=lambda ref: SimpleUploadedFile(ref.name, PDF),
+            source="省平台",
+            via="push",
+        )
+        return got.case.pk, got.created
+
+    try:
+        results = _race([deliver, deliver])
+        assert not [r for r in results if isinstance(r, Exception)], results
+        assert {pk for pk, _ in results} == {results[0][0]}
+        assert sorted(created for _, created in results) == [False, True]
+        assert _alone(lambda: Case.objects.filter(province_application_id="RACE-1").count()) == 1
+    finally:
+
+        def clean():
+            ids = list(
+                Case.objects.filter(province_application_id="RACE-1").values_list("pk", flat=True)
+            )
+            ProvinceApplication.objects.filter(application_id="RACE-1").delete()
+            Outbox.objects.filter(key__in=[f"case-{pk}" for pk in ids]).delete()
+            CaseEvent.objects.filter(case_id__in=ids).delete()
+            CaseMaterial.objects.filter(case_id__in=ids).delete()
+            Case.objects.filter(pk__in=ids).delete()
+
+        _alone(clean)
