@@ -145,6 +145,8 @@ def test_a_pushed_application_waits_online_is_accepted_and_its_acceptance_goes_b
     client.force_login(desk.clerk)
     body = client.get("/cases/window/").content.decode()
     assert "网上申请（省平台）" in body and desk.item.name in body
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "省平台申报号" in page and "HN-SB-0001" in page  # what the applicant quotes
     case = accept(desk, case)
     assert case.state == State.ACCEPTED and case.number
     received = pushed(settings, case, "HN-SB-0001")
