@@ -42,7 +42,9 @@ class _In(BaseModel):
 
 
 class ProvinceApplicantIn(_In):
-    kind: str = Field(description="申请人类型：person 自然人 / organisation 法人或其他组织")
+    kind: str = Field(
+        "", description="申请人类型：person 自然人 / organisation 法人或其他组织；空则按证件类型"
+    )
     name: str = Field(min_length=1, max_length=100, description="申请人姓名或名称")
     id_type: str = Field("", description="证件类型：居民身份证（111）或统一社会信用代码；可空")
     id_number: str = Field(max_length=40, description="证件号码")
@@ -269,7 +271,13 @@ def _applicant(app: ProvinceApplicationIn) -> dict[str, Any]:
                 f"证件类型“{a.id_type}”暂不能网上接收：只接收居民身份证或统一社会信用代码，"
                 "其他证件请申请人到窗口办理。",
             )
-        kind = kind or by_type
+        if kind and kind != by_type:
+            raise Refused(
+                "id_type",
+                f"证件类型“{a.id_type}”与申请人类型“{kind}”不符：自然人用居民身份证，"
+                "法人或其他组织用统一社会信用代码。",
+            )
+        kind = by_type
     data = {
         "applicant_kind": kind,
         "applicant_name": a.name,

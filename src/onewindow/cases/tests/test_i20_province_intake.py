@@ -209,6 +209,13 @@ def test_bad_applications_are_refused_with_a_code_and_nothing_is_written(
     stranger = dict(application(item)["materials"][0], name="户口簿")
     unlisted = _refused(client, platform, application(item, "A7", materials=[stranger]))
     assert unlisted["code"] == "material_unknown" and "申请表" in unlisted["detail"]
+    passport = dict(application(item)["applicant"], id_type="414")
+    other_id = _refused(client, platform, application(item, "A9", applicant=passport))
+    assert other_id["code"] == "id_type" and "到窗口办理" in other_id["detail"]
+    mismatch = dict(application(item)["applicant"], id_type="统一社会信用代码")
+    assert _refused(client, platform, application(item, "A10", applicant=mismatch))["code"] == (
+        "id_type"
+    )
     malformed = _refused(client, platform, {"application_id": "A8"})
     assert malformed["code"] == "malformed" and malformed["application_id"] == "A8"
     assert not Case.objects.exists() and not CaseMaterial.objects.exists()
