@@ -18,6 +18,7 @@ from onewindow.common.errors import error_dict, error_text
 from onewindow.common.parsing import BadParameter, JsonRefused, loads_json
 from onewindow.org.selectors import platform_name
 from onewindow.supervision.api import router as ratings_router
+from onewindow.webhooks.api import router as webhooks_router
 
 # Answers every operation may give besides its own (documented once, in one shape).
 PROBLEM = {
@@ -197,3 +198,4 @@ api.add_router("/cases/combined", combined_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/province/", province_router)
 api.add_router("/ratings/", ratings_router)
+api.add_router("/webhooks/", webhooks_router)
