@@ -52,6 +52,8 @@ def state(delivery: Delivery, subscription: Subscription) -> tuple[str, str]:
         return f"投递失败（已尝试{delivery.attempts}次，停止重试）", "bad"
     if not subscription.active:
         return "订阅已取消，不再投递", "warn"
+    if not subscription.client.active:
+        return "部门系统的密钥已停用，暂停投递", "warn"
     if delivery.attempts:
         return "失败，等待重试", "warn"
     return "待投递", ""

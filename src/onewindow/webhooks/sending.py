@@ -60,7 +60,11 @@ def claim(batch: int = 100) -> tuple[str, list[Delivery]]:
         )
         ready = (
             _ready(Delivery, now)
-            .filter(attempts__lt=MAX_ATTEMPTS, subscription__active=True)
+            .filter(
+                attempts__lt=MAX_ATTEMPTS,
+                subscription__active=True,
+                subscription__client__active=True,
+            )
             .exclude(Exists(waiting))
             .select_related("subscription")
         )
@@ -158,7 +162,7 @@ def _send_batch(
             )
             if not 200 <= reply.status_code < 300:
                 error = failure(status=reply.status_code)
-        except httpx.HTTPError as exc:
+        except Exception as exc:  # any failure to send (network, TLS, a bad URL): back off
             error = failure(exc)
         if not error:
             result.sent += _mark_sent(Delivery, token, [delivery.pk])

@@ -225,13 +225,15 @@ def _build_insert() -> str:
     # PostgreSQL types a parameter of a SELECT list by itself: cast each to its column's type.
     pg = connection.vendor == "postgresql"
     values = [f"CAST(%s AS {f.cast_db_type(connection)})" if pg else "%s" for f in fields]
-    sub = Subscription._meta
+    sub, client = Subscription._meta, ApiClient._meta
+    # A system whose key was switched off gets nothing (its subscriptions stay, to come back).
     return (
         f"INSERT INTO {qn(Delivery._meta.db_table)} "
         f"({', '.join(qn(f.column) for f in fields)}, {qn('claim_token')}, "
         f"{qn('subscription_id')}) "
         f"SELECT {', '.join(values)}, '', s.{qn('id')} FROM {qn(sub.db_table)} s "
-        f"WHERE s.{qn('unit_id')} = %s AND s.{qn('active')}"
+        f"JOIN {qn(client.db_table)} c ON c.{qn('id')} = s.{qn('client_id')} "
+        f"WHERE s.{qn('unit_id')} = %s AND s.{qn('active')} AND c.{qn('active')}"
     )
 
 

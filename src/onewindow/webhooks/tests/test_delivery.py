@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onewindow.cases import services as cases
-from onewindow.cases.models import Case
+from onewindow.cases.models import ApiClient, Case
 from onewindow.cases.tests.conftest import APPLICANT
 from onewindow.testing.factories import DeskFactory
 from onewindow.webhooks import sending, services
@@ -162,3 +162,14 @@ def test_a_subscription_made_in_this_process_is_seen_by_the_next_move(client, de
     submit_at(desk)
     assert Delivery.objects.count() == 1
     assert json.dumps(Delivery.objects.get().payload, ensure_ascii=False).count("身份证") == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_system_whose_key_is_switched_off_gets_nothing(subscribed, desk, dept, receiver):
+    waiting = submit_at(desk)  # written while the key was on
+    ApiClient.objects.filter(pk=dept.pk).update(active=False)
+    submit_at(desk)
+    assert list(Delivery.objects.values_list("case_id", flat=True)) == [waiting.pk]
+    assert sending.send().sent == 0 and receiver.app.posts == 0
+    ApiClient.objects.filter(pk=dept.pk).update(active=True)
+    assert sending.send().sent == 1 and receiver.app.events(waiting.pk) == [1]
