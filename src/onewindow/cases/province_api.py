@@ -31,7 +31,7 @@ class ProvinceRefusedOut(Schema):
         description="item_unknown / item_unavailable / item_not_online / id_type / id_invalid /"
         " agent_id_invalid / phone_invalid / applicant_invalid / material_unknown /"
         " material_duplicate / material_missing / file_missing / file_type / file_too_large /"
-        " id_conflict / malformed"
+        " file_url（拉取） / id_conflict / malformed"
     )
     detail: str
 

@@ -389,7 +389,7 @@ def test_the_pull_job_takes_pages_acknowledges_and_keeps_its_cursor(
 
 
 def test_a_page_fetched_again_after_a_lost_acknowledgement_makes_no_second_case(
-    desk, stand_in, monkeypatch
+    client, desk, stand_in, monkeypatch
 ):
     from onewindow.cases import province_pull
 
@@ -403,6 +403,9 @@ def test_a_page_fetched_again_after_a_lost_acknowledgement_makes_no_second_case(
     failed = province_pull.pull()
     assert failed.errors and ProvincePull.objects.get().cursor == ""
     assert "ConnectError" in ProvincePull.objects.get().last_error
+    client.force_login(staff_user(RoleCode.HALL_MANAGER))
+    page = client.get("/cases/province/").content.decode()
+    assert "失败：ConnectError" in page  # the hall manager sees the pull is failing
     monkeypatch.setattr(province_pull._http(), "post", real_post)
     again = province_pull.pull()
     assert again.errors == [] and Case.objects.filter(province_application_id="Q1").count() == 1
