@@ -218,7 +218,7 @@ def generate(n: int, seed: int = 9) -> float:
                     action=action,
                     from_state=before,
                     to_state=after,
-                    details={},
+                    details=DETAILS.get(action, {}),
                 )
                 event.digest = prev = events.event_digest(prev, event)
                 evs.append({f.column: getattr(event, f.attname) for f in EVENT_FIELDS})
@@ -262,6 +262,14 @@ EVENT_FIELDS = [f for f in CaseEvent._meta.concrete_fields]
 # What the seal reads of a case the dict leaves to the column defaults.
 SEAL_DEFAULTS = {name: Case._meta.get_field(name).get_default() for name in events.SEALED}
 WHEN = {"suspend": "suspended_on", "decide": "decided_on", "deliver": "closed_on"}
+# What the services write into each move's event (the provincial push reads them).
+DETAILS = {
+    "submit": {},
+    "transfer": {"opinion": "材料齐全，同意转部门审查"},
+    "suspend": {"procedure": "site_inspection", "expected_days": 3, "reason": "现场核查"},
+    "decide": {"result": "approved"},
+    "deliver": {"mode": "mail"},
+}
 
 
 @functools.cache

@@ -10,7 +10,7 @@ accept / deem_accept / refuse → 事项受理; suspend, extend, tech_review_sus
 withdraw, terminate, rongque_expire, stage_terminate → 事项办结 (撤回 / 终止; a withdrawal
 before acceptance is a 办理环节); every other move → a 办理环节."""
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from typing import Any
 
 from onewindow.cases.models import Case, CaseEvent, CaseMaterial, Channel, TechReview
@@ -19,9 +19,12 @@ from onewindow.catalog.models import SPECIAL_PROCEDURES, Item
 from onewindow.exchange import services as exchange
 from onewindow.exchange.datasets import date, date_time
 from onewindow.exchange.models import Outbox
-from onewindow.org.models import User
+from onewindow.org.models import Unit, User
 
 Record = exchange.Record
+# The columns a batch reads of each event and checklist row.
+Event = namedtuple("Event", "pk case_id seq at actor_id action details")
+Material = namedtuple("Material", "pk case_id name status received_at")
 
 # Special procedures of the catalogue (and technical review kinds) → A.7 codes.
 PROCEDURE_CODES = {
@@ -61,7 +64,7 @@ def _service_object(case: Case) -> str:
     return SERVICE_OBJECTS.get(code, "4" if code[:1] == "5" else "9")
 
 
-def _name(users: dict[int, User], event: CaseEvent) -> str:
+def _name(users: dict[int, User], event: Event) -> str:
     if event.actor_id and event.actor_id in users:
         user = users[event.actor_id]
         return (user.display_name or user.username)[:50]
@@ -76,37 +79,46 @@ class _Batch:
         self.rows = rows
         self.event_pk = {o.pk: _event_pk(o.event_id) for o in rows}
         case_ids = {o.payload.get("case_id") for o in rows} - {None}
-        history = list(
-            CaseEvent.objects.filter(case_id__in=case_ids)
-            .only("id", "case_id", "seq", "at", "actor_id", "action", "details")
+        # Plain tuples, not model instances: a batch reads thousands of these.
+        history = [
+            Event(*values)
+            for values in CaseEvent.objects.filter(case_id__in=case_ids)
             .order_by("case_id", "seq")
-        )
+            .values_list(*Event._fields)
+        ]
         self.events = {e.pk: e for e in history}
-        self.history: dict[int, list[CaseEvent]] = defaultdict(list)
+        self.history: dict[int, list[Event]] = defaultdict(list)
         for e in history:
             self.history[e.case_id].append(e)
         actions = {self.event_pk[o.pk]: o for o in rows}
         submitted = {
             e.case_id for pk, e in self.events.items() if pk in actions and e.action == "submit"
         }
-        cases = Case.objects.select_related("item", "unit__region", "window_post").defer(
-            "delivery_detail"
-        )
+        # Items and units are few and shared by many cases: read once each, not joined per case.
+        cases = Case.objects.defer("delivery_detail")
         # The applicant's numbers are decrypted only for the cases whose application is sent.
         self.cases = {c.pk: c for c in cases.filter(pk__in=submitted)}
         rest = case_ids - submitted
         if rest:
             plain = cases.defer("applicant_id", "phone", "agent_id", "delivery_detail")
             self.cases.update({c.pk: c for c in plain.filter(pk__in=rest)})
+        items = Item.objects.in_bulk({c.item_id for c in self.cases.values()})
+        units = Unit.objects.select_related("region").in_bulk(
+            {c.unit_id for c in self.cases.values()}
+        )
+        for c in self.cases.values():
+            c.item, c.unit = items[c.item_id], units[c.unit_id]
         self.users = {
             u.pk: u
             for u in User.objects.filter(pk__in={e.actor_id for e in history} - {None}).only(
                 "id", "username", "display_name"
             )
         }
-        self.materials: dict[int, list[CaseMaterial]] = defaultdict(list)
+        self.materials: dict[int, list[Material]] = defaultdict(list)
         if submitted:
-            for m in CaseMaterial.objects.filter(case_id__in=submitted).order_by("case_id", "id"):
+            checklist = CaseMaterial.objects.filter(case_id__in=submitted).order_by("case_id", "id")
+            for values in checklist.values_list(*Material._fields):
+                m = Material(*values)
                 self.materials[m.case_id].append(m)
         reviews = {
             e.details.get("review")
@@ -117,7 +129,7 @@ class _Batch:
             {r.pk: r for r in TechReview.objects.filter(pk__in=reviews)} if reviews else {}
         )
 
-    def previous(self, event: CaseEvent, actions: tuple[str, ...] = ()) -> CaseEvent | None:
+    def previous(self, event: Event, actions: tuple[str, ...] = ()) -> Event | None:
         """The case's event before `event` (of one of `actions`, when given)."""
         for e in reversed(self.history[event.case_id]):
             if e.seq < event.seq and (not actions or e.action in actions):
@@ -162,7 +174,7 @@ def _unit(prefix: str, case: Case) -> dict[str, str]:
     return {f"{prefix}_name": case.unit.name, f"{prefix}_credit_code": case.unit.credit_code}
 
 
-def _records(batch: _Batch, row: Outbox, case: Case, event: CaseEvent) -> list[Record] | str:
+def _records(batch: _Batch, row: Outbox, case: Case, event: Event) -> list[Record] | str:
     action, d = event.action, event.details
     who = _name(batch.users, event)
     if action == "submit":
@@ -249,7 +261,7 @@ def _day(iso: str | None) -> str:
     return iso.replace("-", "") if iso else ""
 
 
-def _procedure(case: Case, start: CaseEvent, who: str) -> dict[str, Any]:
+def _procedure(case: Case, start: Event, who: str) -> dict[str, Any]:
     return {
         **_common(case),
         "case_no": case.number or "",
@@ -260,7 +272,7 @@ def _procedure(case: Case, start: CaseEvent, who: str) -> dict[str, Any]:
     }
 
 
-def _application(batch: _Batch, case: Case, event: CaseEvent) -> list[Record]:
+def _application(batch: _Batch, case: Case, event: Event) -> list[Record]:
     person = case.applicant_kind == Case.ApplicantKind.PERSON
     materials = batch.materials[case.pk]
     records = [
@@ -311,7 +323,7 @@ def _application(batch: _Batch, case: Case, event: CaseEvent) -> list[Record]:
     return records
 
 
-def _step(batch: _Batch, case: Case, event: CaseEvent, who: str) -> Record:
+def _step(batch: _Batch, case: Case, event: Event, who: str) -> Record:
     d = event.details
     before = batch.previous(event)
     if event.action == "notify_correction":
@@ -343,7 +355,7 @@ def _step(batch: _Batch, case: Case, event: CaseEvent, who: str) -> Record:
     )
 
 
-def _completion(batch: _Batch, case: Case, event: CaseEvent, who: str) -> Record:
+def _completion(batch: _Batch, case: Case, event: Event, who: str) -> Record:
     ending = ENDINGS.get(event.action)
     decision = batch.previous(event, ("decide", "decide_at_window"))
     licence = (decision.details.get("licence") or {}) if decision and not ending else {}

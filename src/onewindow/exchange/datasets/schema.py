@@ -1,7 +1,9 @@
 """The records' formats, the receiver's schema generated from the table, and its checks."""
 
 import datetime
+import functools
 import re
+import zoneinfo
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,13 +19,19 @@ def date(value: datetime.date | None) -> str:
     return value.strftime("%Y%m%d") if value else ""
 
 
+@functools.cache
+def _zone() -> zoneinfo.ZoneInfo:
+    from django.conf import settings
+
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
 def date_time(value: datetime.datetime | None) -> str:
     """YYYYMMDDThhmmss in the hall's time zone (Asia/Shanghai)."""
     if value is None:
         return ""
-    from django.utils import timezone
-
-    return timezone.localtime(value).strftime("%Y%m%dT%H%M%S")
+    t = value.astimezone(_zone())
+    return f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}"
 
 
 # --- the schema and its checks (the receiver's side) --------------------------------------------
@@ -119,21 +127,52 @@ def _type_problem(kind: str, value: Any) -> str:
         if not _DATE.match(value):
             return "应为YYYYMMDD格式的日期"
         try:
-            datetime.datetime.strptime(value, "%Y%m%d")
+            datetime.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
         except ValueError:
             return "不是有效的日期"
     elif kind == "DT":
         if not _DATE_TIME.match(value):
             return "应为YYYYMMDDThhmmss格式的日期时间"
         try:
-            datetime.datetime.strptime(value, "%Y%m%dT%H%M%S")
+            datetime.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+            datetime.time(int(value[9:11]), int(value[11:13]), int(value[13:15]))
         except ValueError:
             return "不是有效的日期时间"
     return ""
 
 
+@functools.lru_cache(maxsize=4096)
+def _public_code_problem(fmt: str, value: str) -> str:
+    """Credit and item codes repeat in every record of a unit: each is checked once."""
+    return _format_problem(fmt, value, {}, False)
+
+
 def _filled(value: Any) -> bool:
     return value is not None and value != ""
+
+
+_COMPILED: dict[int, tuple[dict, frozenset, tuple]] = {}
+
+
+def _compiled(spec: dict[str, Any]) -> tuple[frozenset, tuple]:
+    """The data set's item keys and its items as tuples, made once per schema."""
+    hit = _COMPILED.get(id(spec))
+    if hit is None or hit[0] is not spec:
+        items = tuple(
+            (
+                i["key"],
+                i["required"],
+                i["type"],
+                i["max_length"],
+                frozenset(i["codes"]) if i["codes"] is not None else None,
+                i["format"],
+                i["personal"],
+                i,
+            )
+            for i in spec["items"]
+        )
+        hit = _COMPILED[id(spec)] = (spec, frozenset(i["key"] for i in spec["items"]), items)
+    return hit[1], hit[2]
 
 
 def problems(record: Any, schema_: dict[str, Any]) -> str:
@@ -144,27 +183,29 @@ def problems(record: Any, schema_: dict[str, Any]) -> str:
     if spec is None:
         return f"未知的数据集“{str(record.get('data_set'))[:32]}”"
     label = f"{spec['name']}（{spec['code']}）"
-    known = {i["key"] for i in spec["items"]}
-    extra = sorted(k for k in record if k not in known)
+    known, items = _compiled(spec)
+    extra = sorted(record.keys() - known)
     if extra:
         return f"{label}没有数据项“{extra[0][:40]}”"
-    for item in spec["items"]:
-        value = record.get(item["key"])
-        name = f"{item['name']}（{item['key']}）"
-        if not _filled(value):
-            if item["required"]:
-                return f"{label}缺少必填数据项{name}"
+    for key, required, kind, max_length, codes, fmt, personal, item in items:
+        value = record.get(key)
+        if value is None or value == "":
+            if required:
+                return f"{label}缺少必填数据项{item['name']}（{key}）"
             continue
-        problem = _type_problem(item["type"], value)
-        if not problem and len(str(value)) > item["max_length"]:
-            problem = f"长度{len(str(value))}超过{item['max_length']}"
-        if not problem and item["codes"] is not None and value not in item["codes"]:
+        problem = _type_problem(kind, value)
+        if not problem and len(str(value)) > max_length:
+            problem = f"长度{len(str(value))}超过{max_length}"
+        if not problem and codes is not None and value not in codes:
             allowed = "、".join(f"{k} {v}" for k, v in item["codes"].items())
             problem = f"代码“{str(value)[:10]}”不在代码集中（可选：{allowed}）"
-        if not problem and item["format"]:
-            problem = _format_problem(item["format"], value, record, item["personal"])
+        if not problem and fmt:
+            if personal or fmt == "id_by_type":
+                problem = _format_problem(fmt, value, record, personal)
+            else:
+                problem = _public_code_problem(fmt, value)
         if problem:
-            return f"{label}的{name}不符合要求：{problem}"
+            return f"{label}的{item['name']}（{key}）不符合要求：{problem}"
     for group in spec["one_of"]:
         if not any(_filled(record.get(k)) for k in group):
             names = "或".join(i["name"] for i in spec["items"] if i["key"] in group)
