@@ -77,3 +77,19 @@ def test_a_units_deliveries_and_redelivery(hooked, page):
     page.wait_for_load_state()
     assert "将在下一轮重新投递" in page.inner_text("body")
     audit(page)
+
+
+def test_the_deliveries_fit_a_phone(hooked, browser):
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    sign_in(page, hooked, "winsup")
+    page.goto(hooked + "/webhooks/")
+    with page.expect_navigation():
+        page.locator("main a:has-text('市监业务系统')").tap()
+    page.wait_for_load_state()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways: {width} px"
+    audit(page)
+    context.close()
