@@ -7,14 +7,17 @@ of cases' `event_written`): none for a move rolled back, none lost for one commi
 sends them.
 
 The move's cost when a unit has no subscription is one set lookup: each process keeps the set of
-units that have any (`live_units`), reloaded at most every REFRESH_SECONDS and at once in the
-process that changes a subscription. A unit in the set costs one INSERT … SELECT over the live
-subscriptions, so a set that is stale by a removed subscription writes nothing wrong; one stale by
-a new subscription made in another process misses that unit's moves for at most REFRESH_SECONDS.
+units that have any (`live_units`), read again at once in the process that changes a
+subscription, in every process on the machine when the stamp file (under ONEWINDOW_VAR_DIR) is
+replaced at the change's commit (one stat() per move), and at least every REFRESH_SECONDS (other
+machines of one deployment). A unit in the set costs one INSERT … SELECT over the live
+subscriptions, so a set stale by a removed subscription writes nothing wrong; one stale by a new
+subscription made on another machine misses that unit's moves for at most REFRESH_SECONDS.
 """
 
 import ipaddress
 import logging
+import os
 import secrets
 import threading
 import time
@@ -156,35 +159,67 @@ def subscription_end(*, client: ApiClient, subscription: Subscription) -> Subscr
 
 # --- the per-process set of units with a live subscription ----------------------------------
 
-_live: tuple[frozenset[int] | None, float] = (None, 0.0)
+# (units, when read, the stamp file's identity then)
+_live: tuple[frozenset[int] | None, float, tuple[int, int] | None] = (None, 0.0, None)
 _lock = threading.Lock()
+STAMP_NAME = "webhook-subscriptions.stamp"
+
+
+def _stamp() -> tuple[int, int] | None:
+    """The stamp file's identity (inode, modification time): replaced at each committed change
+    of a subscription, so the other processes on this machine see the change on their next move
+    for the price of one stat()."""
+    try:
+        found = os.stat(settings.VAR_DIR / STAMP_NAME)
+    except OSError:
+        return None
+    return found.st_ino, found.st_mtime_ns
+
+
+def _touch_stamp() -> None:
+    path = settings.VAR_DIR / STAMP_NAME
+    try:
+        spare = path.with_name(f"{STAMP_NAME}.{os.getpid()}.{threading.get_ident()}")
+        spare.write_text(str(time.time_ns()))
+        os.replace(spare, path)  # a new inode: a change is seen even within the clock's tick
+    except OSError:
+        log.warning(
+            "webhooks: cannot write %s; other processes see the change in %ss",
+            path,
+            REFRESH_SECONDS,
+        )
 
 
 def live_units() -> frozenset[int]:
     """The units with any live subscription, as this process last read them."""
     global _live
-    units, read_at = _live
-    now = time.monotonic()
-    if units is None or now - read_at >= REFRESH_SECONDS:
+    units, read_at, seen = _live
+    now, stamp = time.monotonic(), _stamp()
+    if units is None or now - read_at >= REFRESH_SECONDS or stamp != seen:
         with _lock:
             units = frozenset(
                 Subscription.objects.filter(active=True).values_list("unit_id", flat=True)
             )
-            _live = (units, now)
+            _live = (units, now, stamp)
     return units
 
 
 def forget_live_units() -> None:
     """The next move reads the set again."""
     global _live
-    _live = (None, 0.0)
+    _live = (None, 0.0, None)
+
+
+def _committed() -> None:
+    forget_live_units()
+    _touch_stamp()
 
 
 def _changed() -> None:
-    # Now, for the rest of this transaction, and again at commit, so that a move read between
-    # the two does not keep the old set for REFRESH_SECONDS.
+    # Now, for the rest of this transaction, and again at commit (with the stamp, for the other
+    # processes), so that a move read between the two does not keep the old set.
     forget_live_units()
-    transaction.on_commit(forget_live_units)
+    transaction.on_commit(_committed)
 
 
 # --- the outbox rows of a case event ---------------------------------------------------------

@@ -173,3 +173,17 @@ def test_a_system_whose_key_is_switched_off_gets_nothing(subscribed, desk, dept,
     assert sending.send().sent == 0 and receiver.app.posts == 0
     ApiClient.objects.filter(pk=dept.pk).update(active=True)
     assert sending.send().sent == 1 and receiver.app.events(waiting.pk) == [1]
+
+
+def test_another_process_sees_a_new_subscription_at_its_next_move(
+    client, dept, desk, django_capture_on_commit_callbacks
+):
+    services.live_units()
+    elsewhere = services._live  # what another process on this machine holds: no unit
+    assert desk.unit.pk not in elsewhere[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        body = {"url": "https://xt.example.gov.cn/h"}
+        assert post(client, "/api/webhooks/subscriptions", body, dept.key).status_code == 201
+    services._live = elsewhere  # that process read its set before the change …
+    submit_at(desk)  # … and its next move sees the stamp replaced, reads it again
+    assert Delivery.objects.count() == 1
