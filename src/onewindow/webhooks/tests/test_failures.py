@@ -11,11 +11,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from onewindow.exchange.receiver import serve_in_thread
 from onewindow.org.roles import RoleCode
 from onewindow.testing.factories import ApiClientFactory, DeskFactory, staff_user
 from onewindow.webhooks import sending
 from onewindow.webhooks.models import Delivery, Subscription
 from onewindow.webhooks.tests.conftest import post, submit_at
+from onewindow.webhooks.tests.receiver import DeptSystem
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -162,3 +164,28 @@ def test_the_page_for_the_units_window_supervisor_and_the_administrator(client, 
         assert client.get(f"/webhooks/{sub}/").status_code == 403
     client.logout()
     assert client.get(f"/webhooks/{sub}/").status_code == 302  # to the login page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_receiver_that_is_down_holds_up_no_other_system(client, subscribed, desk, receiver):
+    other = DeskFactory()
+    healthy = DeptSystem()
+    server = serve_in_thread(healthy)
+    try:
+        system = ApiClientFactory(name="人社业务系统", unit=other.unit)
+        url = f"http://127.0.0.1:{server.server_port}/hooks"
+        made = post(client, "/api/webhooks/subscriptions", {"url": url}, system.key)
+        healthy.secret = made.json()["secret"]
+        receiver.stop()  # the first system is down, with the oldest deliveries
+        stuck = [submit_at(desk) for _ in range(3)]
+        waiting = submit_at(other)
+        result = sending.send(batch=2)
+        assert (result.sent, result.failed) == (
+            1,
+            1,
+        )  # one refused connection for the dead one, that is all
+        assert healthy.events(waiting.pk) == [1] and healthy.refused == []
+        assert Delivery.objects.filter(case_id__in=[c.pk for c in stuck], attempts=0).count() == 2
+    finally:
+        server.shutdown()
+        server.server_close()
