@@ -78,6 +78,10 @@ class ReasonIn(Schema):
 class DecisionIn(Schema):
     result: str = Field("", title="决定", description="approved 准予 / denied 不予")
     text: str = Field("", title="决定内容或理由", max_length=limits.REASON)
+    # 结果证照: sent in the 办结 record to the provincial platform (GB/T 39046 table 8).
+    licence_name: str = Field("", title="结果证照名称", max_length=100)
+    licence_number: str = Field("", title="结果证照编号", max_length=100)
+    licence_valid_until: datetime.date | None = Field(None, title="证照有效期至")
 
 
 class OpinionIn(Schema):
@@ -205,14 +209,39 @@ def _refuse(actor, case, data: ReasonIn, version, files):
     return services.case_refuse(reason=data.reason, **_common(actor, case, version))
 
 
+def _licence(data: DecisionIn) -> dict | None:
+    if not (data.licence_name.strip() or data.licence_number.strip()):
+        return None
+    return {
+        "name": data.licence_name,
+        "number": data.licence_number,
+        "valid_until": data.licence_valid_until,
+    }
+
+
+def _decision_form(post, case) -> dict:
+    return {
+        "result": post.get("result", ""),
+        "text": post.get("text", ""),
+        "licence_name": post.get("licence_name", ""),
+        "licence_number": post.get("licence_number", ""),
+        "licence_valid_until": _date(post.get("licence_valid_until", "")),
+    }
+
+
 def _decide_at_window(actor, case, data: DecisionIn, version, files):
     return services.case_decide_at_window(
-        result=data.result, text=data.text, **_common(actor, case, version)
+        result=data.result,
+        text=data.text,
+        licence=_licence(data),
+        **_common(actor, case, version),
     )
 
 
 def _decide(actor, case, data: DecisionIn, version, files):
-    return services.case_decide(result=data.result, text=data.text, **_common(actor, case, version))
+    return services.case_decide(
+        result=data.result, text=data.text, licence=_licence(data), **_common(actor, case, version)
+    )
 
 
 def _transfer(actor, case, data: OpinionIn, version, files):
@@ -358,6 +387,7 @@ ACTIONS: list[Action] = [
         "decide_at_window",
         _decide_at_window,
         schema=DecisionIn,
+        form=_decision_form,
         refusal=_deciding("decide_at_window"),
         # 一件事 children move by stage, released by the system (services.sync_parent).
         applies=lambda actor, case: case.item.is_instant and not case.parent_id,
@@ -381,6 +411,7 @@ ACTIONS: list[Action] = [
         "decide",
         _decide,
         schema=DecisionIn,
+        form=_decision_form,
         refusal=_deciding("decide"),
         notice="decision",
         api=True,

@@ -410,3 +410,55 @@ def test_i20_the_documentation_is_the_table():
         for item in d.items:
             assert f"`{item.key}`" in committed
     assert "即办件" in committed and "YYYYMMDDThhmmss" in committed
+
+
+def test_i20_the_decision_form_takes_the_result_licence(client, receiver, desk):
+    case = CaseFactory(desk=desk, state=State.TRANSFERRED, day=DAY)
+    client.force_login(desk.reviewer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "结果证照" in page and 'name="licence_number"' in page
+    # A licence on a refusal is refused, with the reason beside the fields; nothing is decided.
+    reply = client.post(
+        f"/cases/{case.pk}/act/decide/",
+        {
+            "result": "denied",
+            "text": "不符合条件",
+            "licence_name": "测试许可证",
+            "licence_number": "X1",
+            "version": case.version,
+        },
+        follow=True,
+    )
+    assert "不予许可不发结果证照。" in reply.content.decode()
+    case.refresh_from_db()
+    assert case.state == State.TRANSFERRED
+    client.post(
+        f"/cases/{case.pk}/act/decide/",
+        {
+            "result": "approved",
+            "text": "准予许可",
+            "licence_name": "测试许可证",
+            "licence_number": "湘测许字2026第002号",
+            "licence_valid_until": "2031-11-30",
+            "version": case.version,
+        },
+    )
+    case.refresh_from_db()
+    assert case.state == State.DECIDED
+    decided = CaseEvent.objects.get(case=case, action="decide")
+    assert decided.details["licence"] == {
+        "name": "测试许可证",
+        "number": "湘测许字2026第002号",
+        "valid_until": "2031-11-30",
+    }
+    services.case_deliver(
+        acting_user=desk.clerk,
+        case=case,
+        mode=Case.DeliveryMode.MAIL,
+        detail={"address": "测试县测试路1号", "carrier": "EMS", "tracking": "1190000000002"},
+        day=DAY,
+    )
+    exchange.push()
+    done = next(r for r in _mine(receiver.store.records(), case) if r["data_set"] == "completion")
+    assert done["licence_no"] == "湘测许字2026第002号" and done["licence_valid_until"] == "20311130"
+    assert done["issuing_unit_credit_code"] == desk.unit.credit_code
