@@ -332,13 +332,44 @@ def push(batch: int = 500, rounds: int = 100) -> PushResult:
     return result
 
 
-def resend(*, ids: Iterable[int] | None = None) -> int:
-    """重新推送: refused rows (all, or those of `ids`) go again at the next push, built anew
-    from their source rows as they are now. Returns how many."""
-    qs = Outbox.objects.filter(sent_at__isnull=True, refused_at__isnull=False)
+@dataclass
+class ResendResult:
+    queued: int = 0  # their records now meet the schema: they go at the next push
+    still: int = 0  # still refused: the source is not fixed yet (reason updated)
+    reason: str = ""  # the first of those reasons
+
+
+def resend(*, ids: Iterable[int] | None = None, chunk: int = 500) -> ResendResult:
+    """重新推送: refused rows (all, or those of `ids`) are built anew from their source rows as
+    they are now and checked against the schema at once: those that pass go at the next push
+    (the platform may still refuse them on rules of its own); those that do not stay refused
+    with the current reason, so the person who pressed the button learns at once that the
+    source is not fixed yet."""
+    qs = Outbox.objects.filter(sent_at__isnull=True, refused_at__isnull=False).order_by("id")
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
-    return qs.update(refused_at=None, refusal="", attempts=0, next_attempt_at=None, last_error="")
+    result, after = ResendResult(), 0
+    while rows := list(qs.filter(id__gt=after)[:chunk]):
+        after = rows[-1].pk
+        built = build(rows, "recheck", timezone.now())
+        reasons = {}
+        for o in rows:
+            made = built[o.pk]
+            reason = made if isinstance(made, str) else _check(made)
+            if reason:
+                reasons[o.pk] = reason
+        passed = [o.pk for o in rows if o.pk not in reasons]
+        with transaction.atomic():
+            result.queued += Outbox.objects.filter(
+                pk__in=passed, refused_at__isnull=False, sent_at__isnull=True
+            ).update(refused_at=None, refusal="", attempts=0, next_attempt_at=None, last_error="")
+            still = [o for o in rows if o.pk in reasons]
+            for o in still:
+                o.refusal = reasons[o.pk][:300]
+            Outbox.objects.bulk_update(still, ["refusal"])
+        result.still += len(still)
+        result.reason = result.reason or next(iter(reasons.values()), "")
+    return result
 
 
 # --- SMS -----------------------------------------------------------------------------------------

@@ -33,17 +33,23 @@ def outbox(request):
 def resend(request):
     """One refused row (`id`) or every one (`all`): built anew from the source at the next push."""
     if request.POST.get("all"):
-        count = services.resend()
+        result = services.resend()
     else:
         try:
             ids = [int(request.POST.get("id", ""))]
         except ValueError:
             ids = []
-        count = services.resend(ids=ids) if ids else 0
-    if count:
+        result = services.resend(ids=ids) if ids else services.ResendResult()
+    if result.queued:
         messages.success(
-            request, f"已将{count}条被拒收的记录重新排队，下一次推送（约5秒内）按修正后的数据发送。"
+            request,
+            f"已将{result.queued}条被拒收的记录重新排队，下一次推送（约5秒内）按修正后的数据发送。",
         )
-    else:
+    if result.still:
+        messages.error(
+            request,
+            f"{result.still}条记录按当前数据仍不符合要求，未重新排队，请先修正源数据：{result.reason}",
+        )
+    if not result.queued and not result.still:
         messages.error(request, "没有可重新推送的记录：可能已被他人重新推送或已推送成功。")
     return redirect("exchange:outbox")

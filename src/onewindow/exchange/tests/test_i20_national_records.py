@@ -288,6 +288,13 @@ def test_i20_a_record_refused_for_bad_source_data_is_shown_fixed_resent_and_acce
     client.force_login(manager)
     assert "重新推送</button>" in client.get("/exchange/outbox/").content.decode()
 
+    # Pressed before the source is fixed: checked at once, still refused, said so.
+    early = client.post("/exchange/outbox/resend/", {"id": accept.pk}, follow=True)
+    assert "1条记录按当前数据仍不符合要求，未重新排队" in early.content.decode()
+    accept.refresh_from_db()
+    assert accept.refused_at is not None and "校验位不正确" in accept.refusal
+    assert exchange.push().sent == 0
+
     # Fixed at its source, resent by a person: built anew, accepted, and the rest follow.
     Unit.objects.filter(pk=desk.unit.pk).update(credit_code=good)
     reply = client.post("/exchange/outbox/resend/", {"id": accept.pk}, follow=True)
@@ -323,7 +330,7 @@ def test_i20_a_refusal_by_the_platform_and_an_outage(receiver, desk):
     # The platform fixed its library; it is down when the row is resent, then back.
     receiver.refuse.clear()
     receiver.down = True
-    assert exchange.resend() == 1
+    assert exchange.resend().queued == 1  # it meets the schema: the platform's rule was its own
     failed = exchange.push()
     assert failed.failed == 1 and failed.sent == 0
     row.refresh_from_db()
