@@ -351,10 +351,14 @@ def resend(*, ids: Iterable[int] | None = None, chunk: int = 500) -> ResendResul
     result, after = ResendResult(), 0
     while rows := list(qs.filter(id__gt=after)[:chunk]):
         after = rows[-1].pk
-        built = build(rows, "recheck", timezone.now())
         reasons = {}
+        try:
+            built = build(rows, "recheck", timezone.now())
+        except Exception:  # a defect in a builder: queue them; the push backs off and logs it
+            log.exception("provincial push: rechecking %d refused rows failed", len(rows))
+            built = {}
         for o in rows:
-            made = built[o.pk]
+            made = built.get(o.pk, [])
             reason = made if isinstance(made, str) else _check(made)
             if reason:
                 reasons[o.pk] = reason

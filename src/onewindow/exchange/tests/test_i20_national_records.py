@@ -469,3 +469,23 @@ def test_i20_the_decision_form_takes_the_result_licence(client, receiver, desk):
     done = next(r for r in _mine(receiver.store.records(), case) if r["data_set"] == "completion")
     assert done["licence_no"] == "湘测许字2026第002号" and done["licence_valid_until"] == "20311130"
     assert done["issuing_unit_credit_code"] == desk.unit.credit_code
+
+
+def test_i20_a_builder_defect_never_loses_a_row(receiver, desk, monkeypatch):
+    case = CaseFactory(desk=desk, state=State.RECEIVED, day=DAY)
+    row = Outbox.objects.get(key=f"case-{case.pk}")
+
+    def broken(rows):
+        raise RuntimeError("defect")
+
+    monkeypatch.setitem(exchange.BUILDERS, "case_event", broken)
+    failed = exchange.push()  # the batch backs off as a failure, not a refusal
+    assert (failed.sent, failed.failed, failed.refused) == (0, 1, 0)
+    row.refresh_from_db()
+    assert row.attempts == 1 and row.refused_at is None and "组装记录出错" in row.last_error
+    # A refused row rechecked by 重新推送 while the builder is broken is queued, not lost.
+    Outbox.objects.filter(pk=row.pk).update(refused_at=timezone.now(), refusal="测试")
+    assert exchange.resend(ids=[row.pk]).queued == 1
+    monkeypatch.undo()
+    Outbox.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert exchange.push().sent == 1 and receiver.store.count() > 1
