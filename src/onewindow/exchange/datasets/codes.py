@@ -115,7 +115,7 @@ CODE_SETS = {
             False,
         ),
         CodeSet("accept_result", "受理结果", {"1": "受理", "2": "不予受理"}, "表6", False),
-        CodeSet("step_action", "办理动作", {"1": "通过", "2": "退回", "9": "其他"}, "表7"),
+        CodeSet("step_action", "办理动作", {"1": "通过", "2": "退回", "9": "其他"}, "表7", False),
         CodeSet("step_state", "环节状态", {"1": "待办", "2": "已办"}, "表7"),
         CodeSet(
             "completion_result",
@@ -145,6 +145,8 @@ CODE_SETS = {
             "6.8",
             False,
         ),
-        CodeSet("operation", "操作类型", {"I": "新增", "U": "更新", "D": "删除"}, "交换约定"),
+        CodeSet(
+            "operation", "操作类型", {"I": "新增", "U": "更新", "D": "删除"}, "交换约定", False
+        ),
     ]
 }
