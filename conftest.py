@@ -161,13 +161,32 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="/usr/bin/chromium missing"))
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = kept
+    items[:] = sorted(kept, key=_longest_first)
     config.stash[_DESELECTED] = len(deselected)
     if hasattr(config, "workeroutput"):  # an xdist worker: tell the controller
         config.workeroutput["onewindow_deselected"] = len(deselected)
 
 
 _DESELECTED = pytest.StashKey[int]()
+
+# The longest work first, so that no worker is left running it alone at the end (xdist hands out
+# tests in this order): the accessibility walk (one group on one worker, `--dist loadgroup`,
+# about a third of the browser tests' time), the crash test, the other browser tests, then the
+# modules of long tests (measured with --durations, docs/BENCHMARKS.md «Test suite»). The sort is
+# stable: a module's tests stay together and in their order.
+LONGEST_FIRST = (
+    "tests/test_browser_a11y.py",
+    "tests/test_crash.py",
+    "tests/test_browser_",
+    "src/onewindow/web/tests/test_api_fuzz.py",
+    "src/onewindow/demo/tests/test_history.py",
+    "src/onewindow/web/tests/test_nav_queues.py",
+)
+
+
+def _longest_first(item) -> int:
+    path = item.nodeid
+    return next((n for n, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)), 99)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -80,12 +80,16 @@ def copy_prepared(env: dict, tmp: Path) -> dict:
     }
 
 
-def launch(env: dict, tmp: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
+def launch(
+    env: dict, tmp: Path, workers: int = 1, jobs: bool = False
+) -> tuple[subprocess.Popen, str]:
     """`onewindow serve` in a process group of its own (so a test can kill all of it), once
-    /healthz answers."""
+    /healthz answers. Without `jobs` it serves pages only (`--no-jobs`): a page test that
+    needs no periodic job or push does not pay for a job runner and a stand-in receiver
+    starting and working beside it (about 6 s of CPU a server)."""
     log = open(tmp / "server.log", "a")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
-        [BIN / "onewindow", "serve", "--workers", str(workers)],
+        [BIN / "onewindow", "serve", "--workers", str(workers), *([] if jobs else ["--no-jobs"])],
         env=env,
         stdout=log,
         stderr=log,

@@ -12,7 +12,8 @@ import pytest
 
 from tests.a11y_walk import LOGINS, Walk
 
-pytestmark = pytest.mark.browser
+# One walk, on one worker: split over workers, each would audit every page shape again.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("a11y")]
 
 
 @pytest.fixture(scope="module")

@@ -47,7 +47,7 @@ def test_acknowledged_applications_survive_sigkill(tmp_path):
         "print(json.dumps([i.implementation_code, [m.pk for m in i.materials.all()]]))",
     )
     code, material_ids = item
-    proc, url = launch(env, tmp_path, workers=2)
+    proc, url = launch(env, tmp_path, workers=2, jobs=True)
 
     acknowledged: dict[str, int] = {}
     lock = threading.Lock()
@@ -87,7 +87,7 @@ def test_acknowledged_applications_survive_sigkill(tmp_path):
         t.join(30)
     assert len(acknowledged) >= 150, "the load never got going"
 
-    proc, url = launch(env, tmp_path, workers=2)
+    proc, url = launch(env, tmp_path, workers=2, jobs=True)
     try:
         found = _shell(
             env,

@@ -27,8 +27,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("ONEWINDOW_WORKERS", "2"))
         )
+        parser.add_argument(
+            "--no-jobs",
+            action="store_true",
+            help="不在本进程旁运行定时任务和省平台替身（它们在别处运行：另一台 Web 服务器或"
+            "单独的 run_jobs_forever 进程）。",
+        )
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, no_jobs, **options):
         from django.conf import settings
         from gunicorn.app.base import BaseApplication
 
@@ -47,14 +53,17 @@ class Command(BaseCommand):
 
         # Helpers as processes of their own (threads in gunicorn's master would be forked into
         # its workers): the provincial stand-in in development, the periodic jobs without a
-        # broker.
+        # broker. A second web node of the same county, or a page test, serves without them
+        # (`--no-jobs`): nothing is pushed from here, so no stand-in either.
         env, helpers = dict(os.environ), []
-        if not settings.ONEWINDOW_PROVINCE_URL and not settings.PRODUCTION:
+        if no_jobs:
+            pass
+        elif not settings.ONEWINDOW_PROVINCE_URL and not settings.PRODUCTION:
             standin = free_port()
             env["ONEWINDOW_PROVINCE_URL"] = f"http://127.0.0.1:{standin}/events"
             helpers.append(_start(["province_receiver", "--port", str(standin)], env))
             self.stdout.write(f"省平台替身：{env['ONEWINDOW_PROVINCE_URL']}")
-        if not settings.CELERY_BROKER_URL:
+        if not settings.CELERY_BROKER_URL and not no_jobs:
             helpers.append(_start(["run_jobs_forever"], env))
         self.stdout.write(f"一窗通办已启动：http://{host}:{port}/  （Ctrl+C 停止）")
         try:
