@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, Schema
 
 from onewindow.cases import selectors
-from onewindow.cases.actions.case_actions import DeliverIn, KeyProjectIn, ReasonIn
+from onewindow.cases.actions.inputs import DeliverIn, KeyProjectIn, ReasonIn
 from onewindow.cases.actions.registry import Action
 from onewindow.cases.models import CombinedCase, Handoff
 from onewindow.cases.permissions import LEAD_ROLES, Actor

@@ -3,17 +3,15 @@ endpoint or pulled by the job, checked as the window's intake checks them, waiti
 window's online queue, and their acceptance pushed back carrying the platform's number."""
 
 import json
-import threading
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onewindow.cases.actions.case_actions import BY_NAME
 from onewindow.cases.actions.registry import perform
-from onewindow.cases.models import Case, CaseMaterial, Channel, ProvinceApplication, ProvincePull
-from onewindow.cases.tests.conftest import APPLICANT, id_number
+from onewindow.cases.models import Case, CaseMaterial, Channel, ProvinceApplication
+from onewindow.cases.tests.conftest import APPLICANT
 from onewindow.cases.workflow import State
 from onewindow.exchange import services as exchange
 from onewindow.exchange.models import Outbox
@@ -286,158 +284,6 @@ def test_refused_applications_are_listed_for_the_hall_manager(client, platform, 
     assert client.get("/cases/province/").status_code == 403
 
 
-# --- the pull job -----------------------------------------------------------------------
-
-
-class PlatformStandIn:
-    """The platform's download interface: pages of applications by cursor, files by URL, and
-    the acknowledgements it was sent."""
-
-    def __init__(self, applications, files, page_size=2):
-        self.applications, self.files, self.page_size = applications, files, page_size
-        self.acks: list[dict] = []
-        self.cursors: list[str] = []
-        self.lock = threading.Lock()
-
-    def __call__(self, environ, start_response):
-        path, method = environ["PATH_INFO"], environ["REQUEST_METHOD"]
-        if environ.get("HTTP_AUTHORIZATION") != "Bearer pull-token":
-            return self._reply(start_response, "401 Unauthorized", {"detail": "bad token"})
-        if path == "/pending" and method == "GET":
-            cursor = parse_qs(environ.get("QUERY_STRING", "")).get("cursor", [""])[0]
-            with self.lock:
-                self.cursors.append(cursor)
-            start = int(cursor or 0)
-            page = self.applications[start : start + self.page_size]
-            following = str(start + len(page)) if page else cursor
-            return self._reply(
-                start_response, "200 OK", {"applications": page, "next_cursor": following}
-            )
-        if path == "/pending/ack" and method == "POST":
-            size = int(environ.get("CONTENT_LENGTH") or 0)
-            with self.lock:
-                self.acks.append(json.loads(environ["wsgi.input"].read(size)))
-            return self._reply(start_response, "200 OK", {"ok": True})
-        if path.startswith("/files/") and path[7:] in self.files:
-            start_response("200 OK", [("Content-Type", "application/octet-stream")])
-            return [self.files[path[7:]]]
-        return self._reply(start_response, "404 Not Found", {"detail": "not found"})
-
-    @staticmethod
-    def _reply(start_response, status, body):
-        start_response(status, [("Content-Type", "application/json")])
-        return [json.dumps(body, ensure_ascii=False).encode()]
-
-
-@pytest.fixture
-def stand_in(settings):
-    servers = []
-
-    def start(applications, files):
-        app = PlatformStandIn(applications, files)
-        server = serve_in_thread(app)
-        servers.append(server)
-        settings.ONEWINDOW_PROVINCE_PULL_URL = f"http://127.0.0.1:{server.server_port}/pending"
-        settings.ONEWINDOW_PROVINCE_PULL_TOKEN = "pull-token"
-        return app
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
-
-
-def pulled(item, number, file_name="form1"):
-    body = application(item, number)
-    body["materials"][0]["file"] = {"name": "申请表.pdf", "url": f"/files/{file_name}"}
-    body["materials"][1]["file"] = {"name": "营业执照.png", "url": "/files/licence"}
-    return body
-
-
-def test_the_pull_job_takes_pages_acknowledges_and_keeps_its_cursor(
-    desk, stand_in, settings, media
-):
-    from onewindow.cases import province_pull
-
-    second_id = id_number("43092219900202123")
-    other = pulled(desk.item, "P2")
-    other["applicant"] = dict(other["applicant"], id_number=second_id, name="赵六")
-    bad = pulled(desk.item, "P3")
-    bad["applicant"] = dict(bad["applicant"], id_number="430922198001011230")
-    platform = stand_in([pulled(desk.item, "P1"), other, bad], {"form1": PDF, "licence": PNG})
-    result = province_pull.pull()
-    assert (result.received, result.refused, result.errors) == (2, 1, [])
-    assert platform.cursors == ["", "2", "3"]  # page by page, from the stored cursor
-    lines = [line for ack in platform.acks for line in ack["results"]]
-    assert [(x["application_id"], x["status"]) for x in lines] == [
-        ("P1", "accepted"),
-        ("P2", "accepted"),
-        ("P3", "refused"),
-    ]
-    assert lines[2]["code"] == "id_invalid"
-    state = ProvincePull.objects.get()
-    assert state.cursor == "3" and state.last_ok_at is not None and state.last_error == ""
-    cases = Case.objects.filter(province_application_id__in=["P1", "P2"])
-    assert cases.count() == 2 and {c.channel for c in cases} == {Channel.ONLINE}
-    assert all(c.materials.get(name="申请表").file.read() == PDF for c in cases)
-    # Run again: the stored cursor asks only for what came after.
-    province_pull.pull()
-    assert platform.cursors[-1] == "3" and Case.objects.count() == 2
-    # Accepted at the window, the acceptance goes back with the platform's number.
-    case = accept(desk, cases.get(province_application_id="P1"))
-    assert pushed(settings, case, "P1")
-
-
-def test_a_page_fetched_again_after_a_lost_acknowledgement_makes_no_second_case(
-    client, desk, stand_in, monkeypatch
-):
-    from onewindow.cases import province_pull
-
-    platform = stand_in([pulled(desk.item, "Q1")], {"form1": PDF, "licence": PNG})
-    real_post = province_pull._http().post
-    monkeypatch.setattr(
-        province_pull._http(),
-        "post",
-        lambda *a, **k: (_ for _ in ()).throw(province_pull.httpx.ConnectError("lost")),
-    )
-    failed = province_pull.pull()
-    assert failed.errors and ProvincePull.objects.get().cursor == ""
-    assert "ConnectError" in ProvincePull.objects.get().last_error
-    client.force_login(staff_user(RoleCode.HALL_MANAGER))
-    page = client.get("/cases/province/").content.decode()
-    assert "失败：ConnectError" in page  # the hall manager sees the pull is failing
-    monkeypatch.setattr(province_pull._http(), "post", real_post)
-    again = province_pull.pull()
-    assert again.errors == [] and Case.objects.filter(province_application_id="Q1").count() == 1
-    assert platform.acks and ProvincePull.objects.get().cursor == "1"
-
-
-def test_a_file_elsewhere_or_oversize_is_refused_by_the_pull(desk, stand_in, settings, media):
-    from onewindow.cases import province_pull
-
-    settings.CASE_UPLOAD_MAX_BYTES = 1024 * 1024
-    elsewhere = pulled(desk.item, "R1")
-    elsewhere["materials"][0]["file"]["url"] = "http://169.254.169.254/latest/meta-data"
-    stand_in(
-        [elsewhere, pulled(desk.item, "R2", "big")],
-        {"big": PDF + b"0" * (1024 * 1024), "licence": PNG},
-    )
-    result = province_pull.pull()
-    assert result.refused == 2 and not Case.objects.exists() and files_on_disk(media) == []
-    codes = dict(ProvinceApplication.objects.values_list("application_id", "code"))
-    assert codes == {"R1": "file_url", "R2": "file_too_large"}
-
-
-def test_no_url_no_pull(settings):
-    from onewindow.cases import province_pull
-
-    settings.ONEWINDOW_PROVINCE_PULL_URL = ""
-    assert province_pull.pull().pages == 0 and not ProvincePull.objects.exists()
-
-
-# --- more of the same intake ---------------------------------------------------------------
-
-
 def test_an_item_known_by_its_local_code_only_is_found(client, platform):
     local = "114309000060897240-4-HN0001XK000009-000-0001"
     desk = DeskFactory(
@@ -450,18 +296,6 @@ def test_an_item_known_by_its_local_code_only_is_found(client, platform):
     response = push(client, platform, application(desk.item, "L1", item_code=local))
     assert response.status_code == 201, response.content
     assert Case.objects.get(province_application_id="L1").item == desk.item
-
-
-def test_the_same_application_pushed_then_pulled_is_one_case(client, platform, desk, stand_in):
-    from onewindow.cases import province_pull
-
-    first = push(client, platform, application(desk.item, "D1"))
-    assert first.status_code == 201
-    platform_app = stand_in([pulled(desk.item, "D1")], {"form1": PDF, "licence": PNG})
-    result = province_pull.pull()
-    assert result.received == 1 and result.refused == 0
-    assert platform_app.acks[0]["results"][0]["case_id"] == first.json()["case"]["id"]
-    assert Case.objects.filter(province_application_id="D1").count() == 1
 
 
 def test_a_refused_number_is_accepted_when_it_comes_again_corrected(client, platform, desk):
