@@ -216,6 +216,8 @@ ONEWINDOW_PUBLIC_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "")
 ONEWINDOW_PROVINCE_PULL_URL = os.environ.get("ONEWINDOW_PROVINCE_PULL_URL", "")
 ONEWINDOW_PROVINCE_PULL_TOKEN = os.environ.get("ONEWINDOW_PROVINCE_PULL_TOKEN", "")
 ONEWINDOW_PROVINCE_PULL_SOURCE = os.environ.get("ONEWINDOW_PROVINCE_PULL_SOURCE", "省一体化平台")
+# 数据来源 of every pushed record (the exchange fields of the national data sets).
+ONEWINDOW_EXCHANGE_SOURCE = os.environ.get("ONEWINDOW_EXCHANGE_SOURCE", "ONEWINDOW")
 ONEWINDOW_SMS_SENDER = os.environ.get("ONEWINDOW_SMS_SENDER", "onewindow.supervision.sms.LogSender")
 # SMS rating replies (POST /api/ratings/sms) that match no case with that phone, counted per API
 # key and per case number or phone within the window: a few typing errors pass, guessing stops.
