@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from onewindow.common.http_failures import Peer, describe
 from onewindow.exchange.services import (
     CLAIM_TIMEOUT,
     _claim,
@@ -96,21 +97,15 @@ def headers(delivery: Delivery, content: bytes) -> dict[str, str]:
     }
 
 
+# How the department system is named in the failure sentences (common.http_failures).
+RECEIVER = Peer(
+    name="接收方", address="接收地址", system="部门系统", credential="签名密钥", request="推送"
+)
+
+
 def failure(exc: Exception | None = None, status: int | None = None) -> str:
     """Why an attempt failed, in words the unit's manager can act on."""
-    if isinstance(exc, httpx.TimeoutException):
-        return f"接收方{timeout():g}秒内未应答（超时），请检查部门系统是否正常运行。"
-    if isinstance(exc, httpx.ConnectError):
-        return "无法连接接收地址（连接被拒绝或网络不通），请检查部门系统是否已启动、地址是否正确。"
-    if exc is not None:
-        return f"推送请求出错（{type(exc).__name__}），请检查接收地址和网络。"
-    if status in (401, 403):
-        return f"接收方拒绝了推送（HTTP {status}），请检查部门系统配置的签名密钥。"
-    if status is not None and 300 <= status < 400:
-        return f"接收方要求重定向（HTTP {status}）；推送不跟随重定向，请登记最终的接收地址。"
-    if status is not None and status >= 500:
-        return f"接收方服务器出错（HTTP {status}），请联系部门系统的维护人员。"
-    return f"接收方未接受推送（HTTP {status}），请联系部门系统的维护人员。"
+    return describe(exc, status, peer=RECEIVER, timeout=timeout())
 
 
 @dataclass
