@@ -111,6 +111,30 @@ def validate_id_number(value: str) -> None:
         )
 
 
+# The checks' messages without any part of the number (the messages above name its birth date,
+# its address code, the credit code and its check character): for what is kept or sent beyond
+# the person who typed it.
+_QUIET = {
+    "id_length": "居民身份证号码应为18位",
+    "id_format": "居民身份证号码前17位应为数字，最后一位为数字或X",
+    "id_birth_date": "居民身份证号码中的出生日期不存在",
+    "id_future_birth": "居民身份证号码中的出生日期晚于今天",
+    "id_checksum": "居民身份证号码的校验位不正确",
+    "id_birth_place": "居民身份证号码的地址码不是有效的行政区划代码",
+    "credit_code_length": "统一社会信用代码应为18位",
+    "credit_code_format": "统一社会信用代码格式不正确：前8位应为数字，其余为数字或大写字母",
+    "credit_code_checksum": "统一社会信用代码的校验位不正确",
+}
+
+
+def id_message(exc: ValidationError) -> str:
+    """What is wrong with a number `validate_id_number` or `validate_credit_code` refused,
+    naming the problem and no digit of the number (no full stop: callers add the subject or the
+    end)."""
+    code = exc.error_list[0].code if exc.error_list else ""
+    return _QUIET.get(code, "证件号码不符合要求")
+
+
 def normalize_mobile(value: str) -> str:
     """Digits only, full-width digits folded, a leading +86 or 86 dropped: for comparing."""
     digits = "".join(ch for ch in _ascii(value or "") if "0" <= ch <= "9")

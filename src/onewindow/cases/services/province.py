@@ -33,6 +33,7 @@ from onewindow.cases.services.intake import (
 )
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.catalog.models import Item, Material
+from onewindow.common.validators import id_message, validate_credit_code, validate_id_number
 
 # --- what the platform sends (GB/T 39046-2020 6.2 办事申请) ----------------------------------
 
@@ -278,6 +279,7 @@ def _applicant(app: ProvinceApplicationIn) -> dict[str, Any]:
                 "法人或其他组织用统一社会信用代码。",
             )
         kind = by_type
+    _check_numbers(kind, a)
     data = {
         "applicant_kind": kind,
         "applicant_name": a.name,
@@ -294,6 +296,27 @@ def _applicant(app: ProvinceApplicationIn) -> dict[str, Any]:
         code = ID_MESSAGES.get(field, "applicant_invalid")
         text = "".join(m for ms in errors.values() for m in ms)
         raise Refused(code, "申请人信息有误：" + text) from None
+
+
+def _check_numbers(kind: str, a: ProvinceApplicantIn) -> None:
+    """The applicant's and the agent's numbers, checked before the rest: the validators' own
+    messages name the birth date or address code, and a refusal is kept in plain text, shown to
+    the hall manager and answered to the platform, so it says what is wrong and no digit."""
+    checks = [
+        (
+            "id_invalid",
+            "",
+            a.id_number,
+            validate_credit_code if kind == Case.ApplicantKind.ORGANISATION else validate_id_number,
+        )
+    ]
+    if a.agent_name or a.agent_id:
+        checks.append(("agent_id_invalid", "代理人", a.agent_id, validate_id_number))
+    for code, who, number, check in checks:
+        try:
+            check(number)
+        except ValidationError as exc:
+            raise Refused(code, f"申请人信息有误：{who}{id_message(exc)}，请核对。") from None
 
 
 def _materials(

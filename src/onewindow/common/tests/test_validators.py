@@ -7,6 +7,7 @@ from stdnum.cn import ric, uscc
 
 from onewindow.common.masking import mask_id_number, mask_mobile
 from onewindow.common.validators import (
+    id_message,
     validate_credit_code,
     validate_id_number,
     validate_mobile,
@@ -109,3 +110,31 @@ def test_masking():
     assert mask_id_number(GOOD_ID) == GOOD_ID[:4] + "*" * 10 + GOOD_ID[-4:]
     assert mask_mobile("13812345678") == "138****5678"
     assert mask_mobile("") == ""
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        GOOD_ID[:17],  # length
+        GOOD_ID[:10] + "A" + GOOD_ID[11:],  # format
+        GOOD_ID[:6] + "19901340" + GOOD_ID[14:],  # birth date
+        GOOD_ID[:6] + "20990101" + GOOD_ID[14:],  # future birth
+        GOOD_ID[:17] + ("1" if GOOD_ID[17] != "1" else "2"),  # check digit
+        "999999" + BODY_ID[6:] + ric.calc_check_digit("999999" + BODY_ID[6:] + "0"),  # place
+    ],
+)
+def test_id_message_names_the_problem_without_any_digit(number):
+    with pytest.raises(ValidationError) as exc:
+        validate_id_number(number)
+    quiet = id_message(exc.value)
+    assert quiet.startswith("居民身份证号码") and quiet != "证件号码不符合要求"
+    assert not any(ch.isdigit() for ch in quiet.replace("18位", "").replace("17位", ""))
+
+
+@pytest.mark.parametrize("code", [GOOD_CREDIT[:17], GOOD_CREDIT[:17] + "Y", "I" + GOOD_CREDIT[1:]])
+def test_id_message_of_a_credit_code_holds_none_of_it(code):
+    with pytest.raises(ValidationError) as exc:
+        validate_credit_code(code)
+    quiet = id_message(exc.value)
+    assert quiet.startswith("统一社会信用代码") and code[:8] not in quiet
+    assert not any(ch.isdigit() for ch in quiet.replace("18位", "").replace("前8位", ""))

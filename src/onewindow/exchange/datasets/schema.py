@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from onewindow.common.validators import validate_credit_code, validate_id_number
+from onewindow.common.validators import id_message, validate_credit_code, validate_id_number
 from onewindow.exchange.datasets.codes import CODE_SETS
 from onewindow.exchange.datasets.table import DATASETS
 
@@ -70,21 +70,9 @@ _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 _BASIC = re.compile(r"^[0-9A-Z]{2}\d{2}\d{5}\d{3}$")
 
 
-# The ID-number checks' messages without the number's parts (birth date, address code).
-_ID_MESSAGES = {
-    "id_length": "居民身份证号码应为18位",
-    "id_format": "居民身份证号码前17位应为数字，最后一位为数字或X",
-    "id_birth_date": "居民身份证号码中的出生日期不存在",
-    "id_future_birth": "居民身份证号码中的出生日期晚于今天",
-    "id_checksum": "居民身份证号码的校验位不正确",
-    "id_birth_place": "居民身份证号码的地址码不是有效的行政区划代码",
-}
-
-
 def _message(exc: ValidationError, personal: bool) -> str:
-    code = exc.error_list[0].code if exc.error_list else ""
     if personal:
-        return _ID_MESSAGES.get(code, "证件号码不符合要求")
+        return id_message(exc)
     return exc.messages[0] if exc.messages else str(exc)
 
 
