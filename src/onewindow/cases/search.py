@@ -23,6 +23,7 @@ The page shows whether there is a next page, never a total: counting a million r
 search would cost what the index saves."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -51,6 +52,11 @@ MIN_TAIL = 4  # fewer digits match a large share of all cases and say little
 MIN_PREFIX = 2  # a name's first character is mostly a surname: one case in ten
 
 
+# A provincial application number: 8 to 64 letters, digits, "-" or "_", as the platform issues
+# them (with a letter: all digits is one of ours; shorter is a typo of ours, answered as such).
+PROVINCE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{7,63}")
+
+
 def _next_prefix(prefix: str) -> str:
     """The least string greater than every string that starts with `prefix` (its last
     character's successor): `prefix <= s < _next_prefix(prefix)` is "s starts with prefix"
@@ -77,6 +83,7 @@ def parse_cursor(raw: str) -> tuple[datetime.date, int] | None:
 class Criteria:
     number: str = ""  # the full number
     tail: str = ""  # or its last digits
+    province_id: str = ""  # or the provincial platform's application number (省平台申报号)
     name: str = ""
     name_prefix: bool = False
     id_digest: str = ""
@@ -102,8 +109,8 @@ class SearchForm(forms.Form):
     number = forms.CharField(
         label="办件编号",
         required=False,
-        max_length=60,
-        help_text="完整的23位编号，或编号的最后几位（至少4位）",
+        max_length=64,
+        help_text="完整的23位编号、编号的最后几位（至少4位），或省平台申报号",
     )
     name = forms.CharField(label="申请人", required=False, max_length=100)
     name_match = forms.ChoiceField(
@@ -152,8 +159,12 @@ class SearchForm(forms.Form):
         if not number:
             return ""
         if not (number.isascii() and number.isdigit()):
+            folded = "".join(raw.translate({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}).split())
+            if PROVINCE_NUMBER.fullmatch(folded) and not folded.isdigit():
+                return folded  # a number the provincial platform gave (letters and digits)
             raise ValidationError(
-                "办件编号只能是数字：请输入完整的23位编号，或编号的最后几位（至少4位）。"
+                "办件编号只能是数字：请输入完整的23位编号、编号的最后几位（至少4位），"
+                "或省平台申报号。"
             )
         if len(number) > NUMBER_LENGTH:
             raise ValidationError(f"办件编号为23位数字，您输入了{len(number)}位，请核对。")
@@ -203,9 +214,11 @@ class SearchForm(forms.Form):
         d = self.cleaned_data
         number = d.get("number", "")
         light = d.get("light") or None
+        ours = number.isdigit()
         return Criteria(
-            number=number if len(number) == NUMBER_LENGTH else "",
-            tail=number if len(number) < NUMBER_LENGTH else "",
+            number=number if ours and len(number) == NUMBER_LENGTH else "",
+            tail=number if ours and len(number) < NUMBER_LENGTH else "",
+            province_id="" if ours else number,
             name=d.get("name", ""),
             name_prefix=d.get("name_match") != "exact",
             id_digest=d.get("id_number", ""),
@@ -253,6 +266,8 @@ def search(
     if scope is not None:
         qs = qs.filter(scope)
     c = criteria
+    if c.province_id:
+        qs = qs.filter(province_application_id=c.province_id)
     if c.number:
         qs = qs.filter(number=c.number)
     elif c.tail:

@@ -84,6 +84,10 @@ KEY_LABELS = {
     "size": "大小",
     "sha256": "SHA-256",
     "system": "接口系统",
+    "licence": "结果证照",
+    "name": "名称",
+    "number": "编号",
+    "valid_until": "有效期至",
 }
 
 
@@ -175,7 +179,14 @@ def _deem(d, e, c):
 def _decision(where: str):
     def say(d, e, c):
         result = d.pop("result", None)
-        return f"{where}作出决定：{RESULTS.get(result, plain(result))}"
+        said = f"{where}作出决定：{RESULTS.get(result, plain(result))}"
+        licence = d.pop("licence", None)
+        if isinstance(licence, dict):  # 结果证照, sent in the 办结 record
+            parts = [str(licence.get(k, "")).strip() for k in ("name", "number")]
+            said += "，结果证照：" + "，编号".join(p for p in parts if p)
+            if licence.get("valid_until"):
+                said += f"，有效期至{licence['valid_until']}"
+        return said
 
     return say
 

@@ -263,7 +263,7 @@ def test_a_bad_cursor_is_the_first_page():
 
 def test_bad_input_is_answered_in_chinese():
     assert errors(number="43092A") == [
-        "办件编号只能是数字：请输入完整的23位编号，或编号的最后几位（至少4位）。"
+        "办件编号只能是数字：请输入完整的23位编号、编号的最后几位（至少4位），或省平台申报号。"
     ]
     assert errors(number="123") == ["按尾号查找请至少输入编号的最后4位。"]
     assert errors(number="1" * 24) == ["办件编号为23位数字，您输入了24位，请核对。"]
@@ -302,6 +302,16 @@ def test_a_number_that_finds_one_case_opens_it(world, client):
     assert response.status_code == 302 and response["Location"] == f"/cases/{a.pk}/"
     response = client.get(URL, {"number": a.number[-9:]})  # a tail that finds one case
     assert response["Location"] == f"/cases/{a.pk}/"
+
+
+def test_the_provincial_application_number_opens_its_case(world, client):
+    a = world["a"]
+    Case.objects.filter(pk=a.pk).update(province_application_id="HN-SB-2026120200001")
+    assert found(world["one"].clerk, number="HN-SB-2026120200001") == [a.pk]
+    assert found(world["two"].clerk, number="HN-SB-2026120200001") == []  # not their unit's
+    signed_in(client, world["one"].clerk)
+    response = client.get(URL, {"number": " ＨＮ-SB-2026120200001 "})  # full-width, spaces
+    assert response.status_code == 302 and response["Location"] == f"/cases/{a.pk}/"
 
 
 def test_results_show_the_masked_id_and_the_columns(world, client):

@@ -210,3 +210,13 @@ def test_a_clerk_is_offered_neither_forward_nor_mark_key_on_a_department_windows
     body = client.get(f"/cases/{case.pk}/").content.decode()
     assert "综合窗口初审转部门" not in body and f"/cases/{case.pk}/act/forward/" not in body
     assert f"/cases/{case.pk}/act/mark_key/" not in body
+
+
+def test_a_decision_with_its_result_licence_reads_as_words(case, desk):
+    licence = {"name": "食品经营许可证", "number": "JY14309220001234", "valid_until": "2031-11-30"}
+    [entry] = timeline.sentences(
+        case,
+        [_event(case, "decide", {"result": "approved", "licence": licence}, actor=desk.reviewer)],
+    )
+    assert "结果证照：食品经营许可证，编号JY14309220001234，有效期至2031-11-30" in entry.text
+    assert not re.search(r"licence|name|number|valid_until", entry.text), entry.text

@@ -21,7 +21,8 @@ def search(request):
             combined = finder.combined_by_number(criteria.number, user=request.user)
             if combined is not None:
                 return redirect("cases:combined_detail", combined.pk)
-        if (criteria.number or criteria.tail) and len(rows) == 1 and after is None and not more:
+        found_by_number = criteria.number or criteria.tail or criteria.province_id
+        if found_by_number and len(rows) == 1 and after is None and not more:
             return redirect("cases:detail", rows[0].pk)
     elif not form.is_bound:
         rows, more = finder.page(finder.Criteria(), user=request.user)

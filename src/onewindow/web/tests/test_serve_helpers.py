@@ -30,9 +30,11 @@ def started(monkeypatch, settings):
     return helpers
 
 
-def test_serve_starts_the_jobs_and_the_stand_in(started):
+def test_serve_starts_the_jobs_and_the_stand_in(started, settings):
     call_command("serve", "--port", "0")
     assert started == ["province_receiver", "run_jobs_forever"]
+    # the web workers it forks show the stand-in's address, not 未配置
+    assert settings.ONEWINDOW_PROVINCE_URL.startswith("http://127.0.0.1:")
 
 
 def test_serve_without_jobs_starts_neither(started):

@@ -60,7 +60,9 @@ class Command(BaseCommand):
             pass
         elif not settings.ONEWINDOW_PROVINCE_URL and not settings.PRODUCTION:
             standin = free_port()
-            env["ONEWINDOW_PROVINCE_URL"] = f"http://127.0.0.1:{standin}/events"
+            env["ONEWINDOW_PROVINCE_URL"] = f"http://127.0.0.1:{standin}/records"
+            # the web workers (forked from here) show the push page with this address too
+            settings.ONEWINDOW_PROVINCE_URL = env["ONEWINDOW_PROVINCE_URL"]
             helpers.append(_start(["province_receiver", "--port", str(standin)], env))
             self.stdout.write(f"省平台替身：{env['ONEWINDOW_PROVINCE_URL']}")
         if not settings.CELERY_BROKER_URL and not no_jobs:
