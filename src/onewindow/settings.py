@@ -352,8 +352,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # No phone number reaches the log, whichever logger writes it (common/masking.py).
-    "filters": {"mask_mobiles": {"()": "onewindow.common.masking.MaskMobilesFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_mobiles"]}},
+    "filters": {
+        "mask_mobiles": {"()": "onewindow.common.masking.MaskMobilesFilter"},
+        "one_line_refusals": {"()": "onewindow.web.logfilters.NoTracebackBelow500"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_mobiles", "one_line_refusals"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("ONEWINDOW_LOG_LEVEL", "INFO")},
     # axes and httpx log every attempt and request at INFO: too much for a hall's log.
     "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
