@@ -20,8 +20,6 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic import ValidationError as SchemaError
 
 from onewindow.cases.models import Case, CaseMaterial, Channel, ProvinceApplication
 from onewindow.cases.services.core import acting_system
@@ -31,65 +29,27 @@ from onewindow.cases.services.intake import (
     check_applicant,
     max_upload_bytes,
 )
+from onewindow.cases.services.province_input import (
+    ID_TYPES,
+    KINDS,
+    ProvinceApplicantIn,
+    ProvinceApplicationIn,
+    ProvinceFileIn,
+    Refused,
+    parse,
+)
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.catalog.models import Item, Material
 from onewindow.common.validators import id_message, validate_credit_code, validate_id_number
 
-# --- what the platform sends (GB/T 39046-2020 6.2 办事申请) ----------------------------------
 
+@dataclass
+class _File:
+    """A material's file as read: hashed once (the digest, the stored SHA-256), type-checked."""
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-
-class ProvinceApplicantIn(_In):
-    kind: str = Field(
-        "", description="申请人类型：person 自然人 / organisation 法人或其他组织；空则按证件类型"
-    )
-    name: str = Field(min_length=1, max_length=100, description="申请人姓名或名称")
-    id_type: str = Field("", description="证件类型：居民身份证（111）或统一社会信用代码；可空")
-    id_number: str = Field(max_length=40, description="证件号码")
-    phone: str = Field(max_length=30, description="联系电话")
-    address: str = Field("", max_length=200, description="通讯地址")
-    postcode: str = Field("", max_length=10, description="邮政编码")
-    legal_representative: str = Field("", max_length=50, description="法定代表人")
-    agent_name: str = Field("", max_length=50, description="代理人姓名")
-    agent_id: str = Field("", max_length=40, description="代理人身份证号码")
-
-
-class ProvinceFileIn(_In):
-    name: str = Field(min_length=1, max_length=100, description="文件名（含扩展名）")
-    part: str = Field("", max_length=100, description="推送：multipart 中该文件的部件名")
-    url: str = Field("", max_length=500, description="拉取：文件下载地址（与下载接口同源）")
-
-
-class ProvinceMaterialIn(_In):
-    name: str = Field(min_length=1, max_length=200, description="材料名称（与事项材料清单一致）")
-    received: bool = Field(True, description="是否收取")
-    how: str = Field("electronic", description="收取方式：electronic 电子 / paper 纸质")
-    count: int = Field(1, ge=0, le=999, description="收取数量")
-    file: ProvinceFileIn | None = Field(None, description="电子材料文件（一份材料一个文件）")
-
-
-class ProvinceApplicationIn(_In):
-    application_id: str = Field(min_length=1, max_length=64, description="省平台申报号")
-    item_code: str = Field(min_length=1, max_length=60, description="事项实施编码或地方实施编码")
-    declared_via: str = Field("2", description="申报来源（办理形式）：2 网上办理 / 3 掌上办理")
-    applied_at: datetime.datetime | None = Field(None, description="申请时间")
-    region: str = Field("", max_length=12, description="行政区划代码")
-    applicant: ProvinceApplicantIn
-    materials: list[ProvinceMaterialIn] = []
-
-
-# --- the outcome ---------------------------------------------------------------------------
-
-
-class Refused(Exception):
-    """A provincial application not taken, with a machine-readable code and a Chinese reason."""
-
-    def __init__(self, code: str, message: str, application_id: str = ""):
-        super().__init__(message)
-        self.code, self.message, self.application_id = code, message, application_id
+    upload: Any
+    sha256: str
+    problem: str = ""  # why it is not a file the window takes (raised when its material is)
 
 
 @dataclass
@@ -104,41 +64,12 @@ FileReader = Callable[[ProvinceFileIn], Any]
 
 ONLINE_FORMS = {"2", "3"}  # 网上办理, 掌上办理
 ONLINE_DEPTH_RECEIVE = 2  # 网上收件
-ID_TYPES = {
-    "111": Case.ApplicantKind.PERSON,
-    "居民身份证": Case.ApplicantKind.PERSON,
-    "统一社会信用代码": Case.ApplicantKind.ORGANISATION,
-}
+
 ID_MESSAGES = {
     "applicant_id": "id_invalid",
     "agent_id": "agent_id_invalid",
     "phone": "phone_invalid",
 }
-
-
-def parse(data: Any) -> ProvinceApplicationIn:
-    """The application's fields, or Refused('malformed') naming the first wrong field."""
-    try:
-        return ProvinceApplicationIn.model_validate(data)
-    except SchemaError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "申请"
-        number = data.get("application_id", "") if isinstance(data, dict) else ""
-        raise Refused(
-            "malformed",
-            f"申请数据格式不正确：字段“{where}”{_schema_text(first['type'])}，请核对后重新推送。",
-            str(number)[:64],
-        ) from None
-
-
-def _schema_text(kind: str) -> str:
-    return {
-        "missing": "缺失",
-        "string_too_short": "不能为空",
-        "string_too_long": "过长",
-        "datetime_from_date_parsing": "不是有效的时间",
-        "datetime_parsing": "不是有效的时间",
-    }.get(kind, "的值无效")
 
 
 def province_receive(*, data: Any, read_file: FileReader, source: str, via: str) -> Received:
@@ -150,7 +81,7 @@ def province_receive(*, data: Any, read_file: FileReader, source: str, via: str)
     except Refused as refusal:
         if refusal.application_id:  # one the hall manager can name to the platform
             raw = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
-            _record(
+            refusal.new = _record(
                 refusal.application_id,
                 hashlib.sha256(raw.encode()).hexdigest(),
                 refusal,
@@ -179,7 +110,7 @@ def province_receive(*, data: Any, read_file: FileReader, source: str, via: str)
             return Received(earlier, created=False)
     except Refused as refusal:
         refusal.application_id = app.application_id
-        _record_refusal(app, digest, via, source, refusal, now)
+        refusal.new = _record_refusal(app, digest, via, source, refusal, now)
         raise
 
 
@@ -201,8 +132,9 @@ def _earlier(app: ProvinceApplicationIn, digest: str, now: datetime.datetime) ->
     )
 
 
-def _read_files(app: ProvinceApplicationIn, read_file: FileReader) -> dict[int, Any]:
-    """Each material's file (by its index in the application), read and size-checked."""
+def _read_files(app: ProvinceApplicationIn, read_file: FileReader) -> dict[int, _File]:
+    """Each material's file (by its index in the application), read, size-checked, and hashed
+    once: while its type is checked when it is one the window takes."""
     limit = max_upload_bytes()
     files = {}
     for index, material in enumerate(app.materials):
@@ -215,25 +147,31 @@ def _read_files(app: ProvinceApplicationIn, read_file: FileReader) -> dict[int, 
                 f"材料“{material.name}”的文件“{material.file.name}”为"
                 f"{upload.size / 1048576:.1f}MB，超过上限{limit // 1048576}MB。",
             )
-        files[index] = upload
+        try:
+            files[index] = _File(upload, _checked_upload(upload))
+        except ValidationError as exc:
+            # Refused only if its material is on the checklist (_materials), after the item.
+            files[index] = _File(upload, _sha256(upload), exc.messages[0])
+        upload.seek(0)
     return files
 
 
-def _digest(app: ProvinceApplicationIn, files: dict[int, Any]) -> str:
+def _sha256(upload) -> str:
+    sha = hashlib.sha256()
+    for chunk in upload.chunks():
+        sha.update(chunk)
+    return sha.hexdigest()
+
+
+def _digest(app: ProvinceApplicationIn, files: dict[int, _File]) -> str:
     """SHA-256 over the application's fields and its files' contents (not where they came from:
     the same application pushed once and pulled once has one digest)."""
     body = app.model_dump(mode="json")
     for index, material in enumerate(body["materials"]):
-        upload = files.get(index)
-        if upload is None:
-            material["file"] = None
-            continue
-        sha = hashlib.sha256()
-        upload.seek(0)
-        for chunk in upload.chunks():
-            sha.update(chunk)
-        upload.seek(0)
-        material["file"] = {"name": material["file"]["name"], "sha256": sha.hexdigest()}
+        read = files.get(index)
+        material["file"] = (
+            None if read is None else {"name": material["file"]["name"], "sha256": read.sha256}
+        )
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -263,7 +201,7 @@ def _item(app: ProvinceApplicationIn) -> Item:
 
 def _applicant(app: ProvinceApplicationIn) -> dict[str, Any]:
     a = app.applicant
-    kind = a.kind
+    kind = KINDS.get(a.kind, a.kind)  # an unknown kind: check_applicant says what to choose
     if a.id_type:
         by_type = ID_TYPES.get(a.id_type)
         if by_type is None:
@@ -320,8 +258,8 @@ def _check_numbers(kind: str, a: ProvinceApplicantIn) -> None:
 
 
 def _materials(
-    app: ProvinceApplicationIn, item: Item, files: dict[int, Any]
-) -> tuple[list[dict], dict[int, Any]]:
+    app: ProvinceApplicationIn, item: Item, files: dict[int, _File]
+) -> tuple[list[dict], dict[int, _File]]:
     """The checklist statuses as the API gives them, and the file of each catalogue material."""
     checklist = {m.name: m for m in item.materials.all()}
     given: dict[str, int] = {}
@@ -338,21 +276,19 @@ def _materials(
     statuses, uploads = [], {}
     for name, m in checklist.items():
         index = given.get(name)
-        upload = files.get(index) if index is not None else None
-        if upload is None:
+        read = files.get(index) if index is not None else None
+        if read is None:
             if _needs_file(m):
                 raise Refused(
                     "material_missing",
                     f"缺少必要材料“{name}”的电子文件，网上申请须上传该材料（PDF、JPG或PNG）。",
                 )
             continue  # shared by the departments or missing: _checklist says which
-        try:
-            _checked_upload(upload)
-        except ValidationError as exc:
-            code = "file_too_large" if "超过上限" in exc.messages[0] else "file_type"
-            raise Refused(code, f"材料“{name}”的文件“{upload.name}”：{exc.messages[0]}") from None
+        if read.problem:
+            code = "file_too_large" if "超过上限" in read.problem else "file_type"
+            raise Refused(code, f"材料“{name}”的文件“{read.upload.name}”：{read.problem}")
         statuses.append({"material_id": m.pk, "status": CaseMaterial.Status.UPLOADED})
-        uploads[m.pk] = upload
+        uploads[m.pk] = read
     return statuses, uploads
 
 
@@ -364,7 +300,7 @@ def _needs_file(m: Material) -> bool:
 
 def _create(
     app: ProvinceApplicationIn,
-    files: dict[int, Any],
+    files: dict[int, _File],
     *,
     source: str,
     digest: str,
@@ -387,13 +323,10 @@ def _create(
                 province_application_id=app.application_id,
             )
             for row in case.materials.filter(material_id__in=uploads):
-                upload = uploads[row.material_id]
+                read = uploads[row.material_id]
+                upload = read.upload
                 upload.seek(0)
-                sha = hashlib.sha256()
-                for chunk in upload.chunks():
-                    sha.update(chunk)
-                upload.seek(0)
-                row.sha256, row.size = sha.hexdigest(), upload.size
+                row.sha256, row.size = read.sha256, upload.size
                 row.file.save(upload.name, upload, save=False)
                 saved.append(row.file.name)
                 row.save(update_fields=["file", "sha256", "size"])
@@ -455,14 +388,14 @@ def _record_refusal(
     source: str,
     refusal: Refused,
     now: datetime.datetime,
-) -> None:
+) -> bool:
     digest = (
         digest
         or hashlib.sha256(
             json.dumps(app.model_dump(mode="json"), sort_keys=True).encode()
         ).hexdigest()
     )
-    _record(
+    return _record(
         app.application_id,
         digest,
         refusal,
@@ -476,10 +409,20 @@ def _record_refusal(
 
 def _record(
     application_id: str, digest: str, refusal: Refused, now: datetime.datetime, **fields
-) -> None:
-    """One row per number and body; the same refused body again counts one more attempt."""
+) -> bool:
+    """One row per number and body; the same refused body again counts one more attempt.
+    True when this refusal is new (its row was made now)."""
     values = {**fields, "code": refusal.code, "reason": refusal.message[:300], "last_at": now}
-    with transaction.atomic():
+    try:
+        return _record_once(application_id, digest, values, now)
+    except IntegrityError:
+        # The same body delivered at the same moment: with no row yet there was nothing to lock,
+        # and the other delivery's insert committed first. Its row exists now: one more attempt.
+        return _record_once(application_id, digest, values, now)
+
+
+def _record_once(application_id: str, digest: str, values: dict, now: datetime.datetime) -> bool:
+    with transaction.atomic():  # a savepoint inside a caller's transaction: retried cleanly
         row = (
             ProvinceApplication.objects.select_for_update()
             .filter(application_id=application_id, digest=digest)
@@ -489,11 +432,13 @@ def _record(
             ProvinceApplication.objects.create(
                 application_id=application_id, digest=digest, first_at=now, **values
             )
-        elif row.case_id is None:
+            return True
+        if row.case_id is None:
             for key, value in values.items():
                 setattr(row, key, value)
             row.attempts += 1
             row.save()
+        return False
 
 
 def refused_list(limit: int = 200):
