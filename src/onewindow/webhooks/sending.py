@@ -1,5 +1,7 @@
 """The `webhook-send` job: claim ready deliveries (exchange's claim cycle), POST each, signed,
-outside any transaction, and mark it sent or failed and backing off.
+outside any transaction, and mark it sent or failed and backing off. Each POST goes to the
+address checked just before it (addresses.target: the host name resolved again, refused if it
+now points at the machine itself, link-local, …), not through a proxy from the environment.
 
 Order: a delivery is not claimed while an earlier event of the same case for the same
 subscription is unsent and waiting (backing off, claimed by another worker, or given up), and
@@ -16,26 +18,20 @@ from dataclasses import dataclass
 
 import httpx
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from onewindow.common.http_failures import Peer, describe
-from onewindow.exchange.services import (
-    CLAIM_TIMEOUT,
-    _claim,
-    _mark_failed,
-    _mark_sent,
-    _ready,
-    _serialise_claims,
-)
-from onewindow.webhooks import signing
+from onewindow.exchange.services import CLAIM_TIMEOUT, _claim, _mark_failed, _mark_sent, _ready
+from onewindow.webhooks import addresses, signing
 from onewindow.webhooks.models import Delivery
 
 log = logging.getLogger("onewindow.webhooks")
 
 # With exchange's back-off (2, 4, … 256 s, then 300 s), 16 attempts span about 50 minutes.
 MAX_ATTEMPTS = 16
+CLAIM_LOCK = 20261202  # the advisory lock key of the webhook claimers (not the push's)
 
 
 def timeout() -> float:
@@ -45,6 +41,15 @@ def timeout() -> float:
 def public_url() -> str:
     """The address the department systems reach this platform at (links in the payload)."""
     return getattr(settings, "ONEWINDOW_PUBLIC_URL", "").rstrip("/")
+
+
+def _serialise_claims() -> None:
+    """Claims are taken one at a time, as the provincial push's are (exchange.services), under
+    the webhooks' own advisory lock: a push claim and a webhook claim do not wait for each
+    other. SQLite serialises writers already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CLAIM_LOCK])
 
 
 def claim(batch: int = 100, skip: set[int] | frozenset[int] = frozenset()) -> tuple[str, list]:
@@ -67,6 +72,8 @@ def claim(batch: int = 100, skip: set[int] | frozenset[int] = frozenset()) -> tu
                 attempts__lt=MAX_ATTEMPTS,
                 subscription__active=True,
                 subscription__client__active=True,
+                # Its system still acts for the subscription's unit (not re-bound since).
+                subscription__client__unit_id=F("subscription__unit_id"),
             )
             .exclude(Exists(waiting))
             .select_related("subscription")
@@ -119,7 +126,9 @@ def send(batch: int = 100, rounds: int = 10) -> SendResult:
     """Send what is ready, batch by batch. No transaction is open while a receiver answers."""
     result = SendResult()
     down: set[int] = set()  # subscriptions whose endpoint failed in this run
-    with httpx.Client(timeout=timeout(), follow_redirects=False) as http:
+    # No proxy from the environment (HTTP_PROXY …): a proxy would connect to whatever the name
+    # resolves to there, not to the address checked, and would name the IP, not the host, in TLS.
+    with httpx.Client(timeout=timeout(), follow_redirects=False, trust_env=False) as http:
         for _ in range(rounds):
             # A subscription whose endpoint failed waits for the next run; the others go on.
             token, claimed = claim(batch, skip=down)
@@ -127,6 +136,25 @@ def send(batch: int = 100, rounds: int = 10) -> SendResult:
                 break
             _send_batch(http, token, claimed, result, down)
     return result
+
+
+def _post(http: httpx.Client, delivery: Delivery, content: bytes) -> str:
+    """POST one delivery to the address checked just now; why it failed, or ""."""
+    try:
+        # The host name is resolved and checked again (its DNS may have changed since the
+        # subscription), and the request goes to the address checked.
+        to = addresses.target(delivery.subscription.url, now=True)
+    except addresses.Refused as exc:
+        return str(exc)
+    reply = http.post(
+        to.url,
+        content=content,
+        headers={**headers(delivery, content), **to.headers},
+        extensions=to.extensions,
+    )
+    if not 200 <= reply.status_code < 300:
+        return failure(status=reply.status_code)
+    return ""
 
 
 def _release(token: str, ids: list[int]) -> None:
@@ -152,13 +180,8 @@ def _send_batch(
             held_cases.add(key)
             continue
         content = body(delivery)
-        error = ""
         try:
-            reply = http.post(
-                delivery.subscription.url, content=content, headers=headers(delivery, content)
-            )
-            if not 200 <= reply.status_code < 300:
-                error = failure(status=reply.status_code)
+            error = _post(http, delivery, content)
         except Exception as exc:  # any failure to send (network, TLS, a bad URL): back off
             error = failure(exc)
         if not error:

@@ -15,14 +15,12 @@ subscriptions, so a set stale by a removed subscription writes nothing wrong; on
 subscription made on another machine misses that unit's moves for at most REFRESH_SECONDS.
 """
 
-import ipaddress
 import logging
 import os
 import secrets
 import threading
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,81 +29,13 @@ from django.utils import timezone
 
 from onewindow.cases.models import ApiClient, Case, CaseEvent
 from onewindow.org.models import Unit, User
+from onewindow.webhooks.addresses import check_url
 from onewindow.webhooks.models import Delivery, Subscription
 
 log = logging.getLogger("onewindow.webhooks")
 
 REFRESH_SECONDS = 10.0
 MAX_PER_CLIENT = 5  # live subscriptions of one system
-URL_MAX = Subscription._meta.get_field("url").max_length
-
-
-# --- the receiving address ---------------------------------------------------------------------
-
-
-def check_url(url: str) -> str:
-    """The address as it will be used, or ValidationError saying what is wrong with it.
-
-    Only http(s). Private (intranet) addresses are allowed: department systems sit on the
-    government network. The machine itself (loopback) and link-local addresses (which hold a
-    cloud host's metadata service) are refused, unless ONEWINDOW_WEBHOOK_ALLOW_LOOPBACK (tests,
-    a demo receiver on the same machine)."""
-    url = (url or "").strip()
-    if not url:
-        raise ValidationError({"url": "请填写接收地址。"})
-    if len(url) > URL_MAX:
-        raise ValidationError({"url": f"接收地址不能超过{URL_MAX}个字符。"})
-    if any(c.isspace() or ord(c) < 32 for c in url):
-        raise ValidationError({"url": "接收地址不能包含空格或控制字符。"})
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise ValidationError({"url": "接收地址的格式或端口无效。"}) from None
-    if parts.scheme.lower() not in ("http", "https"):
-        shown = parts.scheme or "无"
-        raise ValidationError({"url": f"接收地址须以 http:// 或 https:// 开头（现为“{shown}”）。"})
-    host = (parts.hostname or "").rstrip(".")
-    if not host:
-        raise ValidationError(
-            {"url": "接收地址缺少主机名，例如 https://xt.example.gov.cn/onewindow/hooks。"}
-        )
-    if parts.username is not None or parts.password is not None:
-        raise ValidationError({"url": "接收地址中不能包含用户名或密码；推送以签名证明来源。"})
-    if parts.fragment:
-        raise ValidationError({"url": "接收地址不能包含“#”及其后的片段。"})
-    if port == 0:
-        raise ValidationError({"url": "接收地址的端口无效。"})
-    _check_host(host)
-    return url
-
-
-def _check_host(host: str) -> None:
-    try:
-        ip = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        ip = None
-    local_name = host.lower() == "localhost" or host.lower().endswith(".localhost")
-    if (local_name or (ip is not None and ip.is_loopback)) and not getattr(
-        settings, "ONEWINDOW_WEBHOOK_ALLOW_LOOPBACK", False
-    ):
-        raise ValidationError(
-            {
-                "url": "接收地址不能是本机地址（localhost、127.0.0.1）；"
-                "请填写部门系统所在服务器的地址。"
-            }
-        )
-    if ip is None:
-        return
-    if ip.is_link_local:
-        raise ValidationError(
-            {
-                "url": "接收地址不能是链路本地地址（169.254.0.0/16、fe80::/10）；"
-                "请填写部门系统的地址。"
-            }
-        )
-    if ip.is_multicast or ip.is_unspecified or (ip.is_reserved and not ip.is_loopback):
-        raise ValidationError({"url": f"{ip} 不是可以接收推送的地址。"})
 
 
 # --- subscriptions -----------------------------------------------------------------------------
@@ -261,14 +191,17 @@ def _build_insert() -> str:
     pg = connection.vendor == "postgresql"
     values = [f"CAST(%s AS {f.cast_db_type(connection)})" if pg else "%s" for f in fields]
     sub, client = Subscription._meta, ApiClient._meta
-    # A system whose key was switched off gets nothing (its subscriptions stay, to come back).
+    # A system whose key was switched off gets nothing (its subscriptions stay, to come back);
+    # nor does one whose key now acts for another unit (`onewindow api_client NAME --unit`):
+    # a subscription follows its unit only while its system is bound to that unit.
     return (
         f"INSERT INTO {qn(Delivery._meta.db_table)} "
         f"({', '.join(qn(f.column) for f in fields)}, {qn('claim_token')}, "
         f"{qn('subscription_id')}) "
         f"SELECT {', '.join(values)}, '', s.{qn('id')} FROM {qn(sub.db_table)} s "
         f"JOIN {qn(client.db_table)} c ON c.{qn('id')} = s.{qn('client_id')} "
-        f"WHERE s.{qn('unit_id')} = %s AND s.{qn('active')} AND c.{qn('active')}"
+        f"WHERE s.{qn('unit_id')} = %s AND c.{qn('unit_id')} = s.{qn('unit_id')} "
+        f"AND s.{qn('active')} AND c.{qn('active')}"
     )
 
 

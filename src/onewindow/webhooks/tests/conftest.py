@@ -1,11 +1,13 @@
+import ipaddress
 import json
+import socket
 
 import pytest
 
 from onewindow.cases.tests.conftest import DAY, submit_at
 from onewindow.exchange.receiver import serve_in_thread
 from onewindow.testing.factories import ApiClientFactory, DeskFactory
-from onewindow.webhooks import services
+from onewindow.webhooks import addresses, services
 from onewindow.webhooks.tests.receiver import DeptSystem
 
 __all__ = ["DAY", "submit_at"]
@@ -25,6 +27,28 @@ def _webhook_settings(settings):
     settings.ONEWINDOW_WEBHOOK_ALLOW_LOOPBACK = True
     settings.ONEWINDOW_WEBHOOK_TIMEOUT = 2.0
     settings.ONEWINDOW_PUBLIC_URL = "http://testserver"
+
+
+class FakeDNS:
+    """What host names resolve to in the tests (no real DNS): `names[host]`, a list of
+    addresses; a name not listed does not exist."""
+
+    def __init__(self):
+        self.names: dict[str, list[str]] = {"xt.example.gov.cn": ["10.20.30.40"]}
+        self.asked: list[str] = []
+
+    def __call__(self, host: str, port: int):
+        self.asked.append(host)
+        if host not in self.names:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [ipaddress.ip_address(a) for a in self.names[host]]
+
+
+@pytest.fixture(autouse=True)
+def dns(monkeypatch):
+    fake = FakeDNS()
+    monkeypatch.setattr(addresses, "resolve", fake)
+    return fake
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ class DeptSystem:
         self.raw: list[bytes] = []
         self.refused: list[str] = []
         self.posts = 0
+        self.hosts: list[str] = []  # the Host header of each request
         self.status = 200  # answer this instead of 200 (500: the system's own error)
         self.hold: threading.Event | None = None  # set: answer only once it is released
         self._lock = threading.Lock()
@@ -24,6 +25,7 @@ class DeptSystem:
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         with self._lock:
             self.posts += 1
+            self.hosts.append(environ.get("HTTP_HOST", ""))
         if self.hold is not None:
             self.hold.wait(10)
         if self.status != 200:

@@ -4,6 +4,7 @@ later events wait (other cases go on) until 重新投递; addresses and units re
 the page for the unit's window supervisor and the system administrator only."""
 
 import datetime
+import re
 import threading
 from zoneinfo import ZoneInfo
 
@@ -112,7 +113,7 @@ def test_addresses_refused_with_the_reason(client, settings, dept):
         "https://user:pw@xt.example.gov.cn/h": "不能包含用户名或密码",
         "https://xt.example.gov.cn/a b": "不能包含空格",
         "https://xt.example.gov.cn:99999/h": "端口无效",
-        "http://0.0.0.0/h": "不是可以接收推送的地址",
+        "http://0.0.0.0/h": "不能是未指定地址",
     }
     for url, reason in refused.items():
         response = post(client, "/api/webhooks/subscriptions", {"url": url}, dept.key)
@@ -189,3 +190,18 @@ def test_a_receiver_that_is_down_holds_up_no_other_system(client, subscribed, de
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_every_cell_of_the_stacked_tables_carries_its_label_for_phones(client, subscribed, desk):
+    submit_at(desk)
+    client.force_login(desk.winsup)
+    for url in ("/webhooks/", f"/webhooks/{subscribed['id']}/"):
+        page = client.get(url).content.decode()
+        cells = re.findall(r"<td\b[^>]*>", page)
+        assert cells, url
+        unlabelled = [
+            c
+            for c in cells
+            if "data-label=" not in c and 'class="head' not in c and "colspan" not in c
+        ]
+        assert unlabelled == [], url
