@@ -55,7 +55,6 @@ class Delivery(Claimed):
     seq = models.PositiveIntegerField("事件序号")
     action = models.CharField("事件", max_length=40)
     payload = models.JSONField("内容")
-    last_status = models.PositiveSmallIntegerField("最近应答状态", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "部门系统推送记录"
