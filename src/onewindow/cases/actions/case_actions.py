@@ -1,6 +1,8 @@
 """Every action on a single case, declared once. The transition and the power each needs are in
 `workflow.MOVES`; here is what a person sees and types to make it, and which service makes it."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 
 from onewindow.cases import selectors, services
@@ -135,9 +137,26 @@ def _refuse(actor, case, data: ReasonIn, version, files):
     return services.case_refuse(reason=data.reason, **_common(actor, case, version))
 
 
-def _licence(data: DecisionIn) -> dict | None:
+def _licence(data: DecisionIn, day: datetime.date) -> dict | None:
+    """The result licence typed with the decision; a validity date alone, or one before the
+    decision's day, is refused rather than dropped or sent."""
+    valid_until = data.licence_valid_until
     if not (data.licence_name.strip() or data.licence_number.strip()):
+        if valid_until:
+            raise ValidationError(
+                {
+                    "licence": "填写了证照有效期，但没有证照名称和编号：请补填名称和编号，"
+                    "或清除有效期。"
+                }
+            )
         return None
+    if valid_until and day and valid_until < day:
+        raise ValidationError(
+            {
+                "licence": f"证照有效期截止日期（{valid_until:%Y-%m-%d}）早于决定日期"
+                f"（{day:%Y-%m-%d}），请核对有效期。"
+            }
+        )
     return {
         "name": data.licence_name,
         "number": data.licence_number,
@@ -159,14 +178,17 @@ def _decide_at_window(actor, case, data: DecisionIn, version, files):
     return services.case_decide_at_window(
         result=data.result,
         text=data.text,
-        licence=_licence(data),
+        licence=_licence(data, actor.day),
         **_common(actor, case, version),
     )
 
 
 def _decide(actor, case, data: DecisionIn, version, files):
     return services.case_decide(
-        result=data.result, text=data.text, licence=_licence(data), **_common(actor, case, version)
+        result=data.result,
+        text=data.text,
+        licence=_licence(data, actor.day),
+        **_common(actor, case, version),
     )
 
 
