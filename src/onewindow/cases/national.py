@@ -10,10 +10,18 @@ accept / deem_accept / refuse → 事项受理; suspend, extend, tech_review_sus
 withdraw, terminate, rongque_expire, stage_terminate → 事项办结 (撤回 / 终止; a withdrawal
 before acceptance is a 办理环节); every other move → a 办理环节."""
 
+import datetime
 from collections import defaultdict, namedtuple
 from typing import Any
 
-from onewindow.cases.models import Case, CaseEvent, CaseMaterial, Channel, TechReview
+from onewindow.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    Channel,
+    ProvinceApplication,
+    TechReview,
+)
 from onewindow.cases.workflow import MOVES
 from onewindow.catalog.models import SPECIAL_PROCEDURES, Item
 from onewindow.exchange import services as exchange
@@ -41,8 +49,22 @@ PROCEDURE_CODES = {
 PROCEDURE_NAMES = {**SPECIAL_PROCEDURES, **dict(TechReview.Kind.choices)}
 CASE_KINDS = {Item.CaseKind.INSTANT: "1", Item.CaseKind.PROMISED: "2"}  # 联办件、上报件: 9
 ENDINGS = {"withdraw": "3", "terminate": "4", "rongque_expire": "4", "stage_terminate": "4"}
-# Moves that carry the case forward (通过); 一次性告知 sends it back (退回); the rest are 其他.
-FORWARD = {"transfer", "take_over", "forward", "release", "resubmit", "papers_collected"}
+# 办理动作 (the table's step_action): 一次性告知 and a 不予 decision send the case back (退回 2);
+# these moves and a 准予 decision carry it forward (通过 1); the rest (收取材料, 催办, 标记重点项目,
+# 技术审查 started within the limit, a withdrawal before acceptance) are 其他 (9).
+FORWARD = {
+    "transfer",
+    "take_over",
+    "forward",
+    "release",
+    "resubmit",
+    "papers_collected",
+    "supplement",
+    "tech_report",
+}
+BACK = {"notify_correction"}
+# 申报来源 (A.5) that a provincial application may declare; a window application is 1.
+DECLARED_SOURCES = {"2", "3", "4"}
 MATERIAL_WAYS = {
     CaseMaterial.Status.PAPER: "1",
     CaseMaterial.Status.UPLOADED: "2",
@@ -128,6 +150,15 @@ class _Batch:
         self.reviews = (
             {r.pk: r for r in TechReview.objects.filter(pk__in=reviews)} if reviews else {}
         )
+        # A provincial application's own 6.2 items (address, 申报来源, application time …) are
+        # kept encrypted on its receipt: read for the batch's applications from the province.
+        provincial = [
+            c.pk for c in self.cases.values() if c.pk in submitted and c.province_application_id
+        ]
+        self.province: dict[int, dict] = {}
+        if provincial:
+            receipts = ProvinceApplication.objects.filter(case_id__in=provincial)
+            self.province = {p.case_id: p.record or {} for p in receipts.only("case_id", "record")}
 
     def previous(self, event: Event, actions: tuple[str, ...] = ()) -> Event | None:
         """The case's event before `event` (of one of `actions`, when given)."""
@@ -194,7 +225,7 @@ def _records(batch: _Batch, row: Outbox, case: Case, event: Event) -> list[Recor
                     **_unit("accept_unit", case),
                     "accept_person": who,
                     "accept_time": date_time(event.at),
-                    "accept_doc_no": "",
+                    "accept_doc_no": "" if refused else case.number or "",
                     "promised_date": "" if refused else _day(row.payload.get("due_date")),
                     "case_kind": CASE_KINDS.get(case.item.case_kind, "9"),
                     "case_kind_name": case.item.get_case_kind_display(),
@@ -248,12 +279,14 @@ def _records(batch: _Batch, row: Outbox, case: Case, event: Event) -> list[Recor
                     "result": review.conclusion if review else "恢复办理",
                 },
                 "U",
+                # The update replaces the record the suspension opened.
+                record_id=f"case-event-{start.pk}/special_procedure/1",
             )
         ]
     # An application withdrawn before acceptance never became a 办件 (no case number): its end
     # is a step of the application, not a 办结.
     if action in ("deliver", "confirm_receipt") or (action in ENDINGS and case.number):
-        return [_completion(batch, case, event, who)]
+        return _completion(batch, case, event, who)
     return [_step(batch, case, event, who)]
 
 
@@ -272,9 +305,21 @@ def _procedure(case: Case, start: Event, who: str) -> dict[str, Any]:
     }
 
 
+def _applied_at(declared: dict, event: Event) -> str:
+    """The platform's application time when it gave one, else the receipt here."""
+    try:
+        return date_time(datetime.datetime.fromisoformat(declared["applied_at"]))
+    except (KeyError, TypeError, ValueError):
+        return date_time(event.at)
+
+
 def _application(batch: _Batch, case: Case, event: Event) -> list[Record]:
     person = case.applicant_kind == Case.ApplicantKind.PERSON
     materials = batch.materials[case.pk]
+    declared = batch.province.get(case.pk, {})
+    source = str(declared.get("declared_via", ""))
+    if source not in DECLARED_SOURCES:
+        source = "2" if case.channel == Channel.ONLINE else "1"
     records = [
         Record(
             "application",
@@ -293,11 +338,11 @@ def _application(batch: _Batch, case: Case, event: Event) -> list[Record]:
                 "agent_name": case.agent_name,
                 "agent_id_type": "111" if case.agent_name else "",
                 "agent_id_number": case.agent_id if case.agent_name else "",
-                "address": "",
-                "postcode": "",
-                "legal_representative": "",
-                "apply_source": "2" if case.channel == Channel.ONLINE else "1",
-                "apply_time": date_time(event.at),
+                "address": str(declared.get("address", "")),
+                "postcode": str(declared.get("postcode", "")),
+                "legal_representative": str(declared.get("legal_representative", "")),
+                "apply_source": source,
+                "apply_time": _applied_at(declared, event) if declared else date_time(event.at),
                 "project_code": "",
                 "material_count": len(materials),
             },
@@ -326,16 +371,21 @@ def _application(batch: _Batch, case: Case, event: Event) -> list[Record]:
 def _step(batch: _Batch, case: Case, event: Event, who: str) -> Record:
     d = event.details
     before = batch.previous(event)
+    decision = event.action in ("decide", "decide_at_window")
     if event.action == "notify_correction":
         problems = d.get("problems") or {}
         names = {str(m.pk): m.name for m in batch.materials.get(case.pk, [])}
         opinion = "；".join(f"{names.get(k, '材料' + k)}：{v}" for k, v in problems.items())
-        step_action = "2"
     else:
         opinion = str(d.get("opinion") or d.get("reason") or "")
-        if event.action in ("decide", "decide_at_window"):
+        if decision:
             opinion = case.result_text or ("准予" if d.get("result") == "approved" else "不予")
-        step_action = "1" if event.action in FORWARD or d.get("result") == "approved" else "9"
+    if event.action in BACK or (decision and d.get("result") != "approved"):
+        step_action = "2"
+    elif event.action in FORWARD or decision:
+        step_action = "1"
+    else:
+        step_action = "9"
     move = MOVES.get(event.action)
     return Record(
         "handling",
@@ -355,8 +405,14 @@ def _step(batch: _Batch, case: Case, event: Event, who: str) -> Record:
     )
 
 
-def _completion(batch: _Batch, case: Case, event: Event, who: str) -> Record:
+def _completion(batch: _Batch, case: Case, event: Event, who: str) -> list[Record] | str:
     ending = ENDINGS.get(event.action)
+    updated = ""
+    if event.action == "confirm_receipt":
+        delivered = batch.previous(event, ("deliver",))
+        if delivered is None:
+            return "源数据不完整：确认签收之前没有送达并办结事件"
+        updated = f"case-event-{delivered.pk}/completion/1"
     decision = batch.previous(event, ("decide", "decide_at_window"))
     licence = (decision.details.get("licence") or {}) if decision and not ending else {}
     if ending:
@@ -364,7 +420,7 @@ def _completion(batch: _Batch, case: Case, event: Event, who: str) -> Record:
     else:
         result, text = ("1" if case.result == Case.Result.APPROVED else "2"), case.result_text
     fee = float(case.fee or 0)
-    return Record(
+    record = Record(
         "completion",
         {
             **_common(case),
@@ -384,8 +440,11 @@ def _completion(batch: _Batch, case: Case, event: Event, who: str) -> Record:
             "charged": "1" if fee > 0 else "0",
             "fee": fee if fee > 0 else None,
         },
-        "U" if event.action == "confirm_receipt" else "I",
+        "U" if updated else "I",
+        # The courier's receipt updates the 办结 record the delivery made.
+        record_id=updated,
     )
+    return [record]
 
 
 def build_checkpoints(rows: list[Outbox]) -> dict[int, list[Record] | str]:

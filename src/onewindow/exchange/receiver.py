@@ -2,8 +2,10 @@
 the bench: a small WSGI app (standard library plus the project's validators) that checks every
 record against the schema generated from the data-set table (exchange/datasets/table.py: required
 items, types, lengths, date formats, code sets, credit-code and ID-number check characters),
-stores each valid record once by `record_id` (SQLite), and refuses each invalid one with its
-reason in Chinese.
+stores each valid record once by `record_id` (SQLite; an update, operation U, replaces the record
+it names), and refuses each invalid one with its reason in Chinese. After a case's record is
+refused, its later records in the batch are refused too (前序记录被拒收): the platform never holds a
+case's later records without the earlier one.
 
     onewindow province_receiver --port 8900        # then ONEWINDOW_PROVINCE_URL=http://127.0.0.1:8900/records
 
@@ -35,8 +37,9 @@ class Store:
             self.db.commit()
 
     def add(self, records: list[dict]) -> tuple[list[str], list[str]]:
-        """Each record once by its id: one look-up and one INSERT statement per batch."""
-        accepted, duplicates, seen = [], [], set()
+        """Each new record (I) once by its id: one look-up and one INSERT statement per batch; an
+        update (U) replaces the body under its id (again the same when resent)."""
+        accepted, duplicates, seen, updates = [], [], set(), {}
         with self.lock:
             ids = [r["record_id"] for r in records]
             for start in range(0, len(ids), 500):
@@ -50,14 +53,27 @@ class Store:
                 )
             new = []
             for r in records:
-                if r["record_id"] in seen:
-                    duplicates.append(r["record_id"])
+                rid, body = r["record_id"], json.dumps(r, ensure_ascii=False)
+                if r.get("operation") == "U":
+                    accepted.append(rid)
+                    if rid in seen:
+                        updates[rid] = body
+                    else:
+                        seen.add(rid)
+                        new.append((rid, r["data_set"], body))
+                elif rid in seen:
+                    duplicates.append(rid)
                 else:
-                    seen.add(r["record_id"])
-                    accepted.append(r["record_id"])
-                    new.append((r["record_id"], r["data_set"], json.dumps(r, ensure_ascii=False)))
+                    seen.add(rid)
+                    accepted.append(rid)
+                    new.append((rid, r["data_set"], body))
             self.db.executemany(
                 "INSERT INTO received (record_id, data_set, body) VALUES (?, ?, ?)", new
+            )
+            # After the inserts: an update in the batch of the record it updates applies to it.
+            self.db.executemany(
+                "UPDATE received SET body = ? WHERE record_id = ?",
+                [(body, rid) for rid, body in updates.items()],
             )
             self.db.commit()
         return accepted, duplicates
@@ -91,16 +107,22 @@ class Receiver:
         self.refused: list[dict] = []  # the last 1,000 refusals answered, for tests and the demo
 
     def check(self, records: list[Any]) -> tuple[list[dict], list[dict]]:
-        """(valid records, refusals) by the schema."""
-        valid, refused = [], []
+        """(valid records, refusals) by the schema, and a case's records after one of its records
+        was refused in the batch (a case is known by its application and case numbers)."""
+        valid, refused, stopped = [], [], set()
         for n, record in enumerate(records, 1):
             rid = record.get("record_id") if isinstance(record, dict) else None
             if not isinstance(rid, str) or not rid:
                 refused.append({"record_id": rid, "reason": f"第{n}条记录缺少记录标识"})
                 continue
-            reason = datasets.problems(record, self.schema) or self.refuse.get(rid, "")
+            case = {record.get("apply_no"), record.get("case_no")} - {None, ""}
+            if case & stopped:
+                reason = "前序记录被拒收：同一办件此前的记录未被接收，本记录暂不接收"
+            else:
+                reason = datasets.problems(record, self.schema) or self.refuse.get(rid, "")
             if reason:
                 refused.append({"record_id": rid, "reason": reason})
+                stopped |= case
             else:
                 valid.append(record)
         return valid, refused
@@ -117,9 +139,11 @@ class Receiver:
         if path == "/stats" and method == "GET":
             return reply("200 OK", {"received": self.store.count()})
         if path not in ("/records", "/events") or method != "POST":
-            return reply("404 Not Found", {"detail": "not found"})
+            return reply(
+                "404 Not Found", {"detail": "地址不存在：请以POST方式向 /records 推送记录"}
+            )
         if self.token and environ.get("HTTP_AUTHORIZATION") != f"Bearer {self.token}":
-            return reply("401 Unauthorized", {"detail": "bad token"})
+            return reply("401 Unauthorized", {"detail": "接入令牌不正确，请核对推送令牌"})
         size = int(environ.get("CONTENT_LENGTH") or 0)
         try:
             body = json.loads(environ["wsgi.input"].read(size))

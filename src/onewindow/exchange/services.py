@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from onewindow.common import rows
+from onewindow.common.http_failures import Peer, describe
 from onewindow.common.masking import mask_mobile
 from onewindow.exchange import datasets
 from onewindow.exchange.models import Claimed, Outbox, SmsOutbox
@@ -43,6 +44,12 @@ BACKOFF_MAX = 300  # seconds
 CLAIM_TIMEOUT = datetime.timedelta(seconds=120)
 CLAIM_LOCK = 20261126  # the advisory lock key of the claimers
 SMS_MAX_ATTEMPTS = 10  # then the text stays in the queue as failed (backoff reached 5 minutes)
+HTTP_TIMEOUT = 10.0  # seconds
+# The outbox's topics as people read them (the push page, refusals).
+TOPICS = {"case_event": "办件事件", "rating": "评价", "order": "督办", "checkpoint": "事件链检查点"}
+PROVINCE = Peer(
+    name="省平台", address="省平台推送地址", system="省平台", credential="接入令牌", request="推送"
+)
 
 
 def enqueue(topic: str, key: str, event_id: str, payload: dict[str, Any]) -> None:
@@ -137,6 +144,8 @@ class Record:
     data_set: str
     data: dict[str, Any]
     operation: str = "I"
+    # An update (U) names the record it updates: that record's id, not one of its own row's.
+    record_id: str = ""
 
 
 # A builder turns a batch of outbox rows of its topic into their records: {row pk: records, or
@@ -166,7 +175,7 @@ _client: httpx.Client | None = None
 def _http() -> httpx.Client:
     global _client
     if _client is None:
-        _client = httpx.Client(timeout=10.0)
+        _client = httpx.Client(timeout=HTTP_TIMEOUT)
     return _client
 
 
@@ -179,6 +188,29 @@ def _schema() -> dict[str, Any]:
     return datasets.schema()
 
 
+@functools.cache
+def _cuts() -> dict[str, tuple[tuple[str, int], ...]]:
+    """Per data set, its free-text items taken from immutable events and their lengths."""
+    return {
+        d.key: tuple((i.key, i.max_length) for i in d.items if i.cut)
+        for d in datasets.DATASETS.values()
+    }
+
+
+def _cut(data_set: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Free text longer than its item cut to the length, ending "…": the event it comes from can
+    never be changed, so a record refused for its length would hold its case for ever."""
+    for key, limit in _cuts().get(data_set, ()):
+        value = data.get(key)
+        if isinstance(value, str) and len(value) > limit:
+            data[key] = value[: limit - 1] + "…"
+    return data
+
+
+def topic_label(topic: str) -> str:
+    return TOPICS.get(topic, "未知类型")
+
+
 def build(rows: list[Outbox], batch_no: str, now: datetime.datetime) -> dict[int, list | str]:
     """Each row's records with the exchange's fields, or why it has none (refused). A builder
     that fails outright (a defect, not data) raises: the batch fails and backs off."""
@@ -189,7 +221,12 @@ def build(rows: list[Outbox], batch_no: str, now: datetime.datetime) -> dict[int
     for topic, group in by_topic.items():
         builder = BUILDERS.get(topic)
         if builder is None:
-            built.update({o.pk: f"没有“{topic}”类型记录的组装规则" for o in group})
+            reason = (
+                f"没有“{TOPICS[topic]}”记录的组装规则，请联系系统管理员"
+                if topic in TOPICS
+                else "未知的推送类型，没有组装规则，请联系系统管理员"
+            )
+            built.update({o.pk: reason for o in group})
             continue
         built.update(builder(group))
     sync_time = datasets.date_time(now)
@@ -205,12 +242,12 @@ def build(rows: list[Outbox], batch_no: str, now: datetime.datetime) -> dict[int
             records.append(
                 {
                     "data_set": r.data_set,
-                    "record_id": f"{o.event_id}/{r.data_set}/{counts[r.data_set]}",
+                    "record_id": r.record_id or f"{o.event_id}/{r.data_set}/{counts[r.data_set]}",
                     "batch_no": batch_no,
                     "operation": r.operation,
                     "sync_time": sync_time,
                     "data_source": source,
-                    **r.data,
+                    **_cut(r.data_set, r.data),
                 }
             )
         built[o.pk] = records
@@ -237,8 +274,8 @@ def _mark_refused(token: str, reasons: dict[int, str]) -> None:
 
 
 def _release(token: str, ids: Iterable[int]) -> None:
-    """Give back rows not sent because an earlier row of their key was refused in this batch:
-    they wait behind it, not counted as attempts."""
+    """Give back rows not sent, or not taken, because an earlier row of their key in this batch
+    was refused or not confirmed: they wait behind it, not counted as attempts."""
     Outbox.objects.filter(pk__in=list(ids), claim_token=token).update(
         claimed_at=None, claim_token=""
     )
@@ -248,7 +285,9 @@ def push(batch: int = 500, rounds: int = 100) -> PushResult:
     """Send what is ready, batch by batch, until nothing is or a batch fails. No transaction is
     open while the platform answers. Each row's national records are built now, from the row
     and its source rows; a row whose records the schema refuses is marked refused (reason kept,
-    its key's later rows wait) and not sent; the platform answers per record."""
+    its key's later rows wait) and not sent; the platform answers per record. A key's rows after
+    one the platform refused or did not confirm are given back to wait behind it (not marked
+    sent, whatever the platform said of them, and not counted as attempts)."""
     url = endpoint()
     result = PushResult()
     if not url:
@@ -303,24 +342,34 @@ def push(batch: int = 500, rounds: int = 100) -> PushResult:
                 r["record_id"]: str(r.get("reason", ""))[:250] for r in answer.get("refused", [])
             }
         except (httpx.HTTPError, ValueError, AttributeError, KeyError, TypeError) as exc:
-            error = f"{type(exc).__name__}: {exc}"[:300]
+            # The page and the row say it in Chinese; the raw text (a URL) goes to the log only.
+            error = describe(exc, peer=PROVINCE, timeout=HTTP_TIMEOUT)[:300]
             _mark_failed(Outbox, claim_token, [o.pk for o in to_send], error)
-            log.warning("provincial push failed for %d rows: %s", len(to_send), error)
+            log.warning(
+                "provincial push failed for %d rows: %s: %s", len(to_send), type(exc).__name__, exc
+            )
             result.failed += len(to_send)
-            result.errors.append(str(exc)[:300])
+            result.errors.append(error)
             break
-        done, missing, refused = [], [], {}
-        for o in to_send:
+        done, missing, refused, behind, waiting = [], [], {}, [], set()
+        for o in to_send:  # in id order: after a key's row is refused or lost, the rest wait
+            if o.key in waiting:
+                behind.append(o.pk)
+                continue
             ids = [r["record_id"] for r in built[o.pk]]
             no = next((i for i in ids if i in platform_refused), None)
             if no is not None:
                 refused[o.pk] = f"省平台拒收：{platform_refused[no] or '未说明原因'}"
+                waiting.add(o.key)
             elif all(i in taken for i in ids):
                 done.append(o.pk)
                 result.records += len(ids)
             else:
                 missing.append(o.pk)
+                waiting.add(o.key)
         result.sent += _mark_sent(Outbox, claim_token, done)
+        if behind:
+            _release(claim_token, behind)
         if refused:
             _mark_refused(claim_token, refused)
             log.warning("provincial push: the platform refused %d rows", len(refused))

@@ -7,20 +7,18 @@ from django.views.decorators.http import require_POST
 from onewindow.exchange import services
 from onewindow.org.access import permission_required
 
-TOPICS = {"case_event": "办件事件", "rating": "评价", "order": "督办", "checkpoint": "事件链检查点"}
-
 
 @permission_required("exchange.view_outbox")
 def outbox(request):
-    refused = list(services.refused())
-    for o in refused:
-        o.topic_label = TOPICS.get(o.topic, o.topic)
+    refused, failing = list(services.refused()), list(services.failing())
+    for o in refused + failing:
+        o.topic_label = services.topic_label(o.topic)
     return render(
         request,
         "exchange/outbox.html",
         {
             "backlog": services.backlog(),
-            "failing": services.failing(),
+            "failing": failing,
             "refused": refused,
             "url": services.endpoint(),
             "sms": services.sms_backlog(),

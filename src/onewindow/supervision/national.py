@@ -103,6 +103,10 @@ def build_orders(rows: list[Outbox]) -> dict[int, list[Record] | str]:
                     "region_code": order.unit.region.code,
                 },
                 stage[1],
+                # A later stage updates the record the order's issue made (its row's event id).
+                record_id=""
+                if stage[1] == "I"
+                else f"order-{order.pk}-{Order.State.ISSUED}/supervision_order/1",
             )
         ]
     return out

@@ -45,8 +45,10 @@ def markdown() -> str:
             if i.codes:
                 cs = CODE_SETS[i.codes]
                 rule = f"代码集 {cs.name}（{cs.ref}）"
-            flags = ("；个人信息，拒收理由与日志中不出现其值" if i.personal else "") + (
-                "" if i.verified else "；未核对"
+            flags = (
+                ("；个人信息，拒收理由与日志中不出现其值" if i.personal else "")
+                + ("；超过最大长度时截至最大长度，以“…”结尾" if i.cut else "")
+                + ("" if i.verified else "；未核对")
             )
             out.append(
                 f"| {_cell(i.name)} | `{i.key}` | {i.type} | {i.max_length} | "

@@ -36,6 +36,9 @@ class Item:
     format: str = ""  # FORMATS key
     personal: bool = False  # a personal number: never echoed in a refusal or a log
     verified: bool = True  # found in the standard's published text (False: see the module doc)
+    # Free text taken from an immutable event (an opinion, a reason): a text longer than the
+    # item could never be fixed at its source, so the push cuts it to the length, ending "…".
+    cut: bool = False
 
 
 def _i(name, key, type_, max_length, required, source, **kw) -> Item:
@@ -60,9 +63,25 @@ class DataSet:
 # Every record carries these (the exchange's fields, DOMAIN.md section 7).
 EXCHANGE = (
     _i("数据集", "data_set", "C", 32, True, "记录所属数据集的英文键，如 acceptance"),
-    _i("记录标识", "record_id", "C", 80, True, "出站事件标识/数据集/序号：同一事件重发时不变"),
+    _i(
+        "记录标识",
+        "record_id",
+        "C",
+        80,
+        True,
+        "出站事件标识/数据集/序号：同一事件重发时不变；更新（U）沿用被更新记录的标识",
+    ),
     _i("批次号", "batch_no", "C", 40, True, "每次推送请求一个：推送时间+领取标识"),
-    _i("操作类型", "operation", "C", 1, True, "I 新增、U 更新、D 删除", codes="operation"),
+    _i(
+        "操作类型",
+        "operation",
+        "C",
+        1,
+        True,
+        "I 新增；U 更新（接收方按记录标识替换）：恢复办理与技术审查报告更新特别程序，"
+        "确认签收更新办结，督办的反馈、升级、办结更新督办",
+        codes="operation",
+    ),
     _i("同步时间", "sync_time", "DT", 15, True, "本次推送组装记录的时间"),
     _i(
         "数据来源", "data_source", "C", 50, True, "设置 ONEWINDOW_EXCHANGE_SOURCE（默认 ONEWINDOW）"

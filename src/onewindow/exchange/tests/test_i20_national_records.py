@@ -24,7 +24,7 @@ from onewindow.cases.workflow import State
 from onewindow.exchange import datasets
 from onewindow.exchange import services as exchange
 from onewindow.exchange.models import Outbox
-from onewindow.exchange.receiver import Receiver, serve_in_thread
+from onewindow.exchange.receiver import Receiver
 from onewindow.org.models import Unit
 from onewindow.org.roles import RoleCode
 from onewindow.supervision import orders, ratings
@@ -35,17 +35,6 @@ pytestmark = pytest.mark.django_db
 
 DATE_TIME = re.compile(r"^\d{8}T\d{6}$")
 REPO = Path(__file__).resolve().parents[4]
-
-
-@pytest.fixture
-def receiver(settings):
-    app = Receiver(token="t0ken")
-    server = serve_in_thread(app)
-    settings.ONEWINDOW_PROVINCE_URL = f"http://127.0.0.1:{server.server_port}/records"
-    settings.ONEWINDOW_PROVINCE_TOKEN = "t0ken"
-    yield app
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
@@ -141,7 +130,10 @@ def test_i20_every_kind_of_event_becomes_records_the_strict_receiver_accepts(rec
     assert (result.sent, result.failed, result.refused) == (rows, 0, 0)
     assert receiver.refused == []  # the strict receiver found nothing to refuse
     got = receiver.store.records()
-    assert len(got) == result.records == len({r["record_id"] for r in got})
+    assert len(got) == len({r["record_id"] for r in got})
+    # Five updates replaced the record they update: two ends of special procedures, the
+    # courier's receipt, and the order's answer and close.
+    assert result.records == len(got) + 5
     assert {r["data_set"] for r in got} >= {
         "application",
         "application_material",
@@ -172,27 +164,33 @@ def test_i20_every_kind_of_event_becomes_records_the_strict_receiver_accepts(rec
     assert acceptance["accept_unit_credit_code"] == desk.unit.credit_code
     assert acceptance["case_kind"] == "2" and acceptance["case_kind_name"] == "承诺件"
     assert re.fullmatch(r"\d{8}", acceptance["promised_date"])
-    # 特别程序: the suspension opened (I) and closed (U) under one id; the extension; the
-    # technical review outside the limit with its conclusion.
+    # 特别程序: the suspension opened (I) and closed by an update (U) of the same record; the
+    # extension; the technical review outside the limit, updated with its conclusion.
     special = [r for r in mine if r["data_set"] == "special_procedure"]
     assert [(r["procedure_kind"], r["operation"]) for r in special] == [
-        ("10", "I"),
         ("10", "U"),
         ("1", "I"),
-        ("10", "I"),
         ("10", "U"),
     ]
-    assert special[0]["procedure_id"] == special[1]["procedure_id"] != special[3]["procedure_id"]
-    assert special[2]["requester"] == "王局长" and special[4]["result"] == "符合要求"
+    starts = CaseEvent.objects.filter(case=whole, action__in=("suspend", "tech_review_suspend"))
+    assert [r["record_id"] for r in (special[0], special[2])] == [
+        f"case-event-{e.pk}/special_procedure/1" for e in starts.order_by("seq")
+    ]
+    assert special[0]["procedure_id"] != special[2]["procedure_id"]
+    assert special[0]["end_time"] and special[0]["result"] == "恢复办理"
+    assert special[1]["requester"] == "王局长" and special[2]["result"] == "符合要求"
     # 办理环节: supplement, transfer, decision, each with its handler.
     steps = [r["step_name"] for r in mine if r["data_set"] == "handling"]
     assert steps == ["容缺材料已补齐", "组长审核并转部门", "部门作出决定"]
-    # 事项办结 with its licence, then updated by the courier's receipt.
+    # 事项办结 with its licence, then updated by the courier's receipt (the same record).
     completion = [r for r in mine if r["data_set"] == "completion"]
-    assert [r["operation"] for r in completion] == ["I", "U"]
+    delivered = CaseEvent.objects.get(case=whole, action="deliver")
+    assert [(r["operation"], r["record_id"]) for r in completion] == [
+        ("U", f"case-event-{delivered.pk}/completion/1")
+    ]
     assert completion[0]["licence_no"] == "湘测许字2026第001号"
     assert completion[0]["licence_valid_until"] == DAY.strftime("%Y%m%d")
-    assert completion[0]["mailed"] == "1" and completion[1]["mail_received_date"] == "20261201"
+    assert completion[0]["mailed"] == "1" and completion[0]["mail_received_date"] == "20261201"
     # The case's records arrived in the order of its events (refusals would hold later ones).
     order_of_sets = [r["data_set"] for r in mine]
     assert order_of_sets.index("acceptance") < order_of_sets.index("special_procedure")
@@ -201,8 +199,10 @@ def test_i20_every_kind_of_event_becomes_records_the_strict_receiver_accepts(rec
     rating = next(r for r in got if r["data_set"] == "rating")
     assert rating["case_no"] == whole.number and rating["satisfaction"] == "1"
     assert rating["channel"] == "4" and rating["unit_credit_code"] == desk.unit.credit_code
-    stages = [(r["state"], r["operation"]) for r in got if r["data_set"] == "supervision_order"]
-    assert stages == [("1", "I"), ("2", "U"), ("4", "U")]
+    # The order issued (I), answered and closed: each stage updates the record.
+    stages = [r for r in got if r["data_set"] == "supervision_order"]
+    assert [(r["state"], r["operation"], r["response"]) for r in stages] == [("4", "U", "已说明")]
+    assert stages[0]["record_id"].endswith("-issued/supervision_order/1")
     # 一次性告知 (退回), the corrections (通过), then 不予受理 with its reason.
     other = _mine(got, refused)
     assert [r["step_action"] for r in other if r["data_set"] == "handling"] == ["2", "1"]
@@ -390,8 +390,10 @@ def test_i20_the_receiver_refuses_each_bad_record_with_its_reason():
         "rating-9": ({"data_set": "ratings"}, "未知的数据集"),
         "rating-10": ({"sync_time": "20261301T100000"}, "不是有效的日期时间"),
     }
+    # Each of another case: a case's later records after a refused one are refused as such.
     batch = [rating] + [
-        {**rating, "record_id": f"{rid}/rating/1", **change} for rid, (change, _) in cases.items()
+        {**rating, "record_id": f"{rid}/rating/1", "case_no": f"43092220261201{n:04d}", **change}
+        for n, (rid, (change, _)) in enumerate(cases.items(), 2)
     ]
     valid, refused = app.check(batch)
     assert [r["record_id"] for r in valid] == ["rating-1/rating/1"]

@@ -14,22 +14,10 @@ from onewindow.cases.national import apply_no
 from onewindow.cases.tests.conftest import DAY
 from onewindow.exchange import services as exchange
 from onewindow.exchange.models import Outbox
-from onewindow.exchange.receiver import Receiver, serve_in_thread
 from onewindow.org.roles import RoleCode
 from onewindow.testing.factories import CaseFactory, DeskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def receiver(settings):
-    app = Receiver(token="t0ken")
-    server = serve_in_thread(app)
-    settings.ONEWINDOW_PROVINCE_URL = f"http://127.0.0.1:{server.server_port}/events"
-    settings.ONEWINDOW_PROVINCE_TOKEN = "t0ken"
-    yield app
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
