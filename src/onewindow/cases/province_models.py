@@ -74,6 +74,9 @@ class ProvincePull(models.Model):
     last_error = models.CharField("最近错误", max_length=300, blank=True)
     received = models.PositiveIntegerField("累计接收", default=0)
     refused = models.PositiveIntegerField("累计拒收", default=0)
+    # The records of the page at `cursor` already taken and acknowledged (their SHA-256), when
+    # the platform gave no next cursor: asked for again, the page's new records only are taken.
+    seen = models.JSONField("本页已接收", default=list, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "省平台申请拉取进度"

@@ -13,8 +13,18 @@ elsewhere is refused, not fetched; a file the platform cannot serve now stops th
 the page is acknowledged, so the page comes again next time). The cursor of the next page is
 kept in the database (ProvincePull) and moves only after the platform took the
 acknowledgement: a page fetched again after a failure is received again harmlessly (the same
-number and body answer with the same case, a refusal counts one more attempt)."""
+number and body answer with the same case, a refusal counts one more attempt).
 
+A page whose `next_cursor` is empty (or the cursor it was asked with) is the end for now: the
+cursor stays, and the job remembers which of the page's records it took and acknowledged
+(ProvincePull.seen, each record's SHA-256), so the next run asks for the same page and takes
+only what is new on it. One application that fails for an unforeseen reason (a defect, the
+database) is not acknowledged: the others are, the cursor stays, and the run stops with the
+error on the hall manager's page; the next run takes it again. The counters count new cases and
+new refusals only, never a record taken again."""
+
+import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -27,9 +37,18 @@ from django.utils import timezone
 from onewindow.cases.models import ProvinceApplication, ProvincePull
 from onewindow.cases.services import province
 from onewindow.cases.services.intake import max_upload_bytes
+from onewindow.common.http_failures import Peer, describe
 
 log = logging.getLogger("onewindow.province")
 PAGE_SIZE = 50
+HTTP_TIMEOUT = 30.0
+PLATFORM = Peer(
+    name="省平台",
+    address="省平台下载接口",
+    system="省平台",
+    credential="拉取令牌（ONEWINDOW_PROVINCE_PULL_TOKEN）",
+    request="拉取",
+)
 
 _client: httpx.Client | None = None
 
@@ -37,16 +56,17 @@ _client: httpx.Client | None = None
 def _http() -> httpx.Client:
     global _client
     if _client is None:
-        _client = httpx.Client(timeout=30.0)
+        _client = httpx.Client(timeout=HTTP_TIMEOUT)
     return _client
 
 
 @dataclass
 class PullResult:
     pages: int = 0
-    received: int = 0
-    refused: int = 0
-    errors: list[str] = field(default_factory=list)
+    received: int = 0  # new cases
+    refused: int = 0  # new refusals
+    again: int = 0  # taken before (the same case, or one more attempt of the same refusal)
+    errors: list[str] = field(default_factory=list)  # Chinese, as on the hall manager's page
 
 
 def pull(pages: int = 20) -> PullResult:
@@ -56,42 +76,63 @@ def pull(pages: int = 20) -> PullResult:
     if not url:
         return result
     state, _ = ProvincePull.objects.get_or_create(url=url[:300])
-    headers = _headers()
     try:
         for _ in range(pages):
-            reply = _http().get(
-                url, params={"cursor": state.cursor, "limit": PAGE_SIZE}, headers=headers
-            )
-            reply.raise_for_status()
-            page = reply.json()
-            applications = page.get("applications") or []
-            if not isinstance(applications, list):
-                raise ValueError("applications 不是列表")
-            results = [_take(data, url, result) for data in applications]
-            if results:
-                ack = _http().post(_ack_url(url), json={"results": results}, headers=headers)
-                ack.raise_for_status()
-            result.pages += 1
-            cursor = page.get("next_cursor")
-            moved = bool(cursor) and str(cursor) != state.cursor
-            if moved:
-                state.cursor = str(cursor)[:200]
-            state.save(update_fields=["cursor"])
-            if not applications or not moved:
+            if not _page(state, url, result):
                 break
     except (httpx.HTTPError, ValueError, AttributeError) as exc:
-        error = f"{type(exc).__name__}: {exc}"[:300]
-        log.warning("provincial pull failed: %s", error)
-        result.errors.append(error)
-        state.last_error = error
+        # The page and the row say it in Chinese; the technical detail goes to the log only.
+        log.warning("provincial pull failed: %s: %s", type(exc).__name__, exc)
+        result.errors.append(describe(exc, peer=PLATFORM, timeout=HTTP_TIMEOUT))
+    now = timezone.now()
+    if result.errors:
+        state.last_error = result.errors[0][:300]
     else:
-        state.last_error = ""
-        state.last_ok_at = timezone.now()
-    state.last_run_at = timezone.now()
+        state.last_error, state.last_ok_at = "", now
+    state.last_run_at = now
     state.received += result.received
     state.refused += result.refused
     state.save()
     return result
+
+
+def _page(state: ProvincePull, url: str, result: PullResult) -> bool:
+    """One page taken and acknowledged; True when the cursor moved to a next page to read."""
+    headers = _headers()
+    reply = _http().get(url, params={"cursor": state.cursor, "limit": PAGE_SIZE}, headers=headers)
+    reply.raise_for_status()
+    page = reply.json()
+    applications = page.get("applications") or []
+    if not isinstance(applications, list):
+        raise ValueError("applications 不是列表")
+    seen, handled, lines, failed = set(state.seen), [], [], False
+    for data in applications:
+        key = _key(data)
+        if key not in seen:  # else taken and acknowledged by an earlier run at this cursor
+            line = _take(data, url, result)
+            if line is None:
+                failed = True
+                continue
+            lines.append(line)
+        handled.append(key)
+    if lines:
+        ack = _http().post(_ack_url(url), json={"results": lines}, headers=headers)
+        ack.raise_for_status()
+    result.pages += 1
+    cursor = str(page.get("next_cursor") or "")[:200]
+    moved = bool(cursor) and cursor != state.cursor and not failed
+    if moved:
+        state.cursor, state.seen = cursor, []
+    else:
+        state.seen = handled  # the end for now, or a failure: the same page next time
+    state.save(update_fields=["cursor", "seen"])
+    return moved and bool(applications)
+
+
+def _key(data) -> str:
+    """A record as the platform sent it (its files by reference), to know it on the same page."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _headers() -> dict[str, str]:
@@ -103,8 +144,9 @@ def _ack_url(url: str) -> str:
     return url.rstrip("/") + "/ack"
 
 
-def _take(data, url: str, result: PullResult) -> dict:
-    """One application through the intake; its line of the acknowledgement."""
+def _take(data, url: str, result: PullResult) -> dict | None:
+    """One application through the intake; its line of the acknowledgement, or None when it
+    failed for an unforeseen reason (not acknowledged: taken again next run)."""
     try:
         got = province.province_receive(
             data=data,
@@ -113,14 +155,31 @@ def _take(data, url: str, result: PullResult) -> dict:
             via=ProvinceApplication.Via.PULL,
         )
     except province.Refused as refusal:
-        result.refused += 1
+        if refusal.new:
+            result.refused += 1
+        else:
+            result.again += 1
         return {
             "application_id": refusal.application_id,
             "status": "refused",
             "code": refusal.code,
             "detail": refusal.message,
         }
-    result.received += 1
+    except httpx.HTTPError:
+        raise  # a file the platform cannot serve now: the page waits for the next run
+    except Exception as exc:
+        number = str(data.get("application_id", ""))[:64] if isinstance(data, dict) else ""
+        # The type only: the message of an unforeseen error may hold what the applicant sent.
+        log.error("provincial pull: application %s not taken: %s", number, type(exc).__name__)
+        result.errors.append(
+            f"省平台申报号“{number}”的申请处理出错（{type(exc).__name__}），未确认接收，"
+            "下次拉取时重试；如反复出现，请联系系统维护人员（详情见日志）。"
+        )
+        return None
+    if got.created:
+        result.received += 1
+    else:
+        result.again += 1
     return {
         "application_id": got.case.province_application_id,
         "status": "accepted",

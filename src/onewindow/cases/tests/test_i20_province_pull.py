@@ -52,6 +52,7 @@ class PlatformStandIn:
     def __init__(self, applications, files, page_size=2):
         self.applications, self.files, self.page_size = applications, files, page_size
         self.acks: list[dict] = []
+        self.no_cursor_at_end = False  # the last page's next_cursor empty, not its last place
         self.cursors: list[str] = []
         self.lock = threading.Lock()
 
@@ -66,6 +67,8 @@ class PlatformStandIn:
             start = int(cursor or 0)
             page = self.applications[start : start + self.page_size]
             following = str(start + len(page)) if page else cursor
+            if self.no_cursor_at_end and start + len(page) >= len(self.applications):
+                following = ""
             return self._reply(
                 start_response, "200 OK", {"applications": page, "next_cursor": following}
             )
@@ -158,14 +161,19 @@ def test_a_page_fetched_again_after_a_lost_acknowledgement_makes_no_second_case(
     )
     failed = province_pull.pull()
     assert failed.errors and ProvincePull.objects.get().cursor == ""
-    assert "ConnectError" in ProvincePull.objects.get().last_error
+    error = ProvincePull.objects.get().last_error
+    assert error.startswith("无法连接省平台下载接口") and "ConnectError" not in error
     client.force_login(staff_user(RoleCode.HALL_MANAGER))
     page = client.get("/cases/province/").content.decode()
-    assert "失败：ConnectError" in page  # the hall manager sees the pull is failing
+    assert "失败：无法连接省平台下载接口" in page  # the hall manager sees it, in Chinese
+    assert "ConnectError" not in page and "lost" not in page
     monkeypatch.setattr(province_pull._http(), "post", real_post)
     again = province_pull.pull()
     assert again.errors == [] and Case.objects.filter(province_application_id="Q1").count() == 1
     assert platform.acks and ProvincePull.objects.get().cursor == "1"
+    # Made by the first run, answered again by the second: one new case in all.
+    assert (failed.received, again.received, again.again) == (1, 0, 1)
+    assert ProvincePull.objects.get().received == 1
 
 
 def test_a_file_elsewhere_or_oversize_is_refused_by_the_pull(desk, stand_in, settings, media):
@@ -201,6 +209,72 @@ def test_the_same_application_pushed_then_pulled_is_one_case(client, platform, d
     assert first.status_code == 201
     platform_app = stand_in([pulled(desk.item, "D1")], {"form1": PDF, "licence": PNG})
     result = province_pull.pull()
-    assert result.received == 1 and result.refused == 0
+    assert (result.received, result.again, result.refused) == (0, 1, 0)  # not a new case
     assert platform_app.acks[0]["results"][0]["case_id"] == first.json()["case"]["id"]
     assert Case.objects.filter(province_application_id="D1").count() == 1
+
+
+def test_a_last_page_without_a_next_cursor_is_not_taken_again(desk, stand_in):
+    """The platform gives no next cursor on its last page: the cursor stays, and the next runs
+    take and acknowledge only what is new on that page; nothing is counted twice."""
+    from onewindow.cases import province_pull
+
+    bad = pulled(desk.item, "N2")
+    bad["applicant"] = dict(bad["applicant"], id_number="430922198001011230")
+    platform = stand_in([pulled(desk.item, "N1"), bad], {"form1": PDF, "licence": PNG})
+    platform.no_cursor_at_end = True
+    first = province_pull.pull()
+    assert (first.received, first.refused, first.errors) == (1, 1, [])
+    for _ in range(2):
+        again = province_pull.pull()
+        assert (again.received, again.refused, again.again, again.errors) == (0, 0, 0, [])
+    assert len(platform.acks) == 1 and platform.cursors == ["", "", ""]
+    assert ProvinceApplication.objects.get(application_id="N2").attempts == 1
+    third = pulled(desk.item, "N3")
+    third["applicant"] = dict(third["applicant"], id_number=id_number("43092219900202123"))
+    platform.applications.append(third)  # a new one after them: the page now has a next one
+    later = province_pull.pull()
+    assert (later.received, later.refused) == (1, 0)
+    assert [x["application_id"] for x in platform.acks[-1]["results"]] == ["N3"]
+    state = ProvincePull.objects.get()
+    assert (state.received, state.refused, state.cursor) == (2, 1, "2")
+    assert platform.cursors[3:] == ["", "2"]  # N1, N2 known again, not acknowledged again
+
+
+def test_an_unforeseen_failure_of_one_application_is_recorded_and_retried(
+    desk, stand_in, monkeypatch, client
+):
+    """One application failing for a reason the intake does not foresee (a defect, the
+    database): the others are taken and acknowledged, it is not; the run records when it ran
+    and why it failed (in Chinese) and keeps the cursor; the next run takes it."""
+    from django.db import IntegrityError
+
+    from onewindow.cases import province_pull
+    from onewindow.cases.services import province
+
+    second = pulled(desk.item, "U2")
+    second["applicant"] = dict(second["applicant"], id_number=id_number("43092219900202123"))
+    platform = stand_in([pulled(desk.item, "U1"), second], {"form1": PDF, "licence": PNG})
+    real = province.province_receive
+
+    def flaky(**kw):
+        if kw["data"]["application_id"] == "U1":
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return real(**kw)
+
+    monkeypatch.setattr(province, "province_receive", flaky)
+    failed = province_pull.pull()
+    assert failed.received == 1 and len(failed.errors) == 1
+    state = ProvincePull.objects.get()
+    assert state.last_run_at is not None and state.last_ok_at is None
+    assert "U1" in state.last_error and "IntegrityError" in state.last_error
+    assert "duplicate key" not in state.last_error and state.cursor == ""
+    assert [x["application_id"] for x in platform.acks[0]["results"]] == ["U2"]
+    client.force_login(staff_user(RoleCode.HALL_MANAGER))
+    assert "申请处理出错" in client.get("/cases/province/").content.decode()
+    monkeypatch.setattr(province, "province_receive", real)
+    again = province_pull.pull()
+    assert (again.received, again.again, again.errors) == (1, 0, [])
+    assert [x["application_id"] for x in platform.acks[1]["results"]] == ["U1"]
+    state = ProvincePull.objects.get()
+    assert state.cursor == "2" and state.last_error == "" and state.received == 2
