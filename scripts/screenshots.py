@@ -50,6 +50,9 @@ EXTRA = [
         "guide-local-code",
         "办事指南 opened by a local code",
     ),
+    ("hallmgr", "/exchange/outbox/", "push", "省平台推送: backlog, refused records (issue 20)"),
+    ("hallmgr", "/cases/province/", "province-refused", "省平台申请拒收 (issue 20)"),
+    ("winsup", "/webhooks/", "webhooks", "部门系统推送 (issue 20)"),
 ]
 
 
@@ -77,7 +80,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = prepare_server(Path(tmp), "screens", history_days=args.history_days)
         env["ONEWINDOW_ALLOW_PLAIN_HTTP"] = "1"
-        proc, server = launch(env, Path(tmp))
+        proc, server = launch(env, Path(tmp), jobs=True)  # the push page as a county sees it
         saved = []
         try:
             with sync_playwright() as pw:
