@@ -157,3 +157,45 @@ def test_a_person_by_code_and_a_mismatch_by_code(client, platform, desk):
     mismatch = dict(application(desk.item)["applicant"], kind="person", id_type="001")
     refused = _refused(client, platform, application(desk.item, "K3", applicant=mismatch))
     assert refused["code"] == "id_type" and "统一社会信用代码" in refused["detail"]
+
+
+def test_refusals_kept_before_are_rewritten_without_the_numbers_parts():
+    """Migration 0025: a reason recorded with the validators' own message loses the number's
+    parts; other reasons stay as they were."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = importlib.import_module(
+        "onewindow.cases.migrations.0025_province_refusal_reasons_without_numbers"
+    )
+    now = timezone.now()
+    loud = "申请人信息有误：代理人居民身份证号码中的出生日期“19901340”不存在，请核对。"
+    rows = {
+        number: ProvinceApplication.objects.create(
+            application_id=number,
+            digest=number * 8,
+            via="push",
+            source="省平台",
+            code=code,
+            reason=reason,
+            first_at=now,
+            last_at=now,
+        )
+        for number, code, reason in [
+            ("M1", "agent_id_invalid", loud),
+            (
+                "M2",
+                "id_invalid",
+                "申请人信息有误：居民身份证号码前6位地址码“999999”不是有效的行政区划代码，请核对。",
+            ),
+            ("M3", "id_invalid", "申请人信息有误：居民身份证号码的校验位不正确，请核对。"),
+            ("M4", "item_unknown", "本县没有实施编码为“11430922MB0000000X4000104099000”的事项"),
+        ]
+    }
+    migration.forward(apps, None)
+    after = {n: ProvinceApplication.objects.get(pk=r.pk).reason for n, r in rows.items()}
+    assert after["M1"] == "申请人信息有误：代理人证件号码不符合要求，请核对。"
+    assert after["M2"] == "申请人信息有误：证件号码不符合要求，请核对。"
+    assert after["M3"] == rows["M3"].reason and after["M4"] == rows["M4"].reason
