@@ -38,6 +38,8 @@ def case_suspend(
         )
     if not 1 <= expected_days <= 365:
         raise ValidationError({"expected_days": "预计所需时间应为1至365个工作日。"})
+    if not str(reason or "").strip():  # told to the applicant; required in the 特别程序 record
+        raise ValidationError({"reason": "请写明中止办理的理由或依据（将告知申请人）。"})
 
     def apply(c: Case, today: datetime.date) -> None:
         c.suspended_on = today
@@ -85,6 +87,8 @@ def case_extend(
         raise ValidationError({"days": f"延期应为1至{cap}个工作日（行政许可法第四十二条）。"})
     if not approver.strip():
         raise ValidationError({"approver": "延期须经负责人批准，请填写批准人。"})
+    if not str(reason or "").strip():
+        raise ValidationError({"reason": "请写明延期的理由（将告知申请人）。"})
 
     def apply(c: Case, today: datetime.date) -> None:
         if c.extended_days:
