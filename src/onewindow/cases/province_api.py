@@ -76,7 +76,7 @@ def _part(files, ref: province.ProvinceFileIn) -> UploadedFile:
     if upload is None:
         raise province.Refused(
             "file_missing",
-            f"文件“{ref.name}”未随申请推送（缺少名为“{ref.part}”的multipart部件）。",
+            f"材料文件“{ref.name}”没有随申请一起收到，请省平台重新推送该申请。",
         )
     upload.name = ref.name  # the platform's file name, checked against the content
     return upload

@@ -18,7 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from onewindow.cases.models import Case, CaseMaterial, Channel, ProvinceApplication
@@ -125,9 +125,10 @@ def _earlier(app: ProvinceApplicationIn, digest: str, now: datetime.datetime) ->
     ).update(attempts=F("attempts") + 1, last_at=now)
     if same:
         return case
+    taken = f"办件{case.number}" if case.number else "网上申请（在窗口待受理）"
     raise Refused(
         "id_conflict",
-        f"省平台申报号“{app.application_id}”已接收为申请（{case}），本次推送的内容与已接收的不同，"
+        f"省平台申报号“{app.application_id}”已接收为{taken}，本次推送的内容与已接收的不同，"
         "不予重复接收；如需变更，请以新的申报号提交，或由申请人到窗口补正。",
     )
 
@@ -442,5 +443,16 @@ def _record_once(application_id: str, digest: str, values: dict, now: datetime.d
 
 
 def refused_list(limit: int = 200):
-    """The latest refused provincial applications (the hall manager's page)."""
-    return ProvinceApplication.objects.filter(case__isnull=True).order_by("-last_at", "-id")[:limit]
+    """The latest refused provincial applications (the hall manager's page), each with the case
+    its number became when the platform sent it again and it was taken (`later_case_id`,
+    `later_case_number`, `later_at`; None while it was not): one query."""
+    later = Case.objects.filter(province_application_id=OuterRef("application_id"))
+    return (
+        ProvinceApplication.objects.filter(case__isnull=True)
+        .annotate(
+            later_case_id=Subquery(later.values("pk")[:1]),
+            later_case_number=Subquery(later.values("number")[:1]),
+            later_at=Subquery(later.values("created_at")[:1]),
+        )
+        .order_by("-last_at", "-id")[:limit]
+    )

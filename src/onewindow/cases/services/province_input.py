@@ -72,6 +72,35 @@ class Refused(Exception):
         self.new = True  # False: this very body was refused before (one more attempt counted)
 
 
+# What each refusal code means, for the hall manager's page (the code itself stays in the
+# platform's answer and, in small print, on the page for the platform's staff).
+CODE_LABELS = {
+    "malformed": "申请数据不完整或格式不对",
+    "item_unknown": "事项编码查不到",
+    "item_unavailable": "事项未发布或已撤销",
+    "item_not_online": "事项未开通网上申请",
+    "id_type": "证件类型不能网上接收",
+    "id_invalid": "申请人证件号码有误",
+    "agent_id_invalid": "代理人身份证号码有误",
+    "phone_invalid": "联系电话有误",
+    "applicant_invalid": "申请人信息有误",
+    "material_unknown": "材料不在清单中",
+    "material_duplicate": "材料重复提交",
+    "material_missing": "缺少必要材料",
+    "file_missing": "材料文件未收到",
+    "file_type": "材料文件类型不对",
+    "file_too_large": "材料文件过大",
+    "file_url": "材料文件下载地址不对",
+    "id_conflict": "申报号已用于另一份申请",
+    "not_allowed": "不允许接收",
+    "invalid": "申请未能接收",
+}
+
+
+def code_label(code: str) -> str:
+    return CODE_LABELS.get(code, "其他原因")
+
+
 # The applicant's kind and ID type as our own code sets name them (exchange/datasets/codes.py:
 # what the push sends, e.g. 001 for 统一社会信用代码), by code or by name; the kind also by the
 # API's words (person / organisation).
@@ -100,13 +129,64 @@ def parse(data: Any) -> ProvinceApplicationIn:
         return ProvinceApplicationIn.model_validate(data)
     except SchemaError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "申请"
         number = data.get("application_id", "") if isinstance(data, dict) else ""
         raise Refused(
             "malformed",
-            f"申请数据格式不正确：字段“{where}”{_schema_text(first['type'])}，请核对后重新推送。",
+            f"申请数据不完整或格式不对：{_where(first['loc'])}{_schema_text(first['type'])}，"
+            "请省平台核对后重新推送。",
             str(number)[:64],
         ) from None
+
+
+# The application's fields as a person names them (the platform's field names stay in the
+# API's description).
+_FIELD_NAMES = {
+    "application_id": "省平台申报号",
+    "item_code": "事项编码",
+    "declared_via": "申报来源",
+    "applied_at": "申请时间",
+    "region": "行政区划",
+    "applicant": "申请人信息",
+    "materials": "材料",
+    "kind": "申请人类型",
+    "name": "名称",
+    "id_type": "证件类型",
+    "id_number": "证件号码",
+    "phone": "联系电话",
+    "address": "通讯地址",
+    "postcode": "邮政编码",
+    "legal_representative": "法定代表人",
+    "agent_name": "代理人姓名",
+    "agent_id": "代理人身份证号码",
+    "received": "是否收取",
+    "how": "收取方式",
+    "count": "收取数量",
+    "file": "文件",
+    "part": "文件",
+    "url": "文件下载地址",
+}
+
+
+def _where(loc: tuple) -> str:
+    """Where the first problem is, in words: 申请人的证件号码, 第2份材料的文件名."""
+    loc = tuple(loc) or ("",)
+    head, rest = str(loc[0]), loc[1:]
+    if head == "materials" and rest and isinstance(rest[0], int):
+        where, rest = f"第{rest[0] + 1}份材料", rest[1:]
+        if not rest:
+            return where
+        if rest[0] == "file":
+            return where + ("的文件名" if rest[1:2] == ("name",) else "的文件")
+        return (
+            where
+            + "的"
+            + ("名称" if rest[0] == "name" else _FIELD_NAMES.get(str(rest[0]), "某项内容"))
+        )
+    if head == "applicant" and rest:
+        return "申请人的" + (
+            "姓名或名称" if rest[0] == "name" else _FIELD_NAMES.get(str(rest[0]), "某项内容")
+        )
+    return _FIELD_NAMES.get(head, "申请")
 
 
 def _schema_text(kind: str) -> str:
@@ -116,4 +196,8 @@ def _schema_text(kind: str) -> str:
         "string_too_long": "过长",
         "datetime_from_date_parsing": "不是有效的时间",
         "datetime_parsing": "不是有效的时间",
-    }.get(kind, "的值无效")
+        "int_parsing": "应为数字",
+        "bool_parsing": "应为“是”或“否”",
+        "model_type": "格式不对",
+        "list_type": "格式不对",
+    }.get(kind, "填写有误")
