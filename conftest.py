@@ -228,6 +228,13 @@ def _calendar_checked_only_on_purpose(monkeypatch):
     from onewindow import workdays
 
     monkeypatch.setattr(workdays, "FRESHNESS_SECONDS", math.inf)
+    # A test that changed the calendar in memory (it entered a year, then rolled back) must not
+    # leave it to the next test on this worker, which the freshness check no longer catches: the
+    # next use loads the calendar of the next test's own data.
+    at_start = workdays._calendar
+    yield
+    if workdays._calendar is not at_start:
+        workdays._calendar = None
 
 
 @pytest.fixture(autouse=True)

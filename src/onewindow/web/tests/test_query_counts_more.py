@@ -28,7 +28,7 @@ from onewindow.testing.factories import (
     UnitFactory,
     staff_user,
 )
-from onewindow.web.tests.test_query_counts import assert_flat
+from onewindow.web.tests.test_query_counts import MANY, assert_flat
 from onewindow.workdays.models import CalendarRevision
 
 pytestmark = pytest.mark.django_db
@@ -367,7 +367,7 @@ def test_rounds(client, office):
 
     flat(client, office, "/reform/rounds/", first, more, "rounds")
     # The units are counted in the list's query, still per round.
-    assert client.get("/reform/rounds/").content.decode().count("<td>2</td>") == 100
+    assert client.get("/reform/rounds/").content.decode().count("<td>2</td>") == MANY
 
 
 # --- the calendar --------------------------------------------------------------------------
