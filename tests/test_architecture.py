@@ -8,7 +8,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "onewindow"
 # Lower floors never import higher ones. The ground floor's apps may import each other.
 FLOORS = [
     {"common"},
-    {"workdays", "org", "documents", "exchange"},
+    {"workdays", "org", "accounts", "documents", "exchange"},
     {"catalog"},
     {"mandates"},
     {"cases"},

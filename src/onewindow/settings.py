@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "onewindow.documents",
     "onewindow.workdays",
     "onewindow.org",
+    "onewindow.accounts",
     "onewindow.catalog",
     "onewindow.mandates",
     "onewindow.exchange",

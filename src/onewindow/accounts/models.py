@@ -1,0 +1,166 @@
+"""Applicant accounts: natural persons (实名注册), organisations (法人) with the people
+authorised to act for them (经办人), mobile verification codes, and single sign-on links."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from onewindow.common import crypto
+from onewindow.common.fields import EncryptedCharField
+from onewindow.common.masking import mask_id_number, mask_mobile
+
+
+class Person(models.Model):
+    """A natural person's verified identity behind a login. The ID number and the mobile are
+    kept encrypted (the applying forms pre-fill them); their digests serve exact look-ups."""
+
+    class Source(models.TextChoices):
+        REGISTERED = "registered", "网上注册（短信验证）"
+        OIDC = "oidc", "省统一身份认证"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
+    )
+    name = models.CharField("姓名", max_length=30)
+    id_number = EncryptedCharField("居民身份证号码", max_plain_length=18)
+    # The same digest as User.identity_digest and Case.applicant_id_digest; unique, so two
+    # registrations of one number at the same moment cannot both succeed.
+    id_digest = models.CharField(max_length=64, unique=True, editable=False)
+    mobile = EncryptedCharField("手机号码", max_plain_length=11, blank=True)
+    mobile_digest = models.CharField(max_length=64, db_index=True, blank=True, editable=False)
+    source = models.CharField("注册方式", max_length=12, choices=Source.choices)
+    created_at = models.DateTimeField("注册时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "自然人账号"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Derived from the numbers, so no writer can let them drift.
+        self.id_digest = crypto.digest(self.id_number)
+        self.mobile_digest = crypto.digest(self.mobile) if self.mobile else ""
+        super().save(*args, **kwargs)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def mobile_masked(self) -> str:
+        return mask_mobile(self.mobile)
+
+
+class Organisation(models.Model):
+    """A legal person (企业、社会组织等) registered by an applicant, its administrator."""
+
+    name = models.CharField("单位名称", max_length=100)
+    credit_code = EncryptedCharField("统一社会信用代码", max_plain_length=18)
+    credit_code_digest = models.CharField(max_length=64, unique=True, editable=False)
+    legal_rep_name = models.CharField("法定代表人", max_length=30)
+    legal_rep_id = EncryptedCharField("法定代表人身份证号码", max_plain_length=18)
+    legal_rep_id_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "法人单位"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.credit_code_digest = crypto.digest(self.credit_code)
+        self.legal_rep_id_digest = crypto.digest(self.legal_rep_id)
+        super().save(*args, **kwargs)
+
+    @property
+    def credit_code_masked(self) -> str:
+        return mask_id_number(self.credit_code)
+
+    @property
+    def legal_rep_id_masked(self) -> str:
+        return mask_id_number(self.legal_rep_id)
+
+
+class Membership(models.Model):
+    """Who may act for an organisation: its administrator (the person who registered it) and
+    the operators (经办人) the administrator authorised. Revoked rows stay as the record."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "管理员"
+        OPERATOR = "operator", "经办人"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField("身份", max_length=10, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField("授权时间")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位授权"
+        ordering = ["organisation", "granted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=Q(revoked_at__isnull=True),
+                name="membership_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.get_role_display()}"
+
+
+class PhoneCode(models.Model):
+    """A verification code sent by SMS: only its salted keyed hash is kept; it expires, allows a
+    few wrong tries, and is used once."""
+
+    purpose = models.CharField(max_length=20, default="register")
+    mobile_digest = models.CharField(max_length=64, db_index=True)
+    salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "短信验证码"
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"验证码 {self.pk}"
+
+
+class OidcLink(models.Model):
+    """An account reached through the province's unified identity: (issuer, sub) → user."""
+
+    issuer = models.CharField(max_length=200)
+    sub = models.CharField(max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oidc_links"
+    )
+    created_at = models.DateTimeField()
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统一身份认证关联"
+        constraints = [models.UniqueConstraint(fields=["issuer", "sub"], name="oidc_link_once")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.sub}"
