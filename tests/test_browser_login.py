@@ -15,7 +15,7 @@ HOMES = [
 @pytest.mark.parametrize("username, path, heading", HOMES)
 def test_login_lands_on_role_home(server, page, username, path, heading):
     page.goto(server + "/")  # the public guides; staff follow the login link
-    page.click("text=工作人员登录")
+    page.click('header .who a[href="/accounts/login/"]')
     page.fill("#id_username", username)
     page.fill("#id_password", "Taojiang2026")
     page.click("main form button[type=submit]")

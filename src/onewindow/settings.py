@@ -220,6 +220,17 @@ ONEWINDOW_PROVINCE_PULL_SOURCE = os.environ.get("ONEWINDOW_PROVINCE_PULL_SOURCE"
 # 数据来源 of every pushed record (the exchange fields of the national data sets).
 ONEWINDOW_EXCHANGE_SOURCE = os.environ.get("ONEWINDOW_EXCHANGE_SOURCE", "ONEWINDOW")
 ONEWINDOW_SMS_SENDER = os.environ.get("ONEWINDOW_SMS_SENDER", "onewindow.supervision.sms.LogSender")
+# Applicant registration (accounts): SMS verification codes per mobile and per client address
+# in an hour (counted in CACHES), besides one a minute per mobile.
+ONEWINDOW_SMS_CODE_PER_MOBILE = int(os.environ.get("ONEWINDOW_SMS_CODE_PER_MOBILE", "5"))
+ONEWINDOW_SMS_CODE_PER_ADDRESS = int(os.environ.get("ONEWINDOW_SMS_CODE_PER_ADDRESS", "20"))
+# The province's unified identity (OpenID Connect). Off, and no button on the login page, while
+# the issuer is unset. The resident ID claim's name differs between provinces.
+ONEWINDOW_OIDC_ISSUER = os.environ.get("ONEWINDOW_OIDC_ISSUER", "").rstrip("/")
+ONEWINDOW_OIDC_CLIENT_ID = os.environ.get("ONEWINDOW_OIDC_CLIENT_ID", "")
+ONEWINDOW_OIDC_CLIENT_SECRET = os.environ.get("ONEWINDOW_OIDC_CLIENT_SECRET", "")
+ONEWINDOW_OIDC_ID_CLAIM = os.environ.get("ONEWINDOW_OIDC_ID_CLAIM", "id_card")
+ONEWINDOW_OIDC_SCOPE = os.environ.get("ONEWINDOW_OIDC_SCOPE", "openid profile phone")
 # SMS rating replies (POST /api/ratings/sms) that match no case with that phone, counted per API
 # key and per case number or phone within the window: a few typing errors pass, guessing stops.
 ONEWINDOW_SMS_RATING_MISSES_PER_KEY = int(
@@ -240,6 +251,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # applicants sign in with their resident ID number or mobile as well as the login name
+    "onewindow.accounts.backends.IdentityBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("onewindow.org.urls")),
+    path("", include("onewindow.accounts.urls")),
     path("", include("onewindow.workdays.urls")),
     path("", include("onewindow.catalog.urls")),
     path("", include("onewindow.mandates.urls")),

@@ -6,7 +6,7 @@ is tried again later. No real gateway is reachable here: the default writes each
 
 import logging
 
-from onewindow.common.masking import mask_mobile, mask_mobiles_in
+from onewindow.common.masking import mask_codes_in, mask_mobile, mask_mobiles_in
 from onewindow.exchange.services import sms_silenced
 
 log = logging.getLogger("onewindow.sms")
@@ -14,7 +14,7 @@ log = logging.getLogger("onewindow.sms")
 
 class LogSender:
     def send(self, mobile: str, text: str) -> None:
-        log.info("SMS to %s: %s", mask_mobile(mobile), mask_mobiles_in(text))
+        log.info("SMS to %s: %s", mask_mobile(mobile), mask_codes_in(mask_mobiles_in(text)))
 
 
 class MemorySender:

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from onewindow import __version__
+from onewindow.accounts import oidc
 from onewindow.common import import_report
 from onewindow.documents import download
 from onewindow.web.forms import LoginForm
@@ -60,6 +61,10 @@ class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # The province's unified identity button shows only when it is configured.
+        return super().get_context_data(**kwargs) | {"oidc_enabled": oidc.enabled()}
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

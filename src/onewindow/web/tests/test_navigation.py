@@ -62,13 +62,17 @@ def test_the_groups_are_the_same_for_every_role():
         assert [order[k] for k in keys] == sorted(order[k] for k in keys)
     # Every group is somebody's: the administrator sees them all.
     assert seen["admin"] == GROUP_KEYS
-    assert seen["applicant"] == ["mine", "items"]  # 我的办事, 办事指南: two plain links
+    assert seen["applicant"] == ["mine", "items"]  # 我的办事 and 我的单位; 办事指南
 
 
 def test_a_group_with_one_entry_is_a_plain_link():
     menus = {m.key: m for m in menu_for(_user("applicant"))}
-    assert menus["mine"].single.url == reverse("portal:my_cases")
     assert menus["items"].single.url == reverse("portal:home")
+    assert [e.url for e in menus["mine"].entries] == [
+        reverse("portal:my_cases"),
+        reverse("accounts:organisations"),
+    ]
+    assert menus["mine"].single is None
     admin = {m.key: m for m in menu_for(_user("admin"))}
     assert admin["cases"].single is None
 

@@ -1,0 +1,334 @@
+"""Every write of accounts: registration of a natural person, organisations and the people
+authorised to act for them. Services are keyword-only; ValidationError messages are Chinese."""
+
+import re
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from onewindow.accounts import codes
+from onewindow.accounts.models import Membership, Organisation, Person
+from onewindow.common import crypto
+from onewindow.common.validators import (
+    normalize_credit_code,
+    normalize_id_number,
+    validate_credit_code,
+    validate_id_number,
+)
+from onewindow.org.models import Role, User
+from onewindow.org.roles import RoleCode
+
+# Chinese characters (with the extensions people's names use), the middle dot of minority and
+# foreign names (·, and the look-alikes typed by IMEs), and Latin letters with spaces.
+_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134fA-Za-z·•‧・. ]{2,30}$")
+_DOTS = str.maketrans({"•": "·", "‧": "·", "・": "·", ".": "·"})
+
+ID_TAKEN = (
+    "该身份证号码已注册，请直接登录（可用身份证号码或手机号码）；"
+    "如忘记密码，请通过省统一身份认证登录，或携身份证到政务服务中心总咨询台重设。"
+)
+CODE_TAKEN = (
+    "该统一社会信用代码已由其他账号登记。如需为该单位办事，请联系该单位的管理员把您添加为经办人。"
+)
+
+
+def clean_name(value: str, *, label: str = "姓名") -> str:
+    name = " ".join((value or "").split()).translate(_DOTS)
+    if not _NAME.match(name) or name.strip("· ") != name:
+        raise ValidationError(
+            "%(label)s应为2至30个汉字或字母（少数民族或外国姓名可用“·”分隔），请与身份证件一致。",
+            code="name_format",
+            params={"label": label},
+        )
+    return name
+
+
+def clean_id_number(value: str) -> str:
+    number = normalize_id_number(value or "")
+    validate_id_number(number)
+    return number
+
+
+def id_registered(number: str) -> bool:
+    digest = crypto.digest(number)
+    return (
+        Person.objects.filter(id_digest=digest).exists()
+        or User.objects.filter(identity_digest=digest).exists()
+    )
+
+
+def _new_username() -> str:
+    # Not the ID number or the mobile: the login name is stored in plain; applicants sign in
+    # with either number through backends.IdentityBackend.
+    return f"ap_{secrets.token_hex(6)}"
+
+
+def _applicant_role() -> Role:
+    return Role.objects.get_or_create(code=RoleCode.APPLICANT)[0]
+
+
+def applicant_create(
+    *, name: str, id_number: str, mobile: str, source: str, password: str | None
+) -> User:
+    """A new applicant account with its verified identity, in the caller's transaction."""
+    digest = crypto.digest(id_number)
+    user = User(username=_new_username(), display_name=name, identity_digest=digest)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save()
+    user.roles.add(_applicant_role())
+    try:
+        with transaction.atomic():
+            Person.objects.create(
+                user=user,
+                name=name,
+                id_number=id_number,
+                mobile=mobile,
+                source=source,
+                created_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise ValidationError({"id_number": ID_TAKEN}) from None
+    return user
+
+
+def person_register(
+    *, name: str, id_number: str, mobile: str, code: str, password: str, password2: str
+) -> User:
+    """Register a natural person (实名注册): every field checked, the SMS code last (a wrong
+    code counts as a try). ValidationError maps fields to Chinese messages."""
+    errors: dict[str, list] = {}
+    try:
+        name = clean_name(name)
+    except ValidationError as exc:
+        errors["name"] = exc.messages
+    try:
+        id_number = clean_id_number(id_number)
+        if id_registered(id_number):
+            errors["id_number"] = [ID_TAKEN]
+    except ValidationError as exc:
+        errors["id_number"] = exc.messages
+    try:
+        mobile = codes.checked_mobile(mobile)
+    except ValidationError as exc:
+        errors["mobile"] = exc.messages
+    if password != password2:
+        errors["password2"] = ["两次输入的密码不一致，请重新输入。"]
+    else:
+        try:
+            validate_password(password, User(username="", display_name=name))
+        except ValidationError as exc:
+            errors["password"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    try:
+        row = codes.code_check(mobile=mobile, code=code)
+    except ValidationError as exc:
+        raise ValidationError({"code": exc.messages}) from None
+    with transaction.atomic():
+        try:
+            codes.code_use(row)
+        except ValidationError as exc:
+            raise ValidationError({"code": exc.messages}) from None
+        return applicant_create(
+            name=name,
+            id_number=id_number,
+            mobile=mobile,
+            source=Person.Source.REGISTERED,
+            password=password,
+        )
+
+
+# --- organisations ------------------------------------------------------------------------
+
+
+def _require_verified(user: User) -> None:
+    if not user.identity_digest:
+        raise ValidationError(
+            "请先完成个人实名注册（或通过省统一身份认证登录），再登记单位。", code="no_person"
+        )
+
+
+def organisation_register(
+    *, acting_user: User, name: str, credit_code: str, legal_rep_name: str, legal_rep_id: str
+) -> Organisation:
+    """Register an organisation; the registering person becomes its administrator."""
+    _require_verified(acting_user)
+    errors: dict[str, list] = {}
+    name = " ".join((name or "").split())
+    if not 2 <= len(name) <= 100:
+        errors["name"] = ["单位名称应为2至100个字，请与营业执照或登记证书一致。"]
+    try:
+        credit_code = normalize_credit_code(credit_code or "")
+        validate_credit_code(credit_code)
+        if Organisation.objects.filter(credit_code_digest=crypto.digest(credit_code)).exists():
+            errors["credit_code"] = [CODE_TAKEN]
+    except ValidationError as exc:
+        errors["credit_code"] = exc.messages
+    try:
+        legal_rep_name = clean_name(legal_rep_name, label="法定代表人姓名")
+    except ValidationError as exc:
+        errors["legal_rep_name"] = exc.messages
+    try:
+        legal_rep_id = clean_id_number(legal_rep_id)
+    except ValidationError as exc:
+        errors["legal_rep_id"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            org = Organisation.objects.create(
+                name=name,
+                credit_code=credit_code,
+                legal_rep_name=legal_rep_name,
+                legal_rep_id=legal_rep_id,
+                registered_by=acting_user,
+                created_at=now,
+            )
+            Membership.objects.create(
+                organisation=org,
+                user=acting_user,
+                role=Membership.Role.ADMIN,
+                granted_by=acting_user,
+                granted_at=now,
+            )
+    except IntegrityError:
+        raise ValidationError({"credit_code": [CODE_TAKEN]}) from None
+    return org
+
+
+def _require_admin(acting_user: User, organisation: Organisation) -> None:
+    if not Membership.objects.filter(
+        organisation=organisation,
+        user=acting_user,
+        role=Membership.Role.ADMIN,
+        revoked_at__isnull=True,
+    ).exists():
+        raise ValidationError("只有本单位的管理员可以添加或撤销经办人。", code="not_admin")
+
+
+def operator_grant(*, acting_user: User, organisation: Organisation, id_number: str) -> Membership:
+    """Authorise a registered natural person, found by resident ID number, to act for the
+    organisation (经办人)."""
+    _require_admin(acting_user, organisation)
+    try:
+        number = clean_id_number(id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from None
+    person = Person.objects.select_related("user").filter(id_digest=crypto.digest(number)).first()
+    if person is None:
+        raise ValidationError(
+            {
+                "id_number": "该身份证号码尚未注册一窗通办个人账号。"
+                "请对方先注册（或通过省统一身份认证登录一次），再添加为经办人。"
+            }
+        )
+    if Membership.objects.filter(
+        organisation=organisation, user=person.user, revoked_at__isnull=True
+    ).exists():
+        raise ValidationError({"id_number": f"{person.name}已经可以代表本单位办事，无需重复添加。"})
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(
+                organisation=organisation,
+                user=person.user,
+                role=Membership.Role.OPERATOR,
+                granted_by=acting_user,
+                granted_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise ValidationError({"id_number": "此人刚刚已被添加为经办人。"}) from None
+
+
+def operator_revoke(*, acting_user: User, membership: Membership) -> Membership:
+    """End an operator's authorisation; the row stays as the record of who could act when."""
+    _require_admin(acting_user, membership.organisation)
+    if membership.role == Membership.Role.ADMIN:
+        raise ValidationError("管理员不能在此撤销；如需更换管理员，请到政务服务中心办理。")
+    if membership.revoked_at is not None:
+        raise ValidationError("该经办人的授权已经撤销。")
+    membership.revoked_at = timezone.now()
+    membership.revoked_by = acting_user
+    membership.save(update_fields=["revoked_at", "revoked_by"])
+    return membership
+
+
+# --- single sign-on -----------------------------------------------------------------------
+
+
+def oidc_user(*, issuer: str, claims: dict, id_claim: str) -> User:
+    """The account for verified ID token claims: the one linked to (issuer, sub), else the one
+    with that resident ID (linked now), else a new applicant account (no password: it signs in
+    through the province). ValidationError (Chinese) when the claims lack what we need."""
+    from onewindow.accounts.models import OidcLink
+
+    sub = str(claims.get("sub") or "")
+    raw_id = claims.get(id_claim)
+    if not sub or not isinstance(raw_id, str) or not raw_id.strip():
+        raise ValidationError(
+            "省统一身份认证未提供您的身份证号码，无法完成实名登录。请在统一身份认证平台完成实名认证后再试，或在本平台个人注册。",
+            code="oidc_no_id",
+        )
+    try:
+        number = clean_id_number(raw_id)
+    except ValidationError:
+        raise ValidationError(
+            "省统一身份认证提供的身份证号码未通过校验，无法登录。请联系统一身份认证平台核实。",
+            code="oidc_bad_id",
+        ) from None
+    digest = crypto.digest(number)
+    try:
+        name = clean_name(str(claims.get("name") or ""))
+    except ValidationError:
+        name = ""
+    try:
+        mobile = codes.checked_mobile(str(claims.get("phone_number") or ""))
+    except ValidationError:
+        mobile = ""
+    now = timezone.now()
+    with transaction.atomic():
+        link = OidcLink.objects.select_related("user").filter(issuer=issuer, sub=sub).first()
+        if link is not None:
+            if link.user.identity_digest != digest:
+                raise ValidationError(
+                    "统一身份认证账号与本平台账号的身份证号码不一致，无法登录。请到政务服务中心总咨询台核实。",
+                    code="oidc_mismatch",
+                )
+            user = link.user
+        else:
+            person = Person.objects.select_related("user").filter(id_digest=digest).first()
+            user = person.user if person else User.objects.filter(identity_digest=digest).first()
+            if user is None:
+                if not name:
+                    raise ValidationError(
+                        "省统一身份认证未提供有效的姓名，无法创建账号。请在本平台个人注册。",
+                        code="oidc_no_name",
+                    )
+                user = applicant_create(
+                    name=name,
+                    id_number=number,
+                    mobile=mobile,
+                    source=Person.Source.OIDC,
+                    password=None,
+                )
+            elif person is None:
+                # Verified earlier at a desk (only the digest was kept): the number is known now.
+                Person.objects.create(
+                    user=user,
+                    name=name or user.display_name or user.username,
+                    id_number=number,
+                    mobile=mobile,
+                    source=Person.Source.OIDC,
+                    created_at=now,
+                )
+            link = OidcLink.objects.create(issuer=issuer, sub=sub, user=user, created_at=now)
+        OidcLink.objects.filter(pk=link.pk).update(last_login_at=now)
+    if not user.is_active:
+        raise ValidationError("该账号已停用，请到政务服务中心总咨询台办理。", code="inactive")
+    return user

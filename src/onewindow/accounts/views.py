@@ -1,0 +1,154 @@
+"""Applicant account pages: registration (实名注册 with an SMS code), 我的单位 (organisations
+and their operators)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
+from django.views.decorators.http import require_POST
+
+from onewindow.accounts import codes, oidc, selectors, services
+from onewindow.accounts.forms import OperatorForm, OrganisationForm, RegisterForm
+from onewindow.accounts.models import Membership
+from onewindow.common.masking import mask_mobile
+from onewindow.org.access import permission_required
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def client_address(request) -> str | None:
+    # The address the login lockout uses (behind trusted proxies, the one they saw).
+    return import_string(settings.AXES_CLIENT_IP_CALLABLE)(request)
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def register(request):
+    """个人注册: name, resident ID, mobile verified by an SMS code, password."""
+    if request.user.is_authenticated:
+        return redirect("portal:my_cases")
+    status = 200
+    if request.method != "POST":
+        form = RegisterForm()
+    elif request.POST.get("action") == "send":
+        # Only the mobile matters for sending: the other fields are kept as typed, unchecked.
+        data = {k: request.POST.get(k, "") for k in ("name", "id_number", "mobile")}
+        form = RegisterForm(initial=data)
+        try:
+            codes.code_send(mobile=data["mobile"], address=client_address(request))
+            messages.success(
+                request,
+                f"验证码已发送至{mask_mobile(codes.checked_mobile(data['mobile']))}，"
+                "10分钟内有效。",
+            )
+        except ValidationError as exc:
+            form = RegisterForm(data=data)
+            form.is_valid()
+            for field in list(form.errors):
+                del form.errors[field]
+            form.add_error("mobile", exc.messages)
+            status = 400
+    else:
+        form = RegisterForm(request.POST)
+        if form.is_valid():
+            try:
+                user = services.person_register(**form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                login(request, user, backend=BACKEND)
+                messages.success(request, f"注册成功，欢迎您，{user.display_name}。")
+                return redirect("portal:my_cases")
+        status = 400
+    return render(
+        request,
+        "accounts/register.html",
+        {"form": form, "oidc_enabled": oidc.enabled()},
+        status=status,
+    )
+
+
+@permission_required("accounts.organisations")
+def organisations(request):
+    """我的单位: the organisations the user administers or acts for."""
+    return render(
+        request,
+        "accounts/organisations.html",
+        {
+            "memberships": selectors.memberships_of(user=request.user),
+            "verified": bool(request.user.identity_digest),
+        },
+    )
+
+
+@permission_required("accounts.organisations")
+def organisation_new(request):
+    """登记单位: the registering person becomes its administrator."""
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organisation_register(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"单位“{org.name}”已登记，您是该单位的管理员。")
+            return redirect("accounts:organisation", org.pk)
+    return render(
+        request,
+        "accounts/organisation_new.html",
+        {"form": form, "verified": bool(request.user.identity_digest)},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required("accounts.organisations")
+def organisation(request, organisation_id: int):
+    """An organisation's page: its details and who may act for it; its administrator adds
+    operators by resident ID number."""
+    org, own = selectors.organisation_get_for_user(organisation_id, user=request.user)
+    is_admin = own.role == Membership.Role.ADMIN
+    form = OperatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.operator_grant(
+                acting_user=request.user, organisation=org, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已添加经办人{added.user.person.name}。")
+            return redirect("accounts:organisation", org.pk)
+    return render(
+        request,
+        "accounts/organisation.html",
+        {
+            "org": org,
+            "own": own,
+            "is_admin": is_admin,
+            "members": selectors.members_of(org),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@permission_required("accounts.organisations")
+def operator_revoke(request, organisation_id: int, membership_id: int):
+    org, _own = selectors.organisation_get_for_user(organisation_id, user=request.user)
+    membership = get_object_or_404(Membership, pk=membership_id, organisation=org)
+    try:
+        services.operator_revoke(acting_user=request.user, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"已撤销{membership.user}的经办人授权。")
+    return redirect("accounts:organisation", org.pk)
