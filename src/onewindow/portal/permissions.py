@@ -6,3 +6,4 @@ from onewindow.org.permissions import page
 from onewindow.org.roles import RoleCode
 
 rules.add_perm("portal.view_my_cases", page(RoleCode.APPLICANT))
+rules.add_perm("portal.apply", page(RoleCode.APPLICANT))

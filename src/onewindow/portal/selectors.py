@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 
 from onewindow.cases.models import Case
+from onewindow.portal.models import Draft
 
 
 def progress_case(case_id: int) -> Case:
@@ -24,3 +25,15 @@ def count_line(page, total: int | None = None) -> str:
     first, last = page.start_index(), page.end_index()
     shown = f"第{first:,}项" if first == last else f"第{first:,}–{last:,}项"
     return f"共{total:,}项，显示{shown}"
+
+
+def draft_list_for_user(*, user):
+    """我的申请: the account's drafts and submitted online applications, newest first."""
+    return Draft.objects.filter(owner=user).select_related(
+        "item", "service", "submitted_case", "submitted_combined"
+    )
+
+
+def draft_get_for_user(draft_id: int, *, user):
+    """One of the account's own drafts (404 for anybody else's: not even its existence shows)."""
+    return get_object_or_404(draft_list_for_user(user=user), pk=draft_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.portal import views
+from onewindow.portal import apply, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,6 +13,17 @@ urlpatterns = [
     path("progress/<str:token>/rate/", views.rate, name="rate"),
     path("me/", views.my_cases, name="my_cases"),
     path("me/cases/<int:case_id>/", views.my_case, name="my_case"),
+    # 网上申请 (online application)
+    path("guide/items/<str:code>/apply/", apply.apply_item, name="apply_item"),
+    path("guide/combined/<int:service_id>/apply/", apply.apply_combined, name="apply_combined"),
+    path("me/applications/", apply.my_applications, name="applications"),
+    path("me/applications/<int:draft_id>/", apply.application, name="application"),
+    path(
+        "me/applications/<int:draft_id>/files/<int:material_id>/",
+        apply.upload,
+        name="application_upload",
+    ),
+    path("me/applications/<int:draft_id>/delete/", apply.delete, name="application_delete"),
     path(
         "guide/materials/<int:material_id>/<str:which>/",
         views.material_file,

@@ -27,6 +27,7 @@ from onewindow.documents import files, qr
 from onewindow.documents.dates import cn_date
 from onewindow.org import selectors as org_selectors
 from onewindow.org.access import permission_required
+from onewindow.portal import drafts
 from onewindow.portal import selectors as portal_selectors
 from onewindow.supervision import ratings as ratings_service
 from onewindow.supervision import selectors as supervision_selectors
@@ -102,7 +103,12 @@ def guide_item(request, code: str):
     return render(
         request,
         "portal/guide_item.html",
-        {"item": item, "qr_svg": qr.svg_inline(url, scale=4, label="本指南的二维码"), "url": url},
+        {
+            "item": item,
+            "qr_svg": qr.svg_inline(url, scale=4, label="本指南的二维码"),
+            "url": url,
+            "offline_reason": drafts.item_offline_reason(item),
+        },
     )
 
 
@@ -119,7 +125,11 @@ def guide_combined(request, service_id: int):
     return render(
         request,
         "portal/guide_combined.html",
-        {"service": service, "merged": selectors.merged_materials(service)},
+        {
+            "service": service,
+            "merged": selectors.merged_materials(service),
+            "offline_reason": drafts.service_offline_reason(service),
+        },
     )
 
 
