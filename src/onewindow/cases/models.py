@@ -105,6 +105,8 @@ class Case(KeyProject):
     phone = EncryptedCharField("联系电话", max_plain_length=20)
     agent_name = models.CharField("代理人", max_length=50, blank=True)
     agent_id = EncryptedCharField("代理人身份证号码", max_plain_length=18, blank=True)
+    # The agent's digest: 我的办事 lists the cases an account holder filed as someone's agent.
+    agent_id_digest = models.CharField(max_length=64, blank=True, editable=False)
     # Dates of the law's clocks, stored (not recomputed on read).
     received_on = models.DateField("收到材料日期")
     accepted_on = models.DateField("受理日期", null=True, blank=True)
@@ -112,6 +114,10 @@ class Case(KeyProject):
     yellow_from = models.DateField("黄灯预警起始日", null=True, blank=True)
     due_provisional = models.BooleanField("截止日期按暂定日历计算", default=False)
     deemed_accepted = models.BooleanField("逾期视为受理", default=False)
+    # 一次性告知: the day the applicant is asked to correct by; the day they last corrected on the
+    # portal (the window's online queue lists the case then, whatever channel it came by).
+    correct_by = models.DateField("补正期限", null=True, blank=True)
+    corrected_on = models.DateField("网上补正日期", null=True, blank=True)
     suspended_on = models.DateField("中止日期", null=True, blank=True)
     suspended_total = models.PositiveSmallIntegerField("累计中止（工作日）", default=0)
     extended_days = models.PositiveSmallIntegerField("已延期（工作日）", default=0)
@@ -187,6 +193,10 @@ class Case(KeyProject):
             ),
             models.Index(fields=["state", "received_on"], name="case_state_received"),
             models.Index(fields=["applicant_id_digest"], name="case_applicant"),
+            # Few cases have an agent: a partial index costs the others' moves nothing.
+            models.Index(
+                fields=["agent_id_digest"], condition=~Q(agent_id_digest=""), name="case_agent"
+            ),
             models.Index(fields=["parent"], condition=Q(parent__isnull=False), name="case_parent"),
             # Key projects are few: a partial index costs the other cases' moves nothing.
             models.Index(fields=["state"], condition=Q(key_project=True), name="case_key"),
@@ -228,10 +238,13 @@ class Case(KeyProject):
         self.set_digest()
         if kwargs.get("update_fields") and "applicant_id" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "applicant_id_digest"}
+        if kwargs.get("update_fields") and "agent_id" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "agent_id_digest"}
         super().save(*args, **kwargs)
 
     def set_digest(self) -> None:
         self.applicant_id_digest = crypto.digest(self.applicant_id) if self.applicant_id else ""
+        self.agent_id_digest = crypto.digest(self.agent_id) if self.agent_id else ""
 
     @property
     def applicant_id_masked(self) -> str:

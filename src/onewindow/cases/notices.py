@@ -78,6 +78,7 @@ def _context(case: Case, kind: str) -> dict:
         context["problems"] = [
             {"name": m.name, "note": m.note} for m in case.materials.filter(pk__in=keys)
         ]
+        context["correct_by"] = cn_date(case.correct_by)
     elif kind == "rongque":
         context["missing"] = "、".join(m.name for m in case.materials.filter(rongque=True))
     elif kind == "suspend":

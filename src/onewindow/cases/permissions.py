@@ -11,6 +11,7 @@ import datetime
 import rules
 from django.utils import timezone
 
+from onewindow.cases.applicants import digests_for
 from onewindow.cases.workflow import Move, Who
 from onewindow.mandates.powers import Power, may, reviewing_items
 from onewindow.org.models import Staff, User, WindowPost
@@ -53,6 +54,13 @@ class Actor:
         self._powers: dict[int, Power] = {}
         self._posts: dict[int, set[int]] = {}
         self._reviewing: dict[int, set[int]] = {}
+        self._identities: frozenset[str] | None = None
+
+    def identities(self) -> frozenset[str]:
+        """The digests the actor acts for as an applicant (cases.applicants)."""
+        if self._identities is None:
+            self._identities = digests_for(self.user)
+        return self._identities
 
     def has_role(self, *codes: str) -> bool:
         return self.user is not None and bool(self.user.role_codes & set(codes))
@@ -90,6 +98,8 @@ def refusal(actor: Actor, case, move: Move) -> str | None:
     is not asked here (the transition table is), nor the case's own conditions (the services)."""
     if move.who == Who.SYSTEM:
         return f"“{move.label}”由系统按时限自动处理。" if actor.user is not None else None
+    if move.who == Who.APPLICANT:
+        return applicant_refusal(actor, case, move)
     staff = actor.staff
     if staff is None:
         return "只有在岗工作人员可以办理办件。"
@@ -121,3 +131,14 @@ def refusal(actor: Actor, case, move: Move) -> str | None:
         f"您对“{case.item.name}”的权限为“{power.label}”，不能{move.label}"
         f"（需要“{move.power.label}”）。{hint}"
     )
+
+
+def applicant_refusal(actor: Actor, case, move: Move) -> str | None:
+    """The applicant's moves (我的办事): the case's applicant by verified identity (an
+    organisation's by those who act for it), or the agent who filed it."""
+    mine = actor.identities()
+    if mine and (
+        case.applicant_id_digest in mine or (case.agent_id_digest and case.agent_id_digest in mine)
+    ):
+        return None
+    return f"只有申请人本人或其代理人可以{move.label}，请登录“我的办事”办理。"

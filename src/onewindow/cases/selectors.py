@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from onewindow import workdays
+from onewindow.cases.applicants import digests_for
 from onewindow.cases.models import Case, CaseMaterial, CombinedCase
 from onewindow.cases.workflow import ENDED, MOVES, OPEN, RUNNING, State
 from onewindow.mandates.powers import reviewing_items
@@ -71,11 +72,14 @@ def case_with_item(case_id: int) -> Case:
 
 
 def applicant_cases(*, user: User) -> QuerySet[Case]:
-    """我的办事: the cases whose applicant is the signed-in applicant's verified identity."""
-    if not user.identity_digest:
+    """我的办事: the cases filed under an identity the signed-in applicant acts for (their own
+    verified identity, the organisations they are authorised for: cases.applicants), and those
+    they filed as someone's agent."""
+    mine = digests_for(user)
+    if not mine:
         return Case.objects.none()
     return (
-        Case.objects.filter(applicant_id_digest=user.identity_digest)
+        Case.objects.filter(Q(applicant_id_digest__in=mine) | Q(agent_id_digest__in=mine))
         .select_related("item", "unit")
         .order_by("-received_on", "-id")
     )
@@ -120,7 +124,7 @@ def online_queue(*, user: User) -> QuerySet[Case]:
             unit_id__in=served,
             parent__isnull=True,  # 一件事 children wait in the combined queue, as one
         )
-        .exclude(channel="window")
+        .filter(~Q(channel="window") | Q(corrected_on__isnull=False))
         .select_related("item", "unit")
         .order_by("-key_project", "received_on", "id")
     )

@@ -165,6 +165,11 @@ def _resubmit(d, e, c):
     return "登记申请人已补交补正材料" + (f"：{c.names(got)}" if got else "")
 
 
+def _correct_online(d, e, c):
+    files = d.pop("files", None) or {}
+    return "在网上提交补正材料" + (f"：{c.names(list(files))}" if files else "")
+
+
 def _refuse(d, e, c):
     return "决定不予受理" + _why("理由", d.pop("reason", ""))
 
@@ -301,6 +306,7 @@ SAY: dict[str, Say] = {
     "accept": _accept,
     "notify_correction": _correction,
     "resubmit": _resubmit,
+    "correct_online": _correct_online,
     "refuse": _refuse,
     "deem_accept": _deem,
     "decide_at_window": _decision("在窗口当场"),
@@ -328,6 +334,7 @@ SAY: dict[str, Say] = {
     "tech_report_resume": _report(resumes=True),
     "tech_report": _report(resumes=False),
     "withdraw": _ender("登记申请人撤回申请"),
+    "withdraw_online": _ender("在网上撤回申请"),
     "terminate": _ender("终止办理"),
     "rongque_expire": _rongque_expire,
 }
@@ -366,7 +373,9 @@ def _who(event: CaseEvent) -> str:
     staff = getattr(user, "staff", None)
     if staff is None:
         name = user.display_name or user.get_username()
-        return (f"申请人 {name}" if event.action == "submit" else name) + via
+        move = MOVES.get(event.action)
+        mine = event.action == "submit" or (move is not None and move.who == Who.APPLICANT)
+        return (f"申请人 {name}" if mine else name) + via
     unit = staff.unit.short_name or staff.unit.name
     move = MOVES.get(event.action)
     capacity = CAPACITY.get(move.who, "") if move else "窗口"

@@ -69,6 +69,9 @@ class Who(models.TextChoices):
     LEAD = "lead", "一件事牵头部门"  # reviewer, team leader or supervisor of the lead unit
     HALL = "hall", "大厅管理"  # the hall manager, or staff of the green-channel window
     SYSTEM = "system", "系统"
+    # The applicant on the portal (我的办事): the case's applicant by identity, an organisation's
+    # authorised person, or the agent who filed it (cases.applicants).
+    APPLICANT = "applicant", "申请人"
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,9 @@ MOVES = {
             Power.ACCEPT,
         ),
         _m("resubmit", "补正材料已交", [S.CORRECTING], S.RECEIVED, Who.WINDOW, Power.ACCEPT),
+        # The same application corrected on the portal: back in the window's online queue, the
+        # 5 working days of deemed acceptance counted again from the correction's arrival.
+        _m("correct_online", "申请人网上补正", [S.CORRECTING], S.RECEIVED, Who.APPLICANT),
         _m(
             "refuse",
             "不予受理",
@@ -200,6 +206,15 @@ MOVES = {
             Power.ACCEPT,
             True,
         ),
+        # The applicant withdraws on the portal, before a decision (the same sources).
+        _m(
+            "withdraw_online",
+            "申请人网上撤回",
+            [S.RECEIVED, S.CORRECTING, S.ACCEPTED, S.TRANSFERRED, S.SUSPENDED],
+            S.WITHDRAWN,
+            Who.APPLICANT,
+            needs_reason=True,
+        ),
         _m(
             "terminate",
             "终止办理",
@@ -224,7 +239,8 @@ def allowed(action: str, state: str) -> bool:
     return move is not None and state in move.sources
 
 
-# Moves the case page offers as forms; the others are made from the 一件事 page or by the system.
+# Moves the case page offers as forms; the others are made from the 一件事 page, by the system or
+# by the applicant on the portal.
 # (the technical review's start picks its move by kind; its report form shows while one is open)
 INDIRECT = frozenset({"prompt", "tech_review_suspend", "tech_report_resume", "tech_report"})
 
@@ -233,5 +249,7 @@ def moves_from(state: str) -> list[Move]:
     return [
         m
         for m in MOVES.values()
-        if state in m.sources and m.who != Who.SYSTEM and m.action not in INDIRECT
+        if state in m.sources
+        and m.who not in (Who.SYSTEM, Who.APPLICANT)
+        and m.action not in INDIRECT
     ]

@@ -63,7 +63,8 @@ WINDOW = [
         "网上申请待受理",
         lambda today: (
             Q(state=State.RECEIVED, window_post__isnull=True, parent__isnull=True)
-            & ~Q(channel=Channel.WINDOW)
+            # a hall application corrected by its applicant online waits here too
+            & (~Q(channel=Channel.WINDOW) | Q(corrected_on__isnull=False))
         ),
         ("-key_project", "received_on", "id"),
         "收件日期",

@@ -13,6 +13,7 @@ from onewindow.cases.models import (
     CaseMaterial,
 )
 from onewindow.cases.permissions import Actor
+from onewindow.cases.services import online
 from onewindow.cases.services.clock import _start_clock
 from onewindow.cases.services.core import (
     _today,
@@ -115,6 +116,8 @@ def case_notify_correction(
                 m.status = CaseMaterial.Status.DEFECTIVE
             m.note = problem
             m.save(update_fields=["status", "note"])
+        c.correct_by = online.correction_deadline(today)
+        online.correction_sms(c)
 
     details = {"problems": {str(k): v for k, v in problems.items()}}
     return move(
@@ -140,6 +143,7 @@ def case_resubmit(
             m.note = ""
             m.save(update_fields=["status", "note"])
         c.received_on = today
+        c.corrected_on = None  # brought to the window: no longer an online correction
 
     return move(
         acting_user=acting_user,

@@ -132,7 +132,9 @@ def _forward_moves(state: str) -> list[str]:
     return [
         m.action
         for m in MOVES.values()
-        if state in m.sources and m.target in TOWARDS[state] and m.who != Who.SYSTEM
+        if state in m.sources
+        and m.target in TOWARDS[state]
+        and m.who not in (Who.SYSTEM, Who.APPLICANT)  # the unit's people, not the applicant
     ]
 
 

@@ -10,7 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template import engines
 
 from onewindow.cases import services
-from onewindow.cases.actions import case_actions, combined_actions, offers, perform
+from onewindow.cases.actions import (
+    applicant_actions,
+    case_actions,
+    combined_actions,
+    offers,
+    perform,
+)
 from onewindow.cases.permissions import Actor
 from onewindow.cases.tests.combined_factories import combo
 from onewindow.cases.tests.conftest import APPLICANT, DAY
@@ -35,16 +41,25 @@ def _names(template: str) -> set[str]:
 
 
 def test_every_move_a_person_makes_is_declared_once():
-    person_moves = {name for name, m in MOVES.items() if m.who != Who.SYSTEM}
+    """Staff moves in case_actions, the applicant's (Who.APPLICANT, the portal) in
+    applicant_actions; none in both."""
+    person_moves = {name for name, m in MOVES.items() if m.who not in (Who.SYSTEM, Who.APPLICANT)}
     declared = {a.name for a in case_actions.ACTIONS}
     assert person_moves - declared == set(MADE_ELSEWHERE)
     assert len(declared) == len(case_actions.ACTIONS)
+    applicant_moves = {name for name, m in MOVES.items() if m.who == Who.APPLICANT}
+    assert {a.name for a in applicant_actions.ACTIONS} == applicant_moves
+    assert not applicant_moves & declared
+    for action in applicant_actions.ACTIONS:
+        assert action.sources == MOVES[action.name].sources
     for action in case_actions.ACTIONS:
         move = MOVES.get(action.name) or MOVES["tech_report"]
         assert action.sources <= move.sources | MOVES.get("tech_report_resume").sources
 
 
-@pytest.mark.parametrize("action", case_actions.ACTIONS, ids=lambda a: a.name)
+@pytest.mark.parametrize(
+    "action", case_actions.ACTIONS + applicant_actions.ACTIONS, ids=lambda a: a.name
+)
 def test_each_forms_fields_are_its_schemas(action):
     """The page form and the API take the same input: every field of the schema is on the form
     (where the form is read field by field) and the form posts nothing the schema lacks."""

@@ -27,6 +27,7 @@ DETAILS = {
     "accept": {"window_post": "3", "rongque": {"deadline": "2026-12-08", "commitment": "按期补齐"}},
     "notify_correction": {"problems": {"{m1}": "未盖公章"}},
     "resubmit": {"received": ["{m1}"]},
+    "correct_online": {"files": {"{m1}": "ab" * 32}},
     "refuse": {"reason": "不属于本机关职权范围"},
     "deem_accept": {"received_on": "2026-11-20", "deemed": True},
     "decide_at_window": {"result": "approved"},
@@ -51,6 +52,7 @@ DETAILS = {
     "tech_report_resume": {"review": 0, "sha256": ""},
     "tech_report": {"review": 0, "sha256": "cd" * 32},
     "withdraw": {"reason": "申请人不再需要"},
+    "withdraw_online": {"reason": "已在别处办理"},
     "terminate": {"reason": "申请人已注销"},
     "rongque_expire": {"deadline": "2026-12-08"},
 }
