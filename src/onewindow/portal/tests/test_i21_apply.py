@@ -6,6 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from onewindow.accounts import services as accounts
+from onewindow.accounts.tests.util import credit_code
+from onewindow.accounts.tests.util import id_number as acct_id
 from onewindow.cases.actions import queues
 from onewindow.cases.models import Case, CaseMaterial, Channel, CombinedCase
 from onewindow.cases.tests.conftest import id_number
@@ -418,3 +421,61 @@ def test_a_shared_material_needs_nothing_from_the_applicant(applicant_client, de
     assert response.status_code == 302, response.content.decode()[:2000]
     case = Case.objects.get()
     assert case.materials.get(material=shared).status == CaseMaterial.Status.SHARED
+
+
+# --- registered accounts (accounts app): own number known, organisations to act for ----------
+
+
+def _registered(name: str, seq: int):
+    return accounts.applicant_create(
+        name=name,
+        id_number=acct_id(seq),
+        mobile=f"1390737{seq:04d}",
+        source="registered",
+        password=None,
+    )
+
+
+def test_a_registered_person_sees_their_masked_id_and_mobile_prefilled(client, item):
+    person = _registered("王芳", 41)
+    client.force_login(person)
+    page = client.get(f"/guide/items/{item.code}/apply/").content.decode()
+    assert "王芳" in page and "4309**********" in page and "13907370041" in page
+    assert 'id="own_id"' not in page  # nothing to type: the account holds the number
+
+
+def test_a_companys_operator_applies_for_the_company(client, item):
+    admin, operator = _registered("赵敏", 42), _registered("钱进", 43)
+    org = accounts.organisation_register(
+        acting_user=admin,
+        name="某某<有限>公司",
+        credit_code=credit_code(7),
+        legal_rep_name="赵敏",
+        legal_rep_id=acct_id(42),
+    )
+    accounts.operator_grant(acting_user=admin, organisation=org, id_number=acct_id(43))
+    client.force_login(operator)
+    page = client.get(f"/guide/items/{item.code}/apply/").content.decode()
+    assert "单位：某某&lt;有限&gt;公司（经办人）" in page
+    main, minor = _materials(item)
+    data = {
+        "version": "1",
+        "applicant_as": "org",
+        "organisation": org.credit_code_digest,
+        "phone": "13907370043",
+        "delivery": "collect",
+        f"m{main.pk}": pdf(),
+        f"m{minor.pk}": "paper",
+        "action": "submit",
+    }
+    response = client.post(f"/guide/items/{item.code}/apply/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = Case.objects.get()
+    assert case.applicant_kind == "organisation" and case.applicant_name == "某某<有限>公司"
+    assert case.applicant_id == credit_code(7)
+    assert case.agent_name == "钱进" and case.agent_id == acct_id(43)
+    # An organisation the account may not act for is refused.
+    client.force_login(_registered("孙立", 44))
+    other = client.post(f"/guide/items/{item.code}/apply/", {**data, f"m{main.pk}": pdf()})
+    assert other.status_code == 400 and "请选择您有权代表的单位。" in other.content.decode()
+    assert Case.objects.count() == 1
