@@ -1,0 +1,198 @@
+"""我的单位: organisations registered by an applicant (its administrator), operators (经办人)
+added by resident ID number and revoked, and acting_for / may_act_for reflecting it."""
+
+import pytest
+from django.core.cache import cache
+
+from onewindow.accounts.identities import ORGANISATION, PERSON, acting_for, may_act_for
+from onewindow.accounts.models import Membership, Organisation, Person
+from onewindow.accounts.services import applicant_create
+from onewindow.accounts.tests.util import credit_code, id_number
+from onewindow.common import crypto
+from onewindow.org.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def _person(seq: int, name: str) -> User:
+    return applicant_create(
+        name=name,
+        id_number=id_number(seq),
+        mobile=f"1390737{seq:04d}",
+        source=Person.Source.REGISTERED,
+        password=None,
+    )
+
+
+@pytest.fixture
+def admin(client):
+    user = _person(31, "赵建华")
+    client.force_login(user)
+    return user
+
+
+def _register_org(client, seq=1, **extra):
+    data = {
+        "name": "桃江县竹韵餐饮有限公司",
+        "credit_code": credit_code(seq),
+        "legal_rep_name": "赵建华",
+        "legal_rep_id": id_number(31),
+        **extra,
+    }
+    return client.post("/accounts/organisations/new/", data)
+
+
+def test_register_an_organisation_makes_its_administrator(client, admin):
+    response = _register_org(client)
+    org = Organisation.objects.get()
+    assert response.status_code == 302 and response.url == f"/accounts/organisations/{org.pk}/"
+    assert org.credit_code_digest == crypto.digest(credit_code(1))
+    assert org.legal_rep_id == id_number(31)
+    member = Membership.objects.get()
+    assert (member.user, member.role, member.granted_by) == (admin, "admin", admin)
+    page = client.get(response.url).content.decode()
+    assert "桃江县竹韵餐饮有限公司" in page and credit_code(1) in page
+    assert id_number(31) not in page and "4309**********" in page  # the legal rep's ID masked
+    listing = client.get("/accounts/organisations/").content.decode()
+    assert "桃江县竹韵餐饮有限公司" in listing and "管理员" in listing
+
+
+def test_a_bad_credit_code_is_refused_with_the_validators_message(client, admin):
+    bad = credit_code(2)[:-1] + ("0" if credit_code(2)[-1] != "0" else "1")
+    response = _register_org(client, credit_code=bad)
+    assert response.status_code == 400
+    assert "统一社会信用代码" in response.content.decode() and "校验位不正确" in (
+        response.content.decode()
+    )
+    short = _register_org(client, credit_code="91430922")
+    assert "统一社会信用代码应为18位，当前为8位" in short.content.decode()
+    assert not Organisation.objects.exists() and not Membership.objects.exists()
+
+
+def test_a_credit_code_already_registered_is_refused(client, admin):
+    assert _register_org(client, seq=3).status_code == 302
+    other = _person(32, "钱多多")
+    client.force_login(other)
+    response = _register_org(client, seq=3, name="另一个名字")
+    assert response.status_code == 400
+    assert "该统一社会信用代码已由其他账号登记" in response.content.decode()
+    assert Organisation.objects.count() == 1
+
+
+def test_an_unverified_account_cannot_register_an_organisation(client):
+    bare = User.objects.create_user(username="bare", password="x")
+    from onewindow.org.models import Role
+
+    bare.roles.add(Role.objects.get(code="applicant"))
+    client.force_login(bare)
+    response = _register_org(client, seq=4)
+    assert response.status_code == 400 and "尚未完成实名认证" in response.content.decode()
+    assert not Organisation.objects.exists()
+
+
+def test_organisation_name_is_escaped(client, admin):
+    assert _register_org(client, seq=5, name="<script>alert(1)</script>公司").status_code == 302
+    page = client.get("/accounts/organisations/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;公司" in page
+
+
+def test_operator_added_then_revoked_and_acting_for_follows(client, admin):
+    _register_org(client, seq=6)
+    org = Organisation.objects.get()
+    operator = _person(33, "孙丽")
+    assert [i.kind for i in acting_for(operator)] == [PERSON]
+    response = client.post(f"/accounts/organisations/{org.pk}/", {"id_number": id_number(33)})
+    assert response.status_code == 302
+    member = Membership.objects.get(user=operator)
+    assert (member.role, member.granted_by) == ("operator", admin)
+
+    found = acting_for(operator)
+    assert [(i.kind, i.name) for i in found] == [(PERSON, "孙丽"), (ORGANISATION, org.name)]
+    assert found[0].digest == operator.identity_digest == crypto.digest(id_number(33))
+    assert found[0].number == id_number(33) and found[0].organisation_id is None
+    assert found[1].digest == crypto.digest(credit_code(6)) and found[1].organisation_id == org.pk
+    assert found[1].label == f"单位：{org.name}（经办人）" and found[1].number == credit_code(6)
+    assert id_number(33) not in repr(found[0])  # never whole in a log line
+    assert may_act_for(operator, found[1].digest)
+    assert [i.kind for i in acting_for(admin)] == [PERSON, ORGANISATION]
+
+    page = client.get(f"/accounts/organisations/{org.pk}/").content.decode()
+    assert "孙丽" in page and id_number(33) not in page and "4309**********" in page
+    revoke = client.post(f"/accounts/organisations/{org.pk}/members/{member.pk}/revoke/")
+    assert revoke.status_code == 302
+    member.refresh_from_db()
+    assert member.revoked_at is not None and member.revoked_by == admin
+    assert [i.kind for i in acting_for(operator)] == [PERSON]
+    assert not may_act_for(operator, crypto.digest(credit_code(6)))
+    assert "已撤销" in client.get(f"/accounts/organisations/{org.pk}/").content.decode()
+    # Added again later: a new row, the revoked one stays as the record.
+    client.post(f"/accounts/organisations/{org.pk}/", {"id_number": id_number(33)})
+    assert Membership.objects.filter(user=operator).count() == 2
+    assert may_act_for(operator, crypto.digest(credit_code(6)))
+
+
+def test_only_a_registered_person_can_be_added(client, admin):
+    _register_org(client, seq=7)
+    org = Organisation.objects.get()
+    url = f"/accounts/organisations/{org.pk}/"
+    unknown = client.post(url, {"id_number": id_number(99)})
+    assert unknown.status_code == 400
+    assert "该身份证号码尚未注册一窗通办个人账号" in unknown.content.decode()
+    invalid = client.post(url, {"id_number": "430922198501010018"})
+    assert "居民身份证号码的校验位不正确" in invalid.content.decode()
+    again = client.post(url, {"id_number": id_number(31)})  # the administrator himself
+    assert "已经可以代表本单位办事" in again.content.decode()
+    assert Membership.objects.count() == 1
+
+
+def test_an_operator_sees_the_organisation_but_cannot_manage_it(client, admin):
+    _register_org(client, seq=8)
+    org = Organisation.objects.get()
+    operator = _person(34, "周敏")
+    client.post(f"/accounts/organisations/{org.pk}/", {"id_number": id_number(34)})
+    third = _person(35, "吴刚")
+    client.force_login(operator)
+    page = client.get(f"/accounts/organisations/{org.pk}/")
+    assert page.status_code == 200 and "经办人由本单位的管理员添加或撤销" in page.content.decode()
+    refused = client.post(f"/accounts/organisations/{org.pk}/", {"id_number": id_number(35)})
+    assert refused.status_code == 400 and "只有本单位的管理员" in refused.content.decode()
+    own = Membership.objects.get(user=operator)
+    client.post(f"/accounts/organisations/{org.pk}/members/{own.pk}/revoke/")
+    own.refresh_from_db()
+    assert own.revoked_at is None
+    assert not Membership.objects.filter(user=third).exists()
+    # A stranger does not even see it.
+    client.force_login(third)
+    assert client.get(f"/accounts/organisations/{org.pk}/").status_code == 404
+    assert not may_act_for(third, org.credit_code_digest)
+
+
+def test_the_administrator_cannot_be_revoked_on_the_page(client, admin):
+    _register_org(client, seq=9)
+    org = Organisation.objects.get()
+    own = Membership.objects.get(user=admin)
+    response = client.post(f"/accounts/organisations/{org.pk}/members/{own.pk}/revoke/")
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.revoked_at is None
+    assert "管理员不能在此撤销" in client.get(response.url).content.decode()
+
+
+def test_staff_cannot_open_the_applicant_pages(login):
+    client = login("clerk")
+    assert client.get("/accounts/organisations/").status_code == 403
+
+
+def test_acting_for_an_anonymous_user_or_a_digest_only_account():
+    from django.contrib.auth.models import AnonymousUser
+
+    assert acting_for(AnonymousUser()) == []
+    assert not may_act_for(AnonymousUser(), "x")
+    zhang = User.objects.get(username="applicant")
+    cache.clear()
+    found = acting_for(zhang)
+    if zhang.identity_digest:
+        assert found[0].digest == zhang.identity_digest and found[0].number == ""
+        assert may_act_for(zhang, zhang.identity_digest)
+    assert not may_act_for(zhang, "")
