@@ -58,6 +58,7 @@ HOME = {
 
 NAV = [
     NavEntry(_("我的办事"), "portal:my_cases", "mine"),
+    NavEntry(_("我的申请"), "portal:applications", "mine"),
     NavEntry(_("我的单位"), "accounts:organisations", "mine"),
     NavEntry(_("我的窗口"), "org:my_windows", "mine"),
     NavEntry(_("本单位"), "org:my_unit", "mine"),

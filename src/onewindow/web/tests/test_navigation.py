@@ -62,7 +62,7 @@ def test_the_groups_are_the_same_for_every_role():
         assert [order[k] for k in keys] == sorted(order[k] for k in keys)
     # Every group is somebody's: the administrator sees them all.
     assert seen["admin"] == GROUP_KEYS
-    assert seen["applicant"] == ["mine", "items"]  # 我的办事 and 我的单位; 办事指南
+    assert seen["applicant"] == ["mine", "items"]  # 我的办事, 我的申请, 我的单位; 办事指南
 
 
 def test_a_group_with_one_entry_is_a_plain_link():
@@ -70,6 +70,7 @@ def test_a_group_with_one_entry_is_a_plain_link():
     assert menus["items"].single.url == reverse("portal:home")
     assert [e.url for e in menus["mine"].entries] == [
         reverse("portal:my_cases"),
+        reverse("portal:applications"),
         reverse("accounts:organisations"),
     ]
     assert menus["mine"].single is None
