@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.portal import apply, views
+from onewindow.portal import apply, lookup, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,10 +9,12 @@ urlpatterns = [
     path("guide/items/<str:code>/", views.guide_item, name="item"),
     path("guide/items/<str:code>/qr.svg", views.guide_item_qr, name="item_qr"),
     path("guide/combined/<int:service_id>/", views.guide_combined, name="combined"),
+    path("progress/", lookup.progress_lookup, name="progress_lookup"),
     path("progress/<str:token>/", views.progress, name="progress"),
     path("progress/<str:token>/rate/", views.rate, name="rate"),
     path("me/", views.my_cases, name="my_cases"),
     path("me/cases/<int:case_id>/", views.my_case, name="my_case"),
+    path("me/cases/<int:case_id>/act/<str:action>/", views.my_case_act, name="my_case_act"),
     # 网上申请 (online application)
     path("guide/items/<str:code>/apply/", apply.apply_item, name="apply_item"),
     path("guide/combined/<int:service_id>/apply/", apply.apply_combined, name="apply_combined"),

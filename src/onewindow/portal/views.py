@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,20 +14,25 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from onewindow.cases import notices
+from onewindow.cases import actions, notices
 from onewindow.cases import selectors as case_selectors
+from onewindow.cases import services as case_services
+from onewindow.cases.actions import applicant_actions
+from onewindow.cases.applicants import digests_for as applicant_digests
 from onewindow.cases.models import Case
 from onewindow.cases.notices import SALT
+from onewindow.cases.permissions import Actor
+from onewindow.cases.workflow import State
 from onewindow.catalog import selectors
 from onewindow.catalog.codes import ItemType
 from onewindow.catalog.models import LifeEvent, Material
-from onewindow.common.errors import error_text
-from onewindow.common.parsing import query_int
+from onewindow.common.errors import error_dict, error_text
+from onewindow.common.parsing import parse_int, query_int
 from onewindow.documents import files, qr
 from onewindow.documents.dates import cn_date
 from onewindow.org import selectors as org_selectors
 from onewindow.org.access import permission_required
-from onewindow.portal import drafts
+from onewindow.portal import drafts, tracking
 from onewindow.portal import selectors as portal_selectors
 from onewindow.supervision import ratings as ratings_service
 from onewindow.supervision import selectors as supervision_selectors
@@ -145,6 +150,9 @@ def material_file(request, material_id: int, which: str):
     return files.serve(field, name=f"{material.name}-{label}")
 
 
+PROBLEM_STATES = ("missing", "defective")
+
+
 def _masked(name: str) -> str:
     return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
 
@@ -152,13 +160,17 @@ def _masked(name: str) -> str:
 def _case_page(
     request, case: Case, *, channel: str, rate_url: str, template: str, status=200, **extra
 ):
-    """A case's progress with its ratings, and the rating form while the channel is unused."""
+    """A case's progress in plain words (with the materials to correct while a one-time notice
+    is open), its ratings, and the rating form while the channel is unused."""
     ratings = supervision_selectors.ratings_by_case([case.pk]).get(case.pk, [])
+    if "problems" not in extra and case.state == State.CORRECTING:
+        extra["problems"] = list(case.materials.filter(status__in=PROBLEM_STATES))
     return render(
         request,
         template,
         {
             "case": case,
+            "line": tracking.line(case),
             "masked": _masked(case.applicant_name),
             "events": case_selectors.timeline(case),
             "ratings": ratings,
@@ -264,11 +276,14 @@ def rate(request, token: str):
 
 @permission_required("portal.view_my_cases")
 def my_cases(request):
-    """我的办事: the signed-in applicant's cases (by verified identity) and where to apply."""
+    """我的办事: every case of the identities the applicant acts for (their own, the organisations
+    they are authorised for) and those they filed as an agent, each with where it stands in
+    plain words, what it waits for and from whom."""
     page = Paginator(case_selectors.applicant_cases(user=request.user), 20).get_page(
         request.GET.get("page")
     )
     rated = supervision_selectors.ratings_by_case(c.pk for c in page)
+    tracking.annotate(page)
     for case in page:
         case.my_ratings = rated.get(case.pk, [])
         case.web_rateable = ratings_service.channel_open(case, case.my_ratings, Rating.Channel.WEB)
@@ -277,9 +292,40 @@ def my_cases(request):
         "portal/my_cases.html",
         {
             "page": page,
-            "verified": bool(request.user.identity_digest),
+            "verified": bool(applicant_digests(request.user)),
             "halls": org_selectors.hall_list_for_user(user=request.user),
         },
+    )
+
+
+def _my_case_page(request, case: Case, *, status=200, failed: dict | None = None, **extra):
+    """One of the applicant's cases: where it stands, the one-time notice to correct, the
+    documents, the timeline, the applicant's own moves (applicant_actions) and the web rating."""
+    failed = failed or {}
+    materials = list(case.materials.all())
+    errors = failed.get("errors", {})
+    for m in materials:
+        m.error = "；".join(errors.get(f"file_{m.pk}", []))
+    offers = [
+        o for o in actions.offers(applicant_actions.ACTIONS, Actor(request.user), case) if o.allowed
+    ]
+    return _case_page(
+        request,
+        case,
+        channel=Rating.Channel.WEB,
+        rate_url=reverse("portal:my_case", args=[case.pk]),
+        template="portal/my_case.html",
+        notices=[(kind, notices.TITLES[kind]) for kind in notices.available(case)],
+        materials=materials,
+        problems=[m for m in materials if m.status in PROBLEM_STATES],
+        problem_states=PROBLEM_STATES,
+        offers=offers,
+        failed=failed,
+        # A refusal of a move no longer offered (decided meanwhile) heads the page instead.
+        failed_apart=bool(failed) and failed["action"] not in {o.action.name for o in offers},
+        upload_limit_mb=case_services.max_upload_bytes() // 1048576,
+        status=status,
+        **extra,
     )
 
 
@@ -292,13 +338,35 @@ def my_case(request, case_id: int):
         refused = _rate(request, case, Rating.Channel.WEB)
         if refused is None:
             return redirect("portal:my_case", case.pk)
-    return _case_page(
-        request,
-        case,
-        channel=Rating.Channel.WEB,
-        rate_url=reverse("portal:my_case", args=[case.pk]),
-        template="portal/my_case.html",
-        notices=[(kind, notices.TITLES[kind]) for kind in notices.available(case)],
-        status=400 if refused else 200,
-        **refused,
-    )
+    return _my_case_page(request, case, status=400 if refused else 200, **refused)
+
+
+@require_POST
+@permission_required("portal.view_my_cases")
+def my_case_act(request, case_id: int, action: str):
+    """The applicant's move on their case (网上补正, 撤回), through the registry and `move`; a
+    refusal shows the page again with the reason, next to the file it concerns."""
+    case = case_selectors.applicant_case_get(case_id, user=request.user)
+    chosen = applicant_actions.BY_NAME.get(action)
+    if chosen is None:
+        raise Http404("没有这个操作。")
+    try:
+        data = actions.read_form(chosen, request.POST, request.FILES, case)
+        actions.perform(
+            chosen,
+            user=request.user,
+            subject=case,
+            data=data,
+            version=parse_int(request.POST.get("version")),
+            files=request.FILES,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        failed = {
+            "action": chosen.name,
+            "message": f"未能{chosen.label}：{error_text(exc)}",
+            "errors": error_dict(exc),
+            "reason": request.POST.get("reason", ""),
+        }
+        return _my_case_page(request, case, status=400, failed=failed)
+    messages.success(request, chosen.done_text)
+    return redirect("portal:my_case", case.pk)
