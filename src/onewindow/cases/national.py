@@ -7,8 +7,8 @@ is fixed. A batch of rows costs a constant number of queries, whatever its size.
 Which records each event makes: submit → 办事申请 and one 申请材料 record per checklist row;
 accept / deem_accept / refuse → 事项受理; suspend, extend, tech_review_suspend → 特别程序
 (resume and tech_report_resume update it); deliver → 事项办结 (confirm_receipt updates it);
-withdraw, terminate, rongque_expire, stage_terminate → 事项办结 (撤回 / 终止; a withdrawal
-before acceptance is a 办理环节); every other move → a 办理环节."""
+withdraw (at the window or online), terminate, rongque_expire, stage_terminate → 事项办结 (撤回 /
+终止; a withdrawal before acceptance is a 办理环节); every other move → a 办理环节."""
 
 import datetime
 from collections import defaultdict, namedtuple
@@ -48,7 +48,13 @@ PROCEDURE_CODES = {
 }
 PROCEDURE_NAMES = {**SPECIAL_PROCEDURES, **dict(TechReview.Kind.choices)}
 CASE_KINDS = {Item.CaseKind.INSTANT: "1", Item.CaseKind.PROMISED: "2"}  # 联办件、上报件: 9
-ENDINGS = {"withdraw": "3", "terminate": "4", "rongque_expire": "4", "stage_terminate": "4"}
+ENDINGS = {
+    "withdraw": "3",
+    "withdraw_online": "3",  # the applicant's own withdrawal on the portal (issue 21)
+    "terminate": "4",
+    "rongque_expire": "4",
+    "stage_terminate": "4",
+}
 # 办理动作 (the table's step_action): 一次性告知 and a 不予 decision send the case back (退回 2);
 # these moves and a 准予 decision carry it forward (通过 1); the rest (收取材料, 催办, 标记重点项目,
 # 技术审查 started within the limit, a withdrawal before acceptance) are 其他 (9).
@@ -58,6 +64,7 @@ FORWARD = {
     "forward",
     "release",
     "resubmit",
+    "correct_online",  # the correction brought on the portal, as resubmit at the window
     "papers_collected",
     "supplement",
     "tech_report",
