@@ -74,7 +74,9 @@ def _start(request, new: Draft, **target):
         .first()
     )
     if existing is not None:
-        if request.method != "POST":
+        if request.method == "POST":  # a second tab or device started the same application
+            messages.error(request, f"您已有一份“{existing.title}”的草稿，{drafts.STALE}")
+        else:
             messages.info(request, "您有一份未提交的草稿，已为您打开，可继续填写。")
         return redirect("portal:application", existing.pk)
     if request.method != "POST":

@@ -213,6 +213,12 @@ def test_a_draft_resumes_on_another_device_and_a_stale_save_is_refused(
     assert drafts.STALE in stale.content.decode()
     draft.refresh_from_db()
     assert draft.phone == "13900001111" and draft.version == 3
+    # A second new form for the same item (opened before the first was saved) is not a
+    # second draft: the applicant is sent to the one there is, told why.
+    again = applicant_client.post(f"/guide/items/{item.code}/apply/", _form(item), follow=True)
+    assert Draft.objects.count() == 1 and drafts.STALE in again.content.decode()
+    draft.refresh_from_db()
+    assert draft.phone == "13900001111"
 
 
 def test_delete_a_draft_and_replace_or_remove_an_upload(applicant_client, item):
