@@ -47,3 +47,13 @@ class OrganisationForm(forms.Form):
 
 class OperatorForm(forms.Form):
     id_number = _text("经办人身份证号码", max_length=22, autocomplete="off", spellcheck="false")
+
+
+class ResetForm(forms.Form):
+    id_number = _text(
+        "居民身份证号码", max_length=22, autocomplete="off", spellcheck="false", inputmode="text"
+    )
+    mobile = _text("注册时的手机号码", max_length=20, autocomplete="tel", inputmode="tel")
+    code = _text("短信验证码", max_length=10, autocomplete="one-time-code", inputmode="numeric")
+    password = _password("新密码", "new-password")
+    password2 = _password("再次输入新密码", "new-password")

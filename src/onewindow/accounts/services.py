@@ -28,7 +28,7 @@ _DOTS = str.maketrans({"•": "·", "‧": "·", "・": "·", ".": "·"})
 
 ID_TAKEN = (
     "该身份证号码已注册，请直接登录（可用身份证号码或手机号码）；"
-    "如忘记密码，请通过省统一身份认证登录，或携身份证到政务服务中心总咨询台重设。"
+    "如忘记密码，请用注册的手机号码找回密码。"
 )
 CODE_TAKEN = (
     "该统一社会信用代码已由其他账号登记。如需为该单位办事，请联系该单位的管理员把您添加为经办人。"
@@ -142,6 +142,65 @@ def person_register(
             source=Person.Source.REGISTERED,
             password=password,
         )
+
+
+# --- password reset (找回密码) ------------------------------------------------------------
+
+RESET_MISMATCH = (
+    "身份证号码未注册，或手机号码不是该账号注册的号码，请核对。"
+    "手机号码已不再使用的，请携身份证到政务服务中心总咨询台办理。"
+)
+
+
+def reset_person(*, id_number: str, mobile: str) -> Person:
+    """The registered person whose ID number and registered mobile these are (the reset code is
+    sent only to the registered mobile). ValidationError maps fields to Chinese messages."""
+    try:
+        number = clean_id_number(id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from None
+    try:
+        mobile = codes.checked_mobile(mobile)
+    except ValidationError as exc:
+        raise ValidationError({"mobile": exc.messages}) from None
+    person = Person.objects.select_related("user").filter(id_digest=crypto.digest(number)).first()
+    if person is None or person.mobile_digest != crypto.digest(mobile):
+        raise ValidationError({"mobile": RESET_MISMATCH})
+    return person
+
+
+def reset_code_send(*, id_number: str, mobile: str, address: str | None) -> None:
+    reset_person(id_number=id_number, mobile=mobile)
+    try:
+        codes.code_send(mobile=mobile, address=address, purpose="reset")
+    except ValidationError as exc:
+        raise ValidationError({"mobile": exc.messages}) from None
+
+
+def password_reset(
+    *, id_number: str, mobile: str, code: str, password: str, password2: str
+) -> User:
+    """Set a new password after the code sent to the registered mobile is confirmed."""
+    person = reset_person(id_number=id_number, mobile=mobile)
+    user = person.user
+    if password != password2:
+        raise ValidationError({"password2": "两次输入的密码不一致，请重新输入。"})
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    try:
+        row = codes.code_check(mobile=person.mobile, code=code, purpose="reset")
+    except ValidationError as exc:
+        raise ValidationError({"code": exc.messages}) from None
+    with transaction.atomic():
+        try:
+            codes.code_use(row)
+        except ValidationError as exc:
+            raise ValidationError({"code": exc.messages}) from None
+        user.set_password(password)
+        user.save(update_fields=["password", "password_change_required"])
+    return user
 
 
 # --- organisations ------------------------------------------------------------------------

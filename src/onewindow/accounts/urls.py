@@ -5,6 +5,7 @@ from onewindow.accounts import oidc_views, views
 app_name = "accounts"
 urlpatterns = [
     path("accounts/register/", views.register, name="register"),
+    path("accounts/password/reset/", views.password_reset, name="password_reset"),
     path("accounts/organisations/", views.organisations, name="organisations"),
     path("accounts/organisations/new/", views.organisation_new, name="organisation_new"),
     path(

@@ -10,7 +10,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from onewindow.accounts import codes, oidc, selectors, services
-from onewindow.accounts.forms import OperatorForm, OrganisationForm, RegisterForm
+from onewindow.accounts.forms import OperatorForm, OrganisationForm, RegisterForm, ResetForm
 from onewindow.accounts.models import Membership
 from onewindow.common.masking import mask_mobile
 from onewindow.org.access import permission_required
@@ -34,7 +34,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 def register(request):
     """个人注册: name, resident ID, mobile verified by an SMS code, password."""
     if request.user.is_authenticated:
-        return redirect("portal:my_cases")
+        return redirect("home")
     status = 200
     if request.method != "POST":
         form = RegisterForm()
@@ -74,6 +74,42 @@ def register(request):
         {"form": form, "oidc_enabled": oidc.enabled()},
         status=status,
     )
+
+
+def password_reset(request):
+    """找回密码: a code to the registered mobile, then a new password."""
+    status = 200
+    if request.method != "POST":
+        form = ResetForm()
+    elif request.POST.get("action") == "send":
+        data = {k: request.POST.get(k, "") for k in ("id_number", "mobile")}
+        form = ResetForm(initial=data)
+        try:
+            services.reset_code_send(**data, address=client_address(request))
+            messages.success(
+                request,
+                f"验证码已发送至{mask_mobile(codes.checked_mobile(data['mobile']))}，"
+                "10分钟内有效。",
+            )
+        except ValidationError as exc:
+            form = ResetForm(data=data)
+            form.is_valid()
+            for field in list(form.errors):
+                del form.errors[field]
+            _apply_errors(form, exc)
+            status = 400
+    else:
+        form = ResetForm(request.POST)
+        if form.is_valid():
+            try:
+                services.password_reset(**form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "密码已重设，请用新密码登录。")
+                return redirect("login")
+        status = 400
+    return render(request, "accounts/password_reset.html", {"form": form}, status=status)
 
 
 @permission_required("accounts.organisations")
