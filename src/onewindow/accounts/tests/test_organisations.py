@@ -196,3 +196,16 @@ def test_acting_for_an_anonymous_user_or_a_digest_only_account():
         assert found[0].digest == zhang.identity_digest and found[0].number == ""
         assert may_act_for(zhang, zhang.identity_digest)
     assert not may_act_for(zhang, "")
+
+
+def test_the_admin_shows_accounts_masked_and_changes_nothing(client, admin, login):
+    _register_org(client, seq=12)
+    org = Organisation.objects.get()
+    staff = login("admin")
+    people = staff.get("/admin/accounts/person/")
+    assert people.status_code == 200
+    body = people.content.decode()
+    assert "赵建华" in body and id_number(31) not in body and "139****0031" in body
+    page = staff.get(f"/admin/accounts/organisation/{org.pk}/change/").content.decode()
+    assert org.name in page and id_number(31) not in page
+    assert staff.get("/admin/accounts/organisation/add/").status_code == 403
