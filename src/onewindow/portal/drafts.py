@@ -97,6 +97,13 @@ def _require_applicant(user: User) -> None:
         raise PermissionDenied("只有申请人账号可以在网上申请。")
 
 
+def _require_owner(user: User, draft: Draft) -> None:
+    # The pages find drafts through the owner's selector (404 otherwise); a service called from
+    # anywhere else still writes only the caller's own draft.
+    if draft.owner_id != user.pk:
+        raise PermissionDenied("只能修改您自己的申请草稿。")
+
+
 @transaction.atomic
 def draft_create(
     *, acting_user: User, item: Item | None = None, service: CombinedService | None = None
@@ -122,6 +129,7 @@ def _text(data: dict, key: str, label: str, limit: int) -> str:
 def draft_save(*, acting_user: User, draft: Draft, data: dict[str, Any], version: int) -> Draft:
     """Save what the form holds, whatever is still missing (checked at submission); refused
     with STALE when another device saved since `version` was read."""
+    _require_owner(acting_user, draft)
     if draft.submitted:
         raise ValidationError("该申请已提交，不能再修改草稿。")
     fields: dict[str, Any] = {
@@ -159,6 +167,7 @@ def _material_ids(draft: Draft) -> list[int]:
 def draft_upload(*, acting_user: User, draft: Draft, material_id: int, upload) -> DraftFile:
     """A material's file (PDF, JPG or PNG by content, size-limited): replaces the one before.
     Files are per material and shown at once, so they do not move the form's version."""
+    _require_owner(acting_user, draft)
     if draft.submitted:
         raise ValidationError("该申请已提交，不能再上传材料。")
     line = next((line for line in checklist(draft) if line.key == material_id), None)
@@ -192,6 +201,7 @@ def draft_upload(*, acting_user: User, draft: Draft, material_id: int, upload) -
 
 @transaction.atomic
 def draft_file_remove(*, acting_user: User, draft: Draft, material_id: int) -> None:
+    _require_owner(acting_user, draft)
     if draft.submitted:
         raise ValidationError("该申请已提交，不能再删除材料。")
     old = DraftFile.objects.filter(draft=draft, material_id=material_id).first()
@@ -203,6 +213,7 @@ def draft_file_remove(*, acting_user: User, draft: Draft, material_id: int) -> N
 @transaction.atomic
 def draft_delete(*, acting_user: User, draft: Draft) -> None:
     """An unsubmitted draft and its files (a submitted one stays: it links to its case)."""
+    _require_owner(acting_user, draft)
     if draft.submitted:
         raise ValidationError("已提交的申请不能删除；如需撤回，请在“我的办事”中申请撤回。")
     for row in draft.files.all():
@@ -359,6 +370,7 @@ def draft_submit(*, acting_user: User, draft: Draft, version: int) -> Case | Com
     """Submit the draft: everything checked first, then one transaction creates the case (or
     the 一件事) with its files, waiting in the window's online queue like an API application,
     and marks the draft submitted. Submitting twice gives the one case."""
+    _require_owner(acting_user, draft)
     draft = Draft.objects.select_related("item", "service").get(pk=draft.pk)
     if draft.submitted:
         return draft.submitted_case or draft.submitted_combined

@@ -3,7 +3,7 @@ and resumes a draft, and submits it once into the window's online queue; bad inp
 with a specific message and a failed submission leaves the draft as it was."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onewindow.accounts import services as accounts
@@ -359,7 +359,8 @@ def test_a_failure_inside_the_transaction_rolls_back_the_case_and_keeps_the_draf
 def test_another_users_draft_is_not_found(applicant_client, item, client_factory):
     draft = _start(applicant_client, item)
     stranger = client_factory()
-    stranger.force_login(ApplicantFactory())
+    someone = ApplicantFactory()
+    stranger.force_login(someone)
     assert stranger.get(f"/me/applications/{draft.pk}/").status_code == 404
     assert (
         stranger.post(f"/me/applications/{draft.pk}/", _form(item, version="2")).status_code == 404
@@ -368,7 +369,12 @@ def test_another_users_draft_is_not_found(applicant_client, item, client_factory
     main, _ = _materials(item)
     upload = stranger.post(f"/me/applications/{draft.pk}/files/{main.pk}/", {"file": pdf()})
     assert upload.status_code == 404
-    assert Draft.objects.filter(pk=draft.pk).exists()
+    # The services refuse too, whoever calls them.
+    with pytest.raises(PermissionDenied):
+        drafts.draft_submit(acting_user=someone, draft=draft, version=2)
+    with pytest.raises(PermissionDenied):
+        drafts.draft_save(acting_user=someone, draft=draft, data={}, version=2)
+    assert Draft.objects.filter(pk=draft.pk).exists() and not Case.objects.exists()
 
 
 def test_commitment_and_mail_address_are_required_and_user_text_is_escaped(applicant_client, item):
