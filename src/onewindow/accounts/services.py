@@ -60,6 +60,21 @@ def id_registered(number: str) -> bool:
     )
 
 
+# Checks that apps higher up add (cases: the name and phone on the cases already filed under the
+# ID number), each called as check(name=, digest=, mobile=) and returning a Chinese refusal or
+# "". Accounts itself knows no cases.
+IDENTITY_CHECKS: list = []
+
+
+def identity_refusal(*, name: str, number: str, mobile: str) -> str:
+    digest = crypto.digest(number)
+    for check in IDENTITY_CHECKS:
+        refusal = check(name=name, digest=digest, mobile=mobile)
+        if refusal:
+            return refusal
+    return ""
+
+
 def _new_username() -> str:
     # Not the ID number or the mobile: the login name is stored in plain; applicants sign in
     # with either number through backends.IdentityBackend.
@@ -130,6 +145,10 @@ def person_register(
         row = codes.code_check(mobile=mobile, code=code)
     except ValidationError as exc:
         raise ValidationError({"code": exc.messages}) from None
+    # After the code: the mobile is proven to be the registrant's before it is compared.
+    refusal = identity_refusal(name=name, number=id_number, mobile=mobile)
+    if refusal:
+        raise ValidationError(refusal, code="identity_mismatch")
     with transaction.atomic():
         try:
             codes.code_use(row)
