@@ -39,6 +39,7 @@ EXPECTED_200 = {
     "/hall/": {"hallmgr", "inspector", "admin"},
     "/reform/units/": {"reform", "inspector", "admin"},
     "/me/": {"applicant", "admin"},
+    "/me/applications/": {"applicant", "admin"},
     "/calendar/": HALL_WIDE | UNIT_STAFF,
     "/calendar/2026/": HALL_WIDE | UNIT_STAFF,
     "/calendar/2027/enter/": {"reform", "admin"},
