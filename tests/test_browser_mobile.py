@@ -110,6 +110,7 @@ def test_public_guide_pages_fit_a_phone(server, page):
     combined = page.locator("main a.tile").first.get_attribute("href")
     paths = ["/guide/", "/guide/search/?q=许可", "/guide/search/?type=01", item, combined]
     paths += ["/accounts/login/", "/progress/forged/"]  # and a QR code that is not ours: 404
+    paths += ["/progress/"]  # progress by case number and mobile (issue 21)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
         for path in paths:
