@@ -193,3 +193,26 @@ def test_i21_withdraw_after_a_decision_is_refused(desk, me, user, state):
     with pytest.raises(ValidationError, match="作出决定，不能再撤回申请"):
         online.case_withdraw_online(acting_user=user, case=case, reason="不需要了")
     assert Case.objects.get(pk=case.pk).state == state
+
+
+def test_i21_migration_0026_fills_the_agent_digest_of_existing_cases(desk):
+    import importlib
+
+    from django.apps import apps
+
+    from onewindow.common import crypto
+
+    migration = importlib.import_module("onewindow.cases.migrations.0026_online_applicant")
+    agent = applicant(2109)
+    filed = CaseFactory(
+        desk=desk,
+        applicant=applicant(
+            2110, agent_name=agent["applicant_name"], agent_id=agent["applicant_id"]
+        ),
+        day=DAY,
+    )
+    alone = CaseFactory(desk=desk, applicant=applicant(2111), day=DAY)
+    Case.objects.filter(pk=filed.pk).update(agent_id_digest="")  # as before the migration
+    migration.agent_digests(apps, None)
+    assert Case.objects.get(pk=filed.pk).agent_id_digest == crypto.digest(agent["applicant_id"])
+    assert Case.objects.get(pk=alone.pk).agent_id_digest == ""
