@@ -53,6 +53,8 @@ def _action(name, run, **kw) -> Action:
         sources=step.sources,
         run=run,
         refusal=_who(name),
+        # a 一件事 is corrected and withdrawn as a whole, at its lead window
+        applies=lambda actor, case: not case.parent_id,
         partial=f"cases/actions/{name}.html",
         who=Who.APPLICANT.label,
         show_refused=False,

@@ -39,6 +39,8 @@ def correction_sms(case: Case) -> int:
     correct online: the case came online or its applicant has an account. The text names the
     item, how many materials and the deadline, and links to the portal; never a personal number
     or the applicant's name."""
+    if case.parent_id:
+        return 0  # a 一件事 is corrected as a whole at its lead window (not online yet)
     account = applicants.has_account(case.applicant_id_digest)
     if case.channel != Channel.ONLINE and not account:
         return 0
@@ -83,6 +85,10 @@ def case_correct_online(
     fresh = Case.objects.select_related("unit").get(pk=case.pk)
     if fresh.state != State.CORRECTING:
         raise ValidationError(_not_correcting(fresh))
+    if fresh.parent_id:
+        raise ValidationError(
+            "该事项属于“一件事”联办，补正材料请携带到牵头窗口一并提交（一件事暂不支持网上补正）。"
+        )
     errors, digests = {}, {}
     for pk, upload in uploads.items():
         try:

@@ -216,3 +216,35 @@ def test_i21_migration_0026_fills_the_agent_digest_of_existing_cases(desk):
     migration.agent_digests(apps, None)
     assert Case.objects.get(pk=filed.pk).agent_id_digest == crypto.digest(agent["applicant_id"])
     assert Case.objects.get(pk=alone.pk).agent_id_digest == ""
+
+
+def test_i21_a_combined_services_child_is_not_corrected_or_withdrawn_alone_online():
+    from onewindow.cases.actions import applicant_actions, offers
+    from onewindow.cases.permissions import Actor
+    from onewindow.cases.services import combined
+    from onewindow.cases.tests.combined_factories import combo
+    from onewindow.catalog.selectors import merged_materials
+
+    one = combo()
+    me = applicant(2112)
+    user = ApplicantFactory(identity=me["applicant_id"])
+    lines = merged_materials(one.service)
+    parent = combined.combined_submit(
+        acting_user=one.clerk,
+        service=one.service,
+        channel=Channel.WINDOW,
+        applicant=me,
+        materials={line.name: "missing" if n == 0 else "paper" for n, line in enumerate(lines)},
+        day=DAY,
+    )
+    combined.combined_notify_correction(
+        acting_user=one.clerk, combined=parent, problems={lines[0].name: "未带原件"}, day=DAY
+    )
+    child = parent.children.filter(state=State.CORRECTING).first()
+    assert child is not None
+    assert texts_to(me["phone"]) == []  # one text per child would link to what cannot be done
+    assert offers(applicant_actions.ACTIONS, Actor(user, DAY), child) == []
+    with pytest.raises(ValidationError, match="一件事"):
+        online.case_correct_online(acting_user=user, case=child, uploads=uploads(child))
+    with pytest.raises(ValidationError, match="须整体撤回"):
+        online.case_withdraw_online(acting_user=user, case=child, reason="不办了")
