@@ -267,3 +267,20 @@ def test_the_register_and_login_pages_link_each_other(client):
     assert "省统一身份认证登录" not in login_page  # off while no issuer is configured
     page = client.get("/accounts/register/")
     assert page.status_code == 200 and "个人注册" in page.content.decode()
+
+
+def test_a_trial_installation_reads_its_codes_from_the_outbox(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    client.post(
+        "/accounts/register/",
+        {"name": "李小梅", "id_number": id_number(18), "mobile": "13907370018", "action": "send"},
+    )
+    out = StringIO()
+    call_command("sms_codes", "139 0737 0018", stdout=out)
+    assert f"验证码{sent_code('13907370018')}" in out.getvalue()
+    other = StringIO()
+    call_command("sms_codes", "13907370019", stdout=other)
+    assert "没有发往该号码的验证码短信" in other.getvalue()
