@@ -192,9 +192,7 @@ class Walk:
     def public(self, browser) -> None:
         context = browser.new_context(locale="zh-CN")
         page = context.new_page()
-        queue = [
-            (self.server + p, "") for p in ("/guide/", "/accounts/login/", SEARCH, "/nowhere/")
-        ]
+        queue = [(self.server + p, "") for p in PUBLIC_START]
         start = {url for url, _ in queue}
         self.follow(
             page, queue, "public", keep=lambda url: url in start or PUBLIC.match(urlsplit(url).path)
@@ -210,6 +208,16 @@ class Walk:
 
 
 SEARCH = "/guide/search/?q=%E8%90%A5%E4%B8%9A"  # 营业
+# Where an anonymous visitor starts: beyond the guide and /progress/ only these pages are opened
+# (the login page's links to 注册 and 找回密码 are not followed, so they are listed).
+PUBLIC_START = (
+    "/guide/",
+    "/accounts/login/",
+    "/accounts/register/",
+    "/accounts/password/reset/",
+    SEARCH,
+    "/nowhere/",
+)
 
 
 if __name__ == "__main__":

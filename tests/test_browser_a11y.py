@@ -38,6 +38,7 @@ def test_public_pages(walk, browser):
     _check(walk, lambda: walk.public(browser))
     assert any(a.startswith("public /guide/items/") for a in walk.opened)
     assert "public /accounts/login/" in walk.opened
+    assert "public /accounts/register/" in walk.opened  # and 找回密码: issue 21
 
 
 @pytest.mark.parametrize("login", list(LOGINS))
