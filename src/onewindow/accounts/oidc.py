@@ -132,7 +132,8 @@ def _verify(meta: dict, id_token: str, *, nonce: str) -> dict:
     claims = token.claims
     registry = jwt.JWTClaimsRegistry(
         leeway=60,
-        iss={"essential": True, "value": settings.ONEWINDOW_OIDC_ISSUER},
+        # The issuer exactly as the provider spells it (a trailing slash included).
+        iss={"essential": True, "value": meta["issuer"]},
         sub={"essential": True},
         exp={"essential": True},
         iat={"essential": True},
