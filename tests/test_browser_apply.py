@@ -33,6 +33,15 @@ def test_the_demo_applicant_applies_online_on_a_phone(county, page, tmp_path):
     page.locator("main table.results td.head a").first.click()
     page.click("main a.button:text-is('在线申请')")
     assert "/apply/" in page.url
+    # Only what the chosen answers need: the other person's fields for 代他人申请, the address
+    # for 邮寄送达.
+    assert not page.is_visible("#other_name") and not page.is_visible("#mail_address")
+    page.check("input[name=applicant_as][value=agent]")
+    assert page.is_visible("#other_name") and page.is_visible("#other_id")
+    page.check("input[name=applicant_as][value=self]")
+    page.check("input[name=delivery][value=mail]")
+    assert page.is_visible("#mail_address")
+    page.check("input[name=delivery][value=collect]")
     page.fill("#own_id", DEMO_APPLICANT_ID)
     page.fill("#phone", "13807370001")
     for box in page.locator("main input[type=checkbox][value=paper]").all():
