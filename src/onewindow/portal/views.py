@@ -317,7 +317,11 @@ def _my_case_page(request, case: Case, *, status=200, failed: dict | None = None
         template="portal/my_case.html",
         notices=[(kind, notices.TITLES[kind]) for kind in notices.available(case)],
         materials=materials,
-        problems=[m for m in materials if m.status in PROBLEM_STATES],
+        # Only while a one-time notice is open: a material still to be brought on paper (missing
+        # from an online application) is no notice, and no correction is offered for it.
+        problems=[m for m in materials if m.status in PROBLEM_STATES]
+        if case.state == State.CORRECTING
+        else [],
         problem_states=PROBLEM_STATES,
         offers=offers,
         failed=failed,
