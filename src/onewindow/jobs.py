@@ -29,6 +29,8 @@ JOBS: dict[str, tuple[int, str]] = {
     "province-pull": (60, "onewindow.cases.province_pull.pull"),
     "sms-send": (5, "onewindow.exchange.services.sms_send"),
     "webhook-send": (5, "onewindow.webhooks.sending.send"),
+    # Verification codes a day past their expiry (only hashes and digests, but kept no longer).
+    "account-codes-purge": (3600, "onewindow.accounts.codes.purge"),
     # Daily in effect (once per unit, task and day; spot checks past their day become overdue).
     "reform-remind": (3600, "onewindow.reform.jobs.remind"),
     "reform-spot-checks": (3600, "onewindow.reform.jobs.spot_checks_overdue"),

@@ -127,3 +127,11 @@ def code_use(row: PhoneCode) -> None:
     used = PhoneCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=timezone.now())
     if not used:
         raise ValidationError("该验证码已使用，请重新获取。", code="code_used")
+
+
+def purge() -> int:
+    """Delete the codes that expired more than a day ago (the periodic job)."""
+    deleted, _ = PhoneCode.objects.filter(
+        expires_at__lt=timezone.now() - datetime.timedelta(days=1)
+    ).delete()
+    return deleted

@@ -142,6 +142,7 @@ class PhoneCode(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "短信验证码"
         ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["expires_at"], name="phonecode_expires")]
 
     def __str__(self) -> str:
         return f"验证码 {self.pk}"

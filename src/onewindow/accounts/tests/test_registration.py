@@ -284,3 +284,17 @@ def test_a_trial_installation_reads_its_codes_from_the_outbox(client):
     other = StringIO()
     call_command("sms_codes", "13907370019", stdout=other)
     assert "没有发往该号码的验证码短信" in other.getvalue()
+
+
+def test_codes_a_day_past_their_expiry_are_purged(client):
+    from onewindow import jobs
+
+    send = {"name": "李小梅", "id_number": id_number(19), "mobile": "13907370020", "action": "send"}
+    client.post("/accounts/register/", send)
+    assert jobs.run("account-codes-purge") == 0  # still valid: kept
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1, minutes=11), tick=False):
+        client.post("/accounts/register/", {**send, "mobile": "13907370021"})
+        assert jobs.run("account-codes-purge") == 1
+    assert list(PhoneCode.objects.values_list("mobile_digest", flat=True)) == [
+        crypto.digest("13907370021")
+    ]
