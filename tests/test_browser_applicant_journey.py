@@ -386,6 +386,9 @@ def test_province_sign_on_a_company_and_its_operator_applying_for_it(county, new
     agent.wait_for_load_state()
     case_path = agent.url[len(server) :]
     assert re.fullmatch(r"/me/cases/\d+/", case_path)
+    page = agent.inner_text("main")
+    assert "窗口正在审核您的申请" in page
+    assert "一次性告知" not in page  # papers to bring are no notice to correct
     phone_checks(agent, 390)
     shot(agent, "23-company-case")
 
