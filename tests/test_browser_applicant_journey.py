@@ -11,7 +11,9 @@
    and finds it again without logging in by case number + mobile (a wrong mobile refused first).
 2. 省统一身份认证: a person signs in through the local OpenID Connect provider the module starts
    (the server configured with ONEWINDOW_OIDC_*), registers their company under 我的单位, adds an
-   operator (经办人); the operator applies for the company, and both see the company's case.
+   operator (经办人); the operator applies for the company (the form shows only the fields the
+   chosen answers need), and both see the company's case.
+3. The demo applicant, verified at a desk (no number kept), types the ID number and submits.
 
 Every applicant page passed on the way passes the phone checks with axe-core
 (tests.test_browser_mobile.phone_checks) at 390 px, the register page, the application form and
@@ -29,6 +31,7 @@ from pathlib import Path
 import pytest
 from stdnum.cn import ric, uscc
 
+from onewindow.demo.county import DEMO_APPLICANT_ID
 from onewindow.testing.oidc_provider import OidcProvider
 from tests.browser import (
     BIN,
@@ -213,7 +216,11 @@ def test_a_citizen_registers_applies_corrects_follows_downloads_and_rates(
     me.wait_for_selector(f"#s{form_key}:text('上传完成')")
     assert "已上传：申请表.pdf" in me.inner_text(f"#line-{form_key}")
     assert me.evaluate(f"document.getElementById('p{form_key}').value") == 100  # the bar ran
+    assert "/me/applications/" in me.url
     at_widths(me, "03-apply-form")
+    me.goto(server + "/me/applications/")
+    assert "继续填写" in me.inner_text("main")
+    phone_checks(me, 390)
 
     # --- resumed on another device: the second file, submitted ----------------------------
     desk = new_page()
@@ -374,7 +381,17 @@ def test_province_sign_on_a_company_and_its_operator_applying_for_it(county, new
     agent = phone(new_page)
     sign_in(agent, server, OPERATOR["mobile"], PASSWORD)  # the mobile number as the login
     agent.goto(f"{server}/guide/items/{COMPANY_ITEM}/apply/")
+    # Only what the chosen answers need: the unit for 为单位申请, the other person for 代他人申请,
+    # the address for 邮寄送达.
+    hidden = ("#organisation", "#other_name", "#mail_address")
+    assert not any(agent.is_visible(field) for field in hidden)
+    agent.locator("label.choice", has_text="代他人申请（代理人）").click()
+    assert agent.is_visible("#other_name") and agent.is_visible("#other_id")
+    agent.locator("label.choice", has_text="邮寄送达").click()
+    assert agent.is_visible("#mail_address")
+    agent.locator("label.choice", has_text="到窗口领取").click()
     agent.locator("label.choice", has_text="为所代表的单位申请").click()
+    assert agent.is_visible("#organisation") and not agent.is_visible("#other_name")
     agent.select_option("#organisation", label=f"单位：{COMPANY['name']}（经办人）")
     for box in agent.locator("main input[type=checkbox][value=paper]").all():
         box.check()  # the company brings every paper to the window
@@ -399,3 +416,22 @@ def test_province_sign_on_a_company_and_its_operator_applying_for_it(county, new
         assert f"代理人：{OPERATOR['name']}" in row.inner_text()
     phone_checks(owner, 390)
     shot(owner, "24-company-in-my-cases")
+
+
+def test_an_applicant_verified_at_a_desk_types_the_id_number(county, new_page):
+    """The demo applicant's identity was checked at a desk (no registered person, no number
+    kept): the form asks for the ID number, which must be his."""
+    server, _ = county
+    page = phone(new_page)
+    sign_in(page, server, "applicant")
+    page.goto(f"{server}/guide/search/?q=教师资格认定")
+    page.locator("main table.results td.head a").first.click()
+    page.click("main a.button:text-is('在线申请')")
+    assert page.is_visible("#own_id")
+    page.fill("#own_id", DEMO_APPLICANT_ID)
+    page.fill("#phone", "13807370001")
+    for box in page.locator("main input[type=checkbox][value=paper]").all():
+        box.check()
+    phone_checks(page, 390)
+    page.click("button[value=submit]")
+    assert "申请已提交" in page.inner_text("main")
