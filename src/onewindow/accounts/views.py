@@ -31,11 +31,28 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _typed(form_class, data: dict, exc: ValidationError):
+    """The form as typed with only the refusal of sending a code (the fields not sent yet are
+    not reported missing)."""
+    form = form_class(data=data)
+    form.is_valid()
+    for field in list(form.errors):
+        del form.errors[field]
+    if hasattr(exc, "error_dict"):
+        _apply_errors(form, exc)
+    else:
+        form.add_error("mobile", exc.messages)
+    return form
+
+
 def register(request):
     """个人注册: name, resident ID, mobile verified by an SMS code, password."""
     if request.user.is_authenticated:
         return redirect("home")
     status = 200
+    # Stage 2 (code and password) once a code was asked for: its one submit button before
+    # 重新获取验证码, so Enter in any field registers instead of texting a new code.
+    stage2 = request.POST.get("stage") == "2"
     if request.method != "POST":
         form = RegisterForm()
     elif request.POST.get("action") == "send":
@@ -49,14 +66,13 @@ def register(request):
                 f"验证码已发送至{mask_mobile(codes.checked_mobile(data['mobile']))}，"
                 "10分钟内有效。",
             )
+            stage2 = True
         except ValidationError as exc:
-            form = RegisterForm(data=data)
-            form.is_valid()
-            for field in list(form.errors):
-                del form.errors[field]
-            form.add_error("mobile", exc.messages)
+            form = _typed(RegisterForm, data, exc)
+            stage2 = stage2 or getattr(exc, "code", None) == "code_resend_wait"
             status = 400
     else:
+        stage2 = True
         form = RegisterForm(request.POST)
         if form.is_valid():
             try:
@@ -71,7 +87,7 @@ def register(request):
     return render(
         request,
         "accounts/register.html",
-        {"form": form, "oidc_enabled": oidc.enabled()},
+        {"form": form, "oidc_enabled": oidc.enabled(), "stage2": stage2},
         status=status,
     )
 
@@ -79,6 +95,7 @@ def register(request):
 def password_reset(request):
     """找回密码: a code to the registered mobile, then a new password."""
     status = 200
+    stage2 = request.POST.get("stage") == "2"  # as on the register page
     if request.method != "POST":
         form = ResetForm()
     elif request.POST.get("action") == "send":
@@ -91,14 +108,12 @@ def password_reset(request):
                 f"验证码已发送至{mask_mobile(codes.checked_mobile(data['mobile']))}，"
                 "10分钟内有效。",
             )
+            stage2 = True
         except ValidationError as exc:
-            form = ResetForm(data=data)
-            form.is_valid()
-            for field in list(form.errors):
-                del form.errors[field]
-            _apply_errors(form, exc)
+            form = _typed(ResetForm, data, exc)
             status = 400
     else:
+        stage2 = True
         form = ResetForm(request.POST)
         if form.is_valid():
             try:
@@ -109,7 +124,9 @@ def password_reset(request):
                 messages.success(request, "密码已重设，请用新密码登录。")
                 return redirect("login")
         status = 400
-    return render(request, "accounts/password_reset.html", {"form": form}, status=status)
+    return render(
+        request, "accounts/password_reset.html", {"form": form, "stage2": stage2}, status=status
+    )
 
 
 @permission_required("accounts.organisations")

@@ -298,3 +298,27 @@ def test_codes_a_day_past_their_expiry_are_purged(client):
     assert list(PhoneCode.objects.values_list("mobile_digest", flat=True)) == [
         crypto.digest("13907370021")
     ]
+
+
+def test_enter_in_any_field_registers_once_a_code_was_sent(client):
+    """Implicit submission (Enter) uses the form's first submit button: before a code is sent
+    that is 获取验证码 (the only one); afterwards 注册 comes before 重新获取验证码."""
+    first = client.get("/accounts/register/").content.decode()
+    assert 'value="send"' in first and 'value="register"' not in first
+    assert 'name="password"' not in first and 'name="code"' not in first
+    sent = client.post(
+        "/accounts/register/",
+        {"name": "李小梅", "id_number": id_number(22), "mobile": "13907370022", "action": "send"},
+    ).content.decode()
+    assert sent.index('value="register"') < sent.index('value="send"')
+    assert 'name="stage" value="2"' in sent and 'name="code"' in sent
+    # A refused resend keeps the second stage (a code is on its way).
+    again = client.post(
+        "/accounts/register/",
+        {"mobile": "13907370022", "action": "send", "stage": "2", "name": "李小梅"},
+    ).content.decode()
+    assert "秒后重新获取" in again and 'name="code"' in again
+    # A malformed mobile at the first stage stays there, with its message.
+    bad = client.post("/accounts/register/", {"mobile": "1390737", "action": "send"})
+    assert bad.status_code == 400 and "手机号码“1390737”格式不正确" in bad.content.decode()
+    assert 'name="code"' not in bad.content.decode()
