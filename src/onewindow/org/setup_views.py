@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from onewindow.common.parsing import parse_int
 from onewindow.org import selectors, setup
 from onewindow.org.access import permission_required
 from onewindow.org.forms import ActiveForm, HoursForm, WindowPostForm
@@ -20,7 +21,7 @@ FIELD = re.compile(r"^[a-z_]{1,30}$")
 
 
 def _ints(values) -> set[int]:
-    return {int(v) for v in values if str(v).isdigit()}
+    return {n for n in map(parse_int, values) if n is not None}
 
 
 def _post_form(request, *, data=None, initial=None, with_hall=True, find=None, post=None):
@@ -53,7 +54,7 @@ def _post_form(request, *, data=None, initial=None, with_hall=True, find=None, p
 
 
 def _first_int(value):
-    return int(value) if value and str(value).isdigit() else None
+    return parse_int(value)
 
 
 def _initial(data) -> dict:

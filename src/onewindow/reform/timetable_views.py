@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from onewindow.common.forms import DateInput
+from onewindow.common.parsing import parse_int
 from onewindow.org.access import permission_required
 from onewindow.org.models import Unit
 from onewindow.org.permissions import allows
@@ -65,8 +66,8 @@ def timetable_page(request):
     rounds = Round.objects.all()
     chosen = request.GET.get("round")
     rnd = (
-        get_object_or_404(Round, pk=chosen)
-        if chosen and chosen.isdigit()
+        get_object_or_404(Round, pk=parse_int(chosen))
+        if parse_int(chosen) is not None
         else timetable.active_round()
     )
     tasks, units = timetable.timetable(rnd) if rnd else ([], [])

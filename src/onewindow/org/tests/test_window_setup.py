@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from onewindow import workdays
-from onewindow.org import hours, selectors, setup
+from onewindow.org import hours, selectors, setup, setup_views
 from onewindow.org.models import Hall, SetupChange, Staff, WindowPost
 from onewindow.org.roles import RoleCode
 from onewindow.testing.factories import (
@@ -444,3 +444,13 @@ def test_letter_form_offers_the_units_people_not_everyone(desk, client):
     offered = set(map(int, re.findall(r'<option value="(\d+)"', html)))
     assert offered and offered <= set(desk.unit.staff.values_list("pk", flat=True))
     assert f"/org/staff/pick/?unit={desk.unit.pk}" in html and "_find" not in html
+
+
+def test_hall_and_post_ids_in_links_read_only_ascii_digits(manager, client):
+    """ "²" passes str.isdigit() and broke int() with a 500 (found by the junk-parameter test with
+    the clock on 31 December): the page answers as if no hall were chosen."""
+    client.force_login(manager)
+    for junk in ("²", "١٢", "99999999999999999999"):
+        response = client.get(reverse("org:hall_hours"), {"hall": junk})
+        assert response.status_code == 200, junk
+    assert setup_views._ints(["3", "²", "x", "4"]) == {3, 4}
