@@ -12,12 +12,12 @@ $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { scripts/apt-install python3-venv && $(PYTHON) -m venv $(VENV); }
 
 $(VENV)/.base-installed: requirements/base.lock pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --require-hashes -r requirements/base.lock
+	$(BIN)/pip install --quiet --no-compile --require-hashes -r requirements/base.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null || $(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
 $(VENV)/.dev-installed: requirements/dev.lock $(VENV)/.base-installed
-	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install --quiet --no-compile --require-hashes -r requirements/dev.lock
 	@touch $@
 
 setup: $(VENV)/.base-installed sysdeps-run

@@ -29,8 +29,10 @@ def server(tmp_path_factory, worker_id, prepared_county):
     stop(proc)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """One Chromium per test process, shared by the browser modules (each test opens contexts of
+    its own, closed after it): launching it for each module cost about a second of CPU each."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium package")
     from playwright.sync_api import sync_playwright
