@@ -4,6 +4,14 @@
 user administers or was authorised to act for (经办人) and not revoked. `Identity.digest` is the
 keyed digest cases carry (`Case.applicant_id_digest`, `User.identity_digest`), so a page can
 check a chosen applicant with `may_act_for(user, digest)`.
+
+`Identity.verified` says whether the identity is known to be the user's (or the organisation's)
+own: a person verified at a hall desk (a clerk checked the ID card: the user has the digest and
+no self-registered Person row, or Person.assurance "hall") or through the province's unified
+identity (assurance "province"), an organisation verified by the province's legal-person claim or
+by a hall clerk who checked the business licence. A self-registered person (assurance "mobile":
+only the mobile was proven) and an organisation 待核验 are not: cases shows such an identity only
+the cases its own account filed online, a verified one every case of the identity.
 """
 
 from dataclasses import dataclass, field
@@ -27,12 +35,14 @@ class Identity:
     mobile: str = field(default="", repr=False, compare=False)
     # For an organisation: the user's role in it ("admin" / "operator"); "" for the person.
     role: str = ""
+    # Verified at a hall desk or through the province (see the module's docstring).
+    verified: bool = False
 
 
 def _person(user) -> Identity | None:
     if not user.identity_digest:
         return None
-    person = Person.objects.filter(user=user).first()
+    person = Person.objects.filter(user=user, released_at__isnull=True).first()
     name = (person.name if person else "") or user.display_name or user.username
     return Identity(
         kind=PERSON,
@@ -41,6 +51,8 @@ def _person(user) -> Identity | None:
         label=f"本人：{name}",
         number=person.id_number if person else "",
         mobile=person.mobile if person else "",
+        # No Person row: the digest was linked by a clerk at a desk (org.services.applicant_verify).
+        verified=person.verified if person else True,
     )
 
 
@@ -54,7 +66,7 @@ def acting_for(user) -> list[Identity]:
         found.append(own)
     mobile = own.mobile if own else ""
     rows = (
-        Membership.objects.filter(user=user, revoked_at__isnull=True)
+        Membership.objects.filter(user=user, revoked_at__isnull=True, accepted_at__isnull=False)
         .select_related("organisation")
         .order_by("organisation__name", "organisation_id")
     )
@@ -70,18 +82,22 @@ def acting_for(user) -> list[Identity]:
                 number=org.credit_code,
                 mobile=mobile,
                 role=m.role,
+                verified=org.verified,
             )
         )
     return found
 
 
 def may_act_for(user, digest: str) -> bool:
-    """True when `digest` is the user's own verified identity or an organisation's they may act
-    for now (not revoked)."""
+    """True when `digest` is the user's own identity or an organisation's they may act for now
+    (accepted, not revoked), verified or not."""
     if not digest or not getattr(user, "is_authenticated", False):
         return False
     if digest == user.identity_digest:
         return True
     return Membership.objects.filter(
-        user=user, revoked_at__isnull=True, organisation__credit_code_digest=digest
+        user=user,
+        revoked_at__isnull=True,
+        accepted_at__isnull=False,
+        organisation__credit_code_digest=digest,
     ).exists()

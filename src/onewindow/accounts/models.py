@@ -11,12 +11,22 @@ from onewindow.common.masking import mask_id_number, mask_mobile
 
 
 class Person(models.Model):
-    """A natural person's verified identity behind a login. The ID number and the mobile are
-    kept encrypted (the applying forms pre-fill them); their digests serve exact look-ups."""
+    """A natural person's identity behind a login. The ID number and the mobile are kept
+    encrypted (the applying forms pre-fill them); their digests serve exact look-ups.
+
+    `assurance` says how far the ID number is known to be the person's own: "mobile" (网上注册:
+    only the mobile was proven, the ID number is self-declared), "hall" (a clerk checked the ID
+    card at a desk) or "province" (the province's unified identity). Only hall and province
+    persons are verified (accounts.identities.Identity.verified)."""
 
     class Source(models.TextChoices):
         REGISTERED = "registered", "网上注册（短信验证）"
         OIDC = "oidc", "省统一身份认证"
+
+    class Assurance(models.TextChoices):
+        MOBILE = "mobile", "手机验证（身份证号码未核验）"
+        HALL = "hall", "政务服务中心现场核验"
+        PROVINCE = "province", "省统一身份认证"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
@@ -29,7 +39,13 @@ class Person(models.Model):
     mobile = EncryptedCharField("手机号码", max_plain_length=11, blank=True)
     mobile_digest = models.CharField(max_length=64, db_index=True, blank=True, editable=False)
     source = models.CharField("注册方式", max_length=12, choices=Source.choices)
+    assurance = models.CharField(
+        "实名核验程度", max_length=10, choices=Assurance.choices, default=Assurance.MOBILE
+    )
     created_at = models.DateTimeField("注册时间")
+    # The ID number was taken over by its verified owner (省统一身份认证): the number is gone
+    # from this row (its digest no longer matches), the row stays as the record.
+    released_at = models.DateTimeField("身份证号码释放时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "自然人账号"
@@ -38,10 +54,21 @@ class Person(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        # Derived from the numbers, so no writer can let them drift.
-        self.id_digest = crypto.digest(self.id_number)
+        # Derived from the numbers, so no writer can let them drift. A released row keeps a
+        # digest no number has (unique, matching nothing).
+        if self.released_at is not None:
+            self.id_digest = f"released-{self.pk}"
+        else:
+            self.id_digest = crypto.digest(self.id_number)
         self.mobile_digest = crypto.digest(self.mobile) if self.mobile else ""
         super().save(*args, **kwargs)
+
+    @property
+    def verified(self) -> bool:
+        return self.released_at is None and self.assurance in (
+            self.Assurance.HALL,
+            self.Assurance.PROVINCE,
+        )
 
     @property
     def id_number_masked(self) -> str:
@@ -53,11 +80,18 @@ class Person(models.Model):
 
 
 class Organisation(models.Model):
-    """A legal person (企业、社会组织等) registered by an applicant, its administrator."""
+    """A legal person (企业、社会组织等) registered by an applicant, its administrator. It is
+    待核验 (unverified) until the province's unified identity vouches for the credit code (a
+    legal-person claim) or a hall clerk checks the business licence; several unverified claims
+    of one code may exist, one verified at most."""
+
+    class Verification(models.TextChoices):
+        PROVINCE = "province", "省统一身份认证（法人）"
+        HALL = "hall", "政务服务中心核验营业执照"
 
     name = models.CharField("单位名称", max_length=100)
     credit_code = EncryptedCharField("统一社会信用代码", max_plain_length=18)
-    credit_code_digest = models.CharField(max_length=64, unique=True, editable=False)
+    credit_code_digest = models.CharField(max_length=64, db_index=True, editable=False)
     legal_rep_name = models.CharField("法定代表人", max_length=30)
     legal_rep_id = EncryptedCharField("法定代表人身份证号码", max_plain_length=18)
     legal_rep_id_digest = models.CharField(max_length=64, db_index=True, editable=False)
@@ -65,10 +99,28 @@ class Organisation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("登记时间")
+    verified_at = models.DateTimeField("核验时间", null=True, blank=True)
+    verified_how = models.CharField(
+        "核验方式", max_length=10, choices=Verification.choices, blank=True
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "法人单位"
         ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code_digest"],
+                condition=Q(verified_at__isnull=False),
+                name="organisation_verified_once",
+            ),
+            models.UniqueConstraint(
+                fields=["credit_code_digest", "registered_by"],
+                name="organisation_claim_once_per_user",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -77,6 +129,10 @@ class Organisation(models.Model):
         self.credit_code_digest = crypto.digest(self.credit_code)
         self.legal_rep_id_digest = crypto.digest(self.legal_rep_id)
         super().save(*args, **kwargs)
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
 
     @property
     def credit_code_masked(self) -> str:
@@ -102,6 +158,9 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField("身份", max_length=10, choices=Role.choices)
+    # An operator is invited until they accept on their own 我的单位 page (their name and ID
+    # number are shown masked to the organisation until then); the administrator at once.
+    accepted_at = models.DateTimeField("接受时间", null=True, blank=True)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -124,6 +183,16 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.get_role_display()}"
+
+    @property
+    def accepted(self) -> bool:
+        return self.accepted_at is not None
+
+    @property
+    def state_label(self) -> str:
+        if self.revoked_at is not None:
+            return "已撤销"
+        return "已生效" if self.accepted_at is not None else "待对方接受"
 
 
 class PhoneCode(models.Model):

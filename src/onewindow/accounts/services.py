@@ -86,7 +86,13 @@ def _applicant_role() -> Role:
 
 
 def applicant_create(
-    *, name: str, id_number: str, mobile: str, source: str, password: str | None
+    *,
+    name: str,
+    id_number: str,
+    mobile: str,
+    source: str,
+    password: str | None,
+    assurance: str = Person.Assurance.MOBILE,
 ) -> User:
     """A new applicant account with its verified identity, in the caller's transaction."""
     digest = crypto.digest(id_number)
@@ -105,6 +111,7 @@ def applicant_create(
                 id_number=id_number,
                 mobile=mobile,
                 source=source,
+                assurance=assurance,
                 created_at=timezone.now(),
             )
     except IntegrityError:
@@ -275,6 +282,7 @@ def organisation_register(
                 role=Membership.Role.ADMIN,
                 granted_by=acting_user,
                 granted_at=now,
+                accepted_at=now,
             )
     except IntegrityError:
         raise ValidationError({"credit_code": [CODE_TAKEN]}) from None
@@ -394,6 +402,7 @@ def oidc_user(*, issuer: str, claims: dict, id_claim: str) -> User:
                     mobile=mobile,
                     source=Person.Source.OIDC,
                     password=None,
+                    assurance=Person.Assurance.PROVINCE,
                 )
             elif person is None:
                 # Verified earlier at a desk (only the digest was kept): the number is known now.
@@ -403,6 +412,7 @@ def oidc_user(*, issuer: str, claims: dict, id_claim: str) -> User:
                     id_number=number,
                     mobile=mobile,
                     source=Person.Source.OIDC,
+                    assurance=Person.Assurance.PROVINCE,
                     created_at=now,
                 )
             link = OidcLink.objects.create(issuer=issuer, sub=sub, user=user, created_at=now)
