@@ -12,6 +12,11 @@ urlpatterns = [
     path("cases/<int:case_id>/", views.case_detail, name="detail"),
     path("cases/<int:case_id>/act/<str:action>/", views.case_act, name="act"),
     path("cases/<int:case_id>/notice/<str:kind>.pdf", views.case_notice, name="notice"),
+    path(
+        "cases/<int:case_id>/materials/<int:material_id>/file/",
+        views.case_material_file,
+        name="material_file",
+    ),
     path("cases/combined/", views.combined_list, name="combined_list"),
     path("cases/combined/new/<int:service_id>/", views.combined_new, name="combined_new"),
     path("cases/combined/<int:combined_id>/", views.combined_detail, name="combined_detail"),

@@ -38,10 +38,12 @@ def cjk_font() -> str:
     )
 
 
-def content_disposition(filename: str) -> str:
-    """`attachment` with an ASCII `filename` for old clients and the exact UTF-8 name as
-    `filename*` (RFC 6266, RFC 5987), so the header is plain ASCII on the wire: Django would
-    MIME-encode a header holding Chinese, which browsers do not read as a file name."""
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """`attachment` (or `inline`) with an ASCII `filename` for old clients and the exact UTF-8
+    name as `filename*` (RFC 6266, RFC 5987), so the header is plain ASCII on the wire: Django
+    would MIME-encode a header holding Chinese, which browsers do not read as a file name."""
+    if disposition not in ("attachment", "inline"):
+        raise ValueError(disposition)
     stem, dot, ext = filename.rpartition(".")
     if not dot:
         stem, ext = filename, ""
@@ -49,7 +51,8 @@ def content_disposition(filename: str) -> str:
     fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._-") or "download"
     if ascii_ext:
         fallback += "." + ascii_ext
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    quoted = quote(filename, safe="")
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quoted}"
 
 
 def download(content: bytes, filename: str, kind: str) -> HttpResponse:

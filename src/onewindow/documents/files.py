@@ -1,6 +1,7 @@
 """Uploaded files that the product later shows or serves: the type is read from the content
 (never from the name or the browser's claim), sizes and image dimensions are bounded, and files
-are served as downloads that no browser renders in the product's origin."""
+are served as downloads, or (a case's scanned PDF or image, for those who may read the case)
+shown inline with the type found in the content and nosniff."""
 
 import zipfile
 from typing import Any
@@ -175,9 +176,21 @@ def image_fits(field, max_side: int) -> bool:
     return size is not None and max(size) <= max_side
 
 
-def serve(field, *, name: str, kinds: tuple[str, ...] = DOCUMENTS) -> FileResponse:
-    """A stored upload as a download named `name` plus the extension of what it really is,
-    with the detected type; a file of any other kind is not served."""
+# Shown in the browser when asked for (a scan read on screen): PDFs in the browser's own viewer,
+# images as images. Word and Excel files are always downloads.
+INLINE = ("pdf", "png", "jpg")
+# An image shown on its own page may load nothing and run nothing (the product's pages' policy
+# would allow the product's scripts). PDFs keep the pages' policy: a sandboxed PDF is not shown
+# by Chromium's viewer.
+IMAGE_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+
+def serve(
+    field, *, name: str, kinds: tuple[str, ...] = DOCUMENTS, inline: bool = False
+) -> FileResponse:
+    """A stored upload named `name` plus the extension of what it really is, with the detected
+    type; a file of any other kind is not served. A download, or with `inline` a PDF or image
+    the browser shows (nosniff either way: the type is what the content was found to be)."""
     try:
         handle = field.open("rb")
     except OSError:
@@ -186,7 +199,12 @@ def serve(field, *, name: str, kinds: tuple[str, ...] = DOCUMENTS) -> FileRespon
     if kind not in kinds:
         handle.close()
         raise Http404("该文件格式不受支持，已停止提供下载，请联系办理单位。")
+    shown = inline and kind in INLINE
     response = FileResponse(handle, content_type=MIME[kind])
-    response["Content-Disposition"] = content_disposition(f"{name}.{kind}")
+    response["Content-Disposition"] = content_disposition(
+        f"{name}.{kind}", "inline" if shown else "attachment"
+    )
     response["X-Content-Type-Options"] = "nosniff"
+    if shown and kind in IMAGES:
+        response["Content-Security-Policy"] = IMAGE_POLICY
     return response

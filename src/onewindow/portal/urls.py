@@ -15,6 +15,11 @@ urlpatterns = [
     path("me/", views.my_cases, name="my_cases"),
     path("me/cases/<int:case_id>/", views.my_case, name="my_case"),
     path("me/cases/<int:case_id>/act/<str:action>/", views.my_case_act, name="my_case_act"),
+    path(
+        "me/cases/<int:case_id>/materials/<int:material_id>/file/",
+        views.my_material_file,
+        name="my_material_file",
+    ),
     # 网上申请 (online application)
     path("guide/items/<str:code>/apply/", apply.apply_item, name="apply_item"),
     path("guide/combined/<int:service_id>/apply/", apply.apply_combined, name="apply_combined"),

@@ -19,6 +19,7 @@ from onewindow.cases import selectors as case_selectors
 from onewindow.cases import services as case_services
 from onewindow.cases.actions import applicant_actions
 from onewindow.cases.applicants import digests_for as applicant_digests
+from onewindow.cases.material_files import serve_material
 from onewindow.cases.models import Case
 from onewindow.cases.notices import SALT
 from onewindow.cases.permissions import Actor
@@ -343,6 +344,13 @@ def my_case(request, case_id: int):
         if refused is None:
             return redirect("portal:my_case", case.pk)
     return _my_case_page(request, case, status=400 if refused else 200, **refused)
+
+
+@permission_required("portal.view_my_cases")
+def my_material_file(request, case_id: int, material_id: int):
+    """A file the applicant (or the window) attached to one of the applicant's cases."""
+    case = case_selectors.applicant_case_get(case_id, user=request.user)
+    return serve_material(case, material_id)
 
 
 @require_POST

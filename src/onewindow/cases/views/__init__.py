@@ -8,6 +8,7 @@ from onewindow.cases.views.combined import (
     combined_list,
     combined_new,
 )
+from onewindow.cases.views.files import case_material_file
 from onewindow.cases.views.province import province_refused
 from onewindow.cases.views.search import search
 from onewindow.cases.views.window import (
@@ -22,6 +23,7 @@ __all__ = [
     "application_new",
     "case_act",
     "case_detail",
+    "case_material_file",
     "case_notice",
     "combined_act",
     "combined_detail",

@@ -1,0 +1,17 @@
+"""{{ bytes|size_text }}: a file's size as people read it, "56 KB" under 1 MB, "2.4 MB" from
+there on (the upload page's script says it the same way)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def size_text(value) -> str:
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return ""
+    if n < 1048576:
+        return f"{max(1, round(n / 1024))} KB"
+    return f"{n / 1048576:.1f}".removesuffix(".0") + " MB"
