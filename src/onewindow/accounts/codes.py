@@ -121,6 +121,11 @@ def code_check(*, mobile: str, code: str, purpose: str = "register") -> PhoneCod
     return row
 
 
+def code_count_try(row: PhoneCode) -> None:
+    """A refusal after a right code counts as a wrong try on it (five spend it)."""
+    PhoneCode.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
+
+
 def code_use(row: PhoneCode) -> None:
     """Mark the checked code used, inside the caller's transaction; a code used meanwhile (two
     submissions at once) is refused."""

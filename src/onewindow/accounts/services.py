@@ -1,6 +1,7 @@
 """Every write of accounts: registration of a natural person, organisations and the people
 authorised to act for them. Services are keyword-only; ValidationError messages are Chinese."""
 
+import contextlib
 import re
 import secrets
 
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from onewindow.accounts import codes
 from onewindow.accounts.models import Membership, Organisation, Person
-from onewindow.common import crypto
+from onewindow.common import crypto, ratelimit
+from onewindow.common.masking import mask_mobile
 from onewindow.common.validators import (
     normalize_credit_code,
     normalize_id_number,
@@ -131,8 +133,6 @@ def person_register(
         errors["name"] = exc.messages
     try:
         id_number = clean_id_number(id_number)
-        if id_registered(id_number):
-            errors["id_number"] = [ID_TAKEN]
     except ValidationError as exc:
         errors["id_number"] = exc.messages
     try:
@@ -152,9 +152,16 @@ def person_register(
         row = codes.code_check(mobile=mobile, code=code)
     except ValidationError as exc:
         raise ValidationError({"code": exc.messages}) from None
-    # After the code: the mobile is proven to be the registrant's before it is compared.
+    # After the code, so that no one learns without a code sent to their own mobile whether a
+    # number is registered: the refusal counts as a try on the code (five and it is spent).
+    if id_registered(id_number):
+        codes.code_count_try(row)
+        raise ValidationError({"id_number": [ID_TAKEN]})
+    # After the code: the mobile is proven to be the registrant's before it is compared. Either
+    # mismatch spends the code (one message for both: no name can be guessed on one code).
     refusal = identity_refusal(name=name, number=id_number, mobile=mobile)
     if refusal:
+        codes.code_use(row)
         raise ValidationError(refusal, code="identity_mismatch")
     with transaction.atomic():
         try:
@@ -172,15 +179,23 @@ def person_register(
 
 # --- password reset (找回密码) ------------------------------------------------------------
 
-RESET_MISMATCH = (
-    "身份证号码未注册，或手机号码不是该账号注册的号码，请核对。"
+# One answer whether or not the ID number and the mobile belong together (the page must not tell
+# which mobile is the registered one), and the attempts counted per ID number and per address
+# before the look-up, so the hidden digits of a masked mobile cannot be walked.
+RESET_SENT = "如信息匹配，验证码已发送至该手机（{mobile}），10分钟内有效。"
+RESET_CODE_REFUSED = (
+    "验证码不正确或已失效。请核对短信中的验证码，或确认身份证号码和注册时的手机号码后重新获取。"
     "手机号码已不再使用的，请携身份证到政务服务中心总咨询台办理。"
+)
+RESET_PER_ID = 5  # an hour, sending and resetting together
+RESET_PER_ADDRESS = 20
+RESET_LIMITED = (
+    "找回密码的尝试次数过多，请1小时后再试；如需帮助，请携身份证到政务服务中心总咨询台办理。"
 )
 
 
-def reset_person(*, id_number: str, mobile: str) -> Person:
-    """The registered person whose ID number and registered mobile these are (the reset code is
-    sent only to the registered mobile). ValidationError maps fields to Chinese messages."""
+def _reset_checked(*, id_number: str, mobile: str, address: str | None) -> tuple[str, str]:
+    """The numbers checked for their form, and the try counted (per ID number and address)."""
     try:
         number = clean_id_number(id_number)
     except ValidationError as exc:
@@ -189,41 +204,74 @@ def reset_person(*, id_number: str, mobile: str) -> Person:
         mobile = codes.checked_mobile(mobile)
     except ValidationError as exc:
         raise ValidationError({"mobile": exc.messages}) from None
-    person = Person.objects.select_related("user").filter(id_digest=crypto.digest(number)).first()
+    limits = (
+        ("reset-id", crypto.digest(number), RESET_PER_ID),
+        ("reset-address", address or "unknown", RESET_PER_ADDRESS),
+    )
+    for scope, name, limit in limits:
+        if ratelimit.exceeded(scope, [name], limit):
+            raise ValidationError(RESET_LIMITED, code="reset_rate_limited")
+    for scope, name, _limit in limits:
+        ratelimit.count(scope, [name], 3600)
+    return number, mobile
+
+
+def _reset_match(number: str, mobile: str) -> Person | None:
+    person = (
+        Person.objects.select_related("user")
+        .filter(id_digest=crypto.digest(number), released_at__isnull=True)
+        .first()
+    )
     if person is None or person.mobile_digest != crypto.digest(mobile):
-        raise ValidationError({"mobile": RESET_MISMATCH})
+        return None
     return person
 
 
-def reset_code_send(*, id_number: str, mobile: str, address: str | None) -> None:
-    reset_person(id_number=id_number, mobile=mobile)
-    try:
-        codes.code_send(mobile=mobile, address=address, purpose="reset")
-    except ValidationError as exc:
-        raise ValidationError({"mobile": exc.messages}) from None
+def reset_code_send(*, id_number: str, mobile: str, address: str | None) -> str:
+    """Send a reset code when the pair matches a registered person; the same answer (returned,
+    for the page) either way. ValidationError for a malformed number or too many tries."""
+    number, mobile = _reset_checked(id_number=id_number, mobile=mobile, address=address)
+    if _reset_match(number, mobile) is not None:
+        # A resend too soon or the mobile's hourly cap: said to no one (it would tell that the
+        # pair matched); the code sent before still works.
+        with contextlib.suppress(ValidationError):
+            codes.code_send(mobile=mobile, address=address, purpose="reset")
+    return RESET_SENT.format(mobile=mask_mobile(mobile))
 
 
 def password_reset(
-    *, id_number: str, mobile: str, code: str, password: str, password2: str
+    *,
+    id_number: str,
+    mobile: str,
+    code: str,
+    password: str,
+    password2: str,
+    address: str | None = None,
 ) -> User:
-    """Set a new password after the code sent to the registered mobile is confirmed."""
-    person = reset_person(id_number=id_number, mobile=mobile)
-    user = person.user
+    """Set a new password after the code sent to the registered mobile is confirmed. A pair that
+    does not match reads like a wrong code."""
     if password != password2:
         raise ValidationError({"password2": "两次输入的密码不一致，请重新输入。"})
+    number, mobile = _reset_checked(id_number=id_number, mobile=mobile, address=address)
+    person = _reset_match(number, mobile)
+    user = person.user if person else User(username="", display_name="")
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from None
+    if person is None:
+        raise ValidationError({"code": RESET_CODE_REFUSED})
     try:
         row = codes.code_check(mobile=person.mobile, code=code, purpose="reset")
     except ValidationError as exc:
-        raise ValidationError({"code": exc.messages}) from None
+        if exc.code == "code_format":
+            raise ValidationError({"code": exc.messages}) from None
+        raise ValidationError({"code": RESET_CODE_REFUSED}) from None
     with transaction.atomic():
         try:
             codes.code_use(row)
-        except ValidationError as exc:
-            raise ValidationError({"code": exc.messages}) from None
+        except ValidationError:
+            raise ValidationError({"code": RESET_CODE_REFUSED}) from None
         user.set_password(password)
         user.save(update_fields=["password", "password_change_required"])
     return user

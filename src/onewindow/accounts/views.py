@@ -102,12 +102,8 @@ def password_reset(request):
         data = {k: request.POST.get(k, "") for k in ("id_number", "mobile")}
         form = ResetForm(initial=data)
         try:
-            services.reset_code_send(**data, address=client_address(request))
-            messages.success(
-                request,
-                f"验证码已发送至{mask_mobile(codes.checked_mobile(data['mobile']))}，"
-                "10分钟内有效。",
-            )
+            said = services.reset_code_send(**data, address=client_address(request))
+            messages.success(request, said)
             stage2 = True
         except ValidationError as exc:
             form = _typed(ResetForm, data, exc)
@@ -117,7 +113,7 @@ def password_reset(request):
         form = ResetForm(request.POST)
         if form.is_valid():
             try:
-                services.password_reset(**form.cleaned_data)
+                services.password_reset(**form.cleaned_data, address=client_address(request))
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:

@@ -176,6 +176,34 @@ def test_an_id_already_registered_is_refused(client):
     assert Person.objects.count() == 1
 
 
+def test_an_id_already_registered_is_told_only_after_a_right_code_and_counts_as_a_try(client):
+    """Review #7: without a code sent to one's own mobile the page does not tell whether an ID
+    number is registered; after a right code it does, and each such refusal is a try on it."""
+    from onewindow.accounts.models import PhoneCode
+
+    assert register(client, name="周已注", seq=761, mobile="13907377601").status_code == 302
+    client.logout()
+    cache.clear()
+    data = {
+        "name": "陌生人",
+        "id_number": id_number(761),
+        "mobile": "13907377699",
+        "password": PASSWORD,
+        "password2": PASSWORD,
+        "action": "register",
+    }
+    probe = client.post("/accounts/register/", {**data, "code": "000000"}).content.decode()
+    assert "该身份证号码已注册" not in probe and "请先点击“获取验证码”" in probe
+    client.post("/accounts/register/", {**data, "action": "send"})
+    code = sent_code("13907377699")
+    wrong = client.post("/accounts/register/", {**data, "code": f"{(int(code) + 1) % 10**6:06d}"})
+    assert "该身份证号码已注册" not in wrong.content.decode()
+    told = client.post("/accounts/register/", {**data, "code": code})
+    assert told.status_code == 400 and "该身份证号码已注册" in told.content.decode()
+    assert PhoneCode.objects.filter(used_at__isnull=True).get().attempts == 2
+    assert Person.objects.count() == 1
+
+
 def test_an_id_verified_at_a_desk_is_already_registered(client):
     # The demo applicant 张三 was verified by a clerk: only the digest is on his account.
     zhang = User.objects.get(username="applicant")
