@@ -231,6 +231,9 @@ ONEWINDOW_OIDC_CLIENT_ID = os.environ.get("ONEWINDOW_OIDC_CLIENT_ID", "")
 ONEWINDOW_OIDC_CLIENT_SECRET = os.environ.get("ONEWINDOW_OIDC_CLIENT_SECRET", "")
 ONEWINDOW_OIDC_ID_CLAIM = os.environ.get("ONEWINDOW_OIDC_ID_CLAIM", "id_card")
 ONEWINDOW_OIDC_SCOPE = os.environ.get("ONEWINDOW_OIDC_SCOPE", "openid profile phone")
+# The ID token claim naming the unified social credit code(s) of the legal person(s) the signed-in
+# person represents (法人): a registered organisation with that code is verified by it.
+ONEWINDOW_OIDC_ORG_CLAIM = os.environ.get("ONEWINDOW_OIDC_ORG_CLAIM", "credit_code")
 # SMS rating replies (POST /api/ratings/sms) that match no case with that phone, counted per API
 # key and per case number or phone within the window: a few typing errors pass, guessing stops.
 ONEWINDOW_SMS_RATING_MISSES_PER_KEY = int(

@@ -57,3 +57,9 @@ class ResetForm(forms.Form):
     code = _text("短信验证码", max_length=10, autocomplete="one-time-code", inputmode="numeric")
     password = _password("新密码", "new-password")
     password2 = _password("再次输入新密码", "new-password")
+
+
+class VerifyLookupForm(forms.Form):
+    credit_code = _text(
+        "统一社会信用代码（营业执照上的）", max_length=24, autocomplete="off", spellcheck="false"
+    )

@@ -10,6 +10,12 @@ from onewindow.common.fields import EncryptedCharField
 from onewindow.common.masking import mask_id_number, mask_mobile
 
 
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧***: the family name's first character only."""
+    name = name or ""
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
 class Person(models.Model):
     """A natural person's identity behind a login. The ID number and the mobile are kept
     encrypted (the applying forms pre-fill them); their digests serve exact look-ups.
@@ -46,6 +52,8 @@ class Person(models.Model):
     # The ID number was taken over by its verified owner (省统一身份认证): the number is gone
     # from this row (its digest no longer matches), the row stays as the record.
     released_at = models.DateTimeField("身份证号码释放时间", null=True, blank=True)
+    # The digest the row had, so the old account's next sign-in attempt is told what happened.
+    released_id_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "自然人账号"
@@ -106,6 +114,9 @@ class Organisation(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Another registration of the same credit code was verified: this pending claim ended (its
+    # memberships revoked at that moment), kept so its members are told on 我的单位.
+    superseded_at = models.DateTimeField("失效时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "法人单位"
@@ -187,6 +198,23 @@ class Membership(models.Model):
     @property
     def accepted(self) -> bool:
         return self.accepted_at is not None
+
+    @property
+    def shown_name(self) -> str:
+        """The member's name as the organisation sees it: masked until they accept."""
+        person = getattr(self.user, "person", None)
+        name = person.name if person else str(self.user)
+        return name if self.accepted_at is not None else mask_name(name)
+
+    @property
+    def shown_id(self) -> str:
+        """The member's ID number as the organisation sees it: masked (more while invited)."""
+        person = getattr(self.user, "person", None)
+        if person is None or not person.id_number:
+            return "—"
+        if self.accepted_at is None:
+            return person.id_number[:1] + "*" * 16 + person.id_number[-1:]
+        return person.id_number_masked
 
     @property
     def state_label(self) -> str:

@@ -13,6 +13,16 @@ from django.views.decorators.http import require_GET
 from onewindow.accounts import oidc, services
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The credit codes the last province login vouched for (the legal-person claim), for 登记单位.
+ORG_CLAIM_SESSION_KEY = "oidc_org_codes"
+
+
+def _claimed_codes(claims: dict) -> list[str]:
+    """The unified social credit codes in the configured legal-person claim (a string or a
+    list of strings), as given."""
+    raw = claims.get(settings.ONEWINDOW_OIDC_ORG_CLAIM)
+    values = raw if isinstance(raw, list) else [raw]
+    return [v.strip().upper() for v in values if isinstance(v, str) and v.strip()][:20]
 
 
 def _failed(request, message: str):
@@ -53,5 +63,10 @@ def oidc_callback(request):
     except ValidationError as exc:
         return _failed(request, " ".join(exc.messages))
     login(request, user, backend=BACKEND)
+    codes = _claimed_codes(claims)
+    if codes:
+        request.session[ORG_CLAIM_SESSION_KEY] = codes
+        for org in services.organisations_for_claim(user=user, credit_codes=codes):
+            messages.success(request, f"单位“{org.name}”已由省统一身份认证（法人）核验。")
     messages.success(request, f"已通过省统一身份认证登录，欢迎您，{user.display_name or user}。")
     return redirect(next_url or "home")

@@ -2,6 +2,7 @@
 authorised to act for them. Services are keyword-only; ValidationError messages are Chinese."""
 
 import contextlib
+import logging
 import re
 import secrets
 
@@ -17,6 +18,7 @@ from onewindow.common.masking import mask_mobile
 from onewindow.common.validators import (
     normalize_credit_code,
     normalize_id_number,
+    normalize_mobile,
     validate_credit_code,
     validate_id_number,
 )
@@ -33,8 +35,12 @@ ID_TAKEN = (
     "如忘记密码，请用注册的手机号码找回密码。"
 )
 CODE_TAKEN = (
-    "该统一社会信用代码已由其他账号登记。如需为该单位办事，请联系该单位的管理员把您添加为经办人。"
+    "该统一社会信用代码的单位已核验，由该单位的管理员管理，不能再登记。如需为该单位办事，"
+    "请联系该单位的管理员把您添加为经办人；如对核验结果有异议，请携营业执照到政务服务中心办理。"
 )
+CODE_MINE = "您已登记过该统一社会信用代码的单位，请在“我的单位”中查看，无需重复登记。"
+
+log = logging.getLogger("onewindow.accounts")
 
 
 def clean_name(value: str, *, label: str = "姓名") -> str:
@@ -290,7 +296,8 @@ def _require_verified(user: User) -> None:
 def organisation_register(
     *, acting_user: User, name: str, credit_code: str, legal_rep_name: str, legal_rep_id: str
 ) -> Organisation:
-    """Register an organisation; the registering person becomes its administrator."""
+    """Register an organisation, 待核验 (unverified) until the province's legal-person claim or a
+    hall clerk verifies it; the registering person becomes its administrator."""
     _require_verified(acting_user)
     errors: dict[str, list] = {}
     name = " ".join((name or "").split())
@@ -299,8 +306,12 @@ def organisation_register(
     try:
         credit_code = normalize_credit_code(credit_code or "")
         validate_credit_code(credit_code)
-        if Organisation.objects.filter(credit_code_digest=crypto.digest(credit_code)).exists():
+        # A verified code is taken; unverified (待核验) claims of it do not block another one.
+        same = Organisation.objects.filter(credit_code_digest=crypto.digest(credit_code))
+        if same.filter(verified_at__isnull=False).exists():
             errors["credit_code"] = [CODE_TAKEN]
+        elif same.filter(registered_by=acting_user).exists():
+            errors["credit_code"] = [CODE_MINE]
     except ValidationError as exc:
         errors["credit_code"] = exc.messages
     try:
@@ -333,8 +344,73 @@ def organisation_register(
                 accepted_at=now,
             )
     except IntegrityError:
-        raise ValidationError({"credit_code": [CODE_TAKEN]}) from None
+        raise ValidationError({"credit_code": [CODE_MINE]}) from None
     return org
+
+
+def organisation_verify(*, organisation: Organisation, how: str, by: User) -> Organisation:
+    """Mark the organisation verified (the province's legal-person claim, or a hall clerk who
+    checked the business licence). The other pending claims of its credit code end: their
+    memberships are revoked and the claim kept as superseded, so their members are told on
+    我的单位. ValidationError when another registration of the code is verified already."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+            if org.superseded_at is not None:
+                raise ValidationError(
+                    "该登记已失效（同一统一社会信用代码的另一登记已核验），不能再核验。",
+                    code="superseded",
+                )
+            if org.verified_at is not None:
+                return org
+            org.verified_at, org.verified_how, org.verified_by = now, how, by
+            org.save(update_fields=["verified_at", "verified_how", "verified_by"])
+            others = Organisation.objects.filter(
+                credit_code_digest=org.credit_code_digest, verified_at__isnull=True
+            ).exclude(pk=org.pk)
+            Membership.objects.filter(organisation__in=others, revoked_at__isnull=True).update(
+                revoked_at=now, revoked_by=by
+            )
+            ended = others.filter(superseded_at__isnull=True).update(superseded_at=now)
+    except IntegrityError:
+        raise ValidationError(
+            "该统一社会信用代码已有另一登记核验通过，本登记不能再核验。", code="code_verified"
+        ) from None
+    log.info("organisation %s verified (%s); %d pending claim(s) ended", org.pk, how, ended)
+    return org
+
+
+def organisations_for_claim(*, user: User, credit_codes) -> list[Organisation]:
+    """Verify the pending organisations `user` administers whose credit code the province's
+    legal-person claim names (省统一身份认证: the user signed in as its legal representative)."""
+    digests = set()
+    for raw in credit_codes:
+        try:
+            code = normalize_credit_code(str(raw))
+            validate_credit_code(code)
+        except ValidationError:
+            continue
+        digests.add(crypto.digest(code))
+    done = []
+    pending = Organisation.objects.filter(
+        credit_code_digest__in=digests,
+        verified_at__isnull=True,
+        superseded_at__isnull=True,
+        memberships__user=user,
+        memberships__role=Membership.Role.ADMIN,
+        memberships__revoked_at__isnull=True,
+    ).distinct()
+    for org in pending:
+        try:
+            done.append(
+                organisation_verify(
+                    organisation=org, how=Organisation.Verification.PROVINCE, by=user
+                )
+            )
+        except ValidationError:
+            continue
+    return done
 
 
 def _require_admin(acting_user: User, organisation: Organisation) -> None:
@@ -347,15 +423,34 @@ def _require_admin(acting_user: User, organisation: Organisation) -> None:
         raise ValidationError("只有本单位的管理员可以添加或撤销经办人。", code="not_admin")
 
 
+INVITES_PER_DAY = 10
+INVITED = "已向{name}（{id}）发出经办人邀请。对方在其“我的单位”页面接受后，方可代表本单位办事。"
+
+
 def operator_grant(*, acting_user: User, organisation: Organisation, id_number: str) -> Membership:
-    """Authorise a registered natural person, found by resident ID number, to act for the
-    organisation (经办人)."""
+    """Invite a registered natural person, found by resident ID number, to act for the
+    organisation (经办人). The invitation takes effect when they accept it on their own 我的单位
+    page; until then the organisation sees their name and number masked. At most
+    INVITES_PER_DAY tries per organisation a day (counted before the look-up)."""
     _require_admin(acting_user, organisation)
     try:
         number = clean_id_number(id_number)
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from None
-    person = Person.objects.select_related("user").filter(id_digest=crypto.digest(number)).first()
+    scope, name = "operator-invite", str(organisation.pk)
+    if ratelimit.exceeded(scope, [name], INVITES_PER_DAY):
+        raise ValidationError(
+            {
+                "id_number": f"本单位今天添加经办人已达{INVITES_PER_DAY}次，请明天再试；"
+                "如需一次添加多人，请到政务服务中心办理。"
+            }
+        )
+    ratelimit.count(scope, [name], 86400)
+    person = (
+        Person.objects.select_related("user")
+        .filter(id_digest=crypto.digest(number), released_at__isnull=True)
+        .first()
+    )
     if person is None:
         raise ValidationError(
             {
@@ -366,7 +461,7 @@ def operator_grant(*, acting_user: User, organisation: Organisation, id_number: 
     if Membership.objects.filter(
         organisation=organisation, user=person.user, revoked_at__isnull=True
     ).exists():
-        raise ValidationError({"id_number": f"{person.name}已经可以代表本单位办事，无需重复添加。"})
+        raise ValidationError({"id_number": "此人已是本单位的经办人或已受邀请，无需重复添加。"})
     try:
         with transaction.atomic():
             return Membership.objects.create(
@@ -378,6 +473,32 @@ def operator_grant(*, acting_user: User, organisation: Organisation, id_number: 
             )
     except IntegrityError:
         raise ValidationError({"id_number": "此人刚刚已被添加为经办人。"}) from None
+
+
+def _own_invitation(acting_user: User, membership: Membership) -> None:
+    if (
+        membership.user_id != acting_user.pk
+        or membership.revoked_at is not None
+        or membership.accepted_at is not None
+    ):
+        raise ValidationError("该邀请已处理或已撤销。", code="not_invited")
+
+
+def invitation_accept(*, acting_user: User, membership: Membership) -> Membership:
+    """The invited person accepts on their own 我的单位 page: from now on they act for it."""
+    _own_invitation(acting_user, membership)
+    membership.accepted_at = timezone.now()
+    membership.save(update_fields=["accepted_at"])
+    return membership
+
+
+def invitation_decline(*, acting_user: User, membership: Membership) -> Membership:
+    """The invited person declines: the row ends as revoked by them."""
+    _own_invitation(acting_user, membership)
+    membership.revoked_at = timezone.now()
+    membership.revoked_by = acting_user
+    membership.save(update_fields=["revoked_at", "revoked_by"])
+    return membership
 
 
 def operator_revoke(*, acting_user: User, membership: Membership) -> Membership:
@@ -396,10 +517,58 @@ def operator_revoke(*, acting_user: User, membership: Membership) -> Membership:
 # --- single sign-on -----------------------------------------------------------------------
 
 
+RELEASED_NOTICE = (
+    "该账号的身份证号码已由本人通过省统一身份认证核验并启用新账号，原网上注册的账号已停用，"
+    "不能再用密码登录。如您是该身份证号码的本人，请点击“省统一身份认证登录”；"
+    "如有疑问，请携身份证到政务服务中心总咨询台办理。"
+)
+
+
+def identity_release(*, person: Person) -> int:
+    """The ID number of a self-registered (mobile-assured) account is taken over by its verified
+    owner: the number and digest leave the account, its password becomes unusable (which ends
+    its sessions: their auth hash no longer matches), its memberships end, and the row stays as
+    the record (released_at, the old digest for the next sign-in attempt's message). In the
+    caller's transaction. Returns how many memberships ended."""
+    now = timezone.now()
+    old = person.user
+    digest = person.id_digest
+    person.released_id_digest = digest
+    person.released_at = now
+    person.id_number = ""
+    person.save()
+    old.identity_digest = ""
+    old.set_unusable_password()
+    old.save(update_fields=["identity_digest", "password", "password_change_required"])
+    return Membership.objects.filter(user=old, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_by=old
+    )
+
+
+def released_notice(username: str) -> str:
+    """For a failed sign-in: the message when the ID number or mobile typed is a released
+    account's (its ID number was taken over), else ""."""
+    number = normalize_id_number(username or "")
+    if len(number) == 18:
+        rows = Person.objects.filter(released_id_digest=crypto.digest(number))
+    else:
+        mobile = normalize_mobile(username or "")
+        if len(mobile) != 11:
+            return ""
+        rows = Person.objects.filter(mobile_digest=crypto.digest(mobile))
+        if rows.filter(released_at__isnull=True).exists():
+            return ""  # the mobile still signs someone in: their wrong password, not a release
+        rows = rows.filter(released_at__isnull=False)
+    return RELEASED_NOTICE if rows.exists() else ""
+
+
 def oidc_user(*, issuer: str, claims: dict, id_claim: str) -> User:
     """The account for verified ID token claims: the one linked to (issuer, sub), else the one
-    with that resident ID (linked now), else a new applicant account (no password: it signs in
-    through the province). ValidationError (Chinese) when the claims lack what we need."""
+    with that resident ID (linked now) when it is verified (at a hall desk, or by the province),
+    else a new applicant account (no password: it signs in through the province). A
+    self-registered account of the number (assurance "mobile") is taken over: kept and verified
+    when its name and mobile are the claims', else its number is released (identity_release) and
+    the new account gets it. ValidationError (Chinese) when the claims lack what we need."""
     from onewindow.accounts.models import OidcLink
 
     sub = str(claims.get("sub") or "")
@@ -436,14 +605,44 @@ def oidc_user(*, issuer: str, claims: dict, id_claim: str) -> User:
                 )
             user = link.user
         else:
-            person = Person.objects.select_related("user").filter(id_digest=digest).first()
-            user = person.user if person else User.objects.filter(identity_digest=digest).first()
+            person = (
+                Person.objects.select_for_update()
+                .select_related("user")
+                .filter(id_digest=digest)
+                .first()
+            )
+            taken_from = None
+            if person is not None and not person.verified:
+                # Self-registered: only its mobile was proven. The province's verified login
+                # takes the number over, keeping the account when it is plainly the same person
+                # (the name and the mobile as the province knows them).
+                same = bool(name and mobile) and (
+                    person.name == name and person.mobile_digest == crypto.digest(mobile)
+                )
+                if same:
+                    person.assurance = Person.Assurance.PROVINCE
+                    person.save(update_fields=["assurance"])
+                else:
+                    if not name:
+                        raise ValidationError(
+                            "省统一身份认证未提供有效的姓名，无法创建账号。"
+                            "请联系统一身份认证平台核实。",
+                            code="oidc_no_name",
+                        )
+                    taken_from, person = person, None
+            user = person.user if person else None
+            if user is None and taken_from is None:
+                user = User.objects.filter(identity_digest=digest).first()
             if user is None:
                 if not name:
                     raise ValidationError(
                         "省统一身份认证未提供有效的姓名，无法创建账号。请在本平台个人注册。",
                         code="oidc_no_name",
                     )
+                dropped = 0
+                if taken_from is not None:
+                    # The number leaves the old account first (the digest is unique).
+                    dropped = identity_release(person=taken_from)
                 user = applicant_create(
                     name=name,
                     id_number=number,
@@ -452,6 +651,16 @@ def oidc_user(*, issuer: str, claims: dict, id_claim: str) -> User:
                     password=None,
                     assurance=Person.Assurance.PROVINCE,
                 )
+                if taken_from is not None:
+                    # The record, with account ids only (no name, no number).
+                    log.warning(
+                        "identity released: self-registered account %s lost its ID number to "
+                        "province-verified account %s; its password made unusable, %d "
+                        "membership(s) ended",
+                        taken_from.user_id,
+                        user.pk,
+                        dropped,
+                    )
             elif person is None:
                 # Verified earlier at a desk (only the digest was kept): the number is known now.
                 Person.objects.create(

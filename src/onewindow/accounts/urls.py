@@ -18,6 +18,16 @@ urlpatterns = [
         views.operator_revoke,
         name="operator_revoke",
     ),
+    path(
+        "accounts/invitations/<int:membership_id>/",
+        views.invitation_answer,
+        name="invitation_answer",
+    ),
+    path(
+        "accounts/organisations/verify/",
+        views.organisation_verify,
+        name="organisation_verify",
+    ),
     path("accounts/oidc/login/", oidc_views.oidc_login, name="oidc_login"),
     path("accounts/oidc/callback/", oidc_views.oidc_callback, name="oidc_callback"),
 ]

@@ -6,13 +6,22 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
-from onewindow.accounts import codes, oidc, selectors, services
-from onewindow.accounts.forms import OperatorForm, OrganisationForm, RegisterForm, ResetForm
-from onewindow.accounts.models import Membership
+from onewindow.accounts import codes, oidc, oidc_views, selectors, services
+from onewindow.accounts.forms import (
+    OperatorForm,
+    OrganisationForm,
+    RegisterForm,
+    ResetForm,
+    VerifyLookupForm,
+)
+from onewindow.accounts.models import Membership, Organisation
+from onewindow.common import crypto
 from onewindow.common.masking import mask_mobile
+from onewindow.common.validators import normalize_credit_code, validate_credit_code
 from onewindow.org.access import permission_required
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -127,15 +136,44 @@ def password_reset(request):
 
 @permission_required("accounts.organisations")
 def organisations(request):
-    """我的单位: the organisations the user administers or acts for."""
+    """我的单位: the organisations the user administers or acts for, the invitations waiting for
+    their answer, and their registrations that another verified registration ended."""
     return render(
         request,
         "accounts/organisations.html",
         {
             "memberships": selectors.memberships_of(user=request.user),
+            "invitations": selectors.invitations_of(user=request.user),
+            "superseded": selectors.superseded_claims_of(user=request.user),
             "verified": bool(request.user.identity_digest),
         },
     )
+
+
+@require_POST
+@permission_required("accounts.organisations")
+def invitation_answer(request, membership_id: int):
+    """The invited person accepts (接受) or declines (拒绝) an operator invitation."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation"), pk=membership_id, user=request.user
+    )
+    accept = request.POST.get("answer") == "accept"
+    try:
+        if accept:
+            services.invitation_accept(acting_user=request.user, membership=membership)
+        else:
+            services.invitation_decline(acting_user=request.user, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        org = membership.organisation.name
+        messages.success(
+            request,
+            f"您已成为“{org}”的经办人，可以该单位名义网上申请。"
+            if accept
+            else f"您已拒绝“{org}”的经办人邀请。",
+        )
+    return redirect("accounts:organisations")
 
 
 @permission_required("accounts.organisations")
@@ -148,7 +186,21 @@ def organisation_new(request):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, f"单位“{org.name}”已登记，您是该单位的管理员。")
+            # Signed in through the province as its legal representative: verified at once.
+            claimed = request.session.get(oidc_views.ORG_CLAIM_SESSION_KEY) or []
+            if org.credit_code in claimed:
+                services.organisations_for_claim(user=request.user, credit_codes=[org.credit_code])
+                messages.success(
+                    request,
+                    f"单位“{org.name}”已登记，并已由省统一身份认证（法人）核验，您是该单位的管理员。",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"单位“{org.name}”已登记，您是该单位的管理员。单位待核验：请以法定代表人身份"
+                    "通过省统一身份认证登录，或携营业执照到政务服务中心窗口核验；"
+                    "核验前只能以单位名义网上申请，看不到单位在窗口办理的办件。",
+                )
             return redirect("accounts:organisation", org.pk)
     return render(
         request,
@@ -173,7 +225,9 @@ def organisation(request, organisation_id: int):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, f"已添加经办人{added.user.person.name}。")
+            messages.success(
+                request, services.INVITED.format(name=added.shown_name, id=added.shown_id)
+            )
             return redirect("accounts:organisation", org.pk)
     return render(
         request,
@@ -199,5 +253,42 @@ def operator_revoke(request, organisation_id: int, membership_id: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"已撤销{membership.user}的经办人授权。")
+        messages.success(request, f"已撤销{membership.shown_name}的经办人授权。")
     return redirect("accounts:organisation", org.pk)
+
+
+@permission_required("accounts.verify_organisations")
+def organisation_verify(request):
+    """核验单位 (hall staff): the clerk types the credit code from the business licence the
+    applicant shows, sees every registration of it, and verifies the one whose name and legal
+    representative match the licence."""
+    form = VerifyLookupForm(request.GET or None)
+    claims, code = None, ""
+    if form.is_valid():
+        try:
+            code = normalize_credit_code(form.cleaned_data["credit_code"])
+            validate_credit_code(code)
+        except ValidationError as exc:
+            form.add_error("credit_code", exc.messages)
+        else:
+            claims = list(selectors.pending_claims(crypto.digest(code)))
+    if request.method == "POST":
+        org = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
+        try:
+            services.organisation_verify(
+                organisation=org, how=Organisation.Verification.HALL, by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"已核验“{org.name}”。同一统一社会信用代码的其他待核验登记已失效，其人员会在“我的单位”看到说明。",
+            )
+        return redirect(f"{reverse('accounts:organisation_verify')}?credit_code={org.credit_code}")
+    return render(
+        request,
+        "accounts/organisation_verify.html",
+        {"form": form, "claims": claims, "code": code},
+        status=400 if form.errors else 200,
+    )

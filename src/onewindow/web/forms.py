@@ -19,3 +19,18 @@ class LoginForm(AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError as exc:
+            # An applicant account whose ID number its verified owner took over through the
+            # province (accounts.services.identity_release) is told so, not "wrong password".
+            from onewindow.accounts.services import released_notice
+
+            notice = exc.code == "invalid_login" and released_notice(
+                self.cleaned_data.get("username", "")
+            )
+            if notice:
+                raise forms.ValidationError(notice, code="released") from None
+            raise

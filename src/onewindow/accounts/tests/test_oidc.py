@@ -6,11 +6,14 @@ import httpx
 import pytest
 from django.contrib.auth import get_user
 from django.core.cache import cache
+from django.utils import timezone
 from joserfc.jwk import RSAKey
 
-from onewindow.accounts.models import OidcLink, Person
+from onewindow.accounts.backends import IdentityBackend
+from onewindow.accounts.identities import acting_for
+from onewindow.accounts.models import Membership, OidcLink, Organisation, Person
 from onewindow.accounts.services import applicant_create
-from onewindow.accounts.tests.util import id_number
+from onewindow.accounts.tests.util import PASSWORD, credit_code, id_number
 from onewindow.common import crypto
 from onewindow.org.models import User
 from onewindow.org.roles import RoleCode
@@ -76,18 +79,127 @@ def test_sign_on_creates_an_applicant_account_and_then_reuses_it(client, op):
     assert User.objects.filter(person__isnull=False).count() == 1
 
 
-def test_sign_on_links_an_account_registered_with_the_same_id(client, op):
+def test_sign_on_keeps_a_self_registered_account_of_the_same_person_and_verifies_it(client, op):
     existing = applicant_create(
         name="刘德明",
         id_number=id_number(51),
-        mobile="13907375152",
+        mobile="13907375151",  # the province's phone_number: plainly the same person
         source=Person.Source.REGISTERED,
-        password=None,
+        password=PASSWORD,
     )
+    assert acting_for(existing)[0].verified is False
     client.get(_to_provider(client, op))
     assert get_user(client) == existing
     assert OidcLink.objects.get().user == existing
-    assert Person.objects.count() == 1
+    assert Person.objects.get().assurance == Person.Assurance.PROVINCE
+    assert acting_for(existing)[0].verified is True
+
+
+def test_sign_on_takes_the_id_number_over_from_an_impostors_account(client, op, caplog):
+    """Review #4: someone self-registered the real person's number (another name, another
+    mobile, his password). The real person's province login gets a new verified account; the
+    impostor's loses the number, its password, its sessions and its memberships, and is told
+    why on its next sign-in attempt. The log keeps the record without the number."""
+    from django.test import Client
+
+    impostor = applicant_create(
+        name="假冒者",
+        id_number=id_number(51),
+        mobile="13907378101",
+        source=Person.Source.REGISTERED,
+        password=PASSWORD,
+    )
+    other = Client()
+    assert (
+        other.post(
+            "/accounts/login/", {"username": id_number(51), "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+    now = timezone.now()
+    org = Organisation.objects.create(
+        name="假冒者登记的公司",
+        credit_code=credit_code(52),
+        legal_rep_name="假冒者",
+        legal_rep_id=id_number(53),
+        registered_by=impostor,
+        created_at=now,
+    )
+    Membership.objects.create(
+        organisation=org,
+        user=impostor,
+        role="admin",
+        granted_by=impostor,
+        granted_at=now,
+        accepted_at=now,
+    )
+    with caplog.at_level("WARNING", logger="onewindow.accounts"):
+        client.get(_to_provider(client, op))
+    real = get_user(client)
+    assert real.is_authenticated and real != impostor
+    assert real.person.assurance == Person.Assurance.PROVINCE and acting_for(real)[0].verified
+    assert real.identity_digest == crypto.digest(id_number(51))
+    impostor.refresh_from_db()
+    assert impostor.identity_digest == "" and not impostor.has_usable_password()
+    old = Person.objects.get(user=impostor)
+    assert old.released_at is not None and old.id_number == ""
+    assert acting_for(impostor) == []
+    assert not Membership.objects.filter(user=impostor, revoked_at__isnull=True).exists()
+    # The impostor's session ended; his password opens nothing, and the page says why.
+    assert not get_user(other).is_authenticated
+    assert IdentityBackend().authenticate(None, username=id_number(51), password=PASSWORD) is None
+    for username in (id_number(51), "13907378101"):
+        page = Client().post("/accounts/login/", {"username": username, "password": PASSWORD})
+        assert "已由本人通过省统一身份认证核验" in page.content.decode()
+    record = [r.getMessage() for r in caplog.records if "identity released" in r.getMessage()]
+    assert record and f"account {impostor.pk}" in record[0] and id_number(51) not in record[0]
+
+
+def test_a_province_legal_person_claim_verifies_the_organisation(client, op):
+    """Review #1 (a): the province's legal-person claim (configurable, here credit_code) for a
+    code the user registered verifies it, at sign-on or when registering afterwards."""
+    op.claims["credit_code"] = [credit_code(54), credit_code(55)]
+    user = applicant_create(
+        name="刘德明",
+        id_number=id_number(51),
+        mobile="13907375151",
+        source=Person.Source.OIDC,
+        password=None,
+        assurance=Person.Assurance.PROVINCE,
+    )
+    now = timezone.now()
+    pending = Organisation.objects.create(
+        name="刘德明的公司",
+        credit_code=credit_code(54),
+        legal_rep_name="刘德明",
+        legal_rep_id=id_number(51),
+        registered_by=user,
+        created_at=now,
+    )
+    Membership.objects.create(
+        organisation=pending,
+        user=user,
+        role="admin",
+        granted_by=user,
+        granted_at=now,
+        accepted_at=now,
+    )
+    client.get(_to_provider(client, op))
+    pending.refresh_from_db()
+    assert pending.verified_how == "province" and pending.verified_by == user
+    response = client.post(
+        "/accounts/organisations/new/",
+        {
+            "name": "刘德明的第二家公司",
+            "credit_code": credit_code(55),
+            "legal_rep_name": "刘德明",
+            "legal_rep_id": id_number(51),
+        },
+        follow=True,
+    )
+    assert "已由省统一身份认证（法人）核验" in response.content.decode()
+    assert all(i.verified for i in acting_for(user))
+    assert Organisation.objects.filter(verified_at__isnull=True).count() == 0
 
 
 def test_a_desk_verified_account_gets_its_person_record(client, op):

@@ -6,7 +6,7 @@ from django.core.cache import cache
 
 from onewindow.accounts.identities import ORGANISATION, PERSON, acting_for, may_act_for
 from onewindow.accounts.models import Membership, Organisation, Person
-from onewindow.accounts.services import applicant_create
+from onewindow.accounts.services import applicant_create, organisation_verify
 from onewindow.accounts.tests.util import credit_code, id_number
 from onewindow.common import crypto
 from onewindow.org.models import User
@@ -22,6 +22,19 @@ def _person(seq: int, name: str) -> User:
         source=Person.Source.REGISTERED,
         password=None,
     )
+
+
+def _accept(user, membership):
+    from django.test import Client
+
+    own = Client()
+    own.force_login(user)
+    page = own.get("/accounts/organisations/").content.decode()
+    assert "待您接受的经办人邀请" in page and membership.organisation.name in page
+    response = own.post(f"/accounts/invitations/{membership.pk}/", {"answer": "accept"})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.accepted_at is not None
 
 
 @pytest.fixture
@@ -69,14 +82,37 @@ def test_a_bad_credit_code_is_refused_with_the_validators_message(client, admin)
     assert not Organisation.objects.exists() and not Membership.objects.exists()
 
 
-def test_a_credit_code_already_registered_is_refused(client, admin):
+def test_a_pending_code_does_not_block_another_claim_a_verified_one_does(client, admin):
+    """Review #1: a registration is 待核验 and claims nothing yet, so another person may register
+    the same code (several pending claims); once one is verified the others end (their members
+    told on 我的单位) and new registrations are refused, pointing to the hall."""
     assert _register_org(client, seq=3).status_code == 302
+    mine = Organisation.objects.get()
+    assert not mine.verified and "待核验" in client.get("/accounts/organisations/").content.decode()
+    again = _register_org(client, seq=3)
+    assert (
+        again.status_code == 400 and "您已登记过该统一社会信用代码的单位" in again.content.decode()
+    )
     other = _person(32, "钱多多")
     client.force_login(other)
-    response = _register_org(client, seq=3, name="另一个名字")
-    assert response.status_code == 400
-    assert "该统一社会信用代码已由其他账号登记" in response.content.decode()
-    assert Organisation.objects.count() == 1
+    assert _register_org(client, seq=3, name="另一个名字").status_code == 302
+    theirs = Organisation.objects.exclude(pk=mine.pk).get()
+    assert [i.verified for i in acting_for(other)] == [False, False]
+
+    organisation_verify(organisation=mine, how="hall", by=admin)
+    theirs.refresh_from_db()
+    assert theirs.superseded_at is not None
+    assert [i.kind for i in acting_for(other)] == [PERSON]
+    listing = client.get("/accounts/organisations/").content.decode()
+    assert "您登记的“另一个名字”" in listing and "已失效" in listing
+    third = _person(36, "李后来")
+    client.force_login(third)
+    refused = _register_org(client, seq=3, name="第三个名字")
+    assert refused.status_code == 400
+    assert "该统一社会信用代码的单位已核验" in refused.content.decode()
+    assert "政务服务中心" in refused.content.decode()
+    assert Organisation.objects.count() == 2
+    assert [i.verified for i in acting_for(admin)] == [False, True]
 
 
 def test_an_unverified_account_cannot_register_an_organisation(client):
@@ -106,6 +142,9 @@ def test_operator_added_then_revoked_and_acting_for_follows(client, admin):
     assert response.status_code == 302
     member = Membership.objects.get(user=operator)
     assert (member.role, member.granted_by) == ("operator", admin)
+    # Invited: nothing yet until the operator accepts on their own 我的单位.
+    assert [i.kind for i in acting_for(operator)] == [PERSON]
+    _accept(operator, member)
 
     found = acting_for(operator)
     assert [(i.kind, i.name) for i in found] == [(PERSON, "孙丽"), (ORGANISATION, org.name)]
@@ -129,6 +168,8 @@ def test_operator_added_then_revoked_and_acting_for_follows(client, admin):
     # Added again later: a new row, the revoked one stays as the record.
     client.post(f"/accounts/organisations/{org.pk}/", {"id_number": id_number(33)})
     assert Membership.objects.filter(user=operator).count() == 2
+    assert not may_act_for(operator, crypto.digest(credit_code(6)))
+    _accept(operator, Membership.objects.get(user=operator, revoked_at__isnull=True))
     assert may_act_for(operator, crypto.digest(credit_code(6)))
 
 
@@ -142,7 +183,7 @@ def test_only_a_registered_person_can_be_added(client, admin):
     invalid = client.post(url, {"id_number": "430922198501010018"})
     assert "居民身份证号码的校验位不正确" in invalid.content.decode()
     again = client.post(url, {"id_number": id_number(31)})  # the administrator himself
-    assert "已经可以代表本单位办事" in again.content.decode()
+    assert "此人已是本单位的经办人或已受邀请" in again.content.decode()
     assert Membership.objects.count() == 1
 
 
@@ -152,6 +193,10 @@ def test_an_operator_sees_the_organisation_but_cannot_manage_it(client, admin):
     operator = _person(34, "周敏")
     client.post(f"/accounts/organisations/{org.pk}/", {"id_number": id_number(34)})
     third = _person(35, "吴刚")
+    invited = client.__class__()
+    invited.force_login(operator)
+    assert invited.get(f"/accounts/organisations/{org.pk}/").status_code == 404  # not yet
+    _accept(operator, Membership.objects.get(user=operator))
     client.force_login(operator)
     page = client.get(f"/accounts/organisations/{org.pk}/")
     assert page.status_code == 200 and "经办人由本单位的管理员添加或撤销" in page.content.decode()
@@ -209,3 +254,48 @@ def test_the_admin_shows_accounts_masked_and_changes_nothing(client, admin, logi
     page = staff.get(f"/admin/accounts/organisation/{org.pk}/change/").content.decode()
     assert org.name in page and id_number(31) not in page
     assert staff.get("/admin/accounts/organisation/add/").status_code == 403
+
+
+def test_an_invited_operators_name_stays_masked_until_they_accept(client, admin):
+    """Review #6: adding an operator is no ID-number → name oracle: the administrator sees 冯*
+    and a masked number until the person accepts on their own page (or declines: the row ends)."""
+    cache.clear()
+    _register_org(client, seq=10)
+    org = Organisation.objects.get()
+    victim = _person(37, "冯隐私")
+    response = client.post(
+        f"/accounts/organisations/{org.pk}/", {"id_number": id_number(37)}, follow=True
+    )
+    page = response.content.decode()
+    assert "冯隐私" not in page and "冯*" in page and "待对方接受" in page
+    assert id_number(37)[1:-1] not in page
+    member = Membership.objects.get(user=victim)
+    _accept(victim, member)
+    page = client.get(f"/accounts/organisations/{org.pk}/").content.decode()
+    assert "冯隐私" in page
+
+
+def test_a_declined_invitation_ends_and_invitations_are_limited_per_day(client, admin):
+    cache.clear()
+    _register_org(client, seq=11)
+    org = Organisation.objects.get()
+    invited = _person(38, "蒋不去")
+    client.post(f"/accounts/organisations/{org.pk}/", {"id_number": id_number(38)})
+    from django.test import Client
+
+    own = Client()
+    own.force_login(invited)
+    member = Membership.objects.get(user=invited)
+    own.post(f"/accounts/invitations/{member.pk}/", {"answer": "decline"})
+    member.refresh_from_db()
+    assert member.revoked_by == invited and member.accepted_at is None
+    assert [i.kind for i in acting_for(invited)] == [PERSON]
+    # Someone else's invitation cannot be answered.
+    assert (
+        client.post(f"/accounts/invitations/{member.pk}/", {"answer": "accept"}).status_code == 404
+    )
+    for n in range(9):  # ten tries a day in all (found or not)
+        client.post(f"/accounts/organisations/{org.pk}/", {"id_number": id_number(200 + n)})
+    refused = client.post(f"/accounts/organisations/{org.pk}/", {"id_number": id_number(38)})
+    assert refused.status_code == 400 and "本单位今天添加经办人已达10次" in refused.content.decode()
+    assert Membership.objects.filter(user=invited).count() == 1

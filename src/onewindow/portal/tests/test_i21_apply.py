@@ -467,7 +467,8 @@ def test_a_companys_operator_applies_for_the_company(client, item):
         legal_rep_name="赵敏",
         legal_rep_id=acct_id(42),
     )
-    accounts.operator_grant(acting_user=admin, organisation=org, id_number=acct_id(43))
+    invited = accounts.operator_grant(acting_user=admin, organisation=org, id_number=acct_id(43))
+    accounts.invitation_accept(acting_user=operator, membership=invited)  # on 我的单位
     client.force_login(operator)
     page = client.get(f"/guide/items/{item.code}/apply/").content.decode()
     assert "单位：某某&lt;有限&gt;公司（经办人）" in page
