@@ -214,7 +214,7 @@ def test_a_citizen_registers_applies_corrects_follows_downloads_and_rates(
     scan.write_bytes(PDF)
     me.set_input_files(f"#f{form_key}", str(scan))  # upload.js sends it at once
     me.wait_for_selector(f"#s{form_key}:text('上传完成')")
-    assert "已上传：申请表.pdf" in me.inner_text(f"#line-{form_key}")
+    assert "已上传：申请表.pdf（586 KB）" in me.inner_text(f"#line-{form_key}")  # not 0.6MB
     assert me.evaluate(f"document.getElementById('p{form_key}').value") == 100  # the bar ran
     assert "/me/applications/" in me.url
     at_widths(me, "03-apply-form")
@@ -251,6 +251,7 @@ def test_a_citizen_registers_applies_corrects_follows_downloads_and_rates(
     case_id = int(re.search(r"/cases/(\d+)/$", case_url).group(1))
     materials = clerk.inner_text("main table:has(th:text-is('材料'))")
     assert materials.count("已上传电子材料") == 2 and "部门共享获取" in materials
+    assert clerk.locator("main a:text-is('查看文件')").count() == 2  # the uploads open here
     notice = clerk.locator("#act-notify_correction")
     notice.locator("input[name^=pick_]").first.check()
     notice.locator("input[name^=problem_]").first.fill("申请表未签名，请签名后重新上传")
@@ -392,7 +393,8 @@ def test_province_sign_on_a_company_and_its_operator_applying_for_it(county, new
     agent.locator("label.choice", has_text="到窗口领取").click()
     agent.locator("label.choice", has_text="为所代表的单位申请").click()
     assert agent.is_visible("#organisation") and not agent.is_visible("#other_name")
-    agent.select_option("#organisation", label=f"单位：{COMPANY['name']}（经办人）")
+    # A radio per unit: a long name wraps on the phone (a select cut it off).
+    agent.locator("#organisation label.choice", has_text=f"单位：{COMPANY['name']}（经办人）").click()
     for box in agent.locator("main input[type=checkbox][value=paper]").all():
         box.check()  # the company brings every paper to the window
     phone_checks(agent, 390)

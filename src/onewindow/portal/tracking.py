@@ -45,7 +45,7 @@ def line(case: Case) -> Line:
             f"{again}窗口正在审核您的申请",
             "作出是否受理的决定",
             window,
-            f"最迟{cn_date(by)}前答复（逾期视为受理）",
+            f"最迟于{cn_date(by)}答复（逾期视为受理）",
         )
     if state == State.CORRECTING:
         until = f"（截止{cn_date(case.correct_by)}）" if case.correct_by else ""

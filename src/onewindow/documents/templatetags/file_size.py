@@ -13,5 +13,5 @@ def size_text(value) -> str:
     except (TypeError, ValueError):
         return ""
     if n < 1048576:
-        return f"{max(1, round(n / 1024))} KB"
+        return f"{int(n / 1024 + 0.5) or min(n, 1)} KB"  # half up, as upload.js; a few bytes: 1 KB
     return f"{n / 1048576:.1f}".removesuffix(".0") + " MB"

@@ -3,7 +3,12 @@
    the form's own post (保存草稿 / 提交申请). Our own code, no library. */
 (function () {
   "use strict";
-  function mb(n) { return (n / 1048576).toFixed(1) + "MB"; }
+  /* A size as people read it: "56 KB" under 1 MB (a small scan is not "0.0MB"), "2.4 MB" from
+     there on; the pages say it the same way (documents/templatetags/file_size.py). */
+  function sizeText(n) {
+    if (n < 1048576) { return (Math.round(n / 1024) || (n ? 1 : 0)) + " KB"; }
+    return (n / 1048576).toFixed(1).replace(/\.0$/, "") + " MB";
+  }
 
   function send(form, input) {
     var id = input.getAttribute("data-material");
@@ -14,7 +19,7 @@
     var max = parseInt(form.getAttribute("data-max-bytes"), 10);
     if (!file) { return; }
     if (max && file.size > max) {
-      status.textContent = "文件大小为" + mb(file.size) + "，超过上限" + Math.floor(max / 1048576) + "MB，请压缩后重新选择。";
+      status.textContent = "文件大小为" + sizeText(file.size) + "，超过上限" + sizeText(max) + "，请压缩后重新选择。";
       status.className = "upload-status errorlist";
       input.value = "";
       return;
@@ -32,7 +37,7 @@
     xhr.upload.onprogress = function (e) {
       if (e.lengthComputable) {
         bar.value = Math.round((e.loaded / e.total) * 100);
-        status.textContent = "已上传" + bar.value + "%（" + mb(e.loaded) + " / " + mb(e.total) + "）";
+        status.textContent = "已上传" + bar.value + "%（" + sizeText(e.loaded) + " / " + sizeText(e.total) + "）";
       }
     };
     xhr.onload = function () {
@@ -42,7 +47,7 @@
       if (xhr.status === 200) {
         status.textContent = "上传完成。";
         shown.hidden = false;
-        shown.textContent = "已上传：" + body.name + "（" + body.label + "）";
+        shown.textContent = "已上传：" + body.name + "（" + sizeText(body.size) + "）";
         input.value = "";
       } else {
         status.className = "upload-status errorlist";
