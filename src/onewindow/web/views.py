@@ -74,6 +74,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "web/password_change.html"
     success_url = reverse_lazy("home")
 
+    def dispatch(self, request, *args, **kwargs):
+        # An account made through the province's unified identity has no password here: it is
+        # told so (the header does not offer the page), and nothing can be set.
+        if request.user.is_authenticated and not request.user.has_usable_password():
+            return render(request, self.template_name, {"no_password": True})
+        return super().dispatch(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
         credentials = {"username": request.user.get_username()}
         if not AxesProxyHandler.is_allowed(request, credentials):
