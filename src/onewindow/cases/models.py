@@ -16,10 +16,28 @@ from onewindow.org.models import Unit, WindowPost
 
 class Channel(models.TextChoices):
     WINDOW = "window", "大厅窗口"
-    ONLINE = "online", "网上申请（省平台）"
+    ONLINE = "online", "网上申请"
     DEPT_SYSTEM = "dept_system", "部门业务系统"
     DEPT_HALL = "dept_hall", "保留的部门服务大厅"
     TOWNSHIP = "township", "乡镇（街道）政务服务中心"
+
+
+# Case.source of an application made on this system's own portal (网上办事, portal.drafts).
+PORTAL_SOURCE = "portal"
+
+
+def channel_label(channel: str, source: str, province_application_id: str = "") -> str:
+    """The channel as pages show it; an online application with where it was made: on the
+    provincial platform (省政务服务平台), on this system's portal (本系统网上办事), or sent by
+    another system through the API (its client's name; 部门系统 when none is recorded)."""
+    label = Channel(channel).label if channel in Channel.values else channel
+    if channel != Channel.ONLINE:
+        return label
+    if source == PORTAL_SOURCE:
+        return f"{label}（本系统网上办事）"
+    if province_application_id:
+        return f"{label}（省政务服务平台）"
+    return f"{label}（{source or '部门系统'}）"
 
 
 class KeyProject(models.Model):
@@ -107,6 +125,22 @@ class Case(KeyProject):
     agent_id = EncryptedCharField("代理人身份证号码", max_plain_length=18, blank=True)
     # The agent's digest: 我的办事 lists the cases an account holder filed as someone's agent.
     agent_id_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # The applicant account that filed the case on the portal (网上办事); null for a window, API
+    # or provincial case. An account whose identity is not verified (SMS registration only)
+    # reaches only the cases it filed itself (cases.applicants).
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="网上提交账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # case_filed_by below, partial: most cases have none
+    )
+    # The applicant's delivery wish given when applying online: {"mode": "collect"} or
+    # {"mode": "mail", "recipient", "phone", "address"}; personal data, stored encrypted. The
+    # clerk reads it on the case page and the 送达 form starts from it.
+    delivery_wish = EncryptedJSONField("申请时选择的送达方式", default=dict, blank=True)
     # Dates of the law's clocks, stored (not recomputed on read).
     received_on = models.DateField("收到材料日期")
     accepted_on = models.DateField("受理日期", null=True, blank=True)
@@ -198,6 +232,9 @@ class Case(KeyProject):
                 fields=["agent_id_digest"], condition=~Q(agent_id_digest=""), name="case_agent"
             ),
             models.Index(fields=["parent"], condition=Q(parent__isnull=False), name="case_parent"),
+            models.Index(
+                fields=["filed_by"], condition=Q(filed_by__isnull=False), name="case_filed_by"
+            ),
             # Key projects are few: a partial index costs the other cases' moves nothing.
             models.Index(fields=["state"], condition=Q(key_project=True), name="case_key"),
             # The supervision scan reaches exactly the rows whose light must move: by light
@@ -255,6 +292,25 @@ class Case(KeyProject):
     @property
     def phone_masked(self) -> str:
         return mask_mobile(self.phone)
+
+    @property
+    def channel_label(self) -> str:
+        return channel_label(self.channel, self.source, self.province_application_id)
+
+    @property
+    def delivery_wish_text(self) -> str:
+        """The applicant's delivery wish in words (the clerk's case page); '' when none given."""
+        wish = self.delivery_wish or {}
+        if wish.get("mode") == self.DeliveryMode.MAIL:
+            parts = [
+                wish.get("recipient", ""),
+                mask_mobile(wish.get("phone", "")),
+                wish.get("address", ""),
+            ]
+            return "邮寄送达：" + "，".join(p for p in parts if p)
+        if wish.get("mode") == self.DeliveryMode.COLLECT:
+            return "到窗口领取"
+        return ""
 
 
 def upload_path(instance, filename: str) -> str:

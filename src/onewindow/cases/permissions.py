@@ -11,7 +11,7 @@ import datetime
 import rules
 from django.utils import timezone
 
-from onewindow.cases.applicants import digests_for
+from onewindow.cases import applicants
 from onewindow.cases.workflow import Move, Who
 from onewindow.mandates.powers import Power, may, reviewing_items
 from onewindow.org.models import Staff, User, WindowPost
@@ -54,13 +54,13 @@ class Actor:
         self._powers: dict[int, Power] = {}
         self._posts: dict[int, set[int]] = {}
         self._reviewing: dict[int, set[int]] = {}
-        self._identities: frozenset[str] | None = None
+        self._grants: tuple[applicants.Grant, ...] | None = None
 
-    def identities(self) -> frozenset[str]:
-        """The digests the actor acts for as an applicant (cases.applicants)."""
-        if self._identities is None:
-            self._identities = digests_for(self.user)
-        return self._identities
+    def grants(self) -> tuple[applicants.Grant, ...]:
+        """The identities the actor acts for as an applicant (cases.applicants)."""
+        if self._grants is None:
+            self._grants = applicants.grants_for(self.user)
+        return self._grants
 
     def has_role(self, *codes: str) -> bool:
         return self.user is not None and bool(self.user.role_codes & set(codes))
@@ -134,11 +134,9 @@ def refusal(actor: Actor, case, move: Move) -> str | None:
 
 
 def applicant_refusal(actor: Actor, case, move: Move) -> str | None:
-    """The applicant's moves (我的办事): the case's applicant by verified identity (an
-    organisation's by those who act for it), or the agent who filed it."""
-    mine = actor.identities()
-    if mine and (
-        case.applicant_id_digest in mine or (case.agent_id_digest and case.agent_id_digest in mine)
-    ):
+    """The applicant's moves (我的办事): on the cases the applicant reaches, exactly those
+    我的办事 lists (cases.applicants: the own and agent's cases of a person, an organisation's
+    through a live membership, only the account's own filings for an unverified identity)."""
+    if applicants.reaches(actor.user, actor.grants(), case):
         return None
     return f"只有申请人本人或其代理人可以{move.label}，请登录“我的办事”办理。"

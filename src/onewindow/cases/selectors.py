@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from onewindow import workdays
-from onewindow.cases.applicants import digests_for
+from onewindow.cases import applicants
 from onewindow.cases.models import Case, CaseMaterial, CombinedCase
 from onewindow.cases.workflow import ENDED, MOVES, OPEN, RUNNING, State
 from onewindow.mandates.powers import reviewing_items
@@ -72,17 +72,13 @@ def case_with_item(case_id: int) -> Case:
 
 
 def applicant_cases(*, user: User) -> QuerySet[Case]:
-    """我的办事: the cases filed under an identity the signed-in applicant acts for (their own
-    verified identity, the organisations they are authorised for: cases.applicants), and those
-    they filed as someone's agent."""
-    mine = digests_for(user)
-    if not mine:
+    """我的办事: the cases the signed-in applicant reaches (cases.applicants.scope): those filed
+    under their own identity and as someone's agent, and those of the organisations they act for
+    now; an identity not verified in person reaches only the cases the account filed online."""
+    where = applicants.scope(user)
+    if where is None:
         return Case.objects.none()
-    return (
-        Case.objects.filter(Q(applicant_id_digest__in=mine) | Q(agent_id_digest__in=mine))
-        .select_related("item", "unit")
-        .order_by("-received_on", "-id")
-    )
+    return Case.objects.filter(where).select_related("item", "unit").order_by("-received_on", "-id")
 
 
 def applicant_case_get(case_id: int, *, user: User) -> Case:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from onewindow.accounts import identities
 from onewindow.accounts.identities import Identity
-from onewindow.cases.models import Case, CaseMaterial, Channel, CombinedCase
+from onewindow.cases.models import PORTAL_SOURCE, Case, CaseMaterial, Channel, CombinedCase
 from onewindow.cases.services import application_submit, check_applicant
 from onewindow.cases.services.combined import combined_submit
 from onewindow.cases.services.intake import checked_upload, checklist_files_store
@@ -30,7 +30,7 @@ from onewindow.org.models import User
 from onewindow.org.permissions import allows
 from onewindow.portal.models import Commitment, Draft, DraftFile
 
-SOURCE = "portal"  # Case.source of an application made on these pages
+SOURCE = PORTAL_SOURCE  # Case.source of an application made on these pages
 STALE = "该草稿已在其他设备上修改，请刷新后再保存。"
 WITHDRAWN = "该事项已被撤销或停止网上办理，不能提交。"
 PAPER = "paper"  # a material's choice: 到窗口时提交纸质材料
@@ -366,6 +366,14 @@ def _check(draft: Draft, lines: list[Line], errors: dict) -> None:
             errors["mail"] = f"邮寄送达请填写{'、'.join(missing)}。"
 
 
+def delivery_wish(draft: Draft) -> dict[str, str]:
+    """The applicant's delivery choice as the case keeps it (Case.delivery_wish)."""
+    if draft.delivery != Draft.Delivery.MAIL:
+        return {"mode": Case.DeliveryMode.COLLECT}
+    mail = draft.mail or {}
+    return {"mode": Case.DeliveryMode.MAIL, **{k: mail.get(k, "") for k, _, _ in MAIL_KEYS}}
+
+
 def draft_submit(*, acting_user: User, draft: Draft, version: int) -> Case | CombinedCase:
     """Submit the draft: everything checked first, then one transaction creates the case (or
     the 一件事) with its files, waiting in the window's online queue like an API application,
@@ -454,6 +462,13 @@ def _create(acting_user: User, draft: Draft, lines: list[Line], applicant: dict,
         link = {"submitted_combined": made}
     for case in children:
         checklist_files_store(case=case, files=files, notes=notes)
+    # Who filed it (an unverified account reaches only its own filings) and the delivery wish
+    # the clerk reads on the case page and starts the 送达 form from.
+    Case.objects.filter(pk__in=[c.pk for c in children]).update(
+        filed_by=acting_user, delivery_wish=delivery_wish(draft)
+    )
+    for case in children:
+        case.filed_by, case.delivery_wish = acting_user, delivery_wish(draft)
     done = Draft.objects.filter(pk=draft.pk, version=version, submitted_at__isnull=True).update(
         submitted_at=timezone.now(), version=F("version") + 1, **link
     )

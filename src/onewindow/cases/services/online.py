@@ -41,14 +41,14 @@ def correction_sms(case: Case) -> int:
     or the applicant's name."""
     if case.parent_id:
         return 0  # a 一件事 is corrected as a whole at its lead window (not online yet)
-    account = applicants.has_account(case.applicant_id_digest)
+    account = applicants.has_account(case)
     if case.channel != Channel.ONLINE and not account:
         return 0
     path = reverse("portal:my_case", args=[case.pk]) if account else progress_path(case)
     count = case.materials.filter(status__in=PROBLEM).count()
     by = f"请于{cn_date(case.correct_by)}前" if case.correct_by else "请"
     text = (
-        f"【{case.unit.name}】您申请的“{case.item.name}”有{count}项材料需要补正，{by}"
+        f"【一窗通办】{case.unit.name}：您申请的“{case.item.name}”有{count}项材料需要补正，{by}"
         f"登录“我的办事”查看一次性告知并网上补正：{_link(path)}"
     )
     phone = Case.objects.filter(pk=case.pk).values_list("phone", flat=True).first()
@@ -79,9 +79,11 @@ def case_correct_online(
     day: datetime.date | None = None,
 ) -> Case:
     """The applicant corrects the same application: a file for every material the notice lists
-    (replacing what was there), and any other of its materials replaced at will; each checked
-    by content and size before anything is written. The case goes back to the window's online
-    queue; the 5 working days of deemed acceptance count from today (the correction's arrival)."""
+    (replacing what was there) and for nothing else: a material the window has checked already
+    (paper, shared by a department, an upload it accepted) is not the applicant's to replace.
+    Each file is checked by content and size before anything is written. The case goes back to
+    the window's online queue; the 5 working days of deemed acceptance count from today (the
+    correction's arrival)."""
     fresh = Case.objects.select_related("unit").get(pk=case.pk)
     if fresh.state != State.CORRECTING:
         raise ValidationError(_not_correcting(fresh))
@@ -103,6 +105,16 @@ def case_correct_online(
         strange = [pk for pk in uploads if pk not in rows]
         if strange:
             raise ValidationError("上传的文件不属于本申请的材料，请刷新页面后重新选择。")
+        checked = {
+            f"file_{pk}": (
+                f"“{rows[pk].name}”窗口已核验（{rows[pk].get_status_display()}），"
+                "不在一次性告知书所列的补正材料之内，不能在网上更换；如需更换请联系受理窗口。"
+            )
+            for pk in uploads
+            if rows[pk].status not in PROBLEM
+        }
+        if checked:
+            raise ValidationError(checked)
         lacking = [m.name for m in rows.values() if m.status in PROBLEM and m.pk not in uploads]
         if lacking:
             raise ValidationError(
