@@ -114,6 +114,10 @@ def _post(request, draft: Draft, *, version: int):
             acting_user=request.user, draft=draft, data=request.POST, version=version
         )
     except ValidationError as exc:
+        if _stale(exc) and action == "submit":
+            done = _submitted_meanwhile(request, draft)
+            if done is not None:
+                return done
         return _form(request, draft, posted, _errors(exc), 409 if _stale(exc) else 400)
     for name, upload in request.FILES.items():
         material_id = _material_id(name)
@@ -146,6 +150,19 @@ def _post(request, draft: Draft, *, version: int):
     if action == "save":
         messages.success(request, "草稿已保存，可在任何设备登录后继续填写。")
     return redirect("portal:application", draft.pk)
+
+
+def _submitted_meanwhile(request, draft: Draft):
+    """A second click on 提交申请 (or a second tab) whose draft the first submission changed:
+    when the draft is now submitted, the applicant is told so and sent to the case, not told
+    that the draft was modified elsewhere."""
+    fresh = portal_selectors.draft_list_for_user(user=request.user).filter(pk=draft.pk).first()
+    if fresh is None or not fresh.submitted:
+        return None
+    messages.success(request, f"申请已提交（{fresh.title}），无需重复提交。")
+    if fresh.submitted_case_id:
+        return redirect("portal:my_case", fresh.submitted_case_id)
+    return redirect("portal:application", fresh.pk)
 
 
 def _material_id(name: str) -> int | None:

@@ -1,7 +1,8 @@
 """Progress without logging in (办件查询): the case number and the applicant's mobile number lead
 to the case's progress page (the page a notice's QR code opens: the name masked, no
 identifiers). A wrong number and a wrong mobile read the same, and guessing is slowed down per
-address and per case number (common.ratelimit, Django's cache)."""
+address, and per address and case number together (common.ratelimit, Django's cache): wrong
+mobiles typed for a case from one address stop that address, never the applicant elsewhere."""
 
 import hmac
 
@@ -25,7 +26,8 @@ def client_address(request) -> str | None:
 
 
 def _limits() -> tuple[int, int, int, int]:
-    """(misses per address, misses per case number, lookups per address, window seconds)."""
+    """(misses per address, misses per address on one case number, lookups per address, window
+    seconds)."""
     return (
         getattr(settings, "ONEWINDOW_PROGRESS_MISSES_PER_ADDRESS", 10),
         getattr(settings, "ONEWINDOW_PROGRESS_MISSES_PER_CASE", 5),
@@ -56,7 +58,7 @@ def progress_lookup(request):
     address = client_address(request) or "unknown"
     checks = [
         ("progress-miss-addr", [address], per_address),
-        ("progress-miss-case", [number], per_case),
+        ("progress-miss-case", [f"{address} {number}"], per_case),
         ("progress-addr", [address], lookups),
     ]
     if any(ratelimit.exceeded(scope, names, limit) for scope, names, limit in checks):
@@ -70,6 +72,6 @@ def progress_lookup(request):
     stored = normalize_mobile(case.phone) if case is not None else ""
     if case is None or not hmac.compare_digest(stored.encode(), mobile.encode()):
         ratelimit.count("progress-miss-addr", [address], window)
-        ratelimit.count("progress-miss-case", [number], window)
+        ratelimit.count("progress-miss-case", [f"{address} {number}"], window)
         return _page(request, number=number, error=NOT_FOUND, status=404)
     return HttpResponseRedirect(progress_path(case), status=303)

@@ -62,7 +62,7 @@ def test_submit_is_idempotent_and_lands_in_the_window_queue(client, province, de
     assert data["applicant_id"].count("*") == 10
     client.force_login(desk.clerk)
     body = client.get("/cases/window/").content.decode()
-    assert "网上申请（省平台）" in body and desk.item.name in body
+    assert "网上申请（湖南省一体化平台）" in body and desk.item.name in body
 
 
 def test_submit_needs_a_valid_key_and_valid_data(client, province, desk):

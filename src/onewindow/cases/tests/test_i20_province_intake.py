@@ -141,7 +141,7 @@ def test_a_pushed_application_waits_online_is_accepted_and_its_acceptance_goes_b
     # The window's online queue, exactly as an API application.
     client.force_login(desk.clerk)
     body = client.get("/cases/window/").content.decode()
-    assert "网上申请（省平台）" in body and desk.item.name in body
+    assert "网上申请（省政务服务平台）" in body and desk.item.name in body
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "省平台申报号" in page and "HN-SB-0001" in page  # what the applicant quotes
     case = accept(desk, case)

@@ -63,7 +63,7 @@ def _page(request, case, failed: dict | None = None):
         timeline.context(case, materials=materials, reviews=reviews, printable=printable),
     )
     standing = selectors.time_left(case, today)
-    forms = [_form(o, failed) for o in mine]
+    forms = [_form(o, failed, case) for o in mine]
     return render(
         request,
         "cases/case_detail.html",
@@ -89,10 +89,12 @@ def _page(request, case, failed: dict | None = None):
     )
 
 
-def _form(offer, failed: dict | None) -> dict:
-    """One action's form: its errors by field and the input kept when it was the one refused."""
+def _form(offer, failed: dict | None, case=None) -> dict:
+    """One action's form: its errors by field and the input kept when it was the one refused;
+    送达 starts from the delivery the applicant chose when applying online."""
     if failed is None or failed["action"] != offer.action.name:
-        return {"offer": offer, "kept": {}, "errors": {}, "general": []}
+        kept = wish_kept(case) if case is not None and offer.action.name == "deliver" else {}
+        return {"offer": offer, "kept": kept, "errors": {}, "general": []}
     errors = dict(failed["errors"])
     fields = offer.action.schema.model_fields
     # Messages about a field the form shows go next to it; the others head the form.
@@ -100,6 +102,20 @@ def _form(offer, failed: dict | None) -> dict:
     for name in [n for n in errors if n not in fields]:
         general += errors.pop(name)
     return {"offer": offer, "kept": failed["posted"], "errors": errors, "general": general}
+
+
+def wish_kept(case) -> dict[str, str]:
+    """The 送达 form's starting values from the applicant's delivery wish (Case.delivery_wish):
+    the mode, and for mail the address with the recipient and their phone, as the courier needs
+    them."""
+    wish = case.delivery_wish or {}
+    if wish.get("mode") == "mail":
+        who = "，".join(x for x in (wish.get("recipient", ""), wish.get("phone", "")) if x)
+        address = wish.get("address", "") + (f"（收件人：{who}）" if who else "")
+        return {"mode": "mail", "address": address}
+    if wish.get("mode") == "collect":
+        return {"mode": "collect"}
+    return {}
 
 
 @require_POST

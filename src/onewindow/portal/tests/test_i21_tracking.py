@@ -87,9 +87,15 @@ def test_i21_my_cases_lists_organisations_and_agent_cases_not_others(client, des
         legal_rep_id=applicant(2203)["applicant_id"],
         registered_by=user,
         created_at=timezone.now(),
+        verified_at=timezone.now(),  # a verified company: every case of it
     )
     Membership.objects.create(
-        organisation=org, user=user, role="operator", granted_by=user, granted_at=timezone.now()
+        organisation=org,
+        user=user,
+        role="operator",
+        granted_by=user,
+        granted_at=timezone.now(),
+        accepted_at=timezone.now(),
     )
     company = applicant(2204, applicant_kind="organisation", applicant_id=code)
     company["applicant_name"] = org.name
@@ -266,5 +272,28 @@ def test_i21_the_date_on_the_line_is_the_deemed_acceptance_date(client, desk, me
     case = CaseFactory(desk=desk, applicant=me, day=DAY)
     by = add_workdays(case.received_on, services.DEEMED_AFTER)
     page = _signed_in(client, user).get("/me/").content.decode()
-    assert f"最迟于{by.year}年{by.month}月{by.day}日答复" in page
+    assert f"最迟{by.year}年{by.month}月{by.day}日前答复" in page
     assert isinstance(by, datetime.date)
+
+
+def test_i21_wrong_mobiles_from_one_address_do_not_lock_the_applicant_out(
+    client, lookup_case, me, settings
+):
+    """Five wrong mobiles on a case number from someone's address stop that address on that
+    case, not the real applicant looking it up from their own (review #7)."""
+    settings.ONEWINDOW_PROGRESS_MISSES_PER_CASE = 3
+    for n in range(3):
+        miss = client.post(
+            "/progress/",
+            {"number": lookup_case.number, "mobile": f"1390000000{n}"},
+            REMOTE_ADDR="10.1.1.1",
+        )
+        assert miss.status_code == 404
+    again = client.post(
+        "/progress/", {"number": lookup_case.number, "mobile": me["phone"]}, REMOTE_ADDR="10.1.1.1"
+    )
+    assert again.status_code == 429
+    real = client.post(
+        "/progress/", {"number": lookup_case.number, "mobile": me["phone"]}, REMOTE_ADDR="10.2.2.2"
+    )
+    assert real.status_code == 303
