@@ -60,7 +60,7 @@ def user(me):
 def test_my_cases_and_my_applications_link_to_each_other(client, user):
     client.force_login(user)
     mine = client.get("/me/").content.decode()
-    assert re.search(r'<a href="/me/applications/">我的申请</a>', mine)
+    assert re.search(r'<a class="nowrap" href="/me/applications/">我的申请</a>', mine)
     drafts = client.get("/me/applications/").content.decode()
     assert re.search(r'<a class="back" href="/me/">← 我的办事</a>', drafts)
 
