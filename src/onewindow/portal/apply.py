@@ -12,6 +12,7 @@ from onewindow.cases.services import max_upload_bytes
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.common.errors import error_text
 from onewindow.common.masking import mask_id_number
+from onewindow.common.parsing import parse_int
 from onewindow.org.access import permission_required
 from onewindow.portal import drafts
 from onewindow.portal import selectors as portal_selectors
@@ -167,7 +168,7 @@ def _submitted_meanwhile(request, draft: Draft):
 
 def _material_id(name: str) -> int | None:
     text = name[1:] if name.startswith("m") else name
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return parse_int(text)
 
 
 def _stale(exc: ValidationError) -> bool:
