@@ -84,6 +84,7 @@ NAV = [
     NavEntry(_("窗口设置"), "org:window_list", "hall"),
     NavEntry(_("大厅设备"), "supervision:kiosks", "hall"),
     NavEntry(_("首问记录"), "mandates:enquiries", "hall"),
+    NavEntry(_("核验单位"), "accounts:organisation_verify", "hall"),
     NavEntry(_("六个到位"), "reform:scorecard", "reform"),
     NavEntry(_("改革时间表"), "reform:timetable", "reform"),
     NavEntry(_("抽查"), "reform:spot_checks", "reform"),

@@ -299,3 +299,38 @@ def test_a_declined_invitation_ends_and_invitations_are_limited_per_day(client, 
     refused = client.post(f"/accounts/organisations/{org.pk}/", {"id_number": id_number(38)})
     assert refused.status_code == 400 and "本单位今天添加经办人已达10次" in refused.content.decode()
     assert Membership.objects.filter(user=invited).count() == 1
+
+
+def test_a_hall_clerk_verifies_an_organisation_on_the_staff_page(client, admin, login):
+    """Review #1 (b): 核验单位 for hall staff (not only the Django admin): the clerk types the
+    code from the business licence, sees every registration of it and verifies the right one;
+    the other pending claim ends. Applicants cannot open the page."""
+    _register_org(client, seq=12)
+    mine = Organisation.objects.get()
+    other = _person(39, "郑抢先")
+    client.force_login(other)
+    _register_org(client, seq=12, name="<b>抢先登记</b>公司")
+    assert client.get("/accounts/organisations/verify/").status_code == 403
+    theirs = Organisation.objects.exclude(pk=mine.pk).get()
+
+    clerk = login("clerk")
+    bad = clerk.get("/accounts/organisations/verify/", {"credit_code": "91430922"})
+    assert bad.status_code == 400 and "统一社会信用代码应为18位" in bad.content.decode()
+    page = clerk.get("/accounts/organisations/verify/", {"credit_code": credit_code(12)})
+    text = page.content.decode()
+    assert page.status_code == 200 and text.count("待核验") >= 2
+    assert "&lt;b&gt;抢先登记&lt;/b&gt;公司" in text and "<b>抢先登记" not in text
+    done = clerk.post(
+        f"/accounts/organisations/verify/?credit_code={credit_code(12)}",
+        {"organisation": mine.pk},
+        follow=True,
+    )
+    assert "已核验“桃江县竹韵餐饮有限公司”" in done.content.decode()
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.verified_how, mine.verified_by.username) == ("hall", "clerk")
+    assert theirs.superseded_at is not None
+    late = clerk.post("/accounts/organisations/verify/", {"organisation": theirs.pk}, follow=True)
+    assert "该登记已失效" in late.content.decode()
+    assert login("hallmgr").get("/accounts/organisations/verify/").status_code == 200
+    assert login("reviewer").get("/accounts/organisations/verify/").status_code == 403
