@@ -116,7 +116,7 @@ def password_reset(request):
             stage2 = True
         except ValidationError as exc:
             form = _typed(ResetForm, data, exc)
-            status = 400
+            status = 429 if getattr(exc, "code", None) == "reset_rate_limited" else 400
     else:
         stage2 = True
         form = ResetForm(request.POST)
