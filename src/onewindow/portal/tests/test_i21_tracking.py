@@ -272,7 +272,7 @@ def test_i21_the_date_on_the_line_is_the_deemed_acceptance_date(client, desk, me
     case = CaseFactory(desk=desk, applicant=me, day=DAY)
     by = add_workdays(case.received_on, services.DEEMED_AFTER)
     page = _signed_in(client, user).get("/me/").content.decode()
-    assert f"最迟{by.year}年{by.month}月{by.day}日前答复" in page
+    assert f"最迟于{by.year}年{by.month}月{by.day}日答复" in page
     assert isinstance(by, datetime.date)
 
 
