@@ -95,6 +95,8 @@ def provider():
         "name": OWNER["name"],
         "id_card": OWNER["id"],
         "phone_number": OWNER["mobile"],
+        # The legal-person claim: OWNER represents COMPANY, which is verified by it on 登记单位.
+        "credit_code": [COMPANY["code"]],
     }
     with OidcProvider(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, claims=claims) as op:
         yield op
@@ -356,6 +358,12 @@ def test_province_sign_on_a_company_and_its_operator_applying_for_it(county, new
     owner.wait_for_url(server + "/me/")
     assert f"已通过省统一身份认证登录，欢迎您，{OWNER['name']}。" in owner.inner_text("main")
     assert OWNER["name"] in owner.inner_text("header")
+    # The name whole in the header (it read 李文博（… on a phone); no password to change.
+    name_fits = (
+        "(() => { const n = document.querySelector('header .who .name');"
+        " return n.scrollWidth <= n.clientWidth + 1 })()"
+    )
+    assert owner.evaluate(name_fits) and "修改密码" not in owner.inner_text("header")
     shot(owner, "20-oidc-signed-in")
 
     # --- 我的单位: the company registered, an operator added ---------------------------------
@@ -371,16 +379,26 @@ def test_province_sign_on_a_company_and_its_operator_applying_for_it(county, new
     owner.wait_for_url(server + "/accounts/organisations/*/")
     page = owner.inner_text("main")
     assert COMPANY["name"] in page and "管理员" in page and OWNER["id"] not in page
+    assert "已核验" in page  # by the province's legal-person claim
     owner.fill("#id_id_number", OPERATOR["id"])
     owner.click("main form:has(button:text-is('添加')) button[type=submit]")
     owner.wait_for_load_state()
+    # Invited: the name masked until the operator accepts on their own 我的单位.
+    assert OPERATOR["name"] not in owner.inner_text("main")
+    member = owner.locator(f"main table.members tr:has-text('{OPERATOR['name'][0]}*')")
+    assert "经办人" in member.inner_text() and "待对方接受" in member.inner_text()
+
+    # --- the operator accepts, then applies for the company -----------------------------------
+    agent = phone(new_page)
+    sign_in(agent, server, OPERATOR["mobile"], PASSWORD)  # the mobile number as the login
+    agent.goto(server + "/accounts/organisations/")
+    agent.click(f"main button[aria-label='接受：{COMPANY['name']}']")
+    agent.wait_for_url(server + "/accounts/organisations/")
+    assert "您已成为" in agent.inner_text("main")
+    owner.reload()
     member = owner.locator(f"main table.members tr:has-text('{OPERATOR['name']}')")
     assert "经办人" in member.inner_text() and "有效" in member.inner_text()
     at_widths(owner, "21-company")
-
-    # --- the operator applies for the company -------------------------------------------------
-    agent = phone(new_page)
-    sign_in(agent, server, OPERATOR["mobile"], PASSWORD)  # the mobile number as the login
     agent.goto(f"{server}/guide/items/{COMPANY_ITEM}/apply/")
     # Only what the chosen answers need: the unit for 为单位申请, the other person for 代他人申请,
     # the address for 邮寄送达.
@@ -394,7 +412,9 @@ def test_province_sign_on_a_company_and_its_operator_applying_for_it(county, new
     agent.locator("label.choice", has_text="为所代表的单位申请").click()
     assert agent.is_visible("#organisation") and not agent.is_visible("#other_name")
     # A radio per unit: a long name wraps on the phone (a select cut it off).
-    agent.locator("#organisation label.choice", has_text=f"单位：{COMPANY['name']}（经办人）").click()
+    agent.locator(
+        "#organisation label.choice", has_text=f"单位：{COMPANY['name']}（经办人）"
+    ).click()
     for box in agent.locator("main input[type=checkbox][value=paper]").all():
         box.check()  # the company brings every paper to the window
     phone_checks(agent, 390)
