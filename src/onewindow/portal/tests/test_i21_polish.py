@@ -144,3 +144,12 @@ def test_back_links_use_the_same_arrow_as_the_portal(client, url):
         )
     page = client.get(url).content.decode()
     assert 'class="back"' in page and "← " in page and "‹" not in page
+
+
+def test_the_timeline_names_each_step_and_its_state_without_nested_brackets(client, desk, me):
+    """A state's label has its own brackets (已收件（待受理）): the timeline read
+    收件（已收件（待受理））."""
+    case = CaseFactory(desk=desk, applicant=me, state=State.RECEIVED, day=DAY)
+    page = client.get(progress_path(case)).content.decode()
+    assert "（已收件（待受理））" not in page
+    assert re.search(r"收件<span class=\"muted\">，状态：已收件（待受理）</span>", page), page
