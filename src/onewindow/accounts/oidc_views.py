@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
-from onewindow.accounts import oidc, services
+from onewindow.accounts import oidc, services, signon
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 # The credit codes the last province login vouched for (the legal-person claim), for 登记单位.
@@ -53,7 +53,7 @@ def oidc_callback(request):
         raise Http404("本平台未启用省统一身份认证登录。")
     try:
         claims, next_url = oidc.finish(params=request.GET, session=request.session)
-        user = services.oidc_user(
+        user = signon.oidc_user(
             issuer=settings.ONEWINDOW_OIDC_ISSUER,
             claims=claims,
             id_claim=settings.ONEWINDOW_OIDC_ID_CLAIM,

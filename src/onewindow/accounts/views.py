@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
-from onewindow.accounts import codes, oidc, oidc_views, selectors, services
+from onewindow.accounts import codes, oidc, oidc_views, reset, selectors, services
 from onewindow.accounts.forms import (
     OperatorForm,
     OrganisationForm,
@@ -111,7 +111,7 @@ def password_reset(request):
         data = {k: request.POST.get(k, "") for k in ("id_number", "mobile")}
         form = ResetForm(initial=data)
         try:
-            said = services.reset_code_send(**data, address=client_address(request))
+            said = reset.reset_code_send(**data, address=client_address(request))
             messages.success(request, said)
             stage2 = True
         except ValidationError as exc:
@@ -122,7 +122,7 @@ def password_reset(request):
         form = ResetForm(request.POST)
         if form.is_valid():
             try:
-                services.password_reset(**form.cleaned_data, address=client_address(request))
+                reset.password_reset(**form.cleaned_data, address=client_address(request))
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:

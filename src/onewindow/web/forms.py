@@ -25,8 +25,8 @@ class LoginForm(AuthenticationForm):
             return super().clean()
         except forms.ValidationError as exc:
             # An applicant account whose ID number its verified owner took over through the
-            # province (accounts.services.identity_release) is told so, not "wrong password".
-            from onewindow.accounts.services import released_notice
+            # province (accounts.signon.identity_release) is told so, not "wrong password".
+            from onewindow.accounts.signon import released_notice
 
             notice = exc.code == "invalid_login" and released_notice(
                 self.cleaned_data.get("username", "")
