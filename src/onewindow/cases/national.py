@@ -124,12 +124,12 @@ class _Batch:
             e.case_id for pk, e in self.events.items() if pk in actions and e.action == "submit"
         }
         # Items and units are few and shared by many cases: read once each, not joined per case.
-        cases = Case.objects.defer("delivery_detail")
+        cases = Case.objects.defer("delivery_detail", "delivery_wish")
         # The applicant's numbers are decrypted only for the cases whose application is sent.
         self.cases = {c.pk: c for c in cases.filter(pk__in=submitted)}
         rest = case_ids - submitted
         if rest:
-            plain = cases.defer("applicant_id", "phone", "agent_id", "delivery_detail")
+            plain = cases.defer("applicant_id", "phone", "agent_id")
             self.cases.update({c.pk: c for c in plain.filter(pk__in=rest)})
         items = Item.objects.in_bulk({c.item_id for c in self.cases.values()})
         units = Unit.objects.select_related("region").in_bulk(
