@@ -8,24 +8,50 @@ from onewindow.common.admin import ReadOnlyMixin
 
 @admin.register(Person)
 class PersonAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["name", "id_number_masked", "mobile_masked", "source", "created_at"]
-    list_filter = ["source"]
+    list_display = [
+        "name",
+        "id_number_masked",
+        "mobile_masked",
+        "source",
+        "assurance",
+        "created_at",
+        "released_at",
+    ]
+    list_filter = ["source", "assurance"]
     search_fields = ["name"]
-    fields = ["user", "name", "id_number_masked", "mobile_masked", "source", "created_at"]
+    fields = [
+        "user",
+        "name",
+        "id_number_masked",
+        "mobile_masked",
+        "source",
+        "assurance",
+        "created_at",
+        "released_at",
+    ]
     readonly_fields = fields
 
 
 class MembershipInline(ReadOnlyMixin, admin.TabularInline):
     model = Membership
     fk_name = "organisation"
-    fields = ["user", "role", "granted_by", "granted_at", "revoked_by", "revoked_at"]
+    fields = [
+        "user",
+        "role",
+        "granted_by",
+        "granted_at",
+        "accepted_at",
+        "revoked_by",
+        "revoked_at",
+    ]
     readonly_fields = fields
     extra = 0
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["name", "credit_code", "legal_rep_name", "created_at"]
+    list_display = ["name", "credit_code", "legal_rep_name", "created_at", "verified_at"]
+    list_filter = ["verified_how"]
     search_fields = ["name"]
     fields = [
         "name",
@@ -34,6 +60,10 @@ class OrganisationAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "legal_rep_id_masked",
         "registered_by",
         "created_at",
+        "verified_at",
+        "verified_how",
+        "verified_by",
+        "superseded_at",
     ]
     readonly_fields = fields
     inlines = [MembershipInline]

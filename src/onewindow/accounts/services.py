@@ -39,6 +39,12 @@ CODE_MINE = "您已登记过该统一社会信用代码的单位，请在“我�
 
 log = logging.getLogger("onewindow.accounts")
 
+# Said to a newly registered (mobile-assured) account: what it sees, and how to be verified.
+UNVERIFIED_NOTE = (
+    "您的身份证号码尚未核验：“我的办事”只显示您本人在网上提交的申请。"
+    "通过省统一身份认证登录，或携身份证到政务服务中心窗口核验后，可查看您名下在窗口办理的全部办件。"
+)
+
 
 def clean_name(value: str, *, label: str = "姓名") -> str:
     name = " ".join((value or "").split()).translate(_DOTS)

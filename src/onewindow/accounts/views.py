@@ -91,6 +91,7 @@ def register(request):
             else:
                 login(request, user, backend=BACKEND)
                 messages.success(request, f"注册成功，欢迎您，{user.display_name}。")
+                messages.info(request, services.UNVERIFIED_NOTE)
                 return redirect("portal:my_cases")
         status = 400
     return render(

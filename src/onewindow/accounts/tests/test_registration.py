@@ -46,6 +46,9 @@ def test_register_happy_path_logs_in_and_lands_on_my_cases(client):
     assert user.check_password(PASSWORD)
     page = client.get("/me/")
     assert page.status_code == 200 and "李小梅" in page.content.decode()
+    # Self-registered: the ID number is not verified, and the account is told what that means.
+    assert person.assurance == Person.Assurance.MOBILE
+    assert "您的身份证号码尚未核验" in page.content.decode()
     # The code was used: it cannot register a second time.
     assert PhoneCode.objects.get().used_at is not None
 
