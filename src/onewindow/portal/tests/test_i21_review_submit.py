@@ -91,3 +91,25 @@ def test_i21_the_clerk_sees_the_wish_and_the_deliver_form_starts_from_it(client,
     Case.objects.filter(pk=case.pk).update(delivery_wish={"mode": "collect"})
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "到窗口领取" in page and '<option value="mail" selected>' not in page
+
+
+def test_i21_migration_0027_fills_filer_and_wish(applicant_client, item, me, desk):  # noqa: F811
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "onewindow.cases.migrations.0027_online_filed_by_delivery_wish"
+    )
+    draft = _start(applicant_client, item)
+    applicant_client.post(
+        f"/me/applications/{draft.pk}/", _form(item, version="2", action="submit", **MAIL)
+    )
+    case = Case.objects.get(source="portal")
+    hall = CaseFactory(desk=desk, applicant=applicant(2402), day=DAY)
+    Case.objects.update(filed_by=None, delivery_wish={})  # as before the migration
+    migration.from_drafts(apps, None)
+    case.refresh_from_db()
+    assert case.filed_by_id == me.pk and case.delivery_wish["address"] == "县城人民路1号"
+    hall.refresh_from_db()
+    assert hall.filed_by_id is None and hall.delivery_wish == {}
