@@ -195,7 +195,14 @@ def applicant_verify(*, user: User, kind: str, number: str) -> User:
         raise ValidationError("只有申请人账号可以登记实名认证信息。")
     user.identity_digest = digest
     user.save(update_fields=["identity_digest"])
+    for hook in IDENTITY_VERIFIED:
+        hook(user=user, digest=digest)
     return user
+
+
+# Apps higher up (accounts) register a function (user=, digest=) told when staff verified an
+# applicant's identity here (accounts: a self-registered person of that number becomes "hall").
+IDENTITY_VERIFIED: list = []
 
 
 # --- leave and staff changes (S12) --------------------------------------------------------

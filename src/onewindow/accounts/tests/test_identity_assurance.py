@@ -56,3 +56,20 @@ def test_an_organisation_is_verified_only_once_checked():
     assert [i.verified for i in acting_for(boss)] == [True, False]
     Organisation.objects.filter(pk=org.pk).update(verified_at=now, verified_how="hall")
     assert [i.verified for i in acting_for(User.objects.get(pk=boss.pk))] == [True, True]
+
+
+def test_staff_verifying_a_self_registered_persons_id_makes_it_hall_verified(client):
+    """The existing desk flow (org.services.applicant_verify) upgrades the person's assurance."""
+    from onewindow.org.services import applicant_verify
+
+    user = applicant_create(
+        name="柯窗口",
+        id_number=id_number(906),
+        mobile="13907379061",
+        source=Person.Source.REGISTERED,
+        password=None,
+    )
+    assert acting_for(user)[0].verified is False
+    applicant_verify(user=user, kind="person", number=id_number(906))
+    assert Person.objects.get(user=user).assurance == Person.Assurance.HALL
+    assert acting_for(User.objects.get(pk=user.pk))[0].verified is True
