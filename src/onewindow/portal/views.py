@@ -18,7 +18,7 @@ from onewindow.cases import actions, notices
 from onewindow.cases import selectors as case_selectors
 from onewindow.cases import services as case_services
 from onewindow.cases.actions import applicant_actions
-from onewindow.cases.applicants import digests_for as applicant_digests
+from onewindow.cases.applicants import grants_for as applicant_grants
 from onewindow.cases.material_files import serve_material
 from onewindow.cases.models import Case
 from onewindow.cases.notices import SALT
@@ -293,7 +293,11 @@ def my_cases(request):
         "portal/my_cases.html",
         {
             "page": page,
-            "verified": bool(applicant_digests(request.user)),
+            "verified": bool(applicant_grants(request.user)),
+            # Proven by an SMS code alone: only what the account filed online is listed.
+            "own_filings_only": any(
+                not g.verified and g.kind == "person" for g in applicant_grants(request.user)
+            ),
             "halls": org_selectors.hall_list_for_user(user=request.user),
         },
     )

@@ -84,13 +84,19 @@ def test_i21_an_sms_registered_identity_reaches_only_what_its_account_filed(clie
     client.post(f"/me/cases/{at_hall.pk}/act/withdraw_online/", {"reason": "x", "version": 2})
     assert Case.objects.get(pk=at_hall.pk).state == State.CORRECTING
     assert client.get(f"/me/cases/{online_own.pk}/").status_code == 200
+    listing = client.get("/me/").content.decode()
+    assert f"/me/cases/{online_own.pk}/" in listing and f"/me/cases/{at_hall.pk}/" not in listing
+    assert "这里只列出您本账号在网上提交的申请" in listing
 
 
-def test_i21_a_verified_identity_reaches_every_case_of_it(desk):
+def test_i21_a_verified_identity_reaches_every_case_of_it(client, desk):
     me = applicant(2311)
     user = ApplicantFactory(identity=me["applicant_id"])  # linked by a clerk at a desk
     at_hall = CaseFactory(desk=desk, applicant=me, day=DAY)
     assert _reach(user, at_hall) == (True, True)
+    client.force_login(user)
+    listing = client.get("/me/").content.decode()
+    assert f"/me/cases/{at_hall.pk}/" in listing and "只列出您本账号" not in listing
 
 
 def _company(seq: int, boss, *, verified=True) -> Organisation:
