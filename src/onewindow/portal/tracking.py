@@ -5,12 +5,11 @@ query per case), so a list of cases costs one query."""
 from dataclasses import dataclass
 
 from onewindow.cases.models import Case
+from onewindow.cases.notices import PROVISIONAL  # the same words as on the notices
 from onewindow.cases.services import DEEMED_AFTER
 from onewindow.cases.workflow import State
 from onewindow.documents.dates import cn_date
 from onewindow.workdays import add_workdays
-
-PROVISIONAL = "（暂定）"
 
 
 @dataclass(frozen=True)
