@@ -5,8 +5,6 @@ with a specific message and a failed submission leaves the draft as it was."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from onewindow.accounts import services as accounts
 from onewindow.accounts.tests.util import credit_code
@@ -494,19 +492,3 @@ def test_a_companys_operator_applies_for_the_company(client, item):
     other = client.post(f"/guide/items/{item.code}/apply/", {**data, f"m{main.pk}": pdf()})
     assert other.status_code == 400 and "请选择您有权代表的单位。" in other.content.decode()
     assert Case.objects.count() == 1
-
-
-def test_my_applications_reads_the_same_number_of_queries_for_one_or_many(applicant_client, me):
-    items = [ItemFactory(handling_forms="2", online_depth=2) for _ in range(4)]
-    drafts.draft_create(acting_user=me, item=items[0])
-
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as seen:
-            assert applicant_client.get("/me/applications/").status_code == 200
-        return len(seen)
-
-    queries()  # the first request of a session fills per-process caches
-    one = queries()
-    for item in items[1:]:
-        drafts.draft_create(acting_user=me, item=item)
-    assert queries() == one
