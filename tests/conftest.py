@@ -29,10 +29,12 @@ def server(tmp_path_factory, worker_id, prepared_county):
     stop(proc)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One Chromium per test process, shared by the browser modules (each test opens contexts of
-    its own, closed after it): launching it for each module cost about a second of CPU each."""
+    """One Chromium per browser module. Not per session: while Playwright's sync API is started
+    its event loop runs in the test thread, and Django then refuses every database call of the
+    tests after it on that worker (SynchronousOnlyOperation: "You cannot call this from an async
+    context"), which a session-scoped browser did to 1,996 tests."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium package")
     from playwright.sync_api import sync_playwright

@@ -212,7 +212,9 @@ def test_a_refused_rating_shows_its_error_on_a_phone(county, page):
     page.set_viewport_size({"width": PHONE, "height": 844})
     sign_in(page, server, "applicant")
     page.goto(server + "/me/")
-    closed = page.locator("main table.cases tr", has=page.locator(".tag", has_text="已办结"))
+    # 办理情况 says the state in the applicant's words (portal/tracking.py): 已办结（准予）.
+    state = page.locator("td[data-label=办理情况]", has_text="已办结")
+    closed = page.locator("main table.cases tr", has=state)
     href = closed.first.locator("td.head a").get_attribute("href")
     case_id = int(re.search(r"/me/cases/(\d+)/", href).group(1))
     page.goto(server + notice_progress_path(env, case_id))
