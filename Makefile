@@ -12,12 +12,12 @@ $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { scripts/apt-install python3-venv && $(PYTHON) -m venv $(VENV); }
 
 $(VENV)/.base-installed: requirements/base.lock pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --no-compile --require-hashes -r requirements/base.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null || $(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
 $(VENV)/.dev-installed: requirements/dev.lock $(VENV)/.base-installed
-	$(BIN)/pip install --quiet --no-compile --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
 	@touch $@
 
 setup: $(VENV)/.base-installed sysdeps-run
@@ -43,6 +43,9 @@ test: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/onewindow makemigrations --check --dry-run -v0
+	@# PYTHONDONTWRITEBYTECODE may be set (it is on this machine kind): without bytecode written
+	@# once, every test process, server and command would compile the project's modules again.
+	$(BIN)/python -m compileall -q -j 0 src tests conftest.py > /dev/null
 	scripts/run-tests
 
 lint:
