@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "onewindow.web.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "onewindow.web.middleware.SessionRefreshMiddleware",
     "onewindow.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "onewindow.web.errors.MethodNotAllowedMiddleware",
@@ -279,7 +280,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Idle sessions end after 30 minutes (等保 level 3 expects an idle timeout).
 SESSION_COOKIE_AGE = int(os.environ.get("ONEWINDOW_SESSION_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+# Saved when it changes, or at most once a minute to push the idle expiry forward
+# (web.middleware.SessionRefreshMiddleware): not an UPDATE and a commit on every page view.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

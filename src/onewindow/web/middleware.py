@@ -82,6 +82,35 @@ class NoStoreMiddleware:
         return response
 
 
+SESSION_TOUCHED = "onewindow_touched_at"
+
+
+class SessionRefreshMiddleware:
+    """The idle timeout (SESSION_COOKIE_AGE) without a session write on every page: the session
+    is saved when it changed, or when its expiry was last pushed forward more than
+    SESSION_REFRESH_SECONDS ago (SESSION_SAVE_EVERY_REQUEST = False). An idle session so ends
+    between SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS and SESSION_COOKIE_AGE after its last
+    request: never later than the timeout, at most a minute earlier. Sits right after
+    SessionMiddleware, so that it decides after every other middleware and the view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or (session.session_key is None and not session.modified):
+            return response  # no session: nothing to keep alive (and nothing read)
+        touched = session.get(SESSION_TOUCHED)  # loads it, as saving it would
+        if session.is_empty():
+            return response  # expired, flushed at logout, or never held anything
+        now = time.time()
+        stale = touched is None or not 0 <= now - touched < settings.SESSION_REFRESH_SECONDS
+        if session.modified or stale:
+            session[SESSION_TOUCHED] = now  # SessionMiddleware saves it, with a new expiry
+        return response
+
+
 SESSION_STARTED = "onewindow_login_at"
 SESSION_TOO_OLD = "您已连续登录超过{hours}小时，为安全起见请重新登录。"
 
