@@ -1,6 +1,7 @@
 """Builds the in-memory calendar from the database and the statutory rules."""
 
 import datetime as dt
+import functools
 
 import holidays
 from django.db.models import Max
@@ -12,8 +13,15 @@ from onewindow.workdays.models import CalendarDay, CalendarRevision, CalendarYea
 def statutory_holidays(year: int) -> dict[dt.date, str]:
     """The statutory days of the 2024 national rules for a year, without any guessed 调休:
     New Year's Day, Spring Festival eve and days 1-3, Qingming, 1-2 May, Dragon Boat,
-    Mid-Autumn, 1-3 October."""
-    return dict(holidays.China(years=year, observed=False).items())
+    Mid-Autumn, 1-3 October. A copy: the caller may change it."""
+    return dict(_statutory(year))
+
+
+@functools.cache
+def _statutory(year: int) -> tuple[tuple[dt.date, str], ...]:
+    # A pure function of the year and the holidays package: worked out once per process, not at
+    # every reload of the calendar (14 provisional years, about 1 ms each with the lunar dates).
+    return tuple(holidays.China(years=year, observed=False).items())
 
 
 def latest_revision() -> int:
