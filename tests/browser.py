@@ -45,16 +45,26 @@ def server_database_url(tmp: Path, worker: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
-def prepare_server(tmp: Path, worker: str, history_days: int = 0) -> dict:
-    """A fresh database with the demo (and `history_days` of case history) and static files,
-    as `make run` prepares them; the environment to serve it with."""
+def _server_env(tmp: Path, database_url: str) -> dict:
     env = {
         **os.environ,
-        "DATABASE_URL": server_database_url(tmp, worker),
+        "DATABASE_URL": database_url,
         "ONEWINDOW_VAR_DIR": str(tmp),
         "PORT": str(free_port()),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def prepared_env(tmp: Path) -> dict:
+    """The environment prepare_server returned for a SQLite server prepared in `tmp`."""
+    return _server_env(tmp, f"sqlite:///{tmp / 'server.sqlite3'}")
+
+
+def prepare_server(tmp: Path, worker: str, history_days: int = 0) -> dict:
+    """A fresh database with the demo (and `history_days` of case history) and static files,
+    as `make run` prepares them; the environment to serve it with."""
+    env = _server_env(tmp, server_database_url(tmp, worker))
     with open(tmp / "prepare.log", "w") as log:
         for step in (
             ["migrate", "--no-input", "-v0"],
@@ -108,8 +118,11 @@ def launch(
     raise RuntimeError(f"server did not start; see {tmp / 'server.log'}")
 
 
-def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    """Signal the whole process group (gunicorn, its workers, the jobs and the receiver)."""
+def stop(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    """Signal the whole process group (gunicorn, its workers, the jobs and the receiver). A test
+    server's database is a throw-away copy, so it is killed: SIGTERM made gunicorn wait for its
+    threads' keep-alive connections (graceful_timeout), 1-4 s of every browser module's
+    teardown, about 70 s of a SQLite run's worker time (docs/BENCHMARKS.md «Test suite»)."""
     try:
         os.killpg(proc.pid, sig)
     except ProcessLookupError:
