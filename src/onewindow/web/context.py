@@ -25,7 +25,8 @@ def shell(request) -> dict:
         return base
     return {
         **base,
-        "nav": menu_for(user, request.path),
+        # A queue page's own tab counts serve its navigation entry (one count, not two).
+        "nav": menu_for(user, request.path, getattr(request, "waiting", None)),
         "role_labels": [RoleCode(c).label for c in sorted(user.role_codes)],
         # The header's case-number box, by the rule alone (a `perms` lookup in the template
         # would also ask Django's ModelBackend: two queries on every applicant's page).

@@ -126,11 +126,15 @@ def home_url_for(user) -> str:
     return reverse("no_role")
 
 
-def _shown(user) -> list[tuple[NavEntry, str, int | None]]:
+def _shown(user, known: dict[str, int] | None = None) -> list[tuple[NavEntry, str, int | None]]:
     """The entries the user sees, with their URL and the items waiting there (web.queues), where
-    the entry is a work queue."""
+    the entry is a work queue; `known`: those the page itself counted in this request."""
     entries = [e for e in NAV if sees(user, e)]
-    waiting = queues.counts(user, {e.url_name for e in entries})
+    names = {e.url_name for e in entries}
+    # A queue page's own tab counts (cases.actions.queues.counted_here: the one app whose queues
+    # the page lists) stand for its entry: the same cases are not counted twice in a request.
+    known = {k: n for k, n in (known or {}).items() if k in names}
+    waiting = {**queues.counts(user, names - known.keys()), **known}
     return [(e, reverse(e.url_name), waiting.get(e.url_name)) for e in entries]
 
 
@@ -174,10 +178,11 @@ def _current(url: str, path: str, here: str | None) -> str | None:
     return "true" if url == here else None
 
 
-def menu_for(user, path: str = "") -> list[Menu]:
+def menu_for(user, path: str = "", known: dict[str, int] | None = None) -> list[Menu]:
     """The navigation as the header shows it: the groups (GROUPS order) with at least one entry
-    for the user, each with its entries, the count of each and their sum."""
-    shown = _shown(user)
+    for the user, each with its entries, the count of each and their sum. `known`: the counts
+    the page itself made in this request (request.waiting), not made again."""
+    shown = _shown(user, known)
     here = _below(path, [url for _e, url, _n in shown])
     menus = []
     for group in GROUPS:

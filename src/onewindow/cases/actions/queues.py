@@ -246,13 +246,25 @@ def mail_overdue_before(today: datetime.date) -> datetime.date:
     return day
 
 
+def waiting(url_name: str, found: dict[str, int]) -> int:
+    """The navigation's number for a page, from its tab counts: its counted queues summed (a
+    case due soon is among those to decide: counted once)."""
+    return sum(found[q.key] for q in PAGES[url_name] if q.counted)
+
+
 def counts(user: User, url_names: set[str]) -> dict[str, int]:
     """Waiting cases per navigation entry, for the entries the user sees: the sum of the page's
     counted queues (one query a page)."""
     today = timezone.localdate()
-    found = {}
-    for url_name, queues in PAGES.items():
-        if url_name in url_names:
-            n = tab_counts(url_name, user, today)
-            found[url_name] = sum(n[q.key] for q in queues if q.counted)
-    return found
+    return {
+        url_name: waiting(url_name, tab_counts(url_name, user, today))
+        for url_name in PAGES
+        if url_name in url_names
+    }
+
+
+def counted_here(request, url_name: str, tabs: list[Tab]) -> None:
+    """Hand the page's own tab counts to the navigation of the same request (web.navigation
+    reads `request.waiting`), which then does not count the same cases a second time."""
+    found = {t.key: t.count for t in tabs}
+    request.waiting = {**getattr(request, "waiting", {}), url_name: waiting(url_name, found)}

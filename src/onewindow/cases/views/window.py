@@ -35,6 +35,7 @@ def _date(text: str) -> datetime.date | None:
 def _queue_page(request, url_name: str, today: datetime.date) -> dict:
     """The page's queues as tabs with their counts, and the chosen one's first rows."""
     tabs = queues.tabs(url_name, request.user, today)
+    queues.counted_here(request, url_name, tabs)
     current = queues.by_key(url_name, request.GET.get("queue"))
     rows = list(queues.cases(current, request.user, today)[: queues.SHOWN])
     total = next(t.count for t in tabs if t.key == current.key)
@@ -149,6 +150,7 @@ def department(request):
             after = (_date(due), parse_int(last))
     today = timezone.localdate()
     tabs = queues.tabs("cases:department", request.user, today)
+    queues.counted_here(request, "cases:department", tabs)
     chosen = request.GET.get("queue", "")
     current = next((t.queue for t in tabs if t.key == chosen), None)
     if current is None:
@@ -173,7 +175,7 @@ def department(request):
             "tabs": tabs,
             "current": current,
             "show_all": True,
-            "all_count": sum(t.count for t in tabs if t.queue.counted),
+            "all_count": request.waiting["cases:department"],
             "count_text": f"共{total:,}项"
             + (f"，每页{DEPARTMENT_PAGE}项" if total > DEPARTMENT_PAGE else ""),
         },

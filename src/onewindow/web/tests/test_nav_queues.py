@@ -7,6 +7,8 @@ as with a hundred."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onewindow.cases import services
@@ -136,11 +138,12 @@ def test_the_navigation_shows_each_roles_counts(client, desk, inspector):
 # --- each tab's queries stay flat ------------------------------------------------------------
 
 # Issue 22: 3 fewer each, as a page view no longer writes the session (SAVEPOINT, UPDATE, RELEASE).
+# One fewer again: each page's tab counts serve its own navigation entry (issue 22).
 PINNED = {
-    "workbench_correcting": 10,
-    "workbench_deliver": 11,  # and the 一件事 waiting to be handed over together
-    "workbench_mailed": 10,
-    "department_suspended": 7,  # no key projects or take-overs above a queue
+    "workbench_correcting": 9,
+    "workbench_deliver": 10,  # and the 一件事 waiting to be handed over together
+    "workbench_mailed": 9,
+    "department_suspended": 6,  # no key projects or take-overs above a queue
     "warnings_new": 8,
     "orders_waiting": 9,
 }
@@ -221,3 +224,30 @@ def test_a_day_without_cover_is_today(desk):
             staff=staff, start=tomorrow, end=tomorrow, reason="年假", status=Leave.Status.APPROVED
         )
     assert queues.counts(manager, PAGES)["org:hall_cover"] == before
+
+
+def _case_counts(client, url: str) -> tuple[list[str], str]:
+    """The COUNTs over cases a page view makes, and its body."""
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(url).content.decode()
+    sql = [q["sql"] for q in ctx.captured_queries]
+    return [q for q in sql if "COUNT(" in q and '"cases_case"' in q], body
+
+
+def test_i22_a_queue_page_counts_its_cases_once_for_its_tabs_and_the_navigation(client, desk):
+    """Issue 22: the department's and the window's pages count their queues in one query, which
+    the navigation's entry for the same page reuses (request.waiting) instead of counting again;
+    the entry shows the same number as before."""
+    cases(desk, State.TRANSFERRED, 2)
+    cases(desk, State.SUSPENDED, 1)
+    cases(desk, State.DECIDED, 4)
+    client.force_login(desk.reviewer)
+    counted, body = _case_counts(client, "/cases/department/")
+    assert len(counted) == 1
+    assert 'title="待办3件"' in body and "共3项" in body
+    # Another page still counts the entry itself, the same number.
+    other, body = _case_counts(client, "/cases/search/")
+    assert len(other) == 1 and 'title="待办3件"' in body
+    client.force_login(desk.clerk)
+    counted, body = _case_counts(client, "/cases/window/?queue=deliver")
+    assert len(counted) == 1 and 'title="待办4件"' in body
