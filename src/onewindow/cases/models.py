@@ -219,11 +219,21 @@ class Case(KeyProject):
             # reversed number, so `reverse(number) >= '21000'` finds numbers ending in 00012.
             models.Index(CodePoint(Reverse("number")), name="case_number_tail"),
             # The department workbench: cases under review by due date (keyset pagination),
-            # partial, so the index is small and already in the page's order.
+            # partial, so the index is small and already in the page's order. State and the
+            # yellow date ride along so that the page's tab counts (to decide, suspended, due
+            # soon: every page the reviewer opens) read the index alone (issue 22).
             models.Index(
-                fields=["unit", "due_date", "id"],
+                fields=["unit", "due_date", "id", "state", "yellow_from"],
                 condition=Q(state__in=["transferred", "suspended"]),
                 name="case_review_due",
+            ),
+            # Accepted cases of a unit: the team leader's review queue and the department's
+            # take-overs above its first page, without reading the unit's whole history (the
+            # unit's index holds every case it ever had; issue 22).
+            models.Index(
+                fields=["unit", "due_date", "id"],
+                condition=Q(state="accepted"),
+                name="case_accepted",
             ),
             models.Index(fields=["state", "received_on"], name="case_state_received"),
             models.Index(fields=["applicant_id_digest"], name="case_applicant"),

@@ -38,7 +38,9 @@ def case_list_for_user(
         return qs
     if user_unit_id(user) is None:
         return qs.none()
-    return qs.filter(scope).distinct()
+    # No DISTINCT: the scope is subqueries, no join, so no case comes twice (a DISTINCT over
+    # every column of the case and its item cost the case page a sort and ~8 ms of planning).
+    return qs.filter(scope)
 
 
 def case_scope(user: User) -> Q | None:
