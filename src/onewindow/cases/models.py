@@ -249,7 +249,9 @@ class Case(KeyProject):
             models.Index(fields=["state"], condition=Q(key_project=True), name="case_key"),
             # The supervision scan reaches exactly the rows whose light must move: by light
             # and the date that moves it (see supervision.services.scan).
-            models.Index(fields=["light", "state"], name="case_light"),
+            # The unit rides along for the dashboards: the lights counted per unit, county-wide,
+            # read the index alone (COUNT(*), an index-only scan of the lit cases; issue 22).
+            models.Index(fields=["light", "state", "unit"], name="case_light"),
             models.Index(fields=["light", "due_date"], name="case_light_due"),
             models.Index(fields=["light", "yellow_from"], name="case_light_yellow"),
             # The window's work queues (cases.actions.queues), counted on every page a clerk opens:

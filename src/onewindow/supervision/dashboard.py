@@ -99,15 +99,17 @@ def overview(user: User | None, today: datetime.date | None = None) -> dict:
     cases = Case.objects.all() if units is None else Case.objects.filter(unit_id__in=units)
     stats = DayStat.objects.all() if units is None else DayStat.objects.filter(unit_id__in=units)
     lit = [Light.GREEN, Light.YELLOW, Light.RED, Light.SUSPENDED]
+    # COUNT(*), not COUNT(id): the lit cases are counted from the light index alone (case_light
+    # holds the light and the unit), not by reading every open case's row.
     lights = dict(
-        cases.filter(light__in=lit).order_by().values_list("light").annotate(n=Count("id"))
+        cases.filter(light__in=lit).order_by().values_list("light").annotate(n=Count("*"))
     )
     alarms: dict[int, dict[str, int]] = defaultdict(dict)
     for unit_id, light, n in (
         cases.filter(light__in=[Light.YELLOW, Light.RED])
         .order_by()
         .values_list("unit_id", "light")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     ):
         alarms[unit_id][light] = n
     month = today.replace(day=1)
