@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export ONEWINDOW_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test setup setup-dev sysdeps-run sysdeps-test lint format demo bench clean
+.PHONY: run test setup setup-dev sysdeps-run sysdeps-test lint format demo bench bench-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { scripts/apt-install python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -47,6 +47,15 @@ test: setup-dev
 	@# once, every test process, server and command would compile the project's modules again.
 	$(BIN)/python -m compileall -q -j 0 src tests conftest.py > /dev/null
 	scripts/run-tests
+
+# Every page of every role against its recorded cost (bench/check.py): on a 10,000-case SQLite
+# county under var/, built once (bench/dataset.py; the stamp says it was built to the end).
+BENCH_DB := $(ONEWINDOW_VAR_DIR)/bench-pages-10000.sqlite3
+bench-check: setup
+	@test -f "$(BENCH_DB).built" || { rm -f "$(BENCH_DB)" "$(BENCH_DB)-wal" "$(BENCH_DB)-shm" && \
+		DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python bench/dataset.py 10000 && \
+		touch "$(BENCH_DB).built"; }
+	DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/python bench/check.py
 
 lint:
 	$(BIN)/ruff check .

@@ -80,16 +80,19 @@ TARGET = {
 
 
 def _people(rng: random.Random, n: int) -> list[tuple[str, str, str, str]]:
-    """(name, ciphertext of the ID, its digest, ciphertext of the phone) for n applicants."""
+    """(name, ciphertext of the ID, its digest, ciphertext of the phone) for n applicants; the
+    first is the demo applicant 张三 (his verified ID), whose 我的办事 then lists his cases."""
     people = []
     for i in range(n):
         born = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(50 * 365))
         body = f"430922{born:%Y%m%d}{rng.randrange(1000):03d}"
         number = body + ric.calc_check_digit(body + "0")
+        if i == 0:
+            number = org_demo.DEMO_APPLICANT_ID
         phone = org_demo.mobile_number(10_000 + i)
         people.append(
             (
-                org_demo.person_name(i),
+                "张三" if i == 0 else org_demo.person_name(i),
                 crypto.encrypt(number),
                 crypto.digest(number),
                 crypto.encrypt(phone),
