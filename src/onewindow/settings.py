@@ -259,7 +259,7 @@ AUTHENTICATION_BACKENDS = [
     "onewindow.accounts.backends.IdentityBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "onewindow.common.passwords.Argon2Hasher",  # Argon2id, 46 MiB (OWASP), not Django's 100 MiB
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
