@@ -1,6 +1,8 @@
 """Page latency under load: 20 concurrent clients (wrk) against a gunicorn server on loopback,
-signed in as a department reviewer, on the department workbench and on a case page; then each
-worker's peak memory.
+signed in as a department reviewer, on the department workbench and on a case page; the hall
+manager's dashboard with one client; then each worker's peak memory. Each line ends with issue
+22's target (≥ 100 pages/s and p95 < 400 ms; the dashboard p50 < 150 ms; < 250 MiB a worker),
+met or not.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/onewindow_bench \\
         .venv/bin/python bench/http_bench.py
@@ -79,12 +81,12 @@ def a_case(env: dict) -> int:
     return int(out.stdout.strip().splitlines()[-1])
 
 
-def wrk(url: str, cookie: str) -> dict[str, float]:
+def wrk(url: str, cookie: str, clients: int = CLIENTS) -> dict[str, float]:
     out = subprocess.run(
         [
             "wrk",
-            f"-t{min(4, CLIENTS)}",
-            f"-c{CLIENTS}",
+            f"-t{min(4, clients)}",
+            f"-c{clients}",
             f"-d{SECONDS}s",
             "-s",
             str(ROOT / "bench" / "wrk_report.lua"),
@@ -135,22 +137,39 @@ def main() -> None:
     url = f"http://127.0.0.1:{env['PORT']}"
     try:
         cookie = sign_in(url, "reviewer")
+        manager = sign_in(url, "hallmgr")
         case_id = a_case(env)
-        httpx.get(url + "/cases/department/", headers={"Cookie": cookie}).raise_for_status()
+        for path, who in (("/cases/department/", cookie), ("/supervision/", manager)):
+            httpx.get(url + path, headers={"Cookie": who}, timeout=30).raise_for_status()
         print(f"database: {env.get('DATABASE_URL', 'sqlite (var/)').split('@')[-1]}")
-        print(f"gunicorn workers: {WORKERS} × 4 threads; {CLIENTS} clients for {SECONDS} s each")
-        for name, path in (
-            ("department workbench", "/cases/department/"),
-            (f"case page ({case_id})", f"/cases/{case_id}/"),
+        print(f"gunicorn workers: {WORKERS} × 4 threads; {SECONDS} s a page")
+        # (name, path, signed-in cookie, clients, issue 22's target: pages/s, p95 ms / p50 ms)
+        for name, path, who, clients, target in (
+            ("department workbench", "/cases/department/", cookie, CLIENTS, (100, 400, None)),
+            (f"case page ({case_id})", f"/cases/{case_id}/", cookie, CLIENTS, (100, 400, None)),
+            ("hall dashboard, 1 client", "/supervision/", manager, 1, (None, None, 150)),
         ):
-            r = wrk(url + path, cookie)
+            r = wrk(url + path, who, clients)
+            rate = r["requests"] / r["seconds"]
+            least, p95_max, p50_max = target
+            met = (
+                (least is None or rate >= least)
+                and (p95_max is None or r["p95"] < p95_max)
+                and (p50_max is None or r["p50"] < p50_max)
+                and not r["non2xx"]
+                and not r["errors"]
+            )
             print(
-                f"{name:<26} {r['requests'] / r['seconds']:7.1f} req/s  p50 {r['p50']:6.1f} ms  "
+                f"{name:<26} {clients:>2} clients {rate:7.1f} req/s  p50 {r['p50']:6.1f} ms  "
                 f"p95 {r['p95']:6.1f} ms  p99 {r['p99']:6.1f} ms  non-2xx {r['non2xx']:.0f}  "
-                f"errors {r['errors']:.0f}"
+                f"errors {r['errors']:.0f}  target {'met' if met else 'NOT met'}"
             )
         peaks = workers_peak_mib(proc.pid)
-        print("peak memory per worker: " + ", ".join(f"{p:.0f} MiB" for p in peaks))
+        print(
+            "peak memory per worker: "
+            + ", ".join(f"{p:.0f} MiB" for p in peaks)
+            + f"  target < 250 MiB {'met' if max(peaks, default=0) < 250 else 'NOT met'}"
+        )
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
