@@ -76,6 +76,7 @@ TARGET = {
     "suspend": State.SUSPENDED,
     "decide": State.DECIDED,
     "deliver": State.CLOSED,
+    "confirm_receipt": State.CLOSED,
 }
 
 
@@ -199,6 +200,13 @@ def generate(n: int, seed: int = 9) -> float:
             if "deliver" in moves:
                 case["closed_on"] = case["decided_on"]
                 case["delivery_mode"] = Case.DeliveryMode.MAIL
+                # The courier's receipt, recorded (确认签收) 1-3 working days after mailing; the
+                # last days' mail still waits for it, as in a real hall's 邮寄待签收 queue.
+                signed = workdays.add_workdays(case["closed_on"], rng.randint(1, 3))
+                if signed <= END:
+                    case["mail_received_on"] = signed
+                    moves = [*moves, "confirm_receipt"]
+                    case["version"] = len(moves)
             mats.extend(
                 {"case_id": case["id"], "material_id": pk, "name": mname, "status": "paper"}
                 for pk, mname in materials[item.pk]
@@ -221,7 +229,11 @@ def generate(n: int, seed: int = 9) -> float:
                     action=action,
                     from_state=before,
                     to_state=after,
-                    details=DETAILS.get(action, {}),
+                    details=(
+                        {"received_on": case["mail_received_on"].isoformat()}
+                        if action == "confirm_receipt"
+                        else DETAILS.get(action, {})
+                    ),
                 )
                 event.digest = prev = events.event_digest(prev, event)
                 evs.append({f.column: getattr(event, f.attname) for f in EVENT_FIELDS})
@@ -264,7 +276,12 @@ def generate(n: int, seed: int = 9) -> float:
 EVENT_FIELDS = [f for f in CaseEvent._meta.concrete_fields]
 # What the seal reads of a case the dict leaves to the column defaults.
 SEAL_DEFAULTS = {name: Case._meta.get_field(name).get_default() for name in events.SEALED}
-WHEN = {"suspend": "suspended_on", "decide": "decided_on", "deliver": "closed_on"}
+WHEN = {
+    "suspend": "suspended_on",
+    "decide": "decided_on",
+    "deliver": "closed_on",
+    "confirm_receipt": "mail_received_on",
+}
 # What the services write into each move's event (the provincial push reads them).
 DETAILS = {
     "submit": {},
@@ -277,7 +294,7 @@ DETAILS = {
 
 @functools.cache
 def _at(day: datetime.date, seq: int) -> datetime.datetime:
-    moment = datetime.datetime.combine(day, datetime.time(9, 10 * seq))
+    moment = datetime.datetime.combine(day, datetime.time(9 + seq // 6, 10 * seq % 60))
     return timezone.make_aware(moment).astimezone(datetime.UTC)  # as the database hands it back
 
 
