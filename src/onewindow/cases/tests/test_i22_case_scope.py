@@ -64,3 +64,16 @@ def test_i22_the_departments_counts_and_take_overs_read_their_small_indexes():
     assert "Index Only Scan using case_review_due" in plan, plan
     plan = _plan(*take_over)
     assert "case_accepted" in plan and "case_unit" not in plan, plan
+
+
+def test_i22_the_case_page_reads_the_technical_reviews_once(client):
+    """The page, its offers (an open review decides which moves it offers) and the history all
+    read the case's technical reviews: one query, kept on the case."""
+    desk = DeskFactory()
+    case = CaseFactory(desk=desk, state=State.TRANSFERRED)
+    client.force_login(desk.reviewer)
+    client.get(f"/cases/{case.pk}/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/cases/{case.pk}/").status_code == 200
+    reads = [q for q in ctx.captured_queries if 'FROM "cases_techreview"' in q["sql"]]
+    assert len(reads) == 1, [q["sql"][:80] for q in reads]

@@ -3,6 +3,7 @@ exactly the moves its user may make now and the endpoint takes exactly those."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -52,6 +53,8 @@ def _page(request, case, failed: dict | None = None):
     """The case page; `failed`: the action whose form came back refused, with its errors by
     field and what was typed (shown again in that form)."""
     today = timezone.localdate()
+    # Read once, kept on the case: the offers (an open review) and the history read them too.
+    prefetch_related_objects([case], "tech_reviews")
     reviews = list(case.tech_reviews.all())
     materials = list(case.materials.select_related("material"))
     mine, others = case_offers(request.user, case, today)
