@@ -55,7 +55,7 @@ def warnings(request):
     kind = request.GET.get("kind", "")
     if kind in Warning.Kind.values:
         qs = qs.filter(kind=kind)
-    new_count = queues.new_warnings(request.user).count() if queues.inspects(request.user) else None
+    new_count = queues.new_warning_count(request.user) if queues.inspects(request.user) else None
     # Warnings grow with the cases: counted up to CAP, so the page costs the same at any size.
     page = page_of(qs.order_by("-raised_at", "-id"), request.GET, cap=CAP)
     return render(
@@ -68,6 +68,7 @@ def warnings(request):
             "kinds": Warning.Kind.choices,
             "queue": queue,
             "new_count": new_count,
+            "new_shown": None if new_count is None else queues.shown(new_count),
         },
     )
 

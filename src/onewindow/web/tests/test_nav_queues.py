@@ -251,3 +251,19 @@ def test_i22_a_queue_page_counts_its_cases_once_for_its_tabs_and_the_navigation(
     client.force_login(desk.clerk)
     counted, body = _case_counts(client, "/cases/window/?queue=deliver")
     assert len(counted) == 1 and 'title="待办4件"' in body
+
+
+def test_i22_new_warnings_are_counted_up_to_the_cap(client, desk, inspector, monkeypatch):
+    """Issue 22: the inspector's new warnings grow with the open cases (16,891 at 1,000,000
+    cases, 48 ms to count on every page): they are counted up to CAP + 1, shown as CAP+."""
+    monkeypatch.setattr(supervision_queues, "CAP", 2)
+    for _ in range(4):
+        warn(CaseFactory(desk=desk, state=State.TRANSFERRED))
+    assert supervision_queues.new_warning_count(inspector) == 3
+    assert queues.counts(inspector, PAGES)["supervision:warnings"] == 3
+    with CaptureQueriesContext(connection) as ctx:
+        supervision_queues.new_warning_count(inspector)
+    assert "LIMIT 3" in ctx.captured_queries[-1]["sql"]
+    client.force_login(inspector)
+    body = client.get("/supervision/warnings/?queue=new").content.decode()
+    assert '<span class="count some">2+</span>' in body
