@@ -417,25 +417,41 @@ def refused(limit: int = 100) -> QuerySet[Outbox]:
 
 
 def backlog() -> dict[str, Any]:
-    """The push page's counts in one pass over the outbox, and the oldest unsent row's time."""
-    unsent = Q(sent_at__isnull=True)
-    counts = Outbox.objects.aggregate(
-        unsent=Count("id", filter=unsent),
-        failing=Count("id", filter=unsent & Q(attempts__gt=0, refused_at__isnull=True)),
-        refused=Count("id", filter=unsent & Q(refused_at__isnull=False)),
-        sent=Count("id", filter=Q(sent_at__isnull=False)),
+    """The push page's counts of the unsent rows (read through the small unsent index: the
+    cost is the backlog's, not the log's), the oldest unsent row's time and the last push's.
+    Sent rows are not counted: their number grows with every event of every year (4.9 million
+    at 1,000,000 cases, half a second a page view); the last push's time says the push runs."""
+    unsent = Outbox.objects.filter(sent_at__isnull=True)
+    counts = unsent.aggregate(
+        unsent=Count("id"),
+        failing=Count("id", filter=Q(attempts__gt=0, refused_at__isnull=True)),
+        refused=Count("id", filter=Q(refused_at__isnull=False)),
     )
-    oldest = (
-        Outbox.objects.filter(unsent).order_by("id").values_list("created_at", flat=True).first()
-    )
-    return {**counts, "oldest": oldest}
+    return {
+        **counts,
+        "oldest": unsent.order_by("id").values_list("created_at", flat=True).first(),
+        "last_sent": _last_sent(Outbox),
+    }
 
 
-def sms_backlog() -> dict[str, int]:
+def _last_sent(model) -> datetime.datetime | None:
+    """When the newest sent row was sent: read backwards from the newest id (the rows pushed
+    last are the newest but for the few still waiting)."""
+    return (
+        model.objects.filter(sent_at__isnull=False)
+        .order_by("-id")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+
+
+def sms_backlog() -> dict[str, Any]:
     unsent = SmsOutbox.objects.filter(sent_at__isnull=True)
     return {
-        "unsent": unsent.count(),
-        "failing": unsent.filter(attempts__gt=0, attempts__lt=SMS_MAX_ATTEMPTS).count(),
-        "given_up": unsent.filter(attempts__gte=SMS_MAX_ATTEMPTS).count(),
-        "sent": SmsOutbox.objects.filter(sent_at__isnull=False).count(),
+        **unsent.aggregate(
+            unsent=Count("id"),
+            failing=Count("id", filter=Q(attempts__gt=0, attempts__lt=SMS_MAX_ATTEMPTS)),
+            given_up=Count("id", filter=Q(attempts__gte=SMS_MAX_ATTEMPTS)),
+        ),
+        "last_sent": _last_sent(SmsOutbox),
     }

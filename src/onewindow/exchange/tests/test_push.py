@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onewindow.cases import services
@@ -127,3 +129,26 @@ def test_backlog_page_shows_failures(client, receiver, desk):
     assert "推送失败待重试" in body and "503" in body and "case-event-" in body
     client.force_login(desk.clerk)
     assert client.get("/exchange/outbox/").status_code == 403
+
+
+def test_backlog_page_says_when_the_push_last_succeeded_without_counting_the_log(
+    client, receiver, desk
+):
+    """The page's cost is the backlog's (issue 22): the sent rows of every year are not
+    counted; the page says when the last row was pushed instead."""
+    client.force_login(UserFactory(roles=[RoleCode.SUPERVISOR]))
+    Outbox.objects.update(sent_at=None)  # whatever the demo left: nothing pushed yet
+    assert "尚未推送过" in client.get("/exchange/outbox/").content.decode()
+    _instant_lifecycle(desk)
+    exchange.push()
+    last = Outbox.objects.order_by("-id").first().sent_at
+    assert last is not None and exchange.backlog()["last_sent"] == last
+    body = client.get("/exchange/outbox/").content.decode()
+    local = timezone.localtime(last)
+    assert f"最近一次推送成功</dt><dd>{local:%Y-%m-%d %H:%M:%S}" in body
+    with CaptureQueriesContext(connection) as ctx:
+        exchange.backlog()
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1, counts  # one pass over the unsent rows only
+    assert counts[0].endswith('WHERE "exchange_outbox"."sent_at" IS NULL')
+    assert '"sent_at" IS NOT NULL' not in counts[0]

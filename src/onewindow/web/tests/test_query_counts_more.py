@@ -44,7 +44,7 @@ PINNED_MORE = {
     "enquiries": 9,  # the page count (issue 17 item 8)
     "staff_changes": 6,  # the page count (item 8); posts without cover (item 2)
     "my_leave": 9,  # the page count (issue 17 item 8)
-    "outbox": 12,  # the push counts in one pass; the refused rows listed (issue 20)
+    "outbox": 11,  # the unsent counts in one pass each (push, SMS), the last sends (issue 22)
     "scorecard": 32,
     "submissions": 6,
     "filings": 5,  # the page count (issue 17 item 8)
