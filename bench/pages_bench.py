@@ -12,7 +12,7 @@ the case search with no criteria, by a number's tail and by a name, the wall, th
 drill-down, last month's appraisal, an applicant's own case). The logins of ROLE_LOGINS open
 all their entries; the other demo logins (the same roles in other units and windows) their
 home, their case queues and a case. Each page is signed in by force_login and goes through the
-whole middleware (sessions written on every request, as in production), through
+whole middleware (sessions and all, as in production), through
 django.test.Client: no server, no network. Per page: WARMUPS views, then RUNS views timed.
 
 The clock is pinned (time_machine, ticking) to BENCH_NOW, the second working day after the

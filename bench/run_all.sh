@@ -52,5 +52,8 @@ print(f"transitions: {moves:.0f} /s = {share:.1%} of pgbench's {tps:.0f} tps "
 print(f"lifecycles: {lives:.0f} /s (target ≥ 150 /s: {'met' if lives >= 150 else 'NOT met'})")
 PY
 fi
-$PY bench/pages_bench.py --out "$ONEWINDOW_VAR_DIR/bench-pages.json"
+# A page that fails is listed and fails the run at the end, after the load figures.
+pages=0
+$PY bench/pages_bench.py --out "$ONEWINDOW_VAR_DIR/bench-pages.json" || pages=$?
 $PY bench/http_bench.py
+exit $pages
