@@ -133,6 +133,8 @@ def main() -> None:
     subprocess.run(
         [BIN / "onewindow", "shell", "-c", settle], env=env, check=True, capture_output=True
     )
+    # The pages name their static files through the manifest, as `make run` prepares it.
+    subprocess.run([BIN / "onewindow", "collectstatic", "--no-input", "-v0"], env=env, check=True)
     proc = start(env)
     url = f"http://127.0.0.1:{env['PORT']}"
     try:
