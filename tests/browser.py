@@ -53,6 +53,7 @@ def _server_env(tmp: Path, database_url: str) -> dict:
         "PORT": str(free_port()),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the test process's own (tests/conftest.py)
     return env
 
 

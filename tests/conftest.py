@@ -49,16 +49,23 @@ def server(tmp_path_factory, worker_id, prepared_county):
     stop(proc)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium per browser module. Not per session: while Playwright's sync API is started
-    its event loop runs in the test thread, and Django then refuses every database call of the
-    tests after it on that worker (SynchronousOnlyOperation: "You cannot call this from an async
-    context"), which a session-scoped browser did to 1,996 tests."""
+@pytest.fixture(scope="session")
+def _chromium():
+    """One Chromium (and one Playwright driver) per worker, started by the worker's first browser
+    module: a launch costs about 2.5 s of CPU, and 22 modules each started their own.
+
+    While Playwright's sync API is started its event loop counts as running in the test thread,
+    and Django then refuses every database call of the tests after it on that worker
+    (SynchronousOnlyOperation: "You cannot call this from an async context"; a session-scoped
+    browser without the setting below did that to 1,996 tests). The project has no async code,
+    so the check guards nothing here: it is switched off in the test processes only (not in the
+    servers the browser tests start: tests.browser._server_env), as Django's documentation
+    suggests for such a case."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium package")
     from playwright.sync_api import sync_playwright
 
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as pw:
         b = pw.chromium.launch(
             executable_path=CHROMIUM,
@@ -74,6 +81,15 @@ def browser():
         )
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def browser(_chromium):
+    """The worker's Chromium; each test opens contexts of its own (new_page), so nothing a module
+    signs in to or stores is seen by the next. What a module left open is closed after it."""
+    yield _chromium
+    for context in _chromium.contexts:
+        context.close()
 
 
 @pytest.fixture
