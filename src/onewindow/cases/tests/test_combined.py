@@ -1,5 +1,6 @@
 """Comprehensive window, green channel, 一件事 in parallel, technical review (issue 7)."""
 
+import copy
 import datetime
 
 import pytest
@@ -25,22 +26,38 @@ MAIL = {"address": "桃江县桃花江镇", "carrier": "EMS", "tracking": "98765
 PDF = b"%PDF-1.4\n% report\n"
 
 
-@pytest.fixture
-def restaurant(db):
-    """Like 开办餐饮店: the lead unit's item (stage 1), then three items of three units in
-    parallel."""
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _restaurant(module_db):
     return combo()
 
 
-@pytest.fixture
-def birth(db):
-    """Like 新生儿出生一件事: four items of four units, one stage."""
+@pytest.fixture(scope="module")
+def _birth(module_db):
     return combo(staged=False)
 
 
-@pytest.fixture
-def desk(db):
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def restaurant(db, _restaurant):
+    """Like 开办餐饮店: the lead unit's item (stage 1), then three items of three units in
+    parallel."""
+    return copy.deepcopy(_restaurant)
+
+
+@pytest.fixture
+def birth(db, _birth):
+    """Like 新生儿出生一件事: four items of four units, one stage."""
+    return copy.deepcopy(_birth)
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 def hall_manager():

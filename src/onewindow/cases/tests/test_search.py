@@ -2,6 +2,7 @@
 the user may see; ID numbers are matched by digest; pages follow each other without gaps or
 repeats; bad input is answered in Chinese; a number that finds one case opens it."""
 
+import copy
 import datetime
 import re
 from unittest import mock
@@ -31,8 +32,15 @@ EARLIER = DAY - datetime.timedelta(days=7)
 
 
 @pytest.fixture
-def world(db):
-    """Two units' desks; unit one has four cases, unit two one (of the same applicant as a)."""
+def world(db, _world):
+    """Two units' desks; unit one has four cases, unit two one (of the same applicant as a).
+    Built once for the module (conftest.module_db): each test has a copy, its writes rolled
+    back."""
+    return copy.deepcopy(_world)
+
+
+@pytest.fixture(scope="module")
+def _world(module_db):
     one, two = DeskFactory(), DeskFactory()
     a = CaseFactory(desk=one, state=State.ACCEPTED, applicant=applicant(9001), day=DAY)
     b = CaseFactory(

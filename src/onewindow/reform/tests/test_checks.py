@@ -1,6 +1,7 @@
 """The six in-place checks (issue 18 item 1): a complete unit passes all six; each reason the
 issue lists fails its check with a fact that says so and links to the record."""
 
+import copy
 import datetime
 
 import pytest
@@ -45,9 +46,16 @@ def assert_fails(unit, check, words: str) -> None:
     assert all(f.url.startswith("/") for f in hits)
 
 
-@pytest.fixture
-def desk():
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return complete_desk()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    """A complete unit, built once for the module (conftest.module_db): each test has a copy,
+    its writes rolled back."""
+    return copy.deepcopy(_desk)
 
 
 def test_a_complete_unit_passes_all_six_with_links(desk):
