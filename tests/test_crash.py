@@ -13,7 +13,7 @@ import time
 
 import httpx
 
-from tests.browser import BIN, launch, prepare_server, stop
+from tests.browser import BIN, copy_prepared, launch, prepare_server, stop
 
 CLIENTS = 8
 ITEM = "食品生产许可"
@@ -36,9 +36,12 @@ def _shell(env: dict, code: str):
     return json.loads(_onewindow(env, "shell", "-c", code).strip().splitlines()[-1])
 
 
-def test_acknowledged_applications_survive_sigkill(tmp_path):
+def test_acknowledged_applications_survive_sigkill(tmp_path, prepared_county):
     worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    env = prepare_server(tmp_path, f"crash_{worker_id}")
+    if prepared_county is None:  # PostgreSQL: a database of its own, prepared as `make run` does
+        env = prepare_server(tmp_path, f"crash_{worker_id}")
+    else:  # SQLite: a copy of the county the run prepared once (tests/conftest.py)
+        env = copy_prepared(prepared_county, tmp_path)
     key = _onewindow(env, "api_client", "压力测试平台").strip().rsplit("：", 1)[1]
     item = _shell(
         env,
