@@ -64,14 +64,32 @@ def _fast_hashing():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The Taojiang demo organisation, loaded once into each worker's test database."""
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
+    """Each worker's test database, migrated (on SQLite from the run's migrated copy:
+    tests/dbtemplate.py), with the Taojiang demo organisation loaded once. pytest-django's own
+    fixture, less the options the suite does not use (--reuse-db, --nomigrations, serialized
+    rollback: no test asks for it)."""
+    from django.test.utils import setup_databases, teardown_databases
+
     from onewindow.demo import catalogue, county, letters
+    from tests.dbtemplate import migrated
 
     with django_db_blocker.unblock():
+        with migrated():
+            databases = setup_databases(
+                verbosity=request.config.option.verbose,
+                interactive=False,
+                aliases={"default"},
+                serialized_aliases=set(),
+            )
         county.load()
         catalogue.load()
         letters.load()
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(databases, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(scope="module")
