@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers import wsgi
 from django.http import QueryDict
+from django.shortcuts import resolve_url
 
 from onewindow.cases import services
 from onewindow.cases.models import Case
@@ -101,8 +103,16 @@ def _reform():
     return UserFactory(roles=[RoleCode.REFORM_OFFICE])
 
 
+def _assert_signed_in(response, where):
+    """A redirect to the login page would check nothing of the page: the walk must stay signed
+    in (a session from before a clock travel past SESSION_COOKIE_AGE has expired)."""
+    location = response.get("Location", "") if 300 <= response.status_code < 400 else ""
+    assert not location.startswith(resolve_url(settings.LOGIN_URL)), (where, location)
+
+
 def _assert_answered(response, where):
     assert response.status_code < 500, where
+    _assert_signed_in(response, where)
     if response.status_code == 400:
         body = response.content.decode()
         assert CHINESE.search(body), (where, body[:300])
@@ -112,14 +122,16 @@ def _assert_answered(response, where):
 # Walks the access matrix, which is written for the demo logins: those stay on purpose.
 @pytest.mark.parametrize("username", sorted(ALL))
 def test_i15_22_every_page_of_every_role_survives_junk_parameters(login, recording, username):
-    client = login(username)
     with time_machine.travel(NOW, tick=False):
+        # Signed in at the travelled time: a session from the suite's clock has expired by NOW.
+        client = login(username)
         pages = _pages(username)
         asked_anything = False
         for page in pages:
             recording.asked = set()
             first = client.get(page)
             assert first.status_code < 500, page
+            _assert_signed_in(first, page)
             names = set(recording.asked) - {"csrfmiddlewaretoken"}
             asked_anything |= bool(names)
             base, _, fixed = page.partition("?")
