@@ -147,6 +147,7 @@ def review_queue(*, user: User) -> QuerySet[Case]:
         Case.objects.filter(unit_id=own, state=State.ACCEPTED, parent__isnull=True)
         .exclude(window_post__kind__in=["comprehensive", "green_channel"])
         .select_related("item", "window_post")
+        .defer(*Case.PERSONAL)
         .order_by("-key_project", "due_date", "id")
     )
 
@@ -161,7 +162,8 @@ def department_page(
 ) -> tuple[list[Case], str]:
     """One page of the unit's cases under review or suspended, by due date then id; `after` is
     the last row of the previous page (keyset pagination: no OFFSET, one index range scan)."""
-    return due_date_page(under_review(unit_id=unit_id).select_related("item"), after, size)
+    cases = under_review(unit_id=unit_id).select_related("item").defer(*Case.PERSONAL)
+    return due_date_page(cases, after, size)
 
 
 def due_date_page(qs: QuerySet[Case], after=None, size: int = 50) -> tuple[list[Case], str]:
@@ -380,7 +382,12 @@ def served_units(user: User) -> QuerySet:
 
 
 def queue_cases(within: Q, where: Q, order: tuple[str, ...]) -> QuerySet[Case]:
-    return Case.objects.filter(within, where).select_related("item", "unit").order_by(*order)
+    return (
+        Case.objects.filter(within, where)
+        .select_related("item", "unit")
+        .defer(*Case.PERSONAL)
+        .order_by(*order)
+    )
 
 
 def queue_counts(within: Q, wheres: dict[str, Q]) -> dict[str, int]:

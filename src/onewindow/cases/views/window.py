@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from onewindow.cases import selectors, services
 from onewindow.cases.actions import queues
-from onewindow.cases.models import CaseMaterial, Channel
+from onewindow.cases.models import Case, CaseMaterial, Channel
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.common.errors import error_dict
 from onewindow.common.parsing import parse_int
@@ -74,7 +74,8 @@ def workbench(request):
         combined = selectors.combined_queue(user=request.user)[:50]
     elif page["current"].key == "deliver":
         combined = selectors.combined_ready(user=request.user)[:50]
-    mine = selectors.case_list_for_user(user=request.user, received_on=today)[:50]
+    mine = selectors.case_list_for_user(user=request.user, received_on=today)
+    mine = mine.defer(*Case.PERSONAL)[:50]
     return render(
         request,
         "cases/workbench.html",
