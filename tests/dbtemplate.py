@@ -1,15 +1,18 @@
-"""The migrated test database, made once per run and copied into each SQLite test process.
+"""The migrated test database, made once and copied into each test process's database.
 
-Every xdist worker of every SQLite run (the main run and the date reruns) used to run all the
-migrations into its in-memory test database: about 7 s of CPU a process. `scripts/run-tests` names
-a directory shared by its runs (`ONEWINDOW_TEST_TEMPLATE_DIR`); there the first process to need it
-migrates under a lock and saves the result with SQLite's online backup, keyed by the migrations'
-own text and the Django and SQLite versions; the others restore it (a few milliseconds) instead of
-migrating. Without the variable (a plain `pytest`), each process migrates as before."""
+Every xdist worker of every run (the main runs and the date reruns) used to run all the
+migrations into its test database: about 7-10 s of CPU a process. `scripts/run-tests` names a
+directory shared by its runs (`ONEWINDOW_TEST_TEMPLATE_DIR`); the first process to need it
+migrates under a lock there and keeps the result, keyed by the migrations' own text and the
+Django and SQLite versions: on SQLite a file made with SQLite's online backup, which the others
+restore into their in-memory database (milliseconds); on PostgreSQL a template database
+(`test_<name>_tpl_<key>`), of which the others' databases are created (`CREATE DATABASE …
+TEMPLATE`). Without the variable (a plain `pytest`), each process migrates as before."""
 
 import fcntl
 import hashlib
 import os
+import re
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,7 +37,7 @@ def migrated():
     """While Django creates the test database, its `migrate` restores the run's migrated copy,
     or migrates and saves one."""
     folder = os.environ.get("ONEWINDOW_TEST_TEMPLATE_DIR")
-    if not folder or connection.vendor != "sqlite":
+    if not folder or connection.vendor not in ("sqlite", "postgresql"):
         yield
         return
     folder = Path(folder)
@@ -46,9 +49,11 @@ def migrated():
         if name != "migrate":
             return original(name, *args, **options)
         management.call_command = original  # the test database's migrate only
-        connection.ensure_connection()
-        with open(folder / "migrated.lock", "w") as lock:
+        with open(folder / f"migrated-{connection.vendor}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            if connection.vendor == "postgresql":
+                return _postgresql(original, name, *args, **options)
+            connection.ensure_connection()
             if template.exists():
                 source = sqlite3.connect(template)
                 try:
@@ -73,3 +78,40 @@ def migrated():
         yield
     finally:
         management.call_command = original
+
+
+def _postgresql(migrate, *args, **options):
+    """Create this worker's database from the template, or migrate it and make the template."""
+    import psycopg
+
+    settings = connection.settings_dict
+    name = settings["NAME"]
+    prefix = re.sub(r"_gw\d+$", "", name) + "_tpl_"
+    template = prefix + _key()
+
+    def admin():
+        return psycopg.connect(
+            host=settings["HOST"] or None,
+            port=settings["PORT"] or None,
+            user=settings["USER"] or None,
+            password=settings["PASSWORD"] or None,
+            dbname="postgres",
+            autocommit=True,
+        )
+
+    connection.close()
+    with admin() as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone():
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            return None
+    result = migrate(*args, **options)
+    connection.close()
+    with admin() as conn:
+        others = conn.execute(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [prefix]
+        ).fetchall()
+        for (other,) in others:  # made from other migrations
+            conn.execute(f'DROP DATABASE "{other}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
+    return result
