@@ -7,7 +7,8 @@ entries summed (issue 17 item 4)."""
 from dataclasses import dataclass
 from functools import cache
 
-from django.urls import resolve, reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.org.permissions import allows
@@ -119,6 +120,68 @@ def sees(user, entry: NavEntry) -> bool:
     return permission is None or allows(user, permission)
 
 
+class _AsksTheUser(Exception):
+    """A rule read more of the user than their roles (not an AttributeError: `getattr(user,
+    "staff", None)` must not take it for a user without a staff record)."""
+
+
+class _Roles:
+    """A signed-in user who is nothing but their role codes: a rule that reads anything else
+    (the staff record, the unit, a flag) raises, and that entry is asked of the real user."""
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, role_codes: frozenset[str]):
+        self.role_codes = role_codes
+
+    def __getattr__(self, name: str):
+        raise _AsksTheUser(name)
+
+
+@cache
+def _by_roles(role_codes: frozenset[str]) -> tuple[bool | None, ...]:
+    """Per NAV entry, whether a holder of exactly these roles sees it, where the page's rule
+    reads nothing of the user but the roles (the superuser flag is in them: User.role_codes);
+    None where it reads more (org.request_leave's staff record for the administrator,
+    reform.view_own_report's unit for a team leader): that one is asked per user. The pages'
+    rules read no clock, setting or table but through the user (web/tests/test_navigation.py
+    compares this with every entry asked of every demo login and of odd accounts), so the answer
+    for a set of roles holds for the process: one per combination of roles that signs in."""
+    stand_in = _Roles(role_codes)
+    verdicts = []
+    for entry in NAV:
+        try:
+            verdicts.append(sees(stand_in, entry))
+        except _AsksTheUser:
+            verdicts.append(None)
+    return tuple(verdicts)
+
+
+def visible(user) -> list[NavEntry]:
+    """The entries the user sees, in NAV order: exactly `[e for e in NAV if sees(user, e)]`,
+    with the rules that depend on the roles alone answered once per set of roles."""
+    if not user.is_authenticated:
+        return [e for e in NAV if sees(user, e)]
+    return [
+        entry
+        for entry, shown in zip(NAV, _by_roles(user.role_codes), strict=True)
+        if (sees(user, entry) if shown is None else shown)
+    ]
+
+
+@cache
+def _reversed(prefix: str, urlconf: str) -> dict[str, str]:
+    return {e.url_name: reverse(e.url_name, urlconf=urlconf) for e in NAV}
+
+
+def entry_urls() -> dict[str, str]:
+    """reverse() of every entry's url_name (none takes arguments), once per process: keyed by
+    the script prefix and the urlconf in force (the project sets neither per request; a test may
+    override ROOT_URLCONF). Each read once per menu: both are context-local (asgiref), slow."""
+    return _reversed(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 def home_url_for(user) -> str:
     for code in HOME_ORDER:
         if code in user.role_codes:
@@ -129,13 +192,14 @@ def home_url_for(user) -> str:
 def _shown(user, known: dict[str, int] | None = None) -> list[tuple[NavEntry, str, int | None]]:
     """The entries the user sees, with their URL and the items waiting there (web.queues), where
     the entry is a work queue; `known`: those the page itself counted in this request."""
-    entries = [e for e in NAV if sees(user, e)]
+    entries = visible(user)
     names = {e.url_name for e in entries}
     # A queue page's own tab counts (cases.actions.queues.counted_here: the one app whose queues
     # the page lists) stand for its entry: the same cases are not counted twice in a request.
     known = {k: n for k, n in (known or {}).items() if k in names}
     waiting = {**queues.counts(user, names - known.keys()), **known}
-    return [(e, reverse(e.url_name), waiting.get(e.url_name)) for e in entries]
+    urls = entry_urls()
+    return [(e, urls[e.url_name], waiting.get(e.url_name)) for e in entries]
 
 
 def nav_for(user) -> list[tuple[str, str, int | None]]:
@@ -184,13 +248,14 @@ def menu_for(user, path: str = "", known: dict[str, int] | None = None) -> list[
     the page itself made in this request (request.waiting), not made again."""
     shown = _shown(user, known)
     here = _below(path, [url for _e, url, _n in shown])
+    by_group: dict[str, list[MenuEntry]] = {}
+    for e, url, n in shown:
+        by_group.setdefault(e.group, []).append(
+            MenuEntry(e.label, url, n, _current(url, path, here))
+        )
     menus = []
     for group in GROUPS:
-        entries = [
-            MenuEntry(e.label, url, n, _current(url, path, here))
-            for e, url, n in shown
-            if e.group == group.key
-        ]
+        entries = by_group.get(group.key)
         if not entries:
             continue
         counts = [m.waiting for m in entries if m.waiting is not None]

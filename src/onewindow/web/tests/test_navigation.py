@@ -4,9 +4,11 @@ group, the current page and its group marked. (That an entry shows exactly when 
 org/tests/test_permissions.py.)"""
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
-from onewindow.org.models import User
+from onewindow.demo.county import DEMO_LOGINS
+from onewindow.org.models import Role, Staff, User
+from onewindow.org.roles import RoleCode
 from onewindow.web import navigation
 from onewindow.web.navigation import GROUP_KEYS, GROUPS, NAV, menu_for, nav_for
 
@@ -128,3 +130,91 @@ def test_the_header_renders_menus_counts_and_the_current_page(client, monkeypatc
     assert nav.count('title="待办2件"') == 2
     assert 'class="top"' in nav  # 涉改单位, 工作人员: one entry each for a clerk
     assert "onewindow/nav.js" in body
+
+
+# --- the menu asked once per set of roles (issue 22) -----------------------------------------
+
+
+def _uncached_menu(user, monkeypatch, path=""):
+    """The menu as it was built before issue 22: every entry's rule asked of the user, every URL
+    reversed."""
+    with monkeypatch.context() as m:
+        m.setattr(navigation, "visible", lambda u: [e for e in NAV if navigation.sees(u, e)])
+        m.setattr(navigation, "entry_urls", lambda: {e.url_name: reverse(e.url_name) for e in NAV})
+        return menu_for(user, path)
+
+
+def _odd_accounts() -> dict[str, User]:
+    """Accounts the rules could treat apart from their roles."""
+    from onewindow.testing.factories import UserFactory, staff_user
+
+    odd = {}
+    odd["two roles"] = User.objects.get(username="clerk")
+    odd["two roles"].roles.add(Role.objects.get(code=RoleCode.REFORM_OFFICE))
+    odd["inactive clerk"] = staff_user(RoleCode.WINDOW_CLERK)
+    User.objects.filter(pk=odd["inactive clerk"].pk).update(is_active=False)
+    odd["superuser, no role row"] = UserFactory(is_superuser=True)
+    odd["administrator with staff"] = staff_user(RoleCode.SYSADMIN)
+    odd["team leader, staff left"] = staff_user(RoleCode.TEAM_LEADER)
+    odd["window supervisor, staff left"] = staff_user(RoleCode.WINDOW_SUPERVISOR)
+    Staff.objects.filter(user__in=[odd[k] for k in odd if "staff left" in k]).update(active=False)
+    odd["no role"] = UserFactory()
+    return {name: User.objects.get(pk=u.pk) for name, u in odd.items()}
+
+
+def test_the_menu_by_roles_is_the_menu_every_rule_asked_gives(monkeypatch):
+    # Every demo login (one or more per role: conftest.ROLE_LOGIN's among them) and odd accounts.
+    users = {name: _user(name) for name, _role, _where in DEMO_LOGINS} | _odd_accounts()
+    for name, user in users.items():
+        before = _uncached_menu(user, monkeypatch, reverse("cases:search"))
+        assert menu_for(user, reverse("cases:search")) == before, name
+        assert navigation.visible(user) == [e for e in NAV if navigation.sees(user, e)], name
+    # The odd accounts do differ where the rules say so: the check above has something to check.
+    shown = {name: {e.url_name for e in navigation.visible(u)} for name, u in users.items()}
+    assert "org:my_leave" in shown["administrator with staff"] - shown["admin"]
+    assert "reform:my_report" in shown["teamlead"] - shown["team leader, staff left"]
+    assert "reform:filings" in shown["winsup"] - shown["window supervisor, staff left"]
+    assert shown["two roles"] == shown["clerk"] | shown["reform"]
+    assert shown["superuser, no role row"] == shown["admin"]
+    assert shown["no role"] == {"portal:home"}
+
+
+def test_a_change_of_roles_changes_the_menu():
+    clerk = _user("clerk")
+    before = {e.url_name for e in navigation.visible(clerk)}
+    assert "cases:workbench" in before and "reform:scorecard" not in before
+    clerk.roles.add(Role.objects.get(code=RoleCode.REFORM_OFFICE))
+    clerk.roles.remove(Role.objects.get(code=RoleCode.WINDOW_CLERK))
+    after = {e.url_name for e in navigation.visible(_user("clerk"))}
+    assert "reform:scorecard" in after and "cases:workbench" not in after
+    # Another clerk's menu is still a clerk's, and the same user as superuser sees everything.
+    assert {e.url_name for e in navigation.visible(_user("zhclerk"))} == before
+    User.objects.filter(username="clerk").update(is_superuser=True)
+    assert "admin:index" in {e.url_name for e in navigation.visible(_user("clerk"))}
+
+
+def test_only_the_rules_that_read_more_than_the_roles_are_asked_per_user(monkeypatch):
+    names = ["clerk", "reviewer", "inspector", "hallmgr", "reform", "applicant", "teamlead"]
+    users = {name: _user(name) for name in names}
+    for user in users.values():
+        navigation.visible(user)  # each set of roles answered once, in this process
+    asked = []
+    real = navigation.allows
+    monkeypatch.setattr(navigation, "allows", lambda u, p: asked.append(p) or real(u, p))
+    for name in names[:-1]:
+        navigation.visible(_user(name))
+    assert asked == []
+    navigation.visible(_user("teamlead"))  # their unit's own report and filings
+    assert asked == ["reform.view_own_report", "reform.view_filings"]
+
+
+def test_entry_urls_follow_the_script_prefix():
+    name = "cases:workbench"
+    root = reverse(name)
+    assert navigation.entry_urls()[name] == root
+    set_script_prefix("/onewindow/")
+    try:
+        assert navigation.entry_urls()[name] == reverse(name) == "/onewindow" + root
+    finally:
+        set_script_prefix("/")
+    assert navigation.entry_urls() == {e.url_name: reverse(e.url_name) for e in NAV}
