@@ -6,7 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from onewindow.cases.selectors import combined_list_for_user
-from onewindow.cases.tests.test_combined import _accepted, restaurant  # noqa: F401 (fixture)
+from onewindow.cases.tests.test_combined import (  # noqa: F401 (fixtures)
+    _accepted,
+    _restaurant,
+    restaurant,
+)
 from onewindow.testing.factories import DeskFactory
 
 
