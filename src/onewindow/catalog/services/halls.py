@@ -9,7 +9,13 @@ from django.db import transaction
 
 from onewindow.catalog import elements
 from onewindow.catalog.models import HallApproval, Item
-from onewindow.catalog.services.items import HALL_FIELDS, loaded_item, record_version
+from onewindow.catalog.services.items import (
+    HALL_FIELDS,
+    loaded_item,
+    next_version,
+    without_prefetched,
+    write_version,
+)
 from onewindow.catalog.services.permissions import can_govern_catalogue, require
 from onewindow.org.models import User
 
@@ -60,14 +66,14 @@ def item_withdraw(
 ) -> Item:
     """Published → withdrawn, only with an approval record (S13). The item leaves both halls."""
     require(can_govern_catalogue(acting_user), "只有审改办可以撤销事项。")
-    item = Item.objects.select_for_update().get(pk=item.pk)
+    item = loaded_item(item.pk, lock=True)
     if item.status != Item.Status.PUBLISHED:
         raise ValidationError(f"事项当前为“{item.get_status_display()}”，只有已发布事项可以撤销。")
     live_children = item.children.filter(status=Item.Status.PUBLISHED)
     if live_children.exists():
         names = "、".join(c.name for c in live_children[:3])
         raise ValidationError(f"该事项下仍有已发布的下级事项（{names}），请先撤销下级事项。")
-    before = elements.snapshot(loaded_item(item.pk))
+    before = elements.snapshot(item)
     approval = _approval(
         item=item,
         kind=HallApproval.Kind.WITHDRAW,
@@ -80,15 +86,11 @@ def item_withdraw(
     item.status = Item.Status.WITHDRAWN
     item.online_hall = False
     item.supervised = False
-    item.save(update_fields=["status", "online_hall", "supervised", "updated_at"])
-    record_version(
-        item=item,
-        actor=acting_user,
-        action="撤销",
-        before=before,
-        note=f"批准文号：{approval.doc_no}",
-    )
-    return item
+    after = elements.snapshot(item)  # what the UPDATE below writes; relations untouched
+    changes = next_version(item, before=before, after=after, note=f"批准文号：{approval.doc_no}")
+    item.save(update_fields=["status", "online_hall", "supervised", "version", "updated_at"])
+    write_version(item, actor=acting_user, action="撤销", changes=changes, snapshot=after)
+    return without_prefetched(item)
 
 
 def leaves_hall(before: dict[str, Any], after: dict[str, Any]) -> bool:
@@ -117,15 +119,18 @@ def item_set_hall_status(
     change is refused.
     """
     require(can_govern_catalogue(acting_user), "只有审改办可以调整事项的进驻情况。")
-    item = Item.objects.select_for_update().get(pk=item.pk)
-    before = elements.snapshot(loaded_item(item.pk))
+    item = loaded_item(item.pk, lock=True)
+    before = elements.snapshot(item)
     for key in HALL_FIELDS:
         if key in data:
             setattr(item, key, data[key])
     if item.hall_status != Item.HallStatus.EXEMPT:
         item.exempt_reason, item.exempt_note, item.exempt_doc_no = "", "", ""
         item.exempt_date = None
-    item.full_clean()
+    # Only the hall fields change. The unit and parent are the locked row's (their foreign keys
+    # hold in the database), and the constraints' fields too, unless clean() derives a blank
+    # implementation code: so those checks only then (the database guards them all besides).
+    item.full_clean(exclude=["unit", "parent"], validate_constraints=not item.implementation_code)
     after = {
         "status": item.status,
         "online_hall": item.online_hall,
@@ -142,6 +147,12 @@ def item_set_hall_status(
             item=item, kind=HallApproval.Kind.LEAVE_HALL, acting_user=acting_user, **approval
         )
         note = f"撤出大厅，批准文号：{record.doc_no}"
+    # What the save below writes (the hall fields, and codes clean() derived); relations untouched.
+    snapshot = elements.snapshot(item)
+    changes = next_version(item, before=before, after=snapshot, note=note)
     item.save()
-    record_version(item=item, actor=acting_user, action="调整进驻", before=before, note=note)
-    return item
+    if changes is not None:
+        write_version(
+            item, actor=acting_user, action="调整进驻", changes=changes, snapshot=snapshot
+        )
+    return without_prefetched(item)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from onewindow.catalog import elements
 from onewindow.catalog.codes import APPLICATION_BASED, implementation_code
@@ -39,30 +40,68 @@ def _derive(item: Item) -> None:
         )
 
 
-def loaded_item(item_id: int) -> Item:
-    return (
-        Item.objects.select_related("unit", "parent")
-        .prefetch_related("life_events", "materials")
-        .get(pk=item_id)
+def loaded_item(item_id: int, *, lock: bool = False) -> Item:
+    """The item with what its snapshot reads: unit, parent, life events, materials. `lock`
+    locks its row (not the unit's nor the parent's) until the transaction ends."""
+    items = Item.objects.select_related("unit", "parent")
+    if lock:
+        items = items.select_for_update(of=("self",))
+    return items.prefetch_related("life_events", "materials").get(pk=item_id)
+
+
+def without_prefetched(item: Item) -> Item:
+    """The item its service hands back reads its relations from the database again, as one
+    read without prefetching would (a later write may change them)."""
+    item._prefetched_objects_cache = {}
+    return item
+
+
+def next_version(
+    item: Item, *, before: dict | None, after: dict, note: str = ""
+) -> dict[str, Any] | None:
+    """The changes the item's next version records, with `item.version` moved on to its number
+    (in memory: the caller saves it); None, and the number left, when nothing changed and there
+    is no note. `before` None is a new item, whose first version is the 1 it was saved with.
+
+    `item` is the row the caller locked (select_for_update): its `version` is the number of its
+    last version. Every writer of versions keeps it so (these services and the importer), so
+    the number needs no read of the versions."""
+    if before is None:
+        return {}
+    changes: dict[str, Any] = elements.diff(before, after)
+    if not changes and not note:
+        return None
+    if note:
+        changes["_note"] = note
+    item.version += 1
+    return changes
+
+
+def write_version(
+    item: Item, *, actor: User | None, action: str, changes: dict[str, Any], snapshot: dict
+) -> ItemVersion:
+    return ItemVersion.objects.create(
+        item=item,
+        number=item.version,
+        actor=actor,
+        action=action,
+        changes=changes,
+        snapshot=snapshot,
     )
 
 
 def record_version(
     *, item: Item, actor: User | None, action: str, before: dict | None, note: str = ""
 ) -> ItemVersion | None:
-    """Write the version row when something changed. Returns None when nothing did."""
+    """Write the version row when something changed, for an item already saved: its snapshot
+    is read again, and the new number set in an UPDATE of its own. Returns None when nothing
+    changed."""
     after = elements.snapshot(loaded_item(item.pk))
-    changes = {} if before is None else elements.diff(before, after)
-    if before is not None and not changes and not note:
+    changes = next_version(item, before=before, after=after, note=note)
+    if changes is None:
         return None
-    number = (item.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    if note:
-        changes["_note"] = note
-    Item.objects.filter(pk=item.pk).update(version=number)
-    item.version = number
-    return ItemVersion.objects.create(
-        item=item, number=number, actor=actor, action=action, changes=changes, snapshot=after
-    )
+    Item.objects.filter(pk=item.pk).update(version=item.version)
+    return write_version(item, actor=actor, action=action, changes=changes, snapshot=after)
 
 
 def publish_problems(item: Item, *, has_materials: bool | None = None) -> list[tuple[str, str]]:
@@ -97,11 +136,17 @@ def item_create(
     item = Item(unit=unit, **{k: v for k, v in data.items() if k in ITEM_EDITABLE})
     _derive(item)
     item.full_clean()
-    item.save()
-    item.life_events.set(list(life_events))
-    save_materials(item, materials)
-    record_version(item=item, actor=acting_user, action="新增", before=None)
-    return item
+    item.save()  # with version 1, the number of the version below
+    events = list(life_events)
+    if events:
+        item.life_events.add(*events)
+    save_materials(item, materials, stored=[])
+    # The row as saved, the unit and parent it was given; its relations read as written.
+    prefetch_related_objects([item], "life_events", "materials")
+    after = elements.snapshot(item)
+    changes = next_version(item, before=None, after=after)
+    write_version(item, actor=acting_user, action="新增", changes=changes, snapshot=after)
+    return without_prefetched(item)
 
 
 @transaction.atomic
@@ -116,8 +161,8 @@ def item_update(
     """Change an item's elements (not its status or hall status); a version records the diff."""
     require(can_edit_item(acting_user, item), "您无权修改该事项。")
     materials = list(materials) if materials is not None else None
-    item = Item.objects.select_for_update().get(pk=item.pk)
-    before = elements.snapshot(loaded_item(item.pk))
+    item = loaded_item(item.pk, lock=True)
+    before = elements.snapshot(item)
     if item.implementation_code and "basic_code" in data and not (data["basic_code"] or "").strip():
         # Its guide's URL and QR, its cases and the province know it by that code.
         raise ValidationError(
@@ -139,22 +184,24 @@ def item_update(
     if materials is not None:
         save_materials(item, materials)
     record_version(item=item, actor=acting_user, action="修改", before=before)
-    return item
+    return without_prefetched(item)
 
 
 @transaction.atomic
 def item_publish(*, acting_user: User, item: Item) -> Item:
     """Draft → published (in the provincial library, so the online hall)."""
     require(can_govern_catalogue(acting_user), "只有审改办可以发布事项。")
-    item = Item.objects.select_for_update(of=("self",)).select_related("parent").get(pk=item.pk)
+    item = loaded_item(item.pk, lock=True)
     if item.status != Item.Status.DRAFT:
         raise ValidationError(f"事项当前为“{item.get_status_display()}”，只有草稿可以发布。")
     problems = publish_problems(item)
     if problems:
         raise ValidationError([message for _field, message in problems])
-    before = elements.snapshot(loaded_item(item.pk))
+    before = elements.snapshot(item)
     item.status = Item.Status.PUBLISHED
     item.online_hall = True
-    item.save(update_fields=["status", "online_hall", "updated_at"])
-    record_version(item=item, actor=acting_user, action="发布", before=before)
-    return item
+    after = elements.snapshot(item)  # what the UPDATE below writes; relations untouched
+    changes = next_version(item, before=before, after=after)  # the status, at least
+    item.save(update_fields=["status", "online_hall", "version", "updated_at"])
+    write_version(item, actor=acting_user, action="发布", changes=changes, snapshot=after)
+    return without_prefetched(item)

@@ -71,11 +71,15 @@ def material_values(material: Material) -> dict[str, Any]:
     return {k: getattr(material, k) for k in [*MATERIAL_KEYS, "retired_at"]}
 
 
-def save_materials(item: Item, materials: Iterable[dict[str, Any]]) -> None:
+def save_materials(
+    item: Item, materials: Iterable[dict[str, Any]], *, stored: list[Material] | None = None
+) -> None:
     """Bring the item's materials to the given list, keeping each material's identity: changed
     ones updated in place, new ones created, removed ones retired (never deleted: cases refer
-    to them)."""
-    stored = list(Material.all_objects.filter(item=item).order_by("id"))
+    to them). `stored`: all its materials, retired ones too, by id (read when not given; [] for
+    an item just created)."""
+    if stored is None:
+        stored = list(Material.all_objects.filter(item=item).order_by("id"))
     before = {m.pk: material_values(m) for m in stored}
     rows, removed, errors = match_materials(stored, materials)
     for index, material in enumerate(rows, start=1):
