@@ -194,6 +194,9 @@ def test_a_refused_move_shows_the_error_by_the_field_and_keeps_the_input(client,
             {"days": "99", "approver": "张局长", "reason": "情况复杂", "version": case.version},
             follow=True,
         )
+        # At the same time: on a later clock (the PostgreSQL run's 31 December) the session has
+        # expired, and the login page's redirect would pass every "not in" below.
+        reload = client.get(f"/cases/{case.pk}/")
     body = response.content.decode()
     assert response.status_code == 200
     assert 'class="msg error"' in body and "未能延期" in body  # the message, in the error style
@@ -201,7 +204,8 @@ def test_a_refused_move_shows_the_error_by_the_field_and_keeps_the_input(client,
     form = form[: form.index("</form>")]
     assert 'role="alert"' in form and "延期应为1至" in form and 'aria-invalid="true"' in form
     assert 'value="张局长"' in form and 'value="情况复杂"' in form and 'value="99"' in form
-    again = client.get(f"/cases/{case.pk}/").content.decode()  # shown once: a reload is clean
+    assert reload.status_code == 200
+    again = reload.content.decode()  # shown once: a reload is clean
     assert "未能延期" not in again and 'value="张局长"' not in again
 
 
