@@ -2,6 +2,7 @@
 endpoint or pulled by the job, checked as the window's intake checks them, waiting in the
 window's online queue, and their acceptance pushed back carrying the platform's number."""
 
+import copy
 import json
 from pathlib import Path
 
@@ -31,10 +32,16 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def desk(db):
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     # An item the platform offers online (网上办理, 网办深度 4 网上受理).
     return DeskFactory(item__handling_forms="1,2", item__online_depth=4)
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 @pytest.fixture

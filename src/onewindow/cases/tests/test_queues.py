@@ -2,6 +2,7 @@
 waits for, scoped to the user's window posts or unit, and counts them; the mailed result's
 receipt (确认签收) is a registry move of its own."""
 
+import copy
 import datetime
 
 import pytest
@@ -21,9 +22,15 @@ pytestmark = pytest.mark.django_db
 MAIL = {"address": "测试县测试路1号", "carrier": "EMS", "tracking": "1190000000001"}
 
 
-@pytest.fixture
-def desk():
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 def today() -> datetime.date:

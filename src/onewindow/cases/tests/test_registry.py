@@ -1,6 +1,7 @@
 """The move registry (issue 16): every move a person makes is declared once, and the case page,
 the page's endpoint and the API all read it, so the page offers exactly what the user may do."""
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -71,9 +72,15 @@ def test_each_forms_fields_are_its_schemas(action):
     engines["django"].engine.get_template(action.partial)  # it parses
 
 
-@pytest.fixture
-def desk():
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 def _as(client, who):

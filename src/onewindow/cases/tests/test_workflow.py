@@ -1,3 +1,4 @@
+import copy
 import datetime
 
 import pytest
@@ -18,10 +19,16 @@ pytestmark = pytest.mark.django_db
 RONGQUE = "食品经营许可（新办）"
 
 
-@pytest.fixture
-def desk(db):
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     """A desk whose promised item takes 10 working days (20 by law)."""
     return DeskFactory(item__promised_limit=10)
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 def _rongque_item(desk) -> Item:
