@@ -1,3 +1,4 @@
+import copy
 import datetime
 import io
 
@@ -30,11 +31,17 @@ def reform():
     return UserFactory(roles=[RoleCode.REFORM_OFFICE])
 
 
-@pytest.fixture
-def desk():
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     """A unit with a filed letter granting the powers S5 suggests: decision for its instant
     item, first review for its promised one (10 working days)."""
     return DeskFactory(item__promised_limit=10)
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 @pytest.fixture

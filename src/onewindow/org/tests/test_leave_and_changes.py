@@ -1,3 +1,4 @@
+import copy
 import datetime
 
 import pytest
@@ -13,9 +14,15 @@ pytestmark = pytest.mark.django_db
 MON, WED = datetime.date(2026, 12, 7), datetime.date(2026, 12, 9)
 
 
-@pytest.fixture
-def desk():
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Hall set-up (issue 17 items 5, 8 and 9): the hall manager's window post pages, their
 validation and change record, the opening hours, and the staff picker's scoping."""
 
+import copy
 import datetime
 import re
 import time
@@ -33,9 +34,15 @@ def manager():
     return staff_user(RoleCode.HALL_MANAGER, title="中心主任")
 
 
-@pytest.fixture
-def desk():
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 def _data(post_or_desk=None, **over):

@@ -3,6 +3,7 @@ organisations it acts for and those it filed as an agent, each in plain words; t
 shows the one-time notice, takes the correction and the withdrawal, offers every document; and
 progress is found without logging in by case number and mobile (rate-limited, masked)."""
 
+import copy
 import datetime
 
 import pytest
@@ -47,9 +48,15 @@ WAITS = {
 }
 
 
-@pytest.fixture
-def desk():
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 @pytest.fixture
