@@ -1,3 +1,4 @@
+import copy
 import json
 
 import pytest
@@ -19,9 +20,15 @@ from onewindow.testing.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk(db):
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 @pytest.fixture

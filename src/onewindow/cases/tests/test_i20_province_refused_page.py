@@ -5,6 +5,7 @@ list), each code named in Chinese (the code itself in small print), and reasons 
 read: no field names of the platform's record, no multipart, no internal ids, no program
 error names."""
 
+import copy
 import re
 
 import pytest
@@ -28,9 +29,15 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def desk(db):
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory(item__handling_forms="1,2", item__online_depth=4)
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 @pytest.fixture

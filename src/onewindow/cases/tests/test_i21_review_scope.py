@@ -3,6 +3,8 @@ withdrawal reach (an identity proven by SMS alone only the cases its account fil
 organisation's cases only through a live membership), the correction text's signature, an online
 correction limited to what the notice lists, and the channel shown with where it was made."""
 
+import copy
+
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -36,9 +38,15 @@ def pdf(name="补正.pdf"):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
-@pytest.fixture
-def desk():
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 def _reach(user, case) -> tuple[bool, bool]:

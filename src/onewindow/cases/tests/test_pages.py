@@ -1,3 +1,5 @@
+import copy
+
 import pytest
 from django.urls import reverse
 
@@ -11,9 +13,15 @@ from onewindow.testing.factories import CaseFactory, DeskFactory, ItemFactory, s
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk():
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 def submit(desk, item=None, *, complete=True):

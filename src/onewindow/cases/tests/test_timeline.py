@@ -2,6 +2,7 @@
 workflow, material names instead of ids, reasons, links to the notices, and a safe fallback
 for what it does not know."""
 
+import copy
 import datetime
 import re
 
@@ -59,9 +60,15 @@ DETAILS = {
 REPR = re.compile(r"[{}\[\]'\"]|None|True|False")
 
 
-@pytest.fixture
-def desk():
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ strict receiver checks every record against the schema generated from the one ta
 reason, shown on the push page, and after the source is fixed a person resends it: accepted, nothing
 twice, the case's later records waiting behind it meanwhile."""
 
+import copy
 import datetime
 import logging
 import re
@@ -37,9 +38,15 @@ DATE_TIME = re.compile(r"^\d{8}T\d{6}$")
 REPO = Path(__file__).resolve().parents[4]
 
 
-@pytest.fixture
-def desk():
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 def _whole_life(desk) -> Case:

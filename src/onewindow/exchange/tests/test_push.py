@@ -2,6 +2,7 @@
 national records in order per case, idempotent by record id (made from the event id), and
 nothing lost or doubled across a receiver outage."""
 
+import copy
 import datetime
 
 import pytest
@@ -22,9 +23,15 @@ from onewindow.testing.factories import CaseFactory, DeskFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk():
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 def _instant_lifecycle(desk):

@@ -2,6 +2,7 @@
 status in the applicant's words, 我的办事 and 我的申请 linked both ways, a long unit name that
 wraps on a phone (a radio per unit, not a select), and the same back arrow everywhere."""
 
+import copy
 import re
 
 import pytest
@@ -42,9 +43,15 @@ def test_sizes_read_in_kb_under_a_megabyte(size, text):
     assert size_text(size) == text
 
 
-@pytest.fixture
-def desk():
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 @pytest.fixture

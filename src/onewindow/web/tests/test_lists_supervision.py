@@ -2,6 +2,7 @@
 at 50; warnings and anomalies count only up to a cap; kiosks and the appraisal's equal scores
 sort naturally."""
 
+import copy
 import datetime
 import re
 from decimal import Decimal
@@ -25,9 +26,15 @@ def _today():
     return timezone.localdate()
 
 
-@pytest.fixture
-def desk():
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 @pytest.fixture
