@@ -1,7 +1,6 @@
 """Hall set-up (issue 17 items 5, 8 and 9): the hall manager's window post pages, their
 validation and change record, the opening hours, and the staff picker's scoping."""
 
-import copy
 import datetime
 import re
 import time
@@ -34,15 +33,9 @@ def manager():
     return staff_user(RoleCode.HALL_MANAGER, title="中心主任")
 
 
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
 @pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
+def desk():
+    return DeskFactory()
 
 
 def _data(post_or_desk=None, **over):
