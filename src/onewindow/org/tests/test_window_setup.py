@@ -1,6 +1,7 @@
 """Hall set-up (issue 17 items 5, 8 and 9): the hall manager's window post pages, their
 validation and change record, the opening hours, and the staff picker's scoping."""
 
+import copy
 import datetime
 import re
 import time
@@ -33,9 +34,15 @@ def manager():
     return staff_user(RoleCode.HALL_MANAGER, title="中心主任")
 
 
-@pytest.fixture
-def desk():
+# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
+@pytest.fixture(scope="module")
+def _desk(module_db):
     return DeskFactory()
+
+
+@pytest.fixture
+def desk(db, _desk):
+    return copy.deepcopy(_desk)
 
 
 def _data(post_or_desk=None, **over):
@@ -267,23 +274,24 @@ def test_pages_create_edit_and_show_the_record(desk, manager, client):
     assert r.status_code == 400
     html = r.content.decode()
     assert "窗口号不能重复" in html and "A岗和B岗不能是同一人" in html
+    free = str(int(desk.post.number) + 1)  # the desk's own post has a factory-sequence number
     r = client.post(
         new_url,
         _data(
             hall=desk.hall.pk,
-            number="30",
+            number=free,
             units=[desk.unit.pk],
             staff_a=desk.clerk.staff.pk,
         ),
     )
     assert r.status_code == 302
-    post = WindowPost.objects.get(hall=desk.hall, number="30")
+    post = WindowPost.objects.get(hall=desk.hall, number=free)
     url = reverse("org:window_post", args=[post.pk])
     assert r["Location"] == url
     r = client.post(
         url,
         _data(
-            number="30",
+            number=free,
             name="改名<script>x</script>",
             units=[desk.unit.pk],
             staff_a=desk.clerk.staff.pk,
