@@ -2,8 +2,6 @@
 and resumes a draft, and submits it once into the window's online queue; bad input is refused
 with a specific message and a failed submission leaves the draft as it was."""
 
-import copy
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,7 +20,6 @@ from onewindow.testing import org as testing_org
 from onewindow.testing.factories import (
     ApplicantFactory,
     CombinedServiceFactory,
-    DeskFactory,
     ItemFactory,
 )
 
@@ -36,17 +33,6 @@ JPG = b"\xff\xd8\xff\xe0" + b"\0" * 64
 
 def pdf(name="申请表.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
-@pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
 
 
 @pytest.fixture

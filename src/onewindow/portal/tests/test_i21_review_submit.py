@@ -13,7 +13,6 @@ from onewindow.portal.tests.test_i21_apply import (  # noqa: F401 (fixtures)
     _form,
     _start,
     applicant_client,
-    desk,
     item,
     me,
 )
@@ -77,7 +76,7 @@ def test_i21_the_case_keeps_who_filed_it_and_the_delivery_wish(applicant_client,
     assert "县城人民路" not in raw and "13807371234" not in raw
 
 
-def test_i21_the_clerk_sees_the_wish_and_the_deliver_form_starts_from_it(client, desk):  # noqa: F811
+def test_i21_the_clerk_sees_the_wish_and_the_deliver_form_starts_from_it(client, desk):
     case = CaseFactory(desk=desk, applicant=applicant(2401), state=State.DECIDED, day=DAY)
     wish = {"mode": "mail", "recipient": "张<三>", "phone": "13807371234", "address": "人民路1号"}
     Case.objects.filter(pk=case.pk).update(delivery_wish=wish)
