@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -84,7 +85,14 @@ MANY = PER_PAGE + 10
 
 def assert_flat(client, user, url: str, add, row: str, name: str, pinned=PINNED) -> None:
     """`add(n)` makes n more rows; `row` is a pattern each listed row matches once; `pinned`
-    holds the page's pinned count under `name`."""
+    holds the page's pinned count under `name`. The clock stands still throughout: what is
+    refreshed once a minute (the session, the county's name) must not fall between the two
+    counts because making the rows took a minute on a busy machine (it did, in a date rerun)."""
+    with time_machine.travel(timezone.now(), tick=False):
+        _assert_flat(client, user, url, add, row, name, pinned)
+
+
+def _assert_flat(client, user, url: str, add, row: str, name: str, pinned) -> None:
     client.force_login(user)
     add(1)
     client.get(url)  # the session and per-process caches warm up
