@@ -1,6 +1,7 @@
 """Suite-wide fixtures: demo data loaded once per test database, logins per role, and a real
 server process for browser tests."""
 
+import copy
 import importlib.util
 import os
 import sys
@@ -106,6 +107,27 @@ def module_db(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def _module_desk(module_db):
+    from onewindow.testing.factories import DeskFactory
+
+    return DeskFactory()
+
+
+@pytest.fixture
+def _desk(db, _module_desk):
+    """A copy of the module's desk (`module_db`), for this test."""
+    return copy.deepcopy(_module_desk)
+
+
+@pytest.fixture
+def desk(_desk):
+    """One unit's working set (testing.factories.DeskFactory), built once per module: each test
+    has its own copy and its writes are rolled back. A module or package that needs another
+    desk, or one per test, defines its own `desk`."""
+    return _desk
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ applicant corrects the same application online and the window continues it (deem
 counted from the correction's arrival), and withdraws before a decision; each an applicant move
 through `move`, recorded with the applicant as actor on the online channel."""
 
-import copy
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +16,6 @@ from onewindow.exchange.models import SmsOutbox
 from onewindow.testing.factories import (
     ApplicantFactory,
     CaseFactory,
-    DeskFactory,
     applicant,
 )
 from onewindow.workdays import add_workdays
@@ -32,15 +29,10 @@ def pdf(name="补正.pdf"):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
 @pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
+def desk(_desk):
+    """The root conftest's desk, built once for the module (not the cases package's, per test)."""
+    return _desk
 
 
 @pytest.fixture

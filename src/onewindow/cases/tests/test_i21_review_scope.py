@@ -3,8 +3,6 @@ withdrawal reach (an identity proven by SMS alone only the cases its account fil
 organisation's cases only through a live membership), the correction text's signature, an online
 correction limited to what the notice lists, and the channel shown with where it was made."""
 
-import copy
-
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -24,7 +22,6 @@ from onewindow.org.models import User
 from onewindow.testing.factories import (
     ApplicantFactory,
     CaseFactory,
-    DeskFactory,
     applicant,
     credit_code,
 )
@@ -38,15 +35,10 @@ def pdf(name="补正.pdf"):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
 @pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
+def desk(_desk):
+    """The root conftest's desk, built once for the module (not the cases package's, per test)."""
+    return _desk
 
 
 def _reach(user, case) -> tuple[bool, bool]:

@@ -1,5 +1,3 @@
-import copy
-
 import pytest
 from django.urls import reverse
 
@@ -13,15 +11,10 @@ from onewindow.testing.factories import CaseFactory, DeskFactory, ItemFactory, s
 pytestmark = pytest.mark.django_db
 
 
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
 @pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
+def desk(_desk):
+    """The root conftest's desk, built once for the module (not the cases package's, per test)."""
+    return _desk
 
 
 def submit(desk, item=None, *, complete=True):

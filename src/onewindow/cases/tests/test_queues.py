@@ -2,7 +2,6 @@
 waits for, scoped to the user's window posts or unit, and counts them; the mailed result's
 receipt (确认签收) is a registry move of its own."""
 
-import copy
 import datetime
 
 import pytest
@@ -22,15 +21,10 @@ pytestmark = pytest.mark.django_db
 MAIL = {"address": "测试县测试路1号", "carrier": "EMS", "tracking": "1190000000001"}
 
 
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
 @pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
+def desk(_desk):
+    """The root conftest's desk, built once for the module (not the cases package's, per test)."""
+    return _desk
 
 
 def today() -> datetime.date:

@@ -1,7 +1,6 @@
 """The move registry (issue 16): every move a person makes is declared once, and the case page,
 the page's endpoint and the API all read it, so the page offers exactly what the user may do."""
 
-import copy
 import json
 import re
 from pathlib import Path
@@ -23,7 +22,7 @@ from onewindow.cases.tests.combined_factories import combo
 from onewindow.cases.tests.conftest import APPLICANT, DAY
 from onewindow.cases.workflow import MOVES, State, Who
 from onewindow.org.roles import RoleCode
-from onewindow.testing.factories import CaseFactory, DeskFactory, staff_user
+from onewindow.testing.factories import CaseFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -72,15 +71,10 @@ def test_each_forms_fields_are_its_schemas(action):
     engines["django"].engine.get_template(action.partial)  # it parses
 
 
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
 @pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
+def desk(_desk):
+    """The root conftest's desk, built once for the module (not the cases package's, per test)."""
+    return _desk
 
 
 def _as(client, who):

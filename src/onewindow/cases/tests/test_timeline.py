@@ -2,7 +2,6 @@
 workflow, material names instead of ids, reasons, links to the notices, and a safe fallback
 for what it does not know."""
 
-import copy
 import datetime
 import re
 
@@ -15,7 +14,6 @@ from onewindow.cases.models import CaseEvent
 from onewindow.cases.selectors import time_left
 from onewindow.cases.workflow import MOVES, State
 from onewindow.testing.cases import CaseFactory
-from onewindow.testing.factories import DeskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,15 +58,10 @@ DETAILS = {
 REPR = re.compile(r"[{}\[\]'\"]|None|True|False")
 
 
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
 @pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
+def desk(_desk):
+    """The root conftest's desk, built once for the module (not the cases package's, per test)."""
+    return _desk
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ strict receiver checks every record against the schema generated from the one ta
 reason, shown on the push page, and after the source is fixed a person resends it: accepted, nothing
 twice, the case's later records waiting behind it meanwhile."""
 
-import copy
 import datetime
 import logging
 import re
@@ -30,23 +29,12 @@ from onewindow.org.models import Unit
 from onewindow.org.roles import RoleCode
 from onewindow.supervision import orders, ratings
 from onewindow.testing.cases import CaseFactory
-from onewindow.testing.factories import DeskFactory, UserFactory, applicant
+from onewindow.testing.factories import UserFactory, applicant
 
 pytestmark = pytest.mark.django_db
 
 DATE_TIME = re.compile(r"^\d{8}T\d{6}$")
 REPO = Path(__file__).resolve().parents[4]
-
-
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
-@pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
 
 
 def _whole_life(desk) -> Case:

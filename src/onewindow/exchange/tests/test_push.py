@@ -2,7 +2,6 @@
 national records in order per case, idempotent by record id (made from the event id), and
 nothing lost or doubled across a receiver outage."""
 
-import copy
 import datetime
 
 import pytest
@@ -18,20 +17,9 @@ from onewindow.cases.tests.conftest import DAY
 from onewindow.exchange import services as exchange
 from onewindow.exchange.models import Outbox
 from onewindow.org.roles import RoleCode
-from onewindow.testing.factories import CaseFactory, DeskFactory, UserFactory
+from onewindow.testing.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
-@pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
 
 
 def _instant_lifecycle(desk):

@@ -1,4 +1,3 @@
-import copy
 import datetime
 
 import pytest
@@ -7,22 +6,11 @@ from django.core.exceptions import ValidationError
 from onewindow.org import cover, services
 from onewindow.org.models import Leave, Staff, StaffChange, WindowPost
 from onewindow.org.roles import RoleCode
-from onewindow.testing.factories import DeskFactory, StaffFactory, WindowPostFactory, staff_user
+from onewindow.testing.factories import StaffFactory, WindowPostFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
 MON, WED = datetime.date(2026, 12, 7), datetime.date(2026, 12, 9)
-
-
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
-@pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
 
 
 @pytest.fixture

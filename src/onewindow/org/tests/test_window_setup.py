@@ -1,7 +1,6 @@
 """Hall set-up (issue 17 items 5, 8 and 9): the hall manager's window post pages, their
 validation and change record, the opening hours, and the staff picker's scoping."""
 
-import copy
 import datetime
 import re
 import time
@@ -17,7 +16,6 @@ from onewindow.org import hours, selectors, setup, setup_views
 from onewindow.org.models import Hall, SetupChange, Staff, WindowPost
 from onewindow.org.roles import RoleCode
 from onewindow.testing.factories import (
-    DeskFactory,
     HallFactory,
     StaffFactory,
     UnitFactory,
@@ -32,17 +30,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def manager():
     return staff_user(RoleCode.HALL_MANAGER, title="中心主任")
-
-
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
-@pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
 
 
 def _data(post_or_desk=None, **over):

@@ -2,7 +2,6 @@
 status in the applicant's words, 我的办事 and 我的申请 linked both ways, a long unit name that
 wraps on a phone (a radio per unit, not a select), and the same back arrow everywhere."""
 
-import copy
 import re
 
 import pytest
@@ -19,7 +18,6 @@ from onewindow.documents.templatetags.file_size import size_text
 from onewindow.testing.factories import (
     ApplicantFactory,
     CaseFactory,
-    DeskFactory,
     ItemFactory,
     applicant,
 )
@@ -41,17 +39,6 @@ pytestmark = pytest.mark.django_db
 )
 def test_sizes_read_in_kb_under_a_megabyte(size, text):
     assert size_text(size) == text
-
-
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
-@pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
 
 
 @pytest.fixture

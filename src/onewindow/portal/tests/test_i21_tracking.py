@@ -3,7 +3,6 @@ organisations it acts for and those it filed as an agent, each in plain words; t
 shows the one-time notice, takes the correction and the withdrawal, offers every document; and
 progress is found without logging in by case number and mobile (rate-limited, masked)."""
 
-import copy
 import datetime
 
 import pytest
@@ -19,7 +18,6 @@ from onewindow.cases.workflow import State
 from onewindow.testing.factories import (
     ApplicantFactory,
     CaseFactory,
-    DeskFactory,
     applicant,
     credit_code,
 )
@@ -46,17 +44,6 @@ WAITS = {
     State.TRANSFERRED: "审查人员作出审批决定",
     State.DECIDED: "等待您领取办理结果",
 }
-
-
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
-@pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
 
 
 @pytest.fixture

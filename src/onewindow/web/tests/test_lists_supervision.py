@@ -2,7 +2,6 @@
 at 50; warnings and anomalies count only up to a cap; kiosks and the appraisal's equal scores
 sort naturally."""
 
-import copy
 import datetime
 import re
 from decimal import Decimal
@@ -16,7 +15,7 @@ from onewindow.exchange.models import Outbox
 from onewindow.org.roles import RoleCode
 from onewindow.supervision import appraisal, kiosks, orders
 from onewindow.supervision.models import Anomaly, Kiosk, Message, Order, Rating, Ticket, Warning
-from onewindow.testing.factories import CaseFactory, DeskFactory, UnitFactory, staff_user
+from onewindow.testing.factories import CaseFactory, UnitFactory, staff_user
 from onewindow.web.tests.test_query_counts_more import case_copies, copies
 
 pytestmark = pytest.mark.django_db
@@ -24,17 +23,6 @@ pytestmark = pytest.mark.django_db
 
 def _today():
     return timezone.localdate()
-
-
-# Built once for the module (conftest.module_db); each test has a copy, its writes rolled back.
-@pytest.fixture(scope="module")
-def _desk(module_db):
-    return DeskFactory()
-
-
-@pytest.fixture
-def desk(db, _desk):
-    return copy.deepcopy(_desk)
 
 
 @pytest.fixture
