@@ -256,12 +256,30 @@ class Case(KeyProject):
             # The unit rides along for the dashboards: the lights counted per unit, county-wide,
             # read the index alone (COUNT(*), an index-only scan of the lit cases; issue 22).
             models.Index(fields=["light", "state", "unit"], name="case_light"),
-            models.Index(fields=["light", "due_date"], name="case_light_due"),
+            # The dashboard's drill-down (supervision.dashboard.drill) pages the lit cases in due
+            # order: one light along case_light_due, all four along case_lit_due (issue 22).
+            models.Index(fields=["light", "due_date", "id"], name="case_light_due"),
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(light__in=["green", "yellow", "red", "suspended"]),
+                name="case_lit_due",
+            ),
             models.Index(fields=["light", "yellow_from"], name="case_light_yellow"),
             # The window's work queues (cases.actions.queues), counted on every page a clerk opens:
             # only the window's open work is in it (a mailed result leaves once signed for).
+            # PostgreSQL counts them from the index alone (COUNT(*), every column the queues and
+            # the clerk's scope test is in it): a comprehensive window serving 36 units read
+            # 25,000 rows of other windows' mailed results from the table on every page (issue 22).
             models.Index(
-                fields=["unit"],
+                fields=["unit", "window_post", "state"],
+                include=[
+                    "parent",
+                    "channel",
+                    "corrected_on",
+                    "rongque_open",
+                    "delivery_mode",
+                    "mail_received_on",
+                ],
                 condition=Q(state__in=["received", "correcting", "decided"])
                 | Q(rongque_open=True)
                 | Q(state="closed", delivery_mode="mail", mail_received_on__isnull=True),

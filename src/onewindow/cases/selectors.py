@@ -5,7 +5,7 @@ identity (and anyone with a notice's QR code reads that one case's progress page
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -398,7 +398,10 @@ def queue_counts(within: Q, wheres: dict[str, Q]) -> dict[str, int]:
     found = (
         Case.objects.filter(within)
         .filter(anyone)
-        .aggregate(**{k: Count("id", filter=w) for k, w in wheres.items()})
+        # COUNT(1): the columns the conditions test are in the queues' indexes (case_window_work,
+        # case_review_due), and the count asks for no other (Django refuses COUNT(*) with a
+        # filter; COUNT(id) would send PostgreSQL to each row for an id it knows is there).
+        .aggregate(**{k: Count(Value(1), filter=w) for k, w in wheres.items()})
     )
     return {k: found[k] or 0 for k in wheres}
 

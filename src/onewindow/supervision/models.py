@@ -113,7 +113,12 @@ class Warning(models.Model):
                 fields=["case", "kind", "step", "due_on"], name="warning_once_per_deadline"
             )
         ]
-        indexes = [models.Index(fields=["unit", "raised_on"], name="warning_unit_day")]
+        indexes = [
+            models.Index(fields=["unit", "raised_on"], name="warning_unit_day"),
+            # The warnings list, newest first, 50 a page: read along this index instead of
+            # sorting every warning (17,087 at 1,000,000 cases: 122 ms; issue 22).
+            models.Index(fields=["-raised_at", "-id"], name="warning_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.case_id}"

@@ -385,9 +385,14 @@ def dashboard_cases(request):
     """Drill-down: the cases behind a figure."""
     light = request.GET.get("light", "")
     unit_id = query_int(request.GET, "unit", label="单位")
-    rows = dashboard.drill(request.user, light, unit_id)[:300]
+    # Paged, and counted up to CAP: the figure behind a light can be tens of thousands of cases.
+    page = page_of(dashboard.drill(request.user, light, unit_id), request.GET, cap=CAP)
     return render(
         request,
         "supervision/dashboard_cases.html",
-        {"rows": rows, "light": Light(light).label if light in Light.values and light else "全部"},
+        {
+            "rows": page,
+            "page": page,
+            "light": Light(light).label if light in Light.values and light else "全部",
+        },
     )
