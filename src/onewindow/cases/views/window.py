@@ -13,6 +13,7 @@ from onewindow.cases.actions import queues
 from onewindow.cases.models import Case, CaseMaterial, Channel
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.common.errors import error_dict
+from onewindow.common.paging import page_of
 from onewindow.common.parsing import parse_int
 from onewindow.org.access import permission_required
 from onewindow.org.selectors import user_unit_id
@@ -128,9 +129,9 @@ def application_new(request, item_id: int):
 
 @permission_required("cases.view_review_queue")
 def review_queue(request):
-    return render(
-        request, "cases/review_queue.html", {"cases": selectors.review_queue(user=request.user)}
-    )
+    # 50 a page: a unit's queue held 396 cases at 1,000,000 (127 ms to list them all; issue 22).
+    page = page_of(selectors.review_queue(user=request.user), request.GET)
+    return render(request, "cases/review_queue.html", {"cases": page, "page": page})
 
 
 DEPARTMENT_PAGE = 50  # rows a page of the department's list shows
