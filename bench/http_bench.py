@@ -7,11 +7,14 @@ met or not.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/onewindow_bench \\
         .venv/bin/python bench/http_bench.py
 
-Runs on whatever database bench/dataset.py filled (the demo alone is a small table). Needs wrk
+Runs on whatever database bench/dataset.py filled (or the demo: bench/run_all.sh measures the
+workbench on both, for the target «within 20% of the demo's»). Needs wrk
 (`scripts/apt-install wrk`). BENCH_WORKERS (default 2, one per core), BENCH_SECONDS (20),
-BENCH_CLIENTS (20).
+BENCH_CLIENTS (20); BENCH_ONLY (a word of the pages' names: only those), BENCH_HTTP_OUT (a JSON
+file for the figures: name → pages/s, p50, p95).
 """
 
+import json
 import os
 import re
 import shutil
@@ -140,17 +143,21 @@ def main() -> None:
     try:
         cookie = sign_in(url, "reviewer")
         manager = sign_in(url, "hallmgr")
-        case_id = a_case(env)
+        only = os.environ.get("BENCH_ONLY", "")
+        case_id = a_case(env) if only in "case page" else 0
         for path, who in (("/cases/department/", cookie), ("/supervision/", manager)):
             httpx.get(url + path, headers={"Cookie": who}, timeout=30).raise_for_status()
         print(f"database: {env.get('DATABASE_URL', 'sqlite (var/)').split('@')[-1]}")
         print(f"gunicorn workers: {WORKERS} × 4 threads; {SECONDS} s a page")
         # (name, path, signed-in cookie, clients, issue 22's target: pages/s, p95 ms / p50 ms)
+        figures = {}
         for name, path, who, clients, target in (
             ("department workbench", "/cases/department/", cookie, CLIENTS, (100, 400, None)),
             (f"case page ({case_id})", f"/cases/{case_id}/", cookie, CLIENTS, (100, 400, None)),
             ("hall dashboard, 1 client", "/supervision/", manager, 1, (None, None, 150)),
         ):
+            if only not in name:
+                continue
             r = wrk(url + path, who, clients)
             rate = r["requests"] / r["seconds"]
             least, p95_max, p50_max = target
@@ -161,11 +168,14 @@ def main() -> None:
                 and not r["non2xx"]
                 and not r["errors"]
             )
+            figures[name.split(" (")[0]] = {"rate": rate, "p50": r["p50"], "p95": r["p95"]}
             print(
                 f"{name:<26} {clients:>2} clients {rate:7.1f} req/s  p50 {r['p50']:6.1f} ms  "
                 f"p95 {r['p95']:6.1f} ms  p99 {r['p99']:6.1f} ms  non-2xx {r['non2xx']:.0f}  "
                 f"errors {r['errors']:.0f}  target {'met' if met else 'NOT met'}"
             )
+        if os.environ.get("BENCH_HTTP_OUT"):
+            Path(os.environ["BENCH_HTTP_OUT"]).write_text(json.dumps(figures, indent=1))
         peaks = workers_peak_mib(proc.pid)
         print(
             "peak memory per worker: "
