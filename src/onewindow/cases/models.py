@@ -63,6 +63,34 @@ class Case(KeyProject):
     # The encrypted columns, which no list of cases shows: a list leaves them unread
     # (`.defer(*Case.PERSONAL)`) rather than decrypt two to five per row (issue 22).
     PERSONAL = ("applicant_id", "phone", "agent_id", "delivery_wish", "delivery_detail")
+    # What a list row of cases shows (cases/_case_rows.html, _queue_rows.html, the department's
+    # rows): the number, item, applicant and channel, the date of each queue, the due date and
+    # what the time left is counted from. The work lists read these alone, with the item's
+    # name (`.only(*Case.ROW)` beside select_related("item")), not a case's 60 columns and an
+    # item's 30: building those was a sixth of the department page's Python (issue 22). A
+    # field left out and read by a row costs a query a row: the pages' pinned query counts
+    # (web/tests/test_query_counts.py) fail then.
+    ROW = (
+        "id",
+        "number",
+        "item__name",
+        "unit_id",
+        "applicant_name",
+        "state",
+        "channel",
+        "source",
+        "province_application_id",
+        "key_project",
+        "received_on",
+        "accepted_on",
+        "due_date",
+        "due_provisional",
+        "decided_on",
+        "suspended_on",
+        "rongque_deadline",
+        "closed_on",
+        "prompted_on",
+    )
 
     class ApplicantKind(models.TextChoices):
         PERSON = "person", "自然人"

@@ -146,8 +146,8 @@ def review_queue(*, user: User) -> QuerySet[Case]:
     return (
         Case.objects.filter(unit_id=own, state=State.ACCEPTED, parent__isnull=True)
         .exclude(window_post__kind__in=["comprehensive", "green_channel"])
-        .select_related("item", "window_post")
-        .defer(*Case.PERSONAL)
+        .select_related("item")
+        .only(*Case.ROW)
         .order_by("-key_project", "due_date", "id")
     )
 
@@ -162,7 +162,7 @@ def department_page(
 ) -> tuple[list[Case], str]:
     """One page of the unit's cases under review or suspended, by due date then id; `after` is
     the last row of the previous page (keyset pagination: no OFFSET, one index range scan)."""
-    cases = under_review(unit_id=unit_id).select_related("item").defer(*Case.PERSONAL)
+    cases = under_review(unit_id=unit_id).select_related("item").only(*Case.ROW)
     return due_date_page(cases, after, size)
 
 
@@ -383,10 +383,7 @@ def served_units(user: User) -> QuerySet:
 
 def queue_cases(within: Q, where: Q, order: tuple[str, ...]) -> QuerySet[Case]:
     return (
-        Case.objects.filter(within, where)
-        .select_related("item", "unit")
-        .defer(*Case.PERSONAL)
-        .order_by(*order)
+        Case.objects.filter(within, where).select_related("item").only(*Case.ROW).order_by(*order)
     )
 
 

@@ -76,7 +76,7 @@ def workbench(request):
     elif page["current"].key == "deliver":
         combined = selectors.combined_ready(user=request.user)[:50]
     mine = selectors.case_list_for_user(user=request.user, received_on=today)
-    mine = mine.defer(*Case.PERSONAL)[:50]
+    mine = mine.select_related(None).select_related("item").only(*Case.ROW)[:50]
     return render(
         request,
         "cases/workbench.html",
