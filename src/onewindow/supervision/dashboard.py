@@ -1,6 +1,8 @@
 """The hall's dashboards: figures read from small tables or through indexes, so the overview
 stays fast with a million open cases. `rollup` (a periodic job) counts the case event log into
-`DayStat` per day and unit; the lights are counted by the (light, …) indexes."""
+`DayStat` per day and unit and `DecisionStat` per decision day and unit, window or staff member
+(read by the dashboards, appraisal and the reform scorecard); the lights are counted by the
+(light, …) indexes."""
 
 import datetime
 from collections import defaultdict
@@ -13,7 +15,13 @@ from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.workflow import OPEN, Light
 from onewindow.org.models import Unit, User
 from onewindow.org.permissions import visible_unit_ids
-from onewindow.supervision.models import Anomaly, DayStat, Rating, RollupCursor
+from onewindow.supervision.models import (
+    Anomaly,
+    DayStat,
+    DecisionStat,
+    Rating,
+    RollupCursor,
+)
 
 SETTLE = datetime.timedelta(seconds=60)  # events younger than this may still be committing
 COUNTED = {
@@ -23,13 +31,15 @@ COUNTED = {
     "decide": "decided",
     "decide_at_window": "decided",
     "deliver": "closed",
+    "notify_correction": "notices",
 }
 
 
 def rollup(now: datetime.datetime | None = None, batch: int = 20000) -> int:
-    """Count new case events into DayStat; the number of events read. An event is counted once:
-    the cursor moves in the same transaction as the counts, and only past events older than a
-    minute (a transaction still open then could commit an earlier id later)."""
+    """Count new case events into DayStat and DecisionStat; the number of events read. An event
+    is counted once: the cursor moves in the same transaction as the counts, and only past
+    events older than a minute (a transaction still open then could commit an earlier id
+    later)."""
     now = now or timezone.now()
     done = 0
     while True:
@@ -38,26 +48,61 @@ def rollup(now: datetime.datetime | None = None, batch: int = 20000) -> int:
             events = list(
                 CaseEvent.objects.filter(id__gt=cursor.last_id, at__lt=now - SETTLE)
                 .order_by("id")
-                .values_list("id", "action", "at", "case__unit_id", "case__due_date")[:batch]
+                .values_list(
+                    "id",
+                    "action",
+                    "at",
+                    "case__unit_id",
+                    "case__due_date",
+                    "case__rongque_deadline",
+                    "case__decided_on",
+                    "case__window_post_id",
+                    "case__accepted_by_id",
+                )[:batch]
             )
             if not events:
                 return done
-            counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-            for _, action, at, unit_id, due in events:
-                column = COUNTED.get(action)
-                if column is None:
-                    continue
-                day = timezone.localtime(at).date()
-                counts[(day, unit_id)][column] += 1
-                if column == "decided" and due is not None and day <= due:
-                    counts[(day, unit_id)]["on_time"] += 1
-            _add(counts)
+            days, decisions = count(events)
+            _add(days)
+            _add_decisions(decisions)
             cursor.last_id = events[-1][0]
             cursor.save(update_fields=["last_id"])
             done += len(events)
 
 
-STAT_COLUMNS = ["received", "accepted", "decided", "on_time", "closed"]
+def count(events) -> tuple[dict, dict]:
+    """The counts of events read as in `rollup` (id, action, at and the case's unit, due date,
+    容缺 deadline, decision day, window post and acceptor): per (day, unit) for DayStat, per
+    (level, day, key) for DecisionStat. The 0008 migration counts the log with it too."""
+    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    decisions: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for _, action, at, unit_id, due, rongque, decided_on, post_id, staff_id in events:
+        column = COUNTED.get(action)
+        if column is None:
+            continue
+        day = timezone.localtime(at).date()
+        counts[(day, unit_id)][column] += 1
+        if action == "accept" and rongque is not None:  # only an accept with 容缺 sets it
+            counts[(day, unit_id)]["rongque"] += 1
+        if column != "decided" or due is None:
+            continue
+        if day <= due:
+            counts[(day, unit_id)]["on_time"] += 1
+        # Appraisal counts by the case's decision day (the move's day), as it always has.
+        decided = decided_on or day
+        levels = (("unit", unit_id), ("window", post_id), ("staff", staff_id))
+        for level, key in levels:
+            if key is None:
+                continue
+            row = decisions[(level, decided, key)]
+            row["finished"] += 1
+            row["on_time"] += decided <= due
+            row["early"] += decided < due
+    return counts, decisions
+
+
+STAT_COLUMNS = ["received", "accepted", "decided", "on_time", "closed", "notices", "rongque"]
+DECISION_COLUMNS = ["finished", "on_time", "early"]
 
 
 def _add(counts: dict[tuple, dict[str, int]]) -> None:
@@ -78,13 +123,42 @@ def _add(counts: dict[tuple, dict[str, int]]) -> None:
         for column, n in add.items():
             setattr(stat, column, getattr(stat, column) + n)
     DayStat.objects.bulk_create(new, batch_size=1000)
-    if changed:  # one prepared UPDATE for all (bulk_update's CASE expressions cost seconds)
-        assignments = ", ".join(f"{column} = %s" for column in STAT_COLUMNS)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {DayStat._meta.db_table} SET {assignments} WHERE id = %s",
-                [[getattr(s, c) for c in STAT_COLUMNS] + [s.pk] for s in changed],
-            )
+    _update(DayStat, STAT_COLUMNS, changed)
+
+
+def _add_decisions(counts: dict[tuple, dict[str, int]]) -> None:
+    """The same for DecisionStat (under the same lock)."""
+    if not counts:
+        return
+    days = {day for _, day, _ in counts}
+    keys = {key for _, _, key in counts}
+    have = {
+        (s.level, s.day, s.key): s for s in DecisionStat.objects.filter(day__in=days, key__in=keys)
+    }
+    new, changed = [], []
+    for (level, day, key), add in counts.items():
+        stat = have.get((level, day, key))
+        if stat is None:
+            stat = DecisionStat(level=level, day=day, key=key)
+            new.append(stat)
+        else:
+            changed.append(stat)
+        for column, n in add.items():
+            setattr(stat, column, getattr(stat, column) + n)
+    DecisionStat.objects.bulk_create(new, batch_size=1000)
+    _update(DecisionStat, DECISION_COLUMNS, changed)
+
+
+def _update(model, columns: list[str], changed: list) -> None:
+    """One prepared UPDATE for all changed rows (bulk_update's CASE expressions cost seconds)."""
+    if not changed:
+        return
+    assignments = ", ".join(f"{column} = %s" for column in columns)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {model._meta.db_table} SET {assignments} WHERE id = %s",
+            [[getattr(s, c) for c in columns] + [s.pk] for s in changed],
+        )
 
 
 def _units(user: User) -> list[int] | None:

@@ -337,6 +337,10 @@ class DayStat(models.Model):
     decided = models.PositiveIntegerField(default=0)
     on_time = models.PositiveIntegerField(default=0)
     closed = models.PositiveIntegerField(default=0)
+    # The reform scorecard's 机制到位 check: one-time notices issued (`notify_correction`) and
+    # acceptances under 容缺 (the `accept` of a case with a 容缺 deadline), on the event's day.
+    notices = models.PositiveIntegerField(default=0)
+    rongque = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "每日统计"
@@ -346,8 +350,37 @@ class DayStat(models.Model):
         return f"{self.day} {self.unit_id}"
 
 
+class DecisionStat(models.Model):
+    """Decisions on cases with a due date, per decision day and per unit, window post or staff
+    member (who accepted the case): what appraisal counts, rolled up by `dashboard.rollup` from
+    the `decide` / `decide_at_window` events (a case is decided once). `key` is the unit's,
+    window post's or staff member's id; a case without a window post or acceptor has no row at
+    that level."""
+
+    class Level(models.TextChoices):
+        UNIT = "unit", "单位"
+        WINDOW = "window", "窗口"
+        STAFF = "staff", "工作人员"
+
+    level = models.CharField(max_length=6, choices=Level.choices)
+    key = models.IntegerField()
+    day = models.DateField()
+    finished = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)  # decided on or before the due date
+    early = models.PositiveIntegerField(default=0)  # decided before the due date
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办结统计"
+        constraints = [
+            models.UniqueConstraint(fields=["level", "day", "key"], name="decisionstat_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.level} {self.key}"
+
+
 class RollupCursor(models.Model):
-    """The last case event counted into `DayStat`."""
+    """The last case event counted into `DayStat` and `DecisionStat`."""
 
     name = models.CharField(max_length=30, primary_key=True)
     last_id = models.BigIntegerField(default=0)

@@ -9,8 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from onewindow.cases.models import Case
-from onewindow.cases.workflow import State
 from onewindow.catalog.models import HallApproval, Item, ItemVersion
 from onewindow.exchange.models import Outbox
 from onewindow.mandates.models import Enquiry, ItemPower, Letter, Seal
@@ -345,26 +343,7 @@ def test_promised_limit_not_cut_needs_a_reason(desk, reason, passes):
         assert any("未按10%压缩" in f.text for f in result.failing)
 
 
-# --- 机制到位 --------------------------------------------------------------------------------
-
-
-def test_cases_without_one_time_notice_or_rongque_fail(desk):
-    CaseFactory(desk=desk)
-    assert_fails(desk.unit, Check.MECHANISM, "未见一次性告知记录")
-    assert_fails(desk.unit, Check.MECHANISM, "未见容缺受理记录")
-
-
-def test_one_time_notice_and_rongque_in_use_pass(desk):
-    CaseFactory(desk=desk, state=State.CORRECTING)
-    rongque = CaseFactory(desk=desk, state=State.ACCEPTED)
-    Case.objects.filter(pk=rongque.pk).update(rongque_deadline=today())
-    assert unit_checks(desk.unit, today())[Check.MECHANISM].passed
-
-
-def test_no_cases_makes_notice_and_rongque_not_applicable(desk):
-    facts = unit_checks(desk.unit, today())[Check.MECHANISM].facts
-    na = [f for f in facts if not f.applicable]
-    assert len(na) == 3 and all(f.passed for f in na)  # notice, 容缺, 一件事
+# --- 机制到位 (the one-time notices and 容缺: test_checks_mechanism) -------------------------
 
 
 def test_no_first_asked_record_in_the_period_fails(desk):

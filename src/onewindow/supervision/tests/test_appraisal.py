@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import DAY
+from onewindow.cases.workflow import State
 from onewindow.org.models import Unit
 from onewindow.org.roles import RoleCode
 from onewindow.supervision import appraisal
 from onewindow.supervision.models import Anomaly, Order, Rating, Rules, Ticket, Warning
 from onewindow.testing.factories import CaseFactory, DeskFactory, UserFactory, staff_user
+from onewindow.testing.stats import rolled_up
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +29,11 @@ def _as(client, user):
 
 
 def _finished(desk, due: datetime.date, decided: datetime.date) -> Case:
-    case = CaseFactory(desk=desk, day=DAY)
+    """A case decided (and delivered) through the services, its due date and decision day
+    then set; appraisal counts it once the rollup has (`rolled_up`)."""
+    case = CaseFactory(desk=desk, day=DAY, state=State.CLOSED)
     Case.objects.filter(pk=case.pk).update(
-        state="closed", accepted_on=NOV, due_date=due, decided_on=decided, closed_on=decided
+        accepted_on=NOV, due_date=due, decided_on=decided, closed_on=decided
     )
     return Case.objects.get(pk=case.pk)
 
@@ -84,6 +88,8 @@ def test_unit_figures_score_and_grade_by_hand(time_machine):
     Anomaly.objects.create(
         rule="fee_free_item", case=early1, unit=unit, evidence={}, detected_on=NOV, state="open"
     )  # not confirmed: no deduction
+    assert not [r for r in appraisal.appraise("2026-11", "unit") if r.finished]  # not rolled up
+    rolled_up()
     [row] = [r for r in appraisal.appraise("2026-11", "unit") if r.key == unit.pk]
     assert (row.finished, row.on_time, row.early) == (4, 3, 2)
     assert (row.rated, row.satisfied) == (3, 2)
@@ -125,6 +131,7 @@ def test_appraisal_page_scoped_and_the_dispatched_staff_report(client):
     inspector = UserFactory(roles=[RoleCode.SUPERVISOR])  # 电子监察
     case = _finished(desk, NOV + datetime.timedelta(days=5), NOV)
     Case.objects.filter(pk=case.pk).update(accepted_by=desk.clerk.staff)
+    rolled_up()
     body = _as(client, inspector).get("/supervision/appraisal/", {"period": "2026-11"}).content
     assert Unit.objects.get(pk=case.unit_id).name in body.decode()
     staff_page = _as(client, desk.winsup).get(

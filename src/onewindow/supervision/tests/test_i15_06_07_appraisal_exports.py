@@ -6,11 +6,13 @@ import datetime
 import pytest
 
 from onewindow.cases.models import Case
+from onewindow.cases.workflow import State
 from onewindow.documents.tests.pdftext import HOSTILE, SHORT_HOSTILE, assert_verbatim
 from onewindow.documents.tests.xlsxcheck import FORMULAS, assert_text_not_formulas
 from onewindow.org.models import Staff, Unit
 from onewindow.supervision import appraisal
 from onewindow.testing.factories import CaseFactory, DeskFactory
+from onewindow.testing.stats import rolled_up
 
 pytestmark = pytest.mark.django_db
 NOV = datetime.date(2026, 11, 10)
@@ -20,16 +22,11 @@ def _dispatching_unit(staff_name: str, unit_name: str) -> Unit:
     """The clerk's home unit, named `unit_name`, with the clerk (named `staff_name`) having
     decided a case in November 2026, so the appraisal lists them."""
     desk = DeskFactory()
-    case = CaseFactory(desk=desk, day=NOV)
+    case = CaseFactory(desk=desk, day=NOV, state=State.CLOSED)  # accepted by the desk's clerk
     clerk = desk.clerk.staff
-    Case.objects.filter(pk=case.pk).update(
-        state="closed",
-        accepted_on=NOV,
-        due_date=NOV + datetime.timedelta(days=5),
-        decided_on=NOV,
-        closed_on=NOV,
-        accepted_by=clerk,
-    )
+    Case.objects.filter(pk=case.pk).update(due_date=NOV + datetime.timedelta(days=5))
+    assert Case.objects.get(pk=case.pk).accepted_by_id == clerk.pk
+    rolled_up()  # the decision counted, as the rollup job would have
     Staff.objects.filter(pk=clerk.pk).update(name=staff_name)
     unit = clerk.unit
     unit.name = unit_name

@@ -45,7 +45,7 @@ PINNED_MORE = {
     "staff_changes": 6,  # the page count (item 8); posts without cover (item 2)
     "my_leave": 9,  # the page count (issue 17 item 8)
     "outbox": 11,  # the unsent counts in one pass each (push, SMS), the last sends (issue 22)
-    "scorecard": 32,
+    "scorecard": 31,  # issue 22: the period's receipts, 容缺 and notices in one DayStat query
     "submissions": 6,
     "filings": 5,  # the page count (issue 17 item 8)
     "spot_checks": 6,  # the page count (issue 17 item 8)
