@@ -42,14 +42,17 @@ def test_acknowledged_applications_survive_sigkill(tmp_path, prepared_county):
         env = prepare_server(tmp_path, f"crash_{worker_id}")
     else:  # SQLite: a copy of the county the run prepared once (tests/conftest.py)
         env = copy_prepared(prepared_county, tmp_path)
-    key = _onewindow(env, "api_client", "压力测试平台").strip().rsplit("：", 1)[1]
-    item = _shell(
+    # One command process for both (each `onewindow` process costs about 1.5 s of CPU to start):
+    # the `api_client` command, as an operator runs it, and the item the clients apply for.
+    key, code, material_ids = _shell(
         env,
-        "import json; from onewindow.catalog.models import Item; "
+        "import io, json; from django.core.management import call_command; "
+        "from onewindow.catalog.models import Item; out = io.StringIO(); "
+        "call_command('api_client', '压力测试平台', stdout=out); "
         f"i = Item.objects.get(name='{ITEM}'); "
-        "print(json.dumps([i.implementation_code, [m.pk for m in i.materials.all()]]))",
+        "print(json.dumps([out.getvalue().strip().rsplit('：', 1)[1], i.implementation_code, "
+        "[m.pk for m in i.materials.all()]]))",
     )
-    code, material_ids = item
     proc, url = launch(env, tmp_path, workers=2, jobs=True)
 
     acknowledged: dict[str, int] = {}
@@ -92,16 +95,20 @@ def test_acknowledged_applications_survive_sigkill(tmp_path, prepared_county):
 
     proc, url = launch(env, tmp_path, workers=2, jobs=True)
     try:
-        found = _shell(
+        # What was kept, and the `verify_events` command's verdict, from one command process
+        # (the command fails it, with CommandError, on a broken chain).
+        found, verdict = _shell(
             env,
-            "import json; from django.db.models import Count; "
+            "import io, json; from django.core.management import call_command; "
+            "from django.db.models import Count; "
             "from onewindow.cases.models import Case; "
             "from onewindow.exchange.models import Outbox; "
             "rows = Case.objects.filter(source='压力测试平台').annotate("
             "m=Count('materials', distinct=True), e=Count('events', distinct=True)); "
             "keys = set(Outbox.objects.values_list('key', flat=True)); "
-            "print(json.dumps({c.client_key: [c.pk, c.m, c.e, f'case-{c.pk}' in keys, c.state] "
-            "for c in rows}))",
+            "out = io.StringIO(); call_command('verify_events', stdout=out); "
+            "print(json.dumps([{c.client_key: [c.pk, c.m, c.e, f'case-{c.pk}' in keys, c.state] "
+            "for c in rows}, out.getvalue()]))",
         )
         for client_key, case_id in acknowledged.items():
             assert client_key in found, f"acknowledged {client_key} is lost"
@@ -110,7 +117,7 @@ def test_acknowledged_applications_survive_sigkill(tmp_path, prepared_county):
             assert materials == len(material_ids) and events == 1 and pushed
         # nothing half-written either: every case that exists is whole
         assert all(m == len(material_ids) and e == 1 and p for _, m, e, p, _ in found.values())
-        assert "事件链完整" in _onewindow(env, "verify_events")
+        assert "事件链完整" in verdict
         # the restarted server answers: a repeated submission finds the same case
         again = httpx.post(
             url + "/api/cases/applications",
