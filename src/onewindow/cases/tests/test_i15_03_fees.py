@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
@@ -17,6 +18,7 @@ from onewindow.cases import services
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import APPLICANT, DAY, submit_at
 from onewindow.cases.workflow import State
+from onewindow.testing.factories import DeskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +29,20 @@ MAIL = {"address": "桃江县桃花江镇1号", "carrier": "EMS", "tracking": "1
 @pytest.fixture(autouse=True)
 def _clock(time_machine):
     time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture(scope="module")
+def _module_desk(module_db):
+    """The desk built once for the module (conftest.module_db), at the module's NOW as each
+    test's own desk was."""
+    with time_machine.travel(NOW, tick=False):
+        return DeskFactory()
+
+
+@pytest.fixture
+def desk(_desk):
+    """A copy of the module's desk (not the cases package's, built per test)."""
+    return _desk
 
 
 def _decided(desk) -> Case:

@@ -27,6 +27,12 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
+def desk(_desk):
+    """The root conftest's desk, built once for the module (not the cases package's, per test)."""
+    return _desk
+
+
+@pytest.fixture
 def county(desk):
     """Three cases of one day at the desk's window: one decided and delivered, one transferred, one
     only received; then the day's checkpoint."""

@@ -37,6 +37,12 @@ TOWARDS = {
 POWERS = ["decide", "first_review", "none", "revoked", "expired", "withdrawn"]
 
 
+@pytest.fixture
+def desk(_desk):
+    """The root conftest's desk, built once for the module (not the cases package's, per test)."""
+    return _desk
+
+
 def _build(desk, item_name: str, state: str) -> Case:
     """A case of the desk's unit brought to `state` while its letter is in force."""
     clerk, leader, reviewer, post = desk.clerk, desk.teamlead, desk.reviewer, desk.post
