@@ -2,6 +2,7 @@
 active round's spot-check deductions, drill-down with failing facts first and their links, and
 the daily job that records the first day each check passed."""
 
+import copy
 import datetime
 from decimal import Decimal
 
@@ -24,15 +25,21 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-@pytest.fixture
-def pair():
-    """A complete unit, and one failing 授权到位 (its seal disabled) and 监察到位 (an item
-    outside e-supervision)."""
+@pytest.fixture(scope="module")
+def _module_pair(module_db):
     good = complete_desk(unit__name="甲测试局")
     bad = complete_desk(unit__name="乙测试局")
     Seal.objects.filter(unit=bad.unit).update(enabled=False)
     Item.objects.filter(pk=bad.item.pk).update(supervised=False)
     return good.unit, bad.unit
+
+
+@pytest.fixture
+def pair(db, _module_pair):
+    """A complete unit, and one failing 授权到位 (its seal disabled) and 监察到位 (an item
+    outside e-supervision): built once for the module (conftest.module_db), each test on a
+    copy, its writes rolled back."""
+    return copy.deepcopy(_module_pair)
 
 
 def names(response) -> list[str]:
