@@ -6,9 +6,11 @@ cases, and no page query reads the cases or events for them."""
 
 import datetime
 import importlib
+import io
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, F, Q
 from django.test.utils import CaptureQueriesContext
@@ -270,3 +272,17 @@ def test_the_migration_backfills_what_the_rollup_had_counted(county, counted):
         assert _new_counts() == whole
     assert rolled_up() == len([i for i in ids if i > upto])
     assert _new_counts() == whole
+
+
+def test_the_rollup_command_rebuilds_the_same_counts(county, time_machine):
+    """`onewindow rollup --rebuild` recounts the whole log: the same figures as the job's."""
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=5))
+    out = io.StringIO()
+    call_command("rollup", stdout=out)
+    assert f"已汇总{CaseEvent.objects.count()}条事件" in out.getvalue()
+    counted = _new_counts()
+    DayStat.objects.update(notices=0)  # a figure gone wrong
+    DecisionStat.objects.filter(level="staff").delete()
+    call_command("rollup", "--rebuild", stdout=out)
+    assert f"已重新汇总{CaseEvent.objects.count()}条事件" in out.getvalue()
+    assert _new_counts() == counted
