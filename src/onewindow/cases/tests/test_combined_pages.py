@@ -1,5 +1,7 @@
 """Pages of issue 7: the comprehensive window's 一件事 flow, the lead unit's view, key projects."""
 
+import copy
+
 import pytest
 
 from onewindow.cases.models import CombinedCase
@@ -13,10 +15,16 @@ from onewindow.testing.factories import staff_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def one():
-    """A 一件事 like 开办餐饮店: the lead unit's item first, then three units' in parallel."""
+@pytest.fixture(scope="module")
+def _one(module_db):
     return combo(name="测试开办餐饮店")
+
+
+@pytest.fixture
+def one(db, _one):
+    """A 一件事 like 开办餐饮店: the lead unit's item first, then three units' in parallel.
+    Built once for the module (conftest.module_db; four desks), each test on a copy."""
+    return copy.deepcopy(_one)
 
 
 def _as(client, user):
