@@ -45,21 +45,7 @@ def rollup(now: datetime.datetime | None = None, batch: int = 20000) -> int:
     while True:
         with transaction.atomic():
             cursor, _ = RollupCursor.objects.select_for_update().get_or_create(name="day_stat")
-            events = list(
-                CaseEvent.objects.filter(id__gt=cursor.last_id, at__lt=now - SETTLE)
-                .order_by("id")
-                .values_list(
-                    "id",
-                    "action",
-                    "at",
-                    "case__unit_id",
-                    "case__due_date",
-                    "case__rongque_deadline",
-                    "case__decided_on",
-                    "case__window_post_id",
-                    "case__accepted_by_id",
-                )[:batch]
-            )
+            events = _read(cursor.last_id, now, batch)
             if not events:
                 return done
             days, decisions = count(events)
@@ -70,12 +56,54 @@ def rollup(now: datetime.datetime | None = None, batch: int = 20000) -> int:
             done += len(events)
 
 
-def count(events) -> tuple[dict, dict]:
-    """The counts of events read as in `rollup` (id, action, at and the case's unit, due date,
-    容缺 deadline, decision day, window post and acceptor): per (day, unit) for DayStat, per
-    (level, day, key) for DecisionStat. The 0008 migration counts the log with it too."""
-    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    decisions: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+def rebuild(now: datetime.datetime | None = None, batch: int = 20000) -> int:
+    """Recount the whole log (`onewindow rollup --rebuild`): counted in memory, then written in
+    one go with the cursor, in one transaction under the cursor's lock (the pages keep the old
+    figures until it commits; the job waits). Not batch by batch: rows updated hundreds of
+    times in one transaction pile up versions and each update gets slower."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        RollupCursor.objects.select_for_update().get_or_create(name="day_stat")
+        days: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        decisions: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        last = done = 0
+        while events := _read(last, now, batch):
+            count(events, days, decisions)
+            last, done = events[-1][0], done + len(events)
+        DayStat.objects.all().delete()
+        DecisionStat.objects.all().delete()
+        _add(days)
+        _add_decisions(decisions)
+        RollupCursor.objects.filter(name="day_stat").update(last_id=last)
+    return done
+
+
+def _read(after: int, now: datetime.datetime, batch: int) -> list[tuple]:
+    return list(
+        CaseEvent.objects.filter(id__gt=after, at__lt=now - SETTLE)
+        .order_by("id")
+        .values_list(
+            "id",
+            "action",
+            "at",
+            "case__unit_id",
+            "case__due_date",
+            "case__rongque_deadline",
+            "case__decided_on",
+            "case__window_post_id",
+            "case__accepted_by_id",
+        )[:batch]
+    )
+
+
+def count(events, counts=None, decisions=None) -> tuple[dict, dict]:
+    """The counts of events read by `_read` (id, action, at and the case's unit, due date, 容缺
+    deadline, decision day, window post and acceptor), added to `counts` per (day, unit) for
+    DayStat and to `decisions` per (level, day, key) for DecisionStat (new ones if not given)."""
+    if counts is None:
+        counts = defaultdict(lambda: defaultdict(int))
+    if decisions is None:
+        decisions = defaultdict(lambda: defaultdict(int))
     for _, action, at, unit_id, due, rongque, decided_on, post_id, staff_id in events:
         column = COUNTED.get(action)
         if column is None:
