@@ -148,7 +148,8 @@ def main() -> None:
         for path, who in (("/cases/department/", cookie), ("/supervision/", manager)):
             httpx.get(url + path, headers={"Cookie": who}, timeout=30).raise_for_status()
         print(f"database: {env.get('DATABASE_URL', 'sqlite (var/)').split('@')[-1]}")
-        print(f"gunicorn workers: {WORKERS} × 4 threads; {SECONDS} s a page")
+        threads = os.environ.get("ONEWINDOW_THREADS", "4")
+        print(f"gunicorn workers: {WORKERS} × {threads} threads; {SECONDS} s a page")
         # (name, path, signed-in cookie, clients, issue 22's target: pages/s, p95 ms / p50 ms)
         figures = {}
         for name, path, who, clients, target in (

@@ -44,7 +44,9 @@ class Command(BaseCommand):
             def load_config(self):
                 self.cfg.set("bind", f"{host}:{port}")
                 self.cfg.set("workers", workers)
-                self.cfg.set("threads", 4)
+                # Threads a worker serves on (ONEWINDOW_THREADS): a slow client or a long
+                # export does not hold the worker; docs/BENCHMARKS.md «Issue 22» measures both.
+                self.cfg.set("threads", int(os.environ.get("ONEWINDOW_THREADS", "4")))
                 self.cfg.set("accesslog", "-")
                 self.cfg.set("graceful_timeout", 10)
 
