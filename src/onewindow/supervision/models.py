@@ -215,7 +215,12 @@ class Anomaly(models.Model):
         verbose_name = verbose_name_plural = "异常办件"
         ordering = ["-detected_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["rule", "case"], name="anomaly_once")]
-        indexes = [models.Index(fields=["unit", "detected_on"], name="anomaly_unit_day")]
+        indexes = [
+            models.Index(fields=["unit", "detected_on"], name="anomaly_unit_day"),
+            # The list, newest first, 50 a page, read along this index instead of sorting every
+            # anomaly to show 50 (36-38 ms of SQL at 1,000,000 cases; issue 22).
+            models.Index(fields=["-detected_on", "-id"], name="anomaly_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_rule_display()}：{self.case_id}"
