@@ -84,6 +84,32 @@ def a_case(env: dict) -> int:
     return int(out.stdout.strip().splitlines()[-1])
 
 
+def drain(env: dict, limit: float = 300) -> None:
+    """Wait until the server's push job has sent what it can of the backlog (bench/cases_bench.py
+    leaves thousands of events unsent, minutes of a county's work made in 30 s): the pages are
+    measured in the steady state, not beside a catch-up push that is no page's cost. Done when
+    nothing is left or the count has not moved for 15 s (rows behind a refused one wait for a
+    person); prints how long it took and what was left."""
+    code = (
+        "import time\n"
+        "from onewindow.exchange.models import Outbox\n"
+        "unsent = Outbox.objects.filter(sent_at__isnull=True, refused_at__isnull=True)\n"
+        "t = still = time.monotonic()\n"
+        "first = last = unsent.count()\n"
+        f"while last and time.monotonic() - still < 15 and time.monotonic() - t < {limit}:\n"
+        "    time.sleep(3)\n"
+        "    now = unsent.count()\n"
+        "    if now != last:\n"
+        "        last, still = now, time.monotonic()\n"
+        "print(f'push backlog: {first - last:,} of {first:,} rows sent in '\n"
+        "      f'{time.monotonic() - t:.0f} s; {last:,} left')\n"
+    )
+    out = subprocess.run(
+        [BIN / "onewindow", "shell", "-c", code], env=env, capture_output=True, text=True
+    )
+    print(out.stdout.strip().splitlines()[-1] if out.stdout.strip() else out.stderr[-500:])
+
+
 def wrk(url: str, cookie: str, clients: int = CLIENTS) -> dict[str, float]:
     out = subprocess.run(
         [
@@ -147,6 +173,7 @@ def main() -> None:
         case_id = a_case(env) if only in "case page" else 0
         for path, who in (("/cases/department/", cookie), ("/supervision/", manager)):
             httpx.get(url + path, headers={"Cookie": who}, timeout=30).raise_for_status()
+        drain(env)
         print(f"database: {env.get('DATABASE_URL', 'sqlite (var/)').split('@')[-1]}")
         threads = os.environ.get("ONEWINDOW_THREADS", "4")
         print(f"gunicorn workers: {WORKERS} × {threads} threads; {SECONDS} s a page")
