@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
+import time_machine
 from django.db.models import ProtectedError
 
 from onewindow import workdays
@@ -34,24 +35,32 @@ def _clock(time_machine):
     time_machine.move_to(NOW, tick=False)
 
 
-@pytest.fixture
-def desk(db):
+@pytest.fixture(scope="module")
+def _module_desk(module_db):
     """A desk whose promised item has an optional minor material, 从业人员培训合格证明 (容缺
-    allowed), beside two required ones."""
-    return DeskFactory(
-        item__materials=(
-            {"name": "食品经营许可申请书", "originals": 1, "copies": 0},
-            {"name": "营业执照", "originals": 0, "copies": 1},
-            {
-                "name": "从业人员培训合格证明",
-                "originals": 0,
-                "copies": 1,
-                "required": False,
-                "is_main": False,
-                "rongque": True,
-            },
+    allowed), beside two required ones: built once for the module (conftest.module_db), at
+    the module's NOW as each test's own was."""
+    with time_machine.travel(NOW, tick=False):
+        return DeskFactory(
+            item__materials=(
+                {"name": "食品经营许可申请书", "originals": 1, "copies": 0},
+                {"name": "营业执照", "originals": 0, "copies": 1},
+                {
+                    "name": "从业人员培训合格证明",
+                    "originals": 0,
+                    "copies": 1,
+                    "required": False,
+                    "is_main": False,
+                    "rongque": True,
+                },
+            )
         )
-    )
+
+
+@pytest.fixture
+def desk(_desk):
+    """A copy of the module's desk, for this test."""
+    return _desk
 
 
 @pytest.fixture

@@ -21,9 +21,15 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def desk(db):
+@pytest.fixture(scope="module")
+def _module_desk(module_db):
     return DeskFactory(item__handling_forms="1,2", item__online_depth=4)
+
+
+@pytest.fixture
+def desk(_desk):
+    """A copy of the module's desk (conftest.module_db), built once for the module."""
+    return _desk
 
 
 @pytest.fixture

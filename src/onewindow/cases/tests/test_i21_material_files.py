@@ -24,6 +24,12 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
+def desk(_desk):
+    """The root conftest's desk, built once for the module (not the cases package's, per test)."""
+    return _desk
+
+
+@pytest.fixture
 def me():
     return applicant(2301)
 

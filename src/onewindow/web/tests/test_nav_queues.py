@@ -45,11 +45,6 @@ MAIL = {"address": "测试县测试路1号", "carrier": "EMS", "tracking": "1190
 
 
 @pytest.fixture
-def desk():
-    return DeskFactory()
-
-
-@pytest.fixture
 def inspector():
     return staff_user(RoleCode.SUPERVISOR)
 
