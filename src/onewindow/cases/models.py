@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Reverse
 
-from onewindow.cases.workflow import Light, State
+from onewindow.cases.workflow import LIT, Light, State
 from onewindow.catalog.models import CombinedService, Item, Material
 from onewindow.common import crypto, limits
 from onewindow.common.collation import CodePoint
@@ -60,37 +60,8 @@ class Handoff(models.TextChoices):
 
 
 class Case(KeyProject):
-    # The encrypted columns, which no list of cases shows: a list leaves them unread
-    # (`.defer(*Case.PERSONAL)`) rather than decrypt two to five per row (issue 22).
+    # The encrypted columns, which no list shows (nor reads: selectors.ROW; issue 22).
     PERSONAL = ("applicant_id", "phone", "agent_id", "delivery_wish", "delivery_detail")
-    # What a list row of cases shows (cases/_case_rows.html, _queue_rows.html, the department's
-    # rows): the number, item, applicant and channel, the date of each queue, the due date and
-    # what the time left is counted from. The work lists read these alone, with the item's
-    # name (`.only(*Case.ROW)` beside select_related("item")), not a case's 60 columns and an
-    # item's 30: building those was a sixth of the department page's Python (issue 22). A
-    # field left out and read by a row costs a query a row: the pages' pinned query counts
-    # (web/tests/test_query_counts.py) fail then.
-    ROW = (
-        "id",
-        "number",
-        "item__name",
-        "unit_id",
-        "applicant_name",
-        "state",
-        "channel",
-        "source",
-        "province_application_id",
-        "key_project",
-        "received_on",
-        "accepted_on",
-        "due_date",
-        "due_provisional",
-        "decided_on",
-        "suspended_on",
-        "rongque_deadline",
-        "closed_on",
-        "prompted_on",
-    )
 
     class ApplicantKind(models.TextChoices):
         PERSON = "person", "自然人"
@@ -279,25 +250,18 @@ class Case(KeyProject):
             ),
             # Key projects are few: a partial index costs the other cases' moves nothing.
             models.Index(fields=["state"], condition=Q(key_project=True), name="case_key"),
-            # The supervision scan reaches exactly the rows whose light must move: by light
-            # and the date that moves it (see supervision.services.scan).
-            # The unit rides along for the dashboards: the lights counted per unit, county-wide,
-            # read the index alone (COUNT(*), an index-only scan of the lit cases; issue 22).
+            # The supervision scan reaches exactly the rows whose light must move: by light and
+            # the date that moves it (supervision.services.scan). The unit rides along for the
+            # dashboards: the lights per unit read the index alone (COUNT(*); issue 22).
             models.Index(fields=["light", "state", "unit"], name="case_light"),
-            # The dashboard's drill-down (supervision.dashboard.drill) pages the lit cases in due
-            # order: one light along case_light_due, all four along case_lit_due (issue 22).
+            # The drill-down's pages in due order: one light, or all four (case_lit_due).
             models.Index(fields=["light", "due_date", "id"], name="case_light_due"),
             models.Index(
-                fields=["due_date", "id"],
-                condition=Q(light__in=["green", "yellow", "red", "suspended"]),
-                name="case_lit_due",
+                fields=["due_date", "id"], condition=Q(light__in=LIT), name="case_lit_due"
             ),
             models.Index(fields=["light", "yellow_from"], name="case_light_yellow"),
-            # The window's work queues (cases.actions.queues), counted on every page a clerk opens:
-            # only the window's open work is in it (a mailed result leaves once signed for).
-            # PostgreSQL counts them from the index alone (COUNT(*), every column the queues and
-            # the clerk's scope test is in it): a comprehensive window serving 36 units read
-            # 25,000 rows of other windows' mailed results from the table on every page (issue 22).
+            # The window's work queues (cases.actions.queues), counted on every page a clerk opens
+            # from this index alone (COUNT(1); what the queues and the scope test is in it).
             models.Index(
                 fields=["unit", "window_post", "state"],
                 include=[

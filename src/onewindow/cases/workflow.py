@@ -49,6 +49,10 @@ class Light(models.TextChoices):
     SUSPENDED = "suspended", "中止"
 
 
+# The lights of a case being handled (a case with none is not under way).
+LIT = [Light.GREEN, Light.YELLOW, Light.RED, Light.SUSPENDED]
+
+
 def light_after_move(state: str, yellow_from, day, current: str) -> str:
     """The light a move leaves: none outside the running states, suspended while suspended,
     green while the yellow date is ahead. Yellow and red are left to the supervision scan, so

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from onewindow.cases import selectors, services
 from onewindow.cases.actions import queues
-from onewindow.cases.models import Case, CaseMaterial, Channel
+from onewindow.cases.models import CaseMaterial, Channel
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.common.errors import error_dict
 from onewindow.common.paging import page_of
@@ -76,7 +76,7 @@ def workbench(request):
     elif page["current"].key == "deliver":
         combined = selectors.combined_ready(user=request.user)[:50]
     mine = selectors.case_list_for_user(user=request.user, received_on=today)
-    mine = mine.select_related(None).select_related("item").only(*Case.ROW)[:50]
+    mine = mine.select_related(None).select_related("item").only(*selectors.ROW)[:50]
     return render(
         request,
         "cases/workbench.html",
