@@ -91,7 +91,7 @@ def _pages(username: str) -> list[str]:
     ids = {"case": case.pk, "mine": case.pk, "token": signing.dumps(case.pk, salt=SALT)}
     pages = [_url(t) for t, roles in EXPECTED_200.items() if username in roles]
     pages += [t.format(**ids) for t, roles in EXTRA.items() if username in roles]
-    return pages
+    return list(dict.fromkeys(pages))  # /mandates/new/ is in both lists for some roles
 
 
 def _as(client, user):
@@ -127,6 +127,7 @@ def test_i15_22_every_page_of_every_role_survives_junk_parameters(login, recordi
         client = login(username)
         pages = _pages(username)
         asked_anything = False
+        sent = set()  # a request already made for this login (a parameter of the page's own URL)
         for page in pages:
             recording.asked = set()
             first = client.get(page)
@@ -138,7 +139,12 @@ def test_i15_22_every_page_of_every_role_survives_junk_parameters(login, recordi
             for name in sorted(names):
                 for junk in JUNK:
                     query = f"{fixed}&" if fixed else ""
-                    response = client.get(base, QueryDict(f"{query}").dict() | {name: junk})
+                    params = QueryDict(f"{query}").dict() | {name: junk}
+                    request = (base, *sorted(params.items()))
+                    if request in sent:
+                        continue
+                    sent.add(request)
+                    response = client.get(base, params)
                     _assert_answered(response, (page, name, junk))
     assert asked_anything  # the recording works: some page read some parameter
 
