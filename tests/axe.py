@@ -11,7 +11,10 @@ BLOCKING = {"serious", "critical"}
 
 
 def violations(page) -> list[dict]:
-    """axe-core's serious and critical violations on the page (WCAG 2.1 A and AA rules)."""
+    """axe-core's serious and critical violations on the page (WCAG 2.1 A and AA rules), once
+    the page has loaded: a click on a link returns when the navigation is under way, and axe run
+    on the document being replaced failed (null documentElement) in a fresh-clone run."""
+    page.wait_for_load_state()
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE)  # evaluate is not subject to the page's CSP, a script tag would be
     result = page.evaluate(

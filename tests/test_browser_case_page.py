@@ -24,6 +24,7 @@ def test_the_clerks_case_page_history_errors_and_success(server, page):
     page.fill("#item-q", "spsc")
     page.click("form:has(#item-q) button[type=submit]")
     page.click("text=食品生产许可")
+    page.wait_for_url("**/cases/new/*/")
     audit(page)
     page.fill("input[name=applicant_name]", "王小明")
     page.fill("input[name=applicant_id]", ID)
