@@ -18,12 +18,23 @@ def _objects(pdf: bytes) -> dict[int, bytes]:
     return {int(m.group(1)): m.group(2) for m in _OBJECT.finditer(pdf)}
 
 
+_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+
+
 def _stream(body: bytes) -> bytes:
+    """A stream object's data, decoded. Its bytes are read by the dictionary's /Length when it
+    is a number: compressed data may end in a CR or LF byte, which the end-of-stream pattern
+    alone would take for the line end before `endstream` (a fresh-clone run read a letter's
+    font map one byte short: zlib's "incomplete or truncated stream")."""
     match = _STREAM.search(body)
     if match is None:
         return b""
-    data = match.group(1)
     head = body[: match.start()]
+    length = _LENGTH.search(head)
+    if length is not None:
+        data = body[match.start(1) : match.start(1) + int(length.group(1))]
+    else:
+        data = match.group(1)
     if b"ASCII85Decode" in head:
         data = data.strip()
         data = base64.a85decode(data if data.startswith(b"<~") else b"<~" + data, adobe=True)
