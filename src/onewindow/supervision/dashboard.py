@@ -139,19 +139,8 @@ def _add(counts: dict[tuple, dict[str, int]]) -> None:
     a time under the cursor's lock, so reading then writing the rows is safe."""
     days = {day for day, _ in counts}
     units = {unit for _, unit in counts}
-    have = {(s.day, s.unit_id): s for s in DayStat.objects.filter(day__in=days, unit_id__in=units)}
-    new, changed = [], []
-    for (day, unit_id), add in counts.items():
-        stat = have.get((day, unit_id))
-        if stat is None:
-            stat = DayStat(day=day, unit_id=unit_id)
-            new.append(stat)
-        else:
-            changed.append(stat)
-        for column, n in add.items():
-            setattr(stat, column, getattr(stat, column) + n)
-    DayStat.objects.bulk_create(new, batch_size=1000)
-    _update(DayStat, STAT_COLUMNS, changed)
+    existing = DayStat.objects.filter(day__in=days, unit_id__in=units)
+    _merge(DayStat, ("day", "unit_id"), STAT_COLUMNS, counts, existing)
 
 
 def _add_decisions(counts: dict[tuple, dict[str, int]]) -> None:
@@ -160,21 +149,26 @@ def _add_decisions(counts: dict[tuple, dict[str, int]]) -> None:
         return
     days = {day for _, day, _ in counts}
     keys = {key for _, _, key in counts}
-    have = {
-        (s.level, s.day, s.key): s for s in DecisionStat.objects.filter(day__in=days, key__in=keys)
-    }
+    existing = DecisionStat.objects.filter(day__in=days, key__in=keys)
+    _merge(DecisionStat, ("level", "day", "key"), DECISION_COLUMNS, counts, existing)
+
+
+def _merge(model, key_fields: tuple, columns: list[str], counts: dict, existing) -> None:
+    """Add `counts` ({key: {column: n}}, the key in the order of `key_fields`) to the rows of
+    `model`: the `existing` ones changed in one UPDATE, the others created in bulk."""
+    have = {tuple(getattr(s, f) for f in key_fields): s for s in existing}
     new, changed = [], []
-    for (level, day, key), add in counts.items():
-        stat = have.get((level, day, key))
+    for key, add in counts.items():
+        stat = have.get(key)
         if stat is None:
-            stat = DecisionStat(level=level, day=day, key=key)
+            stat = model(**dict(zip(key_fields, key, strict=True)))
             new.append(stat)
         else:
             changed.append(stat)
         for column, n in add.items():
             setattr(stat, column, getattr(stat, column) + n)
-    DecisionStat.objects.bulk_create(new, batch_size=1000)
-    _update(DecisionStat, DECISION_COLUMNS, changed)
+    model.objects.bulk_create(new, batch_size=1000)
+    _update(model, columns, changed)
 
 
 def _update(model, columns: list[str], changed: list) -> None:
