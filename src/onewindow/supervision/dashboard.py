@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from onewindow.cases.models import Case, CaseEvent
-from onewindow.cases.workflow import OPEN, Light
+from onewindow.cases.workflow import LIT, OPEN, Light
 from onewindow.org.models import Unit, User
 from onewindow.org.permissions import visible_unit_ids
 from onewindow.supervision.models import (
@@ -194,11 +194,10 @@ def overview(user: User | None, today: datetime.date | None = None) -> dict:
     units = None if user is None else _units(user)
     cases = Case.objects.all() if units is None else Case.objects.filter(unit_id__in=units)
     stats = DayStat.objects.all() if units is None else DayStat.objects.filter(unit_id__in=units)
-    lit = [Light.GREEN, Light.YELLOW, Light.RED, Light.SUSPENDED]
     # COUNT(*), not COUNT(id): the lit cases are counted from the light index alone (case_light
     # holds the light and the unit), not by reading every open case's row.
     lights = dict(
-        cases.filter(light__in=lit).order_by().values_list("light").annotate(n=Count("*"))
+        cases.filter(light__in=LIT).order_by().values_list("light").annotate(n=Count("*"))
     )
     alarms: dict[int, dict[str, int]] = defaultdict(dict)
     for unit_id, light, n in (
@@ -259,7 +258,7 @@ def overview(user: User | None, today: datetime.date | None = None) -> dict:
     return {
         "today": today,
         "intake_today": trend[-1]["received"],
-        "lights": {light: lights.get(light, 0) for light in lit},
+        "lights": {light: lights.get(light, 0) for light in LIT},
         "open": sum(lights.values()),
         "per_unit": per_unit,
         "trend": trend,
@@ -289,10 +288,8 @@ def drill(user: User, light: str = "", unit_id: int | None = None):
     qs = Case.objects.select_related("item", "unit").order_by("due_date", "id")
     if units is not None:
         qs = qs.filter(unit_id__in=units)
-    if light in Light.values and light:
-        qs = qs.filter(light=light)
-    else:
-        qs = qs.filter(light__in=[Light.GREEN, Light.YELLOW, Light.RED, Light.SUSPENDED])
+    # One light, or all four as case_lit_due's condition names them (so that index serves it).
+    qs = qs.filter(light=light) if light in Light.values and light else qs.filter(light__in=LIT)
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     return qs

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from onewindow.cases.models import Case, TechReview
 from onewindow.cases.services import recompute_yellow
-from onewindow.cases.workflow import RUNNING, Light, State
+from onewindow.cases.workflow import LIT, RUNNING, Light, State
 from onewindow.common.masking import mask_mobile
 from onewindow.exchange import services as exchange
 from onewindow.mandates.models import Letter
@@ -21,8 +21,6 @@ from onewindow.org.models import Staff, Unit
 from onewindow.org.permissions import allows
 from onewindow.org.roles import RoleCode
 from onewindow.supervision.models import RULE_TTL, Message, Rules, Warning, forget_cached_rule
-
-LIT = [Light.GREEN, Light.YELLOW, Light.RED, Light.SUSPENDED]
 
 
 @dataclass
