@@ -42,10 +42,12 @@ demo: setup
 test: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/onewindow makemigrations --check --dry-run -v0
 	@# PYTHONDONTWRITEBYTECODE may be set (it is on this machine kind): without bytecode written
-	@# once, every test process, server and command would compile the project's modules again.
-	$(BIN)/python -m compileall -q -j 0 src tests conftest.py > /dev/null
+	@# once, every test process, server and command would compile the project's modules again,
+	@# and every test process rewrite the test modules and pytest's plugins (tests/precompile.py).
+	@# makemigrations beside it: each is mostly one core.
+	$(BIN)/onewindow makemigrations --check --dry-run -v0 & check=$$!; \
+		$(BIN)/python tests/precompile.py; compiled=$$?; wait $$check && exit $$compiled
 	scripts/run-tests
 
 # Every page of every role against its recorded cost (bench/check.py): on a 10,000-case SQLite
