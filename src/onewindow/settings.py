@@ -142,6 +142,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The rows of the long work lists (web/jinja.py, decision 81): templates under an app's
+        # jinja2/ folder, included from the Django pages with {% jinja %}.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "onewindow.web.jinja.environment"},
+    },
 ]
 
 # Database: SQLite (WAL) by default, anything dj-database-url understands otherwise.
@@ -327,7 +334,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("ONEWINDOW_STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "onewindow.common.staticfiles.StaticStorage"},
 }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("ONEWINDOW_MEDIA_ROOT", VAR_DIR / "media"))

@@ -13,7 +13,7 @@ from onewindow import workdays
 from onewindow.cases import applicants
 from onewindow.cases.models import Case, CaseMaterial, CombinedCase
 from onewindow.cases.workflow import ENDED, MOVES, OPEN, RUNNING, State
-from onewindow.mandates.powers import reviewing_items
+from onewindow.mandates.powers import reviewing_items_query
 from onewindow.org.models import User, WindowPost
 from onewindow.org.roles import RoleCode
 from onewindow.org.selectors import user_unit_id, window_posts_held
@@ -134,8 +134,9 @@ def awaiting_take_over(*, unit_id: int, day: datetime.date) -> QuerySet[Case]:
     return (
         Case.objects.filter(unit_id=unit_id, state=State.ACCEPTED, parent__isnull=True)
         .exclude(window_post__kind__in=["comprehensive", "green_channel"])
-        .exclude(item_id__in=reviewing_items(unit_id, day))
+        .exclude(item_id__in=reviewing_items_query(unit_id, day))
         .select_related("item")
+        .only(*ROW)
         .order_by("-key_project", "due_date", "id")
     )
 
@@ -276,6 +277,7 @@ def department_key_projects(*, unit_id: int) -> QuerySet[Case]:
             unit_id=unit_id, key_project=True, state__in=[State.TRANSFERRED, State.SUSPENDED]
         )
         .select_related("item")
+        .only(*ROW, "project_name", "step_due")
         .order_by("step_due", "due_date", "id")
     )
 

@@ -6,6 +6,7 @@ import functools
 from enum import IntEnum
 
 from django.db import connection
+from django.db.models import Q, QuerySet, Subquery
 
 from onewindow.catalog.models import Item
 from onewindow.mandates.models import ItemPower, Letter
@@ -91,18 +92,25 @@ def reviewing_items(unit_id: int, day: datetime.date) -> set[int]:
     in force grants first review or decision power for them and names an active team leader or
     window supervisor to use it. For the unit's other items the department takes over (S7 cannot
     strand a case when a letter is revoked, expires or leaves an item out)."""
-    letter = (
+    return set(reviewing_items_query(unit_id, day))
+
+
+def reviewing_items_query(unit_id: int, day: datetime.date) -> QuerySet:
+    """`reviewing_items` as one query of item ids, to use as a subquery (the department's
+    workbench lists what its window may not take further in one statement, not three)."""
+    in_force = (
         Letter.objects.filter(
             unit_id=unit_id,
             status=Letter.Status.FILED,
             valid_from__lte=day,
             valid_until__gte=day,
         )
-        .select_related("supervisor", "team_leader")
-        .order_by("-valid_from")
-        .first()
+        .order_by("-valid_from", "-pk")
+        .values("pk")[:1]
     )
-    if letter is None or not (letter.supervisor.active or letter.team_leader.active):
-        return set()
     granted = (ItemPower.Power.DECISION, ItemPower.Power.FIRST_REVIEW)
-    return set(letter.powers.filter(power__in=granted).values_list("item_id", flat=True))
+    return (
+        ItemPower.objects.filter(letter=Subquery(in_force), power__in=granted)
+        .filter(Q(letter__supervisor__active=True) | Q(letter__team_leader__active=True))
+        .values_list("item_id", flat=True)
+    )

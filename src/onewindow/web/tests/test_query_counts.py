@@ -43,10 +43,10 @@ pytestmark = pytest.mark.django_db
 PINNED = {
     "workbench": 10,  # its tab counts serve its navigation entry (issue 22)
     "review": 9,  # the page count (issue 22)
-    "department": 10,  # its tab counts serve its navigation entry (issue 22)
+    "department": 8,  # tab counts serve its nav entry; take-overs in one statement (issue 22)
     "key_projects": 6,  # the hall manager's posts without cover (issue 17 item 2)
     "combined_cases": 5,  # the hall manager's posts without cover (issue 17 item 2)
-    "case_page": 14,  # the notices read from the events in hand (issue 17 item 3)
+    "case_page": 13,  # the window's reviewing powers in one statement (issue 22)
     "item_list": 12,
     "combined_services": 7,
     "letters": 10,  # the page count (issue 17 item 8)
