@@ -345,10 +345,10 @@ def units_for(user: User) -> list[Unit]:
     qs = Unit.objects.order_by("name", "pk")
     if user.sees_all_units:
         return list(qs)
-    from onewindow.cases.selectors import posts_of
+    from onewindow.cases.selectors import held
 
     own = user_unit_id(user)
-    served = posts_of(user).values("units")
+    served = held(user).values("units")
     return list(qs.filter(Q(pk=own) | Q(pk__in=served)).distinct())
 
 
