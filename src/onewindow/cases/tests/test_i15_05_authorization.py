@@ -220,3 +220,34 @@ def test_i15_05_the_department_page_lists_what_it_must_take_over(client, desk):
         )
         assert response.status_code == 302
         assert Case.objects.get(pk=case.pk).state == State.TRANSFERRED
+
+
+def test_i15_05_reviewing_items_are_those_of_the_newest_letter_in_force_with_an_active_holder(
+    desk,
+):
+    """mandates.powers.reviewing_items (one statement since issue 22): the newest filed letter in
+    force decides, and only while its supervisor or team leader is active."""
+    from onewindow.mandates.powers import reviewing_items
+    from onewindow.org.models import Staff
+
+    letter, item = desk.letter, getattr(desk, PROMISED)
+    assert item.pk in reviewing_items(letter.unit_id, DAY)
+    holders = Staff.objects.filter(pk__in=[letter.supervisor_id, letter.team_leader_id])
+    holders.filter(pk=letter.supervisor_id).update(active=False)
+    assert item.pk in reviewing_items(letter.unit_id, DAY)  # the team leader still can
+    holders.update(active=False)
+    assert reviewing_items(letter.unit_id, DAY) == set()
+    holders.update(active=True)
+    # A newer letter in force that grants nothing: the older one's powers no longer count.
+    Letter.objects.create(
+        unit_id=letter.unit_id,
+        legal_representative=letter.legal_representative,
+        supervisor_id=letter.supervisor_id,
+        team_leader_id=letter.team_leader_id,
+        valid_from=letter.valid_from + datetime.timedelta(days=1),
+        valid_until=letter.valid_until,
+        status=Letter.Status.FILED,
+    )
+    assert reviewing_items(letter.unit_id, DAY) == set()
+    case = _build(desk, PROMISED, State.ACCEPTED)
+    assert [c.pk for c in selectors.awaiting_take_over(unit_id=case.unit_id, day=DAY)] == [case.pk]
