@@ -27,21 +27,33 @@ def free_port() -> int:
 
 
 def server_database_url(tmp: Path, worker: str) -> str:
-    """A fresh database for the server, of the same engine the suite runs on."""
+    """A fresh database for the server, of the same engine the suite runs on: a copy of the
+    run's migrated database when there is one (tests/dbtemplate.py; `migrate` then finds every
+    migration applied), else an empty one."""
+    from tests.dbtemplate import postgresql_template, sqlite_template
+
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
+        if template := sqlite_template():
+            shutil.copyfile(template, tmp / "server.sqlite3")
         return f"sqlite:///{tmp / 'server.sqlite3'}"
+
     cfg = dj_database_url.parse(url)
-    name = f"onewindow_e2e_{worker}"
-    with psycopg.connect(
-        host=cfg["HOST"],
-        port=cfg["PORT"] or 5432,
-        user=cfg["USER"],
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
+    # named after the run's database: two suites on one server (ONEWINDOW_TEST_PG_URL) do not
+    # drop each other's
+    name = f"{cfg['NAME']}_e2e_{worker}"
+    with (
+        postgresql_template() as template,
+        psycopg.connect(
+            host=cfg["HOST"],
+            port=cfg["PORT"] or 5432,
+            user=cfg["USER"],
+            dbname="postgres",
+            autocommit=True,
+        ) as conn,
+    ):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     return url.rsplit("/", 1)[0] + "/" + name
 
 

@@ -18,11 +18,13 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-results"
 
 
 @pytest.fixture(scope="session")
-def prepared_county(tmp_path_factory, worker_id):
+def prepared_county(tmp_path_factory, worker_id, django_db_setup):
     """On SQLite, migrate, collectstatic and demo run once per test run: the first worker to need
     the county prepares it under a lock, the others wait for it (about 15 s of CPU a worker
     saved, which the runs beside this one use). Each module's server starts on a fresh copy of
-    the result (tests.browser.copy_prepared)."""
+    the result (tests.browser.copy_prepared). After this worker's test database
+    (django_db_setup): the county's migrate then starts from the run's migrated copy
+    (tests/dbtemplate.py)."""
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return None
     root = tmp_path_factory.getbasetemp()

@@ -36,9 +36,11 @@ def _shell(env: dict, code: str):
     return json.loads(_onewindow(env, "shell", "-c", code).strip().splitlines()[-1])
 
 
-def test_acknowledged_applications_survive_sigkill(tmp_path, prepared_county):
+def test_acknowledged_applications_survive_sigkill(tmp_path, prepared_county, django_db_setup):
     worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
     if prepared_county is None:  # PostgreSQL: a database of its own, prepared as `make run` does
+        # (a copy of the run's migrated template database, made by django_db_setup, and then
+        # `onewindow migrate`, `collectstatic` and `demo`: tests/browser.py)
         env = prepare_server(tmp_path, f"crash_{worker_id}")
     else:  # SQLite: a copy of the county the run prepared once (tests/conftest.py)
         env = copy_prepared(prepared_county, tmp_path)
