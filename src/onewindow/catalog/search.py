@@ -2,8 +2,6 @@
 
 import re
 
-from pypinyin import lazy_pinyin
-
 _LETTERS = re.compile(r"[^a-z0-9]")
 
 
@@ -16,6 +14,10 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     One conversion serves both: a Chinese syllable gives its first letter to the initials,
     a run of other text (Latin letters, digits) is kept whole in both.
     """
+    # imported here: loading its phrase dictionary costs about 0.4 s of CPU, which every
+    # process that never makes a key (a server's workers, most commands) would pay at start
+    from pypinyin import lazy_pinyin
+
     syllables = lazy_pinyin(text, errors=lambda run: _FOREIGN + run)
     full, initials = [], []
     for s in syllables:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, Sum
-from pypinyin import lazy_pinyin
 
 from onewindow.org.models import Unit
 from onewindow.reform.checks import CheckResult, checks_for_units, period
@@ -143,6 +142,8 @@ def scorecard(day: datetime.date, filters: Filters | None = None) -> list[Row]:
         rows = [r for r in rows if not r.results[filters.failing].passed]
     key = filters.sort.lstrip("-")
     reverse = filters.sort.startswith("-")
+    from pypinyin import lazy_pinyin  # at first use (catalog.search.pinyin_keys)
+
     rows.sort(key=lambda r: (lazy_pinyin(r.unit.name), r.unit.name, r.unit.pk))
     if key == "score":
         rows.sort(key=lambda r: r.score, reverse=reverse)
