@@ -6,7 +6,7 @@ from django.urls import reverse
 from onewindow.catalog.models import Item
 from onewindow.mandates.models import default_cut_limit
 from onewindow.reform.checks import Fact
-from onewindow.reform.checks.common import item_url
+from onewindow.reform.checks.common import item_url, listed
 from onewindow.supervision.models import Anomaly, Ticket
 from onewindow.workdays import add_workdays
 
@@ -161,14 +161,13 @@ def supervision(unit, d) -> list[Fact]:
             continue
         due = add_workdays(a.detected_on, d.rectify_days)
         if due < d.day:
-            late.append(a)
-            facts.append(
-                Fact(
-                    f"异常办件“{a.get_rule_display()}”{a.detected_on}发现，至{due}仍未说明。",
-                    False,
-                    reverse("cases:detail", args=[a.case_id]),
-                )
-            )
+            late.append((a, due))
+    facts += listed(
+        late,
+        _late_fact,
+        "另有{}件体外循环异常办件逾期未说明。",
+        reverse("supervision:anomalies"),
+    )
     if not late:
         facts.append(
             Fact("没有逾期未说明的体外循环异常办件。", True, reverse("supervision:anomalies"))
@@ -189,3 +188,12 @@ def supervision(unit, d) -> list[Fact]:
     if not bad:
         facts.append(Fact("差评均在期限内整改或仍在期限内。", True, reverse("supervision:tickets")))
     return facts
+
+
+def _late_fact(late: tuple[Anomaly, object]) -> Fact:
+    anomaly, due = late
+    return Fact(
+        f"异常办件“{anomaly.get_rule_display()}”{anomaly.detected_on}发现，至{due}仍未说明。",
+        False,
+        reverse("cases:detail", args=[anomaly.case_id]),
+    )

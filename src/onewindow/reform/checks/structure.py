@@ -7,7 +7,7 @@ from onewindow.catalog.models import HallApproval, Item
 from onewindow.org.models import Section, Staff
 from onewindow.org.roles import RoleCode
 from onewindow.reform.checks import Fact
-from onewindow.reform.checks.common import accepted, item_url, unit_url
+from onewindow.reform.checks.common import accepted, item_url, listed, unit_url
 from onewindow.reform.models import Filing
 from onewindow.supervision.models import Anomaly
 
@@ -209,14 +209,16 @@ def items(unit, d) -> list[Fact]:
                 )
             )
     outside = [a for a in d.anomalies[unit.pk] if a.rule == Anomaly.Rule.OUTSIDE_HALL_WINDOW]
-    for a in outside:
-        facts.append(
-            Fact(
-                f"{a.detected_on}发现进驻大厅的事项未在大厅窗口受理（{a.get_state_display()}）。",
-                False,
-                reverse("cases:detail", args=[a.case_id]),
-            )
-        )
+    facts += listed(
+        outside,
+        lambda a: Fact(
+            f"{a.detected_on}发现进驻大厅的事项未在大厅窗口受理（{a.get_state_display()}）。",
+            False,
+            reverse("cases:detail", args=[a.case_id]),
+        ),
+        "另有{}件进驻大厅的事项未在大厅窗口受理。",
+        reverse("supervision:anomalies"),
+    )
     if not outside:
         facts.append(
             Fact(

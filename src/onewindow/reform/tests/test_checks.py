@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from onewindow.catalog.models import HallApproval, Item, ItemVersion
@@ -475,3 +476,25 @@ def test_batch_equals_per_unit_and_costs_a_fixed_number_of_queries():
     with CaptureQueriesContext(connection) as many:
         checks_for_units(everyone, day)
     assert len(many.captured_queries) == len(one.captured_queries) <= 25
+
+
+def test_a_check_names_ten_late_anomalies_and_counts_the_rest(desk):
+    """Thousands of late anomalies in a county made the scorecard build a sentence and a link
+    for each (issue 22): a check names the first ten and counts the rest, linked to the list."""
+    from onewindow.reform.checks.common import LISTED
+
+    long_ago = today() - datetime.timedelta(days=60)
+    for _ in range(LISTED + 2):
+        anomaly(desk, Anomaly.Rule.FAST_PROMISED, detected_on=long_ago)
+        anomaly(desk, Anomaly.Rule.OUTSIDE_HALL_WINDOW, detected_on=today())
+    checks = unit_checks(desk.unit, today())
+    late = [f for f in checks[Check.SUPERVISION].failing if "仍未说明" in f.text]
+    rest = [f for f in checks[Check.SUPERVISION].failing if f.text.startswith("另有")]
+    assert len(late) == LISTED
+    assert [(f.text, f.url) for f in rest] == [
+        ("另有2件体外循环异常办件逾期未说明。", reverse("supervision:anomalies"))
+    ]
+    outside = [f for f in checks[Check.ITEMS].failing if "未在大厅窗口受理" in f.text]
+    assert (
+        len(outside) == LISTED + 1 and outside[-1].text == "另有2件进驻大厅的事项未在大厅窗口受理。"
+    )
