@@ -2,7 +2,7 @@
 template language cost about 550 Python calls a row (each `{{ }}` resolves through the context
 stack, each `{% url %}` reverses through the resolver), two fifths of a department workbench at
 1,000,000 cases (issue 22). The same row compiled by Jinja2 is plain Python. The page around it
-stays a Django template and includes the rows with `{% jinja "cases/_rows.html" rows=cases %}`
+stays a Django template and includes the rows with `{% jinja "cases/_queue_rows.html" rows=cases %}`
 (web/templatetags/lists.py); the rows escape everything as the Django templates do
 (autoescape, set by Django's backend)."""
 

@@ -1,12 +1,15 @@
 """The facts of 授权到位, 机制到位 and 监察到位 (issue 18 item 1; 三(三) to 三(五) of the plan):
 the letter and its powers, the working rules in use in the period, e-supervision."""
 
+import datetime
+
 from django.urls import reverse
 
 from onewindow.catalog.models import Item
 from onewindow.mandates.models import default_cut_limit
 from onewindow.reform.checks import Fact
 from onewindow.reform.checks.common import item_url, listed
+from onewindow.reform.checks.data import AnomalyRow
 from onewindow.supervision.models import Anomaly, Ticket
 from onewindow.workdays import add_workdays
 
@@ -190,7 +193,7 @@ def supervision(unit, d) -> list[Fact]:
     return facts
 
 
-def _late_fact(late: tuple[Anomaly, object]) -> Fact:
+def _late_fact(late: tuple[AnomalyRow, datetime.date]) -> Fact:
     anomaly, due = late
     return Fact(
         f"异常办件“{anomaly.get_rule_display()}”{anomaly.detected_on}发现，至{due}仍未说明。",
