@@ -16,6 +16,17 @@ from tests.a11y_walk import LOGINS, Walk
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("a11y")]
 
 
+@pytest.fixture(autouse=True)
+def _one_worker(request):
+    """Under `--dist loadgroup` xdist marks each test of the group in its id; without the mark
+    the walk is spread over every worker, each auditing the pages again (pytest 9.2 with
+    pytest-xdist 3.8 did so silently: pyproject.toml pins pytest below 9.2)."""
+    if getattr(request.config.option, "loadgroup", False):  # an xdist worker under loadgroup
+        assert request.node.nodeid.endswith("@a11y"), (
+            f"{request.node.nodeid}: --dist loadgroup did not keep the walk on one worker"
+        )
+
+
 @pytest.fixture(scope="module")
 def walk(server):
     return Walk(server)
